@@ -1,0 +1,64 @@
+//! Cross-site request forgery: a synchronizer token bound to the session in every POST form,
+//! plus a check of where the request came from.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::session::RequestCtx;
+use super::token;
+use crate::error::AppError;
+
+pub const FIELD: &str = "csrf_token";
+
+/// A URL-encoded form whose `csrf_token` matched the session's; anything else is refused
+/// with 403 before the handler runs. Unknown fields are ignored, so a form can never set
+/// more than its struct names.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = web::Bytes::from_request(req, payload);
+        let expected = RequestCtx::of(req).and_then(|ctx| ctx.session).map(|s| s.csrf_token);
+        Box::pin(async move {
+            let body = body.await.map_err(AppError::from)?;
+            let sent = form_urlencoded::parse(&body)
+                .find(|(k, _)| k == FIELD)
+                .map(|(_, v)| v.into_owned());
+            match (expected, sent) {
+                (Some(expected), Some(sent)) if token::equal(&expected, &sent) => {}
+                _ => return Err(AppError::Csrf),
+            }
+            serde_urlencoded::from_bytes(&body)
+                .map(CsrfForm)
+                .map_err(|e| AppError::BadForm(e.to_string()))
+        })
+    }
+}
+
+/// Refuses unsafe requests a browser marks cross-site, or whose `Origin` is not ours.
+/// Returns the offending origin, if any, for the error page.
+pub fn foreign_origin(req: &actix_web::dev::ServiceRequest, ours: &Url) -> Option<String> {
+    let headers = req.headers();
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
+    {
+        return Some(
+            headers
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("cross-site")
+                .to_owned(),
+        );
+    }
+    let origin = headers.get(header::ORIGIN)?.to_str().unwrap_or("?");
+    let same = Url::parse(origin).is_ok_and(|o| o.origin() == ours.origin());
+    (!same).then(|| origin.to_owned())
+}

@@ -1,0 +1,214 @@
+//! The gate every request passes: it gives the request an id, finds the route's access rule
+//! (none means no entry), checks where unsafe requests come from, loads the session, decides,
+//! and on the way out sets cookies, forbids caching of dynamic pages and logs one line.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, web};
+use tracing::Instrument;
+
+use super::policy::{Access, Decision};
+use super::session::{self, CookieChange, RequestCtx, Timeouts};
+use crate::domain::Lang;
+use crate::error::{self, ErrorDetail};
+use crate::models;
+use crate::routes::{self, flash};
+use crate::startup::AppState;
+
+pub async fn gate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let request_id = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
+    // The path only: query strings can carry tokens (setup links) and never reach the log.
+    let span = tracing::info_span!("request", id = %request_id, method = %req.method(), path = ?req.path());
+    async move {
+        let started = Instant::now();
+        let res = admit(req, next, request_id).await;
+        match &res {
+            Ok(res) => {
+                let user = RequestCtx::of(res.request()).and_then(|c| c.user().map(|u| u.id.0));
+                tracing::info!(
+                    status = res.status().as_u16(),
+                    user,
+                    ms = started.elapsed().as_millis() as u64,
+                    "request"
+                );
+            }
+            Err(e) => tracing::error!(error = %e, "request failed"),
+        }
+        res
+    }
+    .instrument(span)
+    .await
+}
+
+async fn admit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    request_id: String,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .expect("AppState is registered");
+    let pattern = req.match_pattern();
+    let access = match (&pattern, routes::access_for(req.method(), pattern.as_deref())) {
+        (_, Some(access)) => access,
+        // Unknown paths fall through to the 404 page.
+        (None, None) => Access::Public,
+        (Some(pattern), None) => {
+            tracing::error!(pattern, method = %req.method(), "route has no access rule; refused");
+            let ctx = bare_ctx(&req, request_id);
+            return Ok(refuse(req, ctx, StatusCode::NOT_FOUND, None));
+        }
+    };
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+
+    if unsafe_method && let Some(origin) = super::csrf::foreign_origin(&req, &state.public_url) {
+        tracing::warn!(event = "csrf.origin", origin = ?origin, "cross-site request refused");
+        let ctx = bare_ctx(&req, request_id);
+        return Ok(refuse(req, ctx, StatusCode::FORBIDDEN, Some("err-page-cross-site")));
+    }
+
+    let cookie_name = session::cookie_name(state.secure_cookies());
+    let cookie = req.cookie(cookie_name).map(|c| c.value().to_owned());
+    let start_anonymous = access == Access::Public && pattern.is_some() && !unsafe_method;
+    let mut started_session = None;
+    let loaded = if access == Access::Open {
+        None
+    } else {
+        let timeouts = Timeouts {
+            idle: state.settings.session_idle_timeout(),
+            absolute: state.settings.session_absolute_timeout(),
+        };
+        let result = state
+            .db(move |conn| {
+                let now = models::now();
+                let found = match cookie {
+                    Some(c) => session::load(conn, &c, now, timeouts)?,
+                    None => None,
+                };
+                if found.is_some() || !start_anonymous {
+                    return Ok((found, None));
+                }
+                let token = session::begin(conn, None, None, None)?;
+                Ok((session::load(conn, &token, now, timeouts)?, Some(token)))
+            })
+            .await;
+        match result {
+            Ok((found, token)) => {
+                started_session = token;
+                found
+            }
+            Err(e) => {
+                let ctx = bare_ctx(&req, request_id);
+                let (req, _) = req.into_parts();
+                req.extensions_mut().insert(ctx);
+                let res = actix_web::ResponseError::error_response(&e);
+                return Ok(finish(ServiceResponse::new(req, res).map_into_boxed_body(), &state, None));
+            }
+        }
+    };
+
+    let flash = req.cookie(flash::COOKIE).and_then(|c| Flash::from_key(c.value()));
+    let lang = loaded
+        .as_ref()
+        .and_then(|s| s.user.as_ref().and_then(|u| u.language).or(s.language))
+        .or_else(|| accept_language(&req))
+        .unwrap_or_default();
+    let ctx = RequestCtx { request_id, lang, session: loaded, flash };
+    let decision = access.decide(ctx.user());
+    req.extensions_mut().insert(ctx.clone());
+
+    match decision {
+        Decision::Admit => {}
+        Decision::SignIn => {
+            let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let location = if req.method() == Method::GET {
+                format!("/login?next={}", urlencode(target))
+            } else {
+                "/login".to_owned()
+            };
+            let res = HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, location))
+                .finish();
+            let (req, _) = req.into_parts();
+            flash::set(&req, Flash::SignInRequired);
+            return Ok(finish(ServiceResponse::new(req, res), &state, started_session));
+        }
+        Decision::Hide => {
+            let user = ctx.user().map(|u| u.id.0);
+            tracing::warn!(event = "access.denied", user, "authorization failure");
+            return Ok(refuse(req, ctx, StatusCode::NOT_FOUND, None));
+        }
+    }
+
+    let res = next.call(req).await?.map_into_boxed_body();
+    Ok(finish(res, &state, started_session))
+}
+
+use flash::Flash;
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn accept_language(req: &ServiceRequest) -> Option<Lang> {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+}
+
+/// A context for answering before the session is known.
+fn bare_ctx(req: &ServiceRequest, request_id: String) -> RequestCtx {
+    RequestCtx { request_id, lang: accept_language(req).unwrap_or_default(), session: None, flash: None }
+}
+
+fn refuse(req: ServiceRequest, ctx: RequestCtx, status: StatusCode, message: Option<&'static str>) -> ServiceResponse<BoxBody> {
+    let (req, _) = req.into_parts();
+    req.extensions_mut().insert(ctx);
+    let detail = ErrorDetail { message_key: message, correlation_id: None };
+    let res = error::error_page(&req, status, &detail);
+    ServiceResponse::new(req, res)
+}
+
+/// Cookies the handler asked for, the flash shown, and no caching of anything dynamic.
+fn finish(mut res: ServiceResponse<BoxBody>, state: &AppState, started_session: Option<String>) -> ServiceResponse<BoxBody> {
+    let secure = state.secure_cookies();
+    let (change, flash_set, flash_shown) = {
+        let ext = res.request().extensions();
+        let shown = ext.get::<RequestCtx>().is_some_and(|c| c.flash.is_some());
+        (ext.get::<CookieChange>().cloned(), ext.get::<flash::FlashChange>().copied(), shown)
+    };
+    let session_cookie = match change {
+        Some(CookieChange::Set(token)) => Some(session::session_cookie(secure, token)),
+        Some(CookieChange::Clear) => {
+            let mut c = session::session_cookie(secure, String::new());
+            c.make_removal();
+            Some(c)
+        }
+        None => started_session.map(|t| session::session_cookie(secure, t)),
+    };
+    if let Some(c) = session_cookie {
+        let _ = res.response_mut().add_cookie(&c);
+    }
+    let status = res.status();
+    if let Some(flash::FlashChange(f)) = flash_set {
+        let _ = res.response_mut().add_cookie(&flash::cookie(f.key(), secure));
+    } else if flash_shown && status.is_success() {
+        let mut c = flash::cookie("", secure);
+        c.make_removal();
+        let _ = res.response_mut().add_cookie(&c);
+    }
+    let headers = res.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    }
+    res
+}

@@ -1,0 +1,14 @@
+//! Who is asking and what they may do: passwords, sessions, CSRF, the access policy, and the
+//! gate every request passes through.
+
+pub mod address;
+pub mod csrf;
+pub mod gate;
+pub mod password;
+pub mod policy;
+pub mod session;
+pub mod throttle;
+pub mod token;
+
+pub use policy::{Access, Permission};
+pub use session::{CurrentUser, RequestCtx};

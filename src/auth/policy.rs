@@ -1,0 +1,66 @@
+//! The access policy in one place: which roles hold which permission, and what each route
+//! needs (the table itself is in `routes`, next to the routes it guards).
+
+use crate::domain::Role;
+use crate::models::user::User;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    /// Create staff accounts, deactivate and reactivate accounts.
+    ManageUsers,
+}
+
+/// Which roles hold each permission. Nothing is granted that is not listed here.
+const GRANTS: &[(Permission, &[Role])] = &[(Permission::ManageUsers, &[Role::Admin])];
+
+pub fn allows(role: Role, permission: Permission) -> bool {
+    GRANTS
+        .iter()
+        .any(|(p, roles)| *p == permission && roles.contains(&role))
+}
+
+/// What a route needs from whoever asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without a session: health checks and static files.
+    Open,
+    /// Anyone; a session is started so that the page's forms carry a CSRF token.
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    /// Signed-in accounts whose role holds the permission.
+    Allowed(Permission),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Admit,
+    /// Nobody is signed in: send them to sign in.
+    SignIn,
+    /// Signed in but not allowed: answer as if the thing did not exist.
+    Hide,
+}
+
+impl Access {
+    pub fn decide(self, user: Option<&User>) -> Decision {
+        match (self, user) {
+            (Access::Open | Access::Public, _) => Decision::Admit,
+            (_, None) => Decision::SignIn,
+            (Access::SignedIn, Some(_)) => Decision::Admit,
+            (Access::Allowed(p), Some(u)) if allows(u.role, p) => Decision::Admit,
+            (Access::Allowed(_), Some(_)) => Decision::Hide,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_administrators_manage_users() {
+        for role in Role::ALL {
+            assert_eq!(allows(role, Permission::ManageUsers), role == Role::Admin, "{role}");
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Server-side sessions: what the gate loads for each request, and how handlers start and
+//! end them. Anonymous sessions exist only to bind CSRF tokens and a language choice.
+
+use std::time::Duration;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+
+use super::token;
+use crate::db::DbConn;
+use crate::domain::Lang;
+use crate::error::AppError;
+use crate::models;
+use crate::models::session::{NewSession, SessionId};
+use crate::models::user::{User, UserId};
+use crate::routes::flash::Flash;
+
+/// Plain name for http (local use); the `__Host-` prefix, which demands Secure, for https.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-ipdesk_session" } else { "ipdesk_session" }
+}
+
+pub fn session_cookie(secure: bool, value: String) -> Cookie<'static> {
+    Cookie::build(cookie_name(secure), value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// A session as the current request sees it.
+#[derive(Clone)]
+pub struct SessionState {
+    pub id: SessionId,
+    pub csrf_token: String,
+    pub language: Option<Lang>,
+    pub user: Option<User>,
+}
+
+/// What the gate learned about the request, for handlers and pages.
+#[derive(Clone)]
+pub struct RequestCtx {
+    pub request_id: String,
+    pub lang: Lang,
+    pub session: Option<SessionState>,
+    pub flash: Option<Flash>,
+}
+
+impl RequestCtx {
+    pub fn of(req: &HttpRequest) -> Option<RequestCtx> {
+        req.extensions().get::<RequestCtx>().cloned()
+    }
+
+    pub fn user(&self) -> Option<&User> {
+        self.session.as_ref().and_then(|s| s.user.as_ref())
+    }
+
+    pub fn session_id(&self) -> Option<SessionId> {
+        self.session.as_ref().map(|s| s.id)
+    }
+}
+
+/// A cookie change a handler asks the gate to make on the way out.
+#[derive(Clone)]
+pub enum CookieChange {
+    Set(String),
+    Clear,
+}
+
+pub fn set_cookie(req: &HttpRequest, token: String) {
+    req.extensions_mut().insert(CookieChange::Set(token));
+}
+
+pub fn clear_cookie(req: &HttpRequest) {
+    req.extensions_mut().insert(CookieChange::Clear);
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    pub idle: Duration,
+    pub absolute: Duration,
+}
+
+impl Timeouts {
+    /// Recording every request would write on every page view; a fraction of the idle
+    /// time is precise enough.
+    fn touch_interval(self) -> Duration {
+        (self.idle / 4).min(Duration::from_secs(60))
+    }
+}
+
+fn older_than(at: NaiveDateTime, now: NaiveDateTime, limit: Duration) -> bool {
+    (now - at).to_std().is_ok_and(|age| age > limit)
+}
+
+/// Loads the session for a cookie value, ending it if it has timed out or its account is
+/// gone or deactivated.
+pub fn load(conn: &mut DbConn, cookie: &str, now: NaiveDateTime, t: Timeouts) -> QueryResult<Option<SessionState>> {
+    let Some((row, user_row)) = models::session::find_with_user(conn, &token::hash(cookie))? else {
+        return Ok(None);
+    };
+    let id = SessionId(row.id);
+    let signed_in = row.user_id.is_some();
+    let expired = older_than(row.last_seen_at, now, t.idle)
+        || (signed_in && older_than(row.created_at, now, t.absolute))
+        || (signed_in && !user_row.as_ref().is_some_and(|u| u.active));
+    if expired {
+        models::session::delete(conn, id)?;
+        return Ok(None);
+    }
+    if older_than(row.last_seen_at, now, t.touch_interval()) {
+        models::session::touch(conn, id, now)?;
+    }
+    Ok(Some(SessionState {
+        id,
+        csrf_token: row.csrf_token,
+        language: row.language.as_deref().and_then(Lang::parse),
+        user: user_row.map(|u| u.to_user()),
+    }))
+}
+
+/// Starts a session with a fresh token and CSRF token, ending `replacing` (so an id known
+/// before signing in is worthless after it). Returns the cookie value.
+pub fn begin(
+    conn: &mut DbConn,
+    user: Option<UserId>,
+    language: Option<Lang>,
+    replacing: Option<SessionId>,
+) -> QueryResult<String> {
+    if let Some(old) = replacing {
+        models::session::delete(conn, old)?;
+    }
+    let cookie = token::generate();
+    models::session::insert(
+        conn,
+        NewSession {
+            token_hash: &token::hash(&cookie),
+            csrf_token: &token::generate(),
+            user_id: user,
+            language,
+        },
+    )?;
+    Ok(cookie)
+}
+
+/// The signed-in account; without one the request is sent to sign in.
+pub struct CurrentUser {
+    pub user: User,
+    pub session: SessionId,
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let found = RequestCtx::of(req).and_then(|ctx| {
+            let session = ctx.session?;
+            Some(CurrentUser { user: session.user?, session: session.id })
+        });
+        std::future::ready(found.ok_or(AppError::SignInRequired))
+    }
+}

@@ -1,0 +1,159 @@
+//! The command line: `serve`, `migrate`, `user add`.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use crate::auth::password;
+use crate::config::Settings;
+use crate::db::{self, write_tx};
+use crate::domain::{Email, NewPassword, PersonName, Role};
+use crate::models::user::{self, NewUser};
+use crate::startup::{Application, issue_setup_link};
+use crate::telemetry;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ipdesk",
+    version,
+    about = "The case desk of an intellectual-property office",
+    long_about = "The case desk of an intellectual-property office: infringement and \
+technology-theft complaints, cited patents, mediation and investigation with deadlines, \
+evidence with a chain of custody.\n\n\
+Settings come from defaults, then an optional TOML file (--config, or ipdesk.toml in the \
+current folder), then environment variables: IPDESK_<SETTING> for any setting (for example \
+IPDESK_BIND=0.0.0.0:8080, IPDESK_BASE_URL=https://desk.example.org, IPDESK_DATA_DIR=/srv/ipdesk, \
+IPDESK_LOG_FORMAT=json) and DATABASE_URL (a file path or sqlite://PATH for SQLite, the default \
+being data/ipdesk.db; postgres://… for PostgreSQL)."
+)]
+pub struct Cli {
+    /// TOML settings file; without it, ipdesk.toml in the current folder is read if present.
+    #[arg(long, short, global = true, env = "IPDESK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve the web application until SIGTERM or Ctrl-C.
+    ///
+    /// On an empty database it prints a one-time link to create the first administrator.
+    Serve,
+    /// Apply pending database migrations and exit (serve also does this at start).
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. Without --password-stdin, prints a one-time link with which its
+    /// owner sets a password.
+    Add {
+        /// The account's e-mail address (also its sign-in name).
+        #[arg(long)]
+        email: String,
+        /// The person's full name as shown to others.
+        #[arg(long)]
+        name: String,
+        /// complainant, respondent, examiner, legal, mediator or admin.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Read the password from the first line of standard input instead.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role `{s}`; use one of {}", names.join(", "))
+    })
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    telemetry::init(settings.log_format, std::io::stderr);
+    match cli.command {
+        Command::Serve => serve(settings),
+        Command::Migrate => {
+            let url = settings.database()?;
+            db::connect(&url, 1)?;
+            println!("The database {url} is up to date.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Add { email, name, role, password_stdin }) => {
+            add_user(&settings, &email, &name, role, password_stdin)
+        }
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let database = settings.database()?;
+        let app = Application::build(settings.clone()).await?;
+        tracing::info!(database = %database, port = app.port(), "ipdesk started");
+        println!("ipdesk is listening on {} (database {database}).", settings.public_url()?);
+        if let Some(link) = app.setup_link() {
+            println!();
+            println!("No account exists yet. Create the first administrator here (the link works once):");
+            println!();
+            println!("    {link}");
+            println!();
+        }
+        app.run_until_stopped().await.context("the server failed")?;
+        tracing::info!("ipdesk stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn add_user(settings: &Settings, email: &str, name: &str, role: Role, password_stdin: bool) -> anyhow::Result<ExitCode> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let name = PersonName::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let hash = if password_stdin {
+        if std::io::stdin().is_terminal() {
+            eprint!("Password: ");
+        }
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("cannot read the password")?;
+        let typed = line.strip_suffix('\n').unwrap_or(&line);
+        let typed = typed.strip_suffix('\r').unwrap_or(typed);
+        let password = NewPassword::parse(typed, &[name.as_str(), email.as_str()])
+            .map_err(|e| anyhow::anyhow!("the password is {e}: use 8 to 256 characters that are hard to guess"))?;
+        Some(password::hash_now(password.expose())?)
+    } else {
+        None
+    };
+    let public_url = settings.public_url()?;
+    let pool = db::connect(&settings.database()?, 1)?;
+    let mut conn = pool.get()?;
+    let link = write_tx(&mut conn, |c| {
+        if user::email_taken(c, &email)? {
+            bail!("an account with the e-mail address {email} already exists");
+        }
+        let new = NewUser { email: &email, name: &name, role, password_hash: hash.as_deref(), language: None };
+        let created = user::insert(c, new)?;
+        match hash {
+            Some(_) => Ok(None),
+            None => Ok(Some(issue_setup_link(c, &public_url, Some(created.id), settings.setup_link_hours)?)),
+        }
+    })?;
+    println!("Created the {role} account {email}.");
+    if let Some(link) = link {
+        println!("Its owner sets a password with this one-time link (valid {} hours):", settings.setup_link_hours);
+        println!();
+        println!("    {link}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

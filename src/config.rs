@@ -1,0 +1,188 @@
+//! Settings: defaults that need no set-up, an optional TOML file, then `IPDESK_*` environment
+//! variables (and `DATABASE_URL`), each overriding the one before.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::db::DatabaseUrl;
+
+/// The file read when `--config` is not given, if it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "ipdesk.toml";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address and port to listen on.
+    pub bind: SocketAddr,
+    /// Folder for the SQLite database and everything else ipdesk keeps.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH`, a file path, or `postgres://…`; default `<data_dir>/ipdesk.db`.
+    pub database_url: Option<String>,
+    /// The address people use to reach ipdesk; every absolute link is built from it.
+    /// Default `http://<bind>`.
+    pub base_url: Option<String>,
+    pub log_format: LogFormat,
+    pub db_pool_size: u32,
+    /// Sign out after this long without a request.
+    pub session_idle_timeout_secs: u64,
+    /// Sign out this long after signing in, whatever the activity.
+    pub session_absolute_timeout_secs: u64,
+    /// Failed sign-ins allowed on one account before each further try must wait.
+    pub login_free_failures: u32,
+    /// The first wait; it doubles with each further failure, up to the maximum.
+    pub login_delay_base_secs: u64,
+    pub login_delay_max_secs: u64,
+    /// Hard cap on failed sign-ins per account per hour.
+    pub login_max_failures_per_hour: u32,
+    /// Failed sign-ins allowed from one address per window, whichever accounts they name.
+    pub address_max_failures: u32,
+    pub address_window_secs: u64,
+    /// A reverse proxy whose `X-Forwarded-For` is believed; without it the peer address counts.
+    pub trusted_proxy: Option<IpAddr>,
+    /// How long a setup link stays valid.
+    pub setup_link_hours: u32,
+    /// How many password hashes may run at once (each takes 19 MiB).
+    pub password_hash_concurrency: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            base_url: None,
+            log_format: LogFormat::Text,
+            db_pool_size: 10,
+            session_idle_timeout_secs: 30 * 60,
+            session_absolute_timeout_secs: 8 * 60 * 60,
+            login_free_failures: 5,
+            login_delay_base_secs: 2,
+            login_delay_max_secs: 15 * 60,
+            login_max_failures_per_hour: 100,
+            address_max_failures: 50,
+            address_window_secs: 15 * 60,
+            trusted_proxy: None,
+            setup_link_hours: 24,
+            password_hash_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then the config file (the given one must exist; the default one may not),
+    /// then the environment.
+    pub fn load(config_file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match config_file {
+            Some(path) => {
+                if !path.is_file() {
+                    bail!("the config file {} does not exist", path.display());
+                }
+                figment = figment.merge(Toml::file_exact(path));
+            }
+            None => figment = figment.merge(Toml::file_exact(DEFAULT_CONFIG_FILE)),
+        }
+        let settings: Settings = figment
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Env::prefixed("IPDESK_").ignore(&["CONFIG"]))
+            .extract()
+            .context("invalid settings")?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks what the types cannot, so a bad value stops start-up with a clear message.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.database()?;
+        self.public_url()?;
+        if self.db_pool_size == 0 || self.password_hash_concurrency == 0 {
+            bail!("db_pool_size and password_hash_concurrency must be at least 1");
+        }
+        if self.session_idle_timeout_secs == 0 || self.session_absolute_timeout_secs == 0 {
+            bail!("session time-outs must be positive");
+        }
+        Ok(())
+    }
+
+    pub fn database(&self) -> anyhow::Result<DatabaseUrl> {
+        match &self.database_url {
+            Some(raw) => DatabaseUrl::parse(raw).context("invalid DATABASE_URL"),
+            None => Ok(DatabaseUrl::Sqlite(self.data_dir.join("ipdesk.db"))),
+        }
+    }
+
+    /// The public base URL, without a trailing slash in its path.
+    pub fn public_url(&self) -> anyhow::Result<Url> {
+        let raw = match &self.base_url {
+            Some(raw) => raw.clone(),
+            None => format!("http://{}", self.bind),
+        };
+        let url = Url::parse(&raw).with_context(|| format!("invalid base_url `{raw}`"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            bail!("base_url must be an http:// or https:// address, not `{raw}`");
+        }
+        Ok(url)
+    }
+
+    pub fn session_idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.session_idle_timeout_secs)
+    }
+
+    pub fn session_absolute_timeout(&self) -> Duration {
+        Duration::from_secs(self.session_absolute_timeout_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_set_up() {
+        let s = Settings::default();
+        s.validate().unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database().unwrap(), DatabaseUrl::Sqlite("data/ipdesk.db".into()));
+        assert_eq!(s.public_url().unwrap().as_str(), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn a_base_url_that_is_not_http_is_refused() {
+        let s = Settings {
+            base_url: Some("ftp://example.org".into()),
+            ..Settings::default()
+        };
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn file_then_environment_override_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("office.toml", "bind = \"0.0.0.0:9000\"\nsetup_link_hours = 2\n")?;
+            jail.set_env("IPDESK_SETUP_LINK_HOURS", "5");
+            jail.set_env("DATABASE_URL", "postgres://u@h/db");
+            let s = Settings::load(Some(Path::new("office.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(s.bind.to_string(), "0.0.0.0:9000");
+            assert_eq!(s.setup_link_hours, 5);
+            assert_eq!(s.database().unwrap().backend_name(), "postgres");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,53 @@
+// The one schema for both backends. Portable column types only.
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        language -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> Nullable<BigInt>,
+        csrf_token -> Text,
+        language -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_throttle (scope, subject) {
+        scope -> Text,
+        subject -> Text,
+        failures -> Integer,
+        window_start -> Timestamp,
+        last_failure_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    setup_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(setup_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(users, sessions, login_throttle, setup_tokens);

@@ -1,0 +1,52 @@
+//! Every user-visible string goes through here: Fluent files in `locales/<lang>/`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use unic_langid::LanguageIdentifier;
+
+use crate::domain::Lang;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Plain text: no Unicode isolation marks around arguments in e-mail and titles.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static EN: LazyLock<LanguageIdentifier> = LazyLock::new(|| "en".parse().expect("valid"));
+static KO: LazyLock<LanguageIdentifier> = LazyLock::new(|| "ko".parse().expect("valid"));
+
+fn langid(lang: Lang) -> &'static LanguageIdentifier {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ko => &KO,
+    }
+}
+
+/// The text for `key`; a missing key is logged and shown as itself (a test keeps both
+/// languages complete, so this only happens during development).
+pub fn text(lang: Lang, key: &str) -> String {
+    LOCALES.try_lookup(langid(lang), key).unwrap_or_else(|| {
+        tracing::warn!(key, lang = lang.code(), "missing translation");
+        key.to_owned()
+    })
+}
+
+pub fn text_with(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+        .collect();
+    LOCALES
+        .try_lookup_with_args(langid(lang), key, &args)
+        .unwrap_or_else(|| {
+            tracing::warn!(key, lang = lang.code(), "missing translation");
+            key.to_owned()
+        })
+}

@@ -1,0 +1,11 @@
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod models;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

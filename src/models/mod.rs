@@ -1,0 +1,13 @@
+//! Rows and the repository functions that read and write them: `fn(&mut DbConn, …)`.
+
+pub mod session;
+pub mod setup_token;
+pub mod throttle;
+pub mod user;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+
+/// The current UTC time at the precision both databases keep.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}

@@ -1,0 +1,149 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::users;
+use crate::domain::{Email, Lang, PersonName, Role};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct UserId(pub i64);
+
+/// An account as the rest of the application sees it. The password hash stays in the row.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub language: Option<Lang>,
+    pub active: bool,
+    pub has_password: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub language: Option<String>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    pub fn to_user(&self) -> User {
+        User {
+            id: UserId(self.id),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            // The CHECK constraint allows only known roles; a stranger is treated as the
+            // least privileged so a bad row can never grant anything.
+            role: Role::parse(&self.role).unwrap_or(Role::Respondent),
+            language: self.language.as_deref().and_then(Lang::parse),
+            active: self.active,
+            has_password: self.password_hash.is_some(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+struct NewUserRow<'a> {
+    email: &'a str,
+    name: &'a str,
+    role: &'a str,
+    password_hash: Option<&'a str>,
+    language: Option<&'a str>,
+    active: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a Email,
+    pub name: &'a PersonName,
+    pub role: Role,
+    pub password_hash: Option<&'a str>,
+    pub language: Option<Lang>,
+}
+
+/// Inserts the account; a taken e-mail address comes back as a unique violation.
+pub fn insert(conn: &mut DbConn, new: NewUser<'_>) -> QueryResult<User> {
+    let now = super::now();
+    diesel::insert_into(users::table)
+        .values(NewUserRow {
+            email: new.email.as_str(),
+            name: new.name.as_str(),
+            role: new.role.as_str(),
+            password_hash: new.password_hash,
+            language: new.language.map(Lang::code),
+            active: true,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)?;
+    // RETURNING is not portable across the two backends through one connection type.
+    users::table
+        .filter(users::email.eq(new.email.as_str()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .map(|row| row.to_user())
+}
+
+pub fn find_row_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_row(conn: &mut DbConn, id: UserId) -> QueryResult<UserRow> {
+    users::table.find(id.0).select(UserRow::as_select()).first(conn)
+}
+
+pub fn email_taken(conn: &mut DbConn, email: &Email) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(users::table.filter(users::email.eq(email.as_str()))))
+        .get_result(conn)
+}
+
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+/// Everyone, staff first then by name: the administration list.
+pub fn list(conn: &mut DbConn) -> QueryResult<Vec<User>> {
+    let rows: Vec<UserRow> = users::table
+        .select(UserRow::as_select())
+        .order((users::name.asc(), users::id.asc()))
+        .load(conn)?;
+    let mut list: Vec<User> = rows.iter().map(UserRow::to_user).collect();
+    list.sort_by_key(|u| !u.role.is_staff());
+    Ok(list)
+}
+
+pub fn set_password_hash(conn: &mut DbConn, id: UserId, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id.0))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(super::now())))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn set_active(conn: &mut DbConn, id: UserId, active: bool) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.0))
+        .set((users::active.eq(active), users::updated_at.eq(super::now())))
+        .execute(conn)
+}
+
+pub fn set_language(conn: &mut DbConn, id: UserId, lang: Lang) -> QueryResult<()> {
+    diesel::update(users::table.find(id.0))
+        .set(users::language.eq(lang.code()))
+        .execute(conn)
+        .map(drop)
+}

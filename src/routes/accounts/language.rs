@@ -1,0 +1,43 @@
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use crate::auth::csrf::CsrfForm;
+use crate::auth::session::RequestCtx;
+use crate::domain::Lang;
+use crate::error::AppError;
+use crate::models;
+use crate::routes::page::{self, local_path};
+use crate::startup::AppState;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LanguageForm {
+    lang: String,
+    next: String,
+}
+
+/// Remembers the choice on the session, and on the account when signed in.
+pub async fn switch(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<LanguageForm>,
+) -> Result<HttpResponse, AppError> {
+    let next = local_path(&form.next).to_owned();
+    let (Some(lang), Some(ctx)) = (Lang::parse(&form.lang), RequestCtx::of(&req)) else {
+        return Ok(page::see_other(&next));
+    };
+    let session = ctx.session_id();
+    let user = ctx.user().map(|u| u.id);
+    state
+        .db(move |c| {
+            if let Some(s) = session {
+                models::session::set_language(c, s, lang)?;
+            }
+            if let Some(u) = user {
+                models::user::set_language(c, u, lang)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(page::see_other(&next))
+}

@@ -1,0 +1,139 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::address::client_ip;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::password::Verification;
+use crate::auth::session::{self, CurrentUser, RequestCtx};
+use crate::auth::throttle::{self, Subjects};
+use crate::db::write_tx;
+use crate::error::AppError;
+use crate::models::{self, user::UserId};
+use crate::routes::flash::{self, Flash};
+use crate::routes::page::{self, PageCtx, local_path};
+use crate::startup::AppState;
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+struct LoginPage<'a> {
+    ctx: &'a PageCtx,
+    email: &'a str,
+    next: &'a str,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NextQuery {
+    next: String,
+}
+
+pub async fn form(ctx: PageCtx, query: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
+    if ctx.user.is_some() {
+        return Ok(page::see_other(local_path(&query.next)));
+    }
+    page::ok(&LoginPage { ctx: &ctx, email: "", next: local_path(&query.next), error: None })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: String,
+}
+
+/// Unknown e-mail, wrong password, deactivated account: one answer, in the same time.
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let email = form.email.trim().to_lowercase();
+    let subjects = Subjects::new(&email, client_ip(&req, state.settings.trusted_proxy));
+    let policy = state.throttle;
+    let next = local_path(&form.next);
+    let page = |status, error| {
+        page::render(status, &LoginPage { ctx: &ctx, email: form.email.trim(), next, error: Some(error) })
+    };
+
+    let (wait, row) = {
+        let subjects = subjects.clone();
+        state
+            .db(move |c| {
+                let wait = throttle::wait(c, &policy, &subjects, models::now())?;
+                let row = match wait {
+                    Some(_) => None,
+                    None => models::user::find_row_by_email(c, &email)?,
+                };
+                Ok((wait, row))
+            })
+            .await?
+    };
+    if let Some(wait) = wait {
+        tracing::warn!(event = "login.throttled", address = %subjects.address, "sign-in refused: too many failures");
+        return page(StatusCode::TOO_MANY_REQUESTS, super::wait_message(&ctx, wait));
+    }
+
+    let row = row.filter(|r| r.active);
+    let stored = row.as_ref().and_then(|r| r.password_hash.clone());
+    let verdict = state.hasher.verify(form.password.clone(), stored).await?;
+    let (row, needs_rehash) = match (row, verdict) {
+        (Some(row), Verification::Valid { needs_rehash }) => (row, needs_rehash),
+        (row, _) => {
+            tracing::warn!(event = "login.failure", user = row.map(|r| r.id), address = %subjects.address, "sign-in failed");
+            state
+                .db(move |c| Ok(write_tx(c, |c| throttle::record_failure(c, &policy, &subjects, models::now()))?))
+                .await?;
+            return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("err-login-failed"));
+        }
+    };
+
+    let rehashed = match needs_rehash {
+        true => Some(state.hasher.hash(form.password).await?),
+        false => None,
+    };
+    let user = UserId(row.id);
+    let request = RequestCtx::of(&req);
+    let replacing = request.as_ref().and_then(RequestCtx::session_id);
+    let language = request.and_then(|r| r.session).and_then(|s| s.language);
+    let cookie = state
+        .db(move |c| {
+            write_tx(c, |c| {
+                throttle::record_success(c, &subjects)?;
+                if let Some(hash) = &rehashed {
+                    models::user::set_password_hash(c, user, hash)?;
+                }
+                session::begin(c, Some(user), language, replacing)
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    tracing::info!(event = "login.success", user = user.0, "signed in");
+    session::set_cookie(&req, cookie);
+    flash::set(&req, Flash::SignedIn);
+    Ok(page::see_other(next))
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// Ends the session on the server, so the cookie is worthless even if it was copied.
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    _: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = current.session;
+    state.db(move |c| Ok(models::session::delete(c, id)?)).await?;
+    tracing::info!(event = "logout", user = current.user.id.0, "signed out");
+    session::clear_cookie(&req);
+    Ok(HttpResponse::SeeOther()
+        .insert_header(("Location", "/"))
+        .insert_header(("Clear-Site-Data", "\"cache\", \"storage\""))
+        .finish())
+}

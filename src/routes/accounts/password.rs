@@ -1,0 +1,95 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::address::client_ip;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::password::Verification;
+use crate::auth::session::{self, CurrentUser};
+use crate::auth::throttle::{self, Subjects};
+use crate::db::write_tx;
+use crate::domain::NewPassword;
+use crate::error::AppError;
+use crate::models;
+use crate::routes::flash::{self, Flash};
+use crate::routes::page::{self, FieldErrors, PageCtx};
+use crate::startup::AppState;
+
+#[derive(Template)]
+#[template(path = "accounts/password.html")]
+struct PasswordPage<'a> {
+    ctx: &'a PageCtx,
+    errors: FieldErrors,
+    notice: Option<String>,
+}
+
+pub async fn form(ctx: PageCtx, _: CurrentUser) -> Result<HttpResponse, AppError> {
+    page::ok(&PasswordPage { ctx: &ctx, errors: FieldErrors::default(), notice: None })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+}
+
+/// Needs the current password; ends every other session of the account and renews this one.
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let subjects = Subjects::new(&user.email, client_ip(&req, state.settings.trusted_proxy));
+    let policy = state.throttle;
+    let (wait, row) = {
+        let subjects = subjects.clone();
+        let id = user.id;
+        state
+            .db(move |c| Ok((throttle::wait(c, &policy, &subjects, models::now())?, models::user::find_row(c, id)?)))
+            .await?
+    };
+    if let Some(wait) = wait {
+        let notice = Some(super::wait_message(&ctx, wait));
+        return page::render(StatusCode::TOO_MANY_REQUESTS, &PasswordPage { ctx: &ctx, errors: FieldErrors::default(), notice });
+    }
+    let mut errors = FieldErrors::default();
+    let verdict = state.hasher.verify(form.current_password, row.password_hash).await?;
+    if verdict == Verification::Invalid {
+        let subjects = subjects.clone();
+        state
+            .db(move |c| Ok(write_tx(c, |c| throttle::record_failure(c, &policy, &subjects, models::now()))?))
+            .await?;
+        tracing::warn!(event = "password.change.failure", user = user.id.0, "wrong current password");
+        errors.add("current_password", "err-current-password");
+    }
+    let new = NewPassword::parse(&form.new_password, &[&user.name, &user.email])
+        .map_err(|e| errors.add("new_password", e.message_key()))
+        .ok();
+    let Some(new) = new.filter(|_| errors.is_empty()) else {
+        return page::invalid(&PasswordPage { ctx: &ctx, errors, notice: None });
+    };
+
+    let hash = state.hasher.hash(new.expose().to_owned()).await?;
+    let id = user.id;
+    let language = Some(ctx.lang);
+    let cookie = state
+        .db(move |c| {
+            write_tx(c, |c| {
+                models::user::set_password_hash(c, id, &hash)?;
+                models::session::delete_for_user(c, id, None)?;
+                throttle::record_success(c, &subjects)?;
+                session::begin(c, Some(id), language, None)
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    tracing::info!(event = "password.changed", user = id.0, "password changed; other sessions ended");
+    session::set_cookie(&req, cookie);
+    flash::set(&req, Flash::PasswordChanged);
+    Ok(page::see_other("/account"))
+}

@@ -1,0 +1,114 @@
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::csrf::CsrfForm;
+use crate::auth::session::{self, RequestCtx};
+use crate::db::write_tx;
+use crate::domain::{Email, NewPassword, PersonName, Role};
+use crate::error::AppError;
+use crate::models::user::{self, NewUser};
+use crate::routes::flash::{self, Flash};
+use crate::routes::page::{self, FieldErrors, PageCtx};
+use crate::startup::AppState;
+
+#[derive(Template)]
+#[template(path = "accounts/register.html")]
+struct RegisterPage<'a> {
+    ctx: &'a PageCtx,
+    form: &'a RegisterForm,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RegisterForm {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+pub async fn form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    if ctx.user.is_some() {
+        return Ok(page::see_other("/"));
+    }
+    page::ok(&RegisterPage { ctx: &ctx, form: &RegisterForm::default(), errors: FieldErrors::default() })
+}
+
+/// The fields of a new account, parsed; on failure the keys of what is wrong.
+pub struct Validated {
+    pub name: PersonName,
+    pub email: Email,
+    pub password: NewPassword,
+}
+
+pub fn validate(name: &str, email: &str, password: &str) -> Result<Validated, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let name = PersonName::parse(name).map_err(|e| errors.add("name", e.message_key())).ok();
+    let email = Email::parse(email).map_err(|e| errors.add("email", e.message_key())).ok();
+    let context = [name.as_ref().map_or("", |n| n.as_str()), email.as_ref().map_or("", |e| e.as_str())];
+    let password = NewPassword::parse(password, &context)
+        .map_err(|e| errors.add("password", e.message_key()))
+        .ok();
+    match (name, email, password) {
+        (Some(name), Some(email), Some(password)) => Ok(Validated { name, email, password }),
+        _ => Err(errors),
+    }
+}
+
+/// Complainants register themselves, and are signed in at once.
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    CsrfForm(form): CsrfForm<RegisterForm>,
+) -> Result<HttpResponse, AppError> {
+    let refuse = |errors| page::invalid(&RegisterPage { ctx: &ctx, form: &form, errors });
+    let valid = match validate(&form.name, &form.email, &form.password) {
+        Ok(v) => v,
+        Err(errors) => return refuse(errors),
+    };
+    let email = valid.email.clone();
+    if state.db(move |c| Ok(user::email_taken(c, &email)?)).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("email", "err-email-taken");
+        return refuse(errors);
+    }
+    let hash = state.hasher.hash(valid.password.expose().to_owned()).await?;
+    let replacing = RequestCtx::of(&req).and_then(|r| r.session_id());
+    let language = Some(ctx.lang);
+    let created = state
+        .db(move |c| {
+            let result = write_tx(c, |c| {
+                let new = NewUser {
+                    email: &valid.email,
+                    name: &valid.name,
+                    role: Role::Complainant,
+                    password_hash: Some(&hash),
+                    language,
+                };
+                let user = user::insert(c, new)?;
+                let cookie = session::begin(c, Some(user.id), language, replacing)?;
+                Ok::<_, diesel::result::Error>((user, cookie))
+            });
+            match result {
+                Ok(done) => Ok(Some(done)),
+                // Someone registered the same address a moment ago.
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    let Some((user, cookie)) = created else {
+        let mut errors = FieldErrors::default();
+        errors.add("email", "err-email-taken");
+        return refuse(errors);
+    };
+    tracing::info!(event = "account.registered", user = user.id.0, "complainant registered");
+    session::set_cookie(&req, cookie);
+    flash::set(&req, Flash::Registered);
+    Ok(page::see_other("/"))
+}

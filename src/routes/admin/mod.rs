@@ -1,0 +1,3 @@
+//! Administration: accounts.
+
+pub mod users;

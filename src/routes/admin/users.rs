@@ -1,0 +1,155 @@
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::csrf::CsrfForm;
+use crate::auth::session::CurrentUser;
+use crate::db::write_tx;
+use crate::domain::{Email, PersonName, Role};
+use crate::error::AppError;
+use crate::models::user::{self, NewUser, User, UserId};
+use crate::models::{self};
+use crate::routes::flash::{self, Flash};
+use crate::routes::page::{self, FieldErrors, PageCtx};
+use crate::startup::{AppState, issue_setup_link};
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage<'a> {
+    ctx: &'a PageCtx,
+    users: &'a [User],
+    me: UserId,
+    form: &'a NewStaffForm,
+    errors: FieldErrors,
+    roles: [Role; 4],
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_created.html")]
+struct CreatedPage<'a> {
+    ctx: &'a PageCtx,
+    user: &'a User,
+    link: &'a str,
+    hours: u32,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewStaffForm {
+    name: String,
+    email: String,
+    role: String,
+}
+
+async fn users_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    me: UserId,
+    form: &NewStaffForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let invalid = !errors.is_empty();
+    let users = state.db(|c| Ok(user::list(c)?)).await?;
+    let page = UsersPage { ctx, users: &users, me, form, errors, roles: Role::STAFF };
+    if invalid { page::invalid(&page) } else { page::ok(&page) }
+}
+
+pub async fn list(state: web::Data<AppState>, ctx: PageCtx, current: CurrentUser) -> Result<HttpResponse, AppError> {
+    let form = NewStaffForm { role: Role::Examiner.as_str().to_owned(), ..NewStaffForm::default() };
+    users_page(&state, &ctx, current.user.id, &form, FieldErrors::default()).await
+}
+
+/// Creates an office account without a password, and shows the one-time link with which
+/// its owner sets one.
+pub async fn create(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<NewStaffForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::default();
+    let name = PersonName::parse(&form.name).map_err(|e| errors.add("name", e.message_key())).ok();
+    let email = Email::parse(&form.email).map_err(|e| errors.add("email", e.message_key())).ok();
+    let role = Role::parse(&form.role).filter(|r| r.is_staff());
+    if role.is_none() {
+        errors.add("role", "err-role-invalid");
+    }
+    let (Some(name), Some(email), Some(role)) = (name, email, role) else {
+        return users_page(&state, &ctx, current.user.id, &form, errors).await;
+    };
+    let hours = state.settings.setup_link_hours;
+    let public_url = state.public_url.clone();
+    let created = state
+        .db(move |c| {
+            if user::email_taken(c, &email)? {
+                return Ok(None);
+            }
+            write_tx(c, |c| {
+                let new = NewUser { email: &email, name: &name, role, password_hash: None, language: None };
+                let user = user::insert(c, new)?;
+                let link = issue_setup_link(c, &public_url, Some(user.id), hours)?;
+                Ok(Some((user, link)))
+            })
+        })
+        .await?;
+    let Some((user, link)) = created else {
+        errors.add("email", "err-email-taken");
+        return users_page(&state, &ctx, current.user.id, &form, errors).await;
+    };
+    tracing::info!(event = "admin.user.created", by = current.user.id.0, user = user.id.0, role = %user.role, "office account created");
+    page::ok(&CreatedPage { ctx: &ctx, user: &user, link: &link, hours })
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+async fn set_active(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    active: bool,
+) -> Result<HttpResponse, AppError> {
+    let id = UserId(id.into_inner());
+    if id == current.user.id {
+        // An administrator cannot lock themselves out; another administrator can.
+        return Err(AppError::NotFound);
+    }
+    state
+        .db(move |c| {
+            write_tx(c, |c| {
+                if user::set_active(c, id, active)? == 0 {
+                    return Err(AppError::NotFound);
+                }
+                if !active {
+                    models::session::delete_for_user(c, id, None)?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    tracing::info!(event = "admin.user.active", by = current.user.id.0, user = id.0, active, "account status changed");
+    flash::set(&req, if active { Flash::UserActivated } else { Flash::UserDeactivated });
+    Ok(page::see_other("/admin/users"))
+}
+
+/// Deactivating ends every session of the account at once.
+pub async fn deactivate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    _: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    set_active(req, state, current, id, false).await
+}
+
+pub async fn activate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    _: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    set_active(req, state, current, id, true).await
+}

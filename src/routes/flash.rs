@@ -1,0 +1,70 @@
+//! One-shot messages shown on the page after a redirect. The cookie holds only a key from
+//! this list, so nobody can make the site say anything else.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{HttpMessage, HttpRequest};
+
+pub const COOKIE: &str = "ipdesk_flash";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flash {
+    Registered,
+    SignedIn,
+    SignInRequired,
+    PasswordChanged,
+    SetupComplete,
+    UserDeactivated,
+    UserActivated,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct FlashChange(pub Flash);
+
+impl Flash {
+    pub const ALL: [Flash; 7] = [
+        Flash::Registered,
+        Flash::SignedIn,
+        Flash::SignInRequired,
+        Flash::PasswordChanged,
+        Flash::SetupComplete,
+        Flash::UserDeactivated,
+        Flash::UserActivated,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Flash::Registered => "flash-registered",
+            Flash::SignedIn => "flash-signed-in",
+            Flash::SignInRequired => "flash-sign-in-required",
+            Flash::PasswordChanged => "flash-password-changed",
+            Flash::SetupComplete => "flash-setup-complete",
+            Flash::UserDeactivated => "flash-user-deactivated",
+            Flash::UserActivated => "flash-user-activated",
+        }
+    }
+
+    /// The class of the message box: it says how to read the message, not what happened.
+    pub fn level(self) -> &'static str {
+        match self {
+            Flash::SignInRequired => "warning",
+            _ => "success",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Flash> {
+        Flash::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+pub fn set(req: &HttpRequest, flash: Flash) {
+    req.extensions_mut().insert(FlashChange(flash));
+}
+
+pub fn cookie(value: &str, secure: bool) -> Cookie<'static> {
+    Cookie::build(COOKIE, value.to_owned())
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish()
+}

@@ -1,0 +1,29 @@
+use std::time::Duration;
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::db;
+use crate::startup::AppState;
+
+/// `{"status":"ok","db":"ok"}`, or 503 when the database cannot be read.
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.clone();
+    let checked = web::block(move || -> anyhow::Result<()> {
+        let mut conn = pool.get_timeout(Duration::from_secs(2))?;
+        db::check(&mut conn)?;
+        Ok(())
+    })
+    .await;
+    match checked {
+        Ok(Ok(())) => HttpResponse::Ok().json(json!({"status": "ok", "db": "ok"})),
+        Ok(Err(e)) => {
+            tracing::error!(error = ?e, "health check: database unavailable");
+            HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable", "db": "unavailable"}))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "health check: blocking pool failed");
+            HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable", "db": "unknown"}))
+        }
+    }
+}

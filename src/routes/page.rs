@@ -1,0 +1,167 @@
+//! What every page needs: the language, the signed-in account, the CSRF token for its forms,
+//! the flash message, and how to answer with a rendered template.
+
+use std::convert::Infallible;
+use std::fmt::Display;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::assets;
+use super::flash::Flash;
+use crate::auth::policy::{Permission, allows};
+use crate::auth::session::RequestCtx;
+use crate::domain::Lang;
+use crate::error::AppError;
+use crate::i18n;
+use crate::models::user::User;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub key: &'static str,
+    pub current: bool,
+}
+
+pub struct PageCtx {
+    pub lang: Lang,
+    pub user: Option<User>,
+    /// Empty when there is no session (then the page shows no forms that need one).
+    pub csrf_token: String,
+    pub flash: Option<Flash>,
+    /// Path and query of this page, to come back to after switching language.
+    pub here: String,
+    pub request_id: String,
+}
+
+impl PageCtx {
+    pub fn from_request(req: &HttpRequest) -> PageCtx {
+        let ctx = RequestCtx::of(req);
+        let here = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
+        match ctx {
+            Some(ctx) => {
+                let (csrf_token, user) = match ctx.session {
+                    Some(s) => (s.csrf_token, s.user),
+                    None => (String::new(), None),
+                };
+                PageCtx { lang: ctx.lang, user, csrf_token, flash: ctx.flash, here, request_id: ctx.request_id }
+            }
+            None => PageCtx {
+                lang: Lang::default(),
+                user: None,
+                csrf_token: String::new(),
+                flash: None,
+                here,
+                request_id: String::new(),
+            },
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::text(self.lang, key)
+    }
+
+    pub fn t1(&self, key: &str, name: &'static str, value: impl Display) -> String {
+        i18n::text_with(self.lang, key, &[(name, value.to_string())])
+    }
+
+    pub fn languages(&self) -> [Lang; 2] {
+        Lang::ALL
+    }
+
+    pub fn css_href(&self) -> &'static str {
+        assets::stylesheet_href()
+    }
+
+    /// The navigation for this account's role.
+    pub fn nav(&self) -> Vec<NavItem> {
+        let path = self.here.split('?').next().unwrap_or("/");
+        let mut items = vec![("/", "nav-home")];
+        if let Some(user) = &self.user {
+            items.push(("/account", "nav-account"));
+            if allows(user.role, Permission::ManageUsers) {
+                items.push(("/admin/users", "nav-admin-users"));
+            }
+        }
+        items
+            .into_iter()
+            .map(|(href, key)| NavItem { href, key, current: path == href })
+            .collect()
+    }
+}
+
+impl FromRequest for PageCtx {
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Self, Infallible>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(PageCtx::from_request(req)))
+    }
+}
+
+/// Answers with a rendered page.
+pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
+    let html = page.render().map_err(|e| AppError::Internal(e.into()))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+pub fn ok(page: &impl Template) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, page)
+}
+
+/// Re-renders a form whose input was refused, with everything typed kept.
+pub fn invalid(page: &impl Template) -> Result<HttpResponse, AppError> {
+    render(StatusCode::UNPROCESSABLE_ENTITY, page)
+}
+
+/// Post/redirect/get.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+/// Only paths on this site are followed after signing in; anything else goes home.
+pub fn local_path(next: &str) -> &str {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control());
+    if ok { next } else { "/" }
+}
+
+/// Field errors of a form, as translation keys, in the order the fields appear.
+#[derive(Default)]
+pub struct FieldErrors(Vec<(&'static str, &'static str)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, key: &'static str) {
+        self.0.push((field, key));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, k)| *k)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path("/account"), "/account");
+        assert_eq!(local_path("/admin/users?x=1"), "/admin/users?x=1");
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", ""] {
+            assert_eq!(local_path(bad), "/", "{bad}");
+        }
+    }
+}

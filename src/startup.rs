@@ -1,0 +1,198 @@
+//! Builds the application: database and migrations, first-run setup link, background
+//! housekeeping, middleware and routes, bound to its port (port 0 in tests).
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use chrono::TimeDelta;
+use diesel::QueryResult;
+use url::Url;
+
+use crate::auth::gate::gate;
+use crate::auth::password::Hasher;
+use crate::auth::{throttle, token};
+use crate::config::Settings;
+use crate::db::{self, DbConn, DbPool, write_tx};
+use crate::error::{AppError, render_error_pages};
+use crate::models::{self, setup_token, user::UserId};
+use crate::routes;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub settings: Settings,
+    pub public_url: Url,
+    pub pool: DbPool,
+    pub hasher: Hasher,
+    pub throttle: throttle::Policy,
+}
+
+impl AppState {
+    /// Cookies are Secure (and `__Host-` named) whenever people reach ipdesk over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// Runs database work on the blocking pool with a pooled connection.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    pool: DbPool,
+    setup_link: Option<String>,
+    housekeeping: tokio::task::JoinHandle<()>,
+}
+
+/// Records a one-time setup link and returns it, built on the public base URL.
+pub fn issue_setup_link(conn: &mut DbConn, public_url: &Url, user: Option<UserId>, hours: u32) -> QueryResult<String> {
+    let raw = token::generate();
+    let expires = models::now() + TimeDelta::hours(i64::from(hours));
+    setup_token::issue(conn, &token::hash(&raw), user, expires)?;
+    let mut url = public_url.clone();
+    let base = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&format!("{base}/setup"));
+    url.set_query(None);
+    url.query_pairs_mut().append_pair("token", &raw);
+    Ok(url.to_string())
+}
+
+/// On an empty database (no account at all), a fresh link to create the first administrator.
+fn first_run_link(pool: &DbPool, settings: &Settings, public_url: &Url) -> anyhow::Result<Option<String>> {
+    let mut conn = pool.get().context("no database connection")?;
+    write_tx(&mut conn, |c| {
+        if models::user::count(c)? > 0 {
+            return Ok(None);
+        }
+        issue_setup_link(c, public_url, None, settings.setup_link_hours).map(Some)
+    })
+    .context("cannot create the setup link")
+}
+
+fn security_headers(public_url: &Url) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cross-Origin-Resource-Policy", "same-origin"))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"));
+    if public_url.scheme() == "https" {
+        headers.add(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
+    } else {
+        headers
+    }
+}
+
+async fn not_found() -> HttpResponse {
+    HttpResponse::NotFound().finish()
+}
+
+/// Removes timed-out sessions and old failure counters every few minutes.
+async fn housekeeping(pool: DbPool, settings: Settings) {
+    let mut every = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        let pool = pool.clone();
+        let (idle, absolute) = (settings.session_idle_timeout(), settings.session_absolute_timeout());
+        let stale = Duration::from_secs(settings.address_window_secs).max(throttle::ACCOUNT_WINDOW);
+        let swept = web::block(move || -> anyhow::Result<(usize, usize)> {
+            let mut conn = pool.get()?;
+            let now = models::now();
+            let span = |d: Duration| TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX);
+            let sessions = models::session::delete_expired(&mut conn, now - span(idle), now - span(absolute))?;
+            let counters = models::throttle::delete_stale(&mut conn, now - span(stale))?;
+            Ok((sessions, counters))
+        })
+        .await;
+        match swept {
+            Ok(Ok((sessions, counters))) => tracing::debug!(sessions, counters, "housekeeping"),
+            Ok(Err(e)) => tracing::warn!(error = ?e, "housekeeping failed"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        settings.validate()?;
+        let public_url = settings.public_url()?;
+        let database = settings.database()?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+        let pool = {
+            let size = settings.db_pool_size;
+            web::block(move || db::connect(&database, size)).await??
+        };
+        let setup_link = first_run_link(&pool, &settings, &public_url)?;
+        let hasher = Hasher::new(settings.password_hash_concurrency)?;
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+
+        let housekeeping = tokio::spawn(housekeeping(pool.clone(), settings.clone()));
+        let state = web::Data::new(AppState {
+            throttle: throttle::Policy::from_settings(&settings),
+            settings,
+            public_url: public_url.clone(),
+            pool: pool.clone(),
+            hasher,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(64 * 1024))
+                .app_data(web::FormConfig::default().limit(64 * 1024))
+                .wrap(ErrorHandlers::new().default_handler(render_error_pages))
+                .wrap(from_fn(gate))
+                .wrap(security_headers(&public_url))
+                .configure(routes::configure)
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)?
+        // Long enough for a slow form post to finish; SIGTERM waits this long at most.
+        .shutdown_timeout(30)
+        .run();
+        Ok(Application { server, port, pool, setup_link, housekeeping })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// The link printed on first start, if the database had no account.
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
+    }
+
+    /// Serves until SIGTERM (graceful: in-flight requests finish) or SIGINT.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.housekeeping.abort();
+        result
+    }
+}
