@@ -1,6 +1,6 @@
 //! The command line: `serve`, `migrate`, `user add`.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -104,14 +104,17 @@ fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
         let database = settings.database()?;
         let app = Application::build(settings.clone()).await?;
         tracing::info!(database = %database, port = app.port(), "ipdesk started");
-        println!("ipdesk is listening on {} (database {database}).", settings.public_url()?);
+        // A closed console must not stop the server: write errors are ignored.
+        let mut console = std::io::stdout().lock();
+        let _ = writeln!(console, "ipdesk is listening on {} (database {database}).", settings.public_url()?);
         if let Some(link) = app.setup_link() {
-            println!();
-            println!("No account exists yet. Create the first administrator here (the link works once):");
-            println!();
-            println!("    {link}");
-            println!();
+            let _ = writeln!(
+                console,
+                "\nNo account exists yet. Create the first administrator here (the link works once):\n\n    {link}\n"
+            );
         }
+        let _ = console.flush();
+        drop(console);
         app.run_until_stopped().await.context("the server failed")?;
         tracing::info!("ipdesk stopped");
         Ok(ExitCode::SUCCESS)

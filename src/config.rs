@@ -97,7 +97,7 @@ impl Settings {
                 }
                 figment = figment.merge(Toml::file_exact(path));
             }
-            None => figment = figment.merge(Toml::file_exact(DEFAULT_CONFIG_FILE)),
+            None => figment = figment.merge(Toml::file(DEFAULT_CONFIG_FILE)),
         }
         let settings: Settings = figment
             .merge(Env::raw().only(&["DATABASE_URL"]))

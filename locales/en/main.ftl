@@ -47,6 +47,7 @@ form-has-errors = Please correct the fields marked below.
 login-title = Sign in
 login-submit = Sign in
 login-no-account = No account yet?
+err-login-missing = Enter your e-mail address and password.
 err-login-failed = The e-mail address or password is incorrect.
 err-login-wait-seconds = Too many failed sign-in attempts. Please wait { $seconds } seconds and try again.
 err-login-wait-minutes = Too many failed sign-in attempts. Please wait { $minutes } minutes and try again.

@@ -47,6 +47,7 @@ form-has-errors = 아래 표시된 항목을 고쳐 주세요.
 login-title = 로그인
 login-submit = 로그인
 login-no-account = 아직 계정이 없으신가요?
+err-login-missing = 이메일 주소와 비밀번호를 입력하세요.
 err-login-failed = 이메일 주소 또는 비밀번호가 올바르지 않습니다.
 err-login-wait-seconds = 로그인 실패가 너무 많습니다. { $seconds }초 후에 다시 시도하세요.
 err-login-wait-minutes = 로그인 실패가 너무 많습니다. { $minutes }분 후에 다시 시도하세요.

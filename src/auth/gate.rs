@@ -106,11 +106,13 @@ async fn admit(
                 found
             }
             Err(e) => {
+                let bare = actix_web::ResponseError::error_response(&e);
+                let detail = bare.extensions().get::<ErrorDetail>().cloned().unwrap_or_default();
                 let ctx = bare_ctx(&req, request_id);
                 let (req, _) = req.into_parts();
                 req.extensions_mut().insert(ctx);
-                let res = actix_web::ResponseError::error_response(&e);
-                return Ok(finish(ServiceResponse::new(req, res).map_into_boxed_body(), &state, None));
+                let res = error::error_page(&req, bare.status(), &detail);
+                return Ok(finish(ServiceResponse::new(req, res), &state, None));
             }
         }
     };

@@ -60,6 +60,10 @@ pub async fn submit(
         page::render(status, &LoginPage { ctx: &ctx, email: form.email.trim(), next, error: Some(error) })
     };
 
+    if email.is_empty() || form.password.is_empty() {
+        return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("err-login-missing"));
+    }
+
     let (wait, row) = {
         let subjects = subjects.clone();
         state

@@ -1,0 +1,170 @@
+use actix_web::{App, HttpResponse, test as actix_test, web};
+use ipdesk::auth::gate::gate;
+use ipdesk::auth::password::Hasher;
+use ipdesk::auth::throttle;
+use ipdesk::domain::Role;
+use ipdesk::routes::{ROUTES, Verb};
+use ipdesk::startup::AppState;
+
+use crate::helpers::{STRONG_PASSWORD, browser, location, spawn_app};
+
+/// Who asks: nobody, or a signed-in account of each role.
+const WHO: [Option<Role>; 7] = [
+    None,
+    Some(Role::Complainant),
+    Some(Role::Respondent),
+    Some(Role::Examiner),
+    Some(Role::Legal),
+    Some(Role::Mediator),
+    Some(Role::Admin),
+];
+
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+enum Outcome {
+    Page(u16),
+    /// Redirected to sign in.
+    SignIn,
+    /// Redirected elsewhere (already signed in, or done).
+    Redirect,
+    Hidden,
+}
+
+fn expected_get(path: &str, who: Option<Role>) -> Outcome {
+    use Outcome::*;
+    match (path, who) {
+        ("/" | "/healthz" | "/static/{file}", _) => Page(200),
+        ("/login" | "/register", None) => Page(200),
+        ("/login" | "/register", Some(_)) => Redirect,
+        // Without a valid token, the setup page explains the link cannot be used.
+        ("/setup", _) => Page(404),
+        ("/account" | "/account/password" | "/admin/users", None) => SignIn,
+        ("/account" | "/account/password", Some(_)) => Page(200),
+        ("/admin/users", Some(Role::Admin)) => Page(200),
+        ("/admin/users", Some(_)) => Hidden,
+        (other, _) => panic!("no expectation written for GET {other}: add one"),
+    }
+}
+
+fn expected_post(path: &str, who: Option<Role>) -> Outcome {
+    use Outcome::*;
+    match (path, who) {
+        ("/language", _) => Redirect,
+        // Empty forms: re-rendered with messages.
+        ("/login" | "/register", _) => Page(422),
+        ("/setup", _) => Page(404),
+        ("/logout", None) => SignIn,
+        ("/logout", Some(_)) => Redirect,
+        ("/account/password", None) => SignIn,
+        ("/account/password", Some(_)) => Page(422),
+        ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", None) => SignIn,
+        ("/admin/users", Some(Role::Admin)) => Page(422),
+        ("/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(Role::Admin)) => Redirect,
+        ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(_)) => Hidden,
+        (other, _) => panic!("no expectation written for POST {other}: add one"),
+    }
+}
+
+fn outcome(res: &reqwest::Response) -> Outcome {
+    match res.status().as_u16() {
+        303 if location(res).starts_with("/login") => Outcome::SignIn,
+        303 => Outcome::Redirect,
+        404 => Outcome::Hidden,
+        s => Outcome::Page(s),
+    }
+}
+
+#[tokio::test]
+async fn every_role_gets_exactly_what_it_should_on_every_route() {
+    let app = spawn_app().await;
+    let target = app.create_user(Role::Mediator, "target@panel.example", STRONG_PASSWORD).await;
+    for who in WHO {
+        for route in ROUTES {
+            // A fresh browser for each request: posts (logout, deactivate) must not leak
+            // into the next check.
+            let client = match who {
+                Some(role) => app.signed_in(role).await.0,
+                None => browser(),
+            };
+            let path = route
+                .path
+                .replace("{file}", "app.css")
+                .replace("{id}", &target.id.0.to_string());
+            let (got, want) = match route.verb {
+                Verb::Get => {
+                    let res = app.get_as(&client, &path).await;
+                    let want = expected_get(route.path, who);
+                    // Hidden and missing look the same: the 404 page.
+                    (if res.status() == 404 && want == Outcome::Page(404) { Outcome::Page(404) } else { outcome(&res) }, want)
+                }
+                Verb::Post => {
+                    let res = app.post_as(&client, &path, &[]).await;
+                    let want = expected_post(route.path, who);
+                    (if res.status() == 404 && want == Outcome::Page(404) { Outcome::Page(404) } else { outcome(&res) }, want)
+                }
+            };
+            assert_eq!(got, want, "{:?} {} as {:?}", route.verb, route.path, who);
+        }
+    }
+}
+
+#[tokio::test]
+async fn what_a_user_may_not_see_looks_exactly_like_what_does_not_exist() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let hidden = app.get_as(&complainant, "/admin/users").await;
+    assert_eq!(hidden.status(), 404);
+    let hidden = hidden.text().await.unwrap();
+    let missing = app.get_as(&complainant, "/admin/nothing-here").await.text().await.unwrap();
+    let scrub = |html: &str| regex::Regex::new(r#"value="[^"]*""#).unwrap().replace_all(html, "").into_owned();
+    assert_eq!(scrub(&hidden), scrub(&missing));
+    assert!(missing.contains("There is nothing at this address"));
+}
+
+#[tokio::test]
+async fn a_route_without_an_access_rule_is_refused() {
+    let app = spawn_app().await;
+    let state = web::Data::new(AppState {
+        throttle: throttle::Policy::from_settings(&app.settings),
+        settings: app.settings.clone(),
+        public_url: app.settings.public_url().unwrap(),
+        pool: app.pool.clone(),
+        hasher: Hasher::new(1).unwrap(),
+    });
+    let service = actix_test::init_service(
+        App::new()
+            .app_data(state)
+            .wrap(actix_web::middleware::from_fn(gate))
+            .route("/forgotten", web::get().to(|| async { HttpResponse::Ok().body("secret") }))
+            .route("/", web::get().to(|| async { HttpResponse::Ok().body("home") })),
+    )
+    .await;
+    let res = actix_test::call_service(&service, actix_test::TestRequest::get().uri("/forgotten").to_request()).await;
+    assert_eq!(res.status(), 404);
+    let body = actix_test::read_body(res).await;
+    assert!(!String::from_utf8_lossy(&body).contains("secret"));
+    let res = actix_test::call_service(&service, actix_test::TestRequest::get().uri("/").to_request()).await;
+    assert_eq!(res.status(), 200, "a listed route in the same app still works");
+}
+
+#[tokio::test]
+async fn a_complainant_cannot_create_staff_by_posting_directly() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let res = app
+        .post_as(&complainant, "/admin/users", &[("name", "Mallory"), ("email", "mallory@example.org"), ("role", "admin")])
+        .await;
+    assert_eq!(res.status(), 404);
+    let exists = app.with_db(|c| ipdesk::models::user::find_row_by_email(c, "mallory@example.org").unwrap()).await;
+    assert!(exists.is_none());
+}
+
+#[tokio::test]
+async fn registration_ignores_fields_it_does_not_name() {
+    let app = spawn_app().await;
+    let res = app
+        .post("/register", &[("name", "Sneaky"), ("email", "sneaky@example.org"), ("password", STRONG_PASSWORD), ("role", "admin"), ("active", "true")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let row = app.with_db(|c| ipdesk::models::user::find_row_by_email(c, "sneaky@example.org").unwrap().unwrap()).await;
+    assert_eq!(row.role, "complainant");
+}

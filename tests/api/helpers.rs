@@ -1,0 +1,241 @@
+//! A real ipdesk on a random port with its own fresh database (a temporary SQLite file, or a
+//! new PostgreSQL database when TEST_DATABASE_URL is set), driven over HTTP.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex, Once};
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use ipdesk::config::{LogFormat, Settings};
+use ipdesk::db::{DbConn, DbPool};
+use ipdesk::domain::{Email, PersonName, Role};
+use ipdesk::models::user::{self, NewUser, User};
+use ipdesk::startup::Application;
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use reqwest::redirect::Policy;
+
+pub const BASE_URL: &str = "http://ipdesk.test";
+pub const STRONG_PASSWORD: &str = "amber-walrus-sings-at-dawn";
+
+/// Everything every test app logged, to prove what never reaches the log.
+pub static LOGS: LazyLock<Arc<Mutex<Vec<u8>>>> = LazyLock::new(Default::default);
+
+struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub fn logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
+}
+
+fn init_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| ipdesk::telemetry::init(LogFormat::Json, || LogWriter));
+}
+
+/// The test's own database, removed when the test ends.
+pub enum TestDb {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    fn create(dir: &std::path::Path) -> (TestDb, String) {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("ipdesk_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL is reachable");
+                admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")).expect("create the test database");
+                let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                (TestDb::Postgres { admin_url, name }, url.to_string())
+            }
+            _ => {
+                let path = dir.join("ipdesk.db");
+                (TestDb::Sqlite(path.clone()), path.to_string_lossy().into_owned())
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres { .. })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name } = self {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: DbPool,
+    pub setup_link: Option<String>,
+    pub settings: Settings,
+    /// A browser: keeps cookies, does not follow redirects.
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    /// Holds the SQLite file and data folder until the test ends.
+    _dir: tempfile::TempDir,
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A client that keeps no cookies: every cookie is sent by hand.
+pub fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    init_logs();
+    let dir = tempfile::tempdir().unwrap();
+    let (db, database_url) = TestDb::create(dir.path());
+    let mut settings = Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().join("data"),
+        database_url: Some(database_url),
+        base_url: Some(BASE_URL.to_owned()),
+        log_format: LogFormat::Json,
+        db_pool_size: 4,
+        password_hash_concurrency: 2,
+        ..Settings::default()
+    };
+    configure(&mut settings);
+    let app = Application::build(settings.clone()).await.expect("the application starts");
+    let port = app.port();
+    let pool = app.pool().clone();
+    let setup_link = app.setup_link().map(str::to_owned);
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        pool,
+        setup_link,
+        settings,
+        client: browser(),
+        db,
+        _dir: dir,
+    }
+}
+
+pub fn csrf_from(html: &str) -> String {
+    let re = regex::Regex::new(r#"name="csrf_token" value="([^"]+)""#).unwrap();
+    re.captures(html).map(|c| c[1].to_owned()).expect("the page has a CSRF token")
+}
+
+/// The value of the named cookie set by a response.
+pub fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(SET_COOKIE).iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+        let (n, value) = pair.split_once('=')?;
+        (n == name).then(|| value.to_owned())
+    })
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.get_as(&self.client, path).await
+    }
+
+    pub async fn get_as(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> String {
+        let res = self.get_as(client, path).await;
+        res.text().await.unwrap()
+    }
+
+    /// The CSRF token of this client's session (starting one if needed).
+    pub async fn csrf(&self, client: &reqwest::Client) -> String {
+        csrf_from(&self.page(client, "/").await)
+    }
+
+    /// Posts a form the way a browser does: with the session's CSRF token.
+    pub async fn post_as(&self, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf(client).await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        client.post(self.url(path)).form(&all).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.post_as(&self.client, path, fields).await
+    }
+
+    pub async fn login_as(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        self.post_as(client, "/login", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn register_as(&self, client: &reqwest::Client, name: &str, email: &str, password: &str) -> reqwest::Response {
+        self.post_as(client, "/register", &[("name", name), ("email", email), ("password", password)]).await
+    }
+
+    /// Runs database work the way the application does, off the async threads.
+    pub async fn with_db<T: Send + 'static>(&self, f: impl FnOnce(&mut DbConn) -> T + Send + 'static) -> T {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || f(&mut pool.get().unwrap())).await.unwrap()
+    }
+
+    /// An account made directly in the database, with a password.
+    pub async fn create_user(&self, role: Role, email: &str, password: &str) -> User {
+        let hash = ipdesk::auth::password::hash_now(password).unwrap();
+        let (email, name) = (Email::parse(email).unwrap(), PersonName::parse(&format!("Test {role}")).unwrap());
+        self.with_db(move |c| {
+            user::insert(c, NewUser { email: &email, name: &name, role, password_hash: Some(&hash), language: None }).unwrap()
+        })
+        .await
+    }
+
+    /// A new browser signed in as a new account of the role.
+    pub async fn signed_in(&self, role: Role) -> (reqwest::Client, User) {
+        let email = format!("{}-{}@example.org", role, uuid::Uuid::new_v4().simple());
+        let user = self.create_user(role, &email, STRONG_PASSWORD).await;
+        let client = browser();
+        let res = self.login_as(&client, &email, STRONG_PASSWORD).await;
+        assert_eq!(res.status(), 303, "{role} signs in");
+        (client, user)
+    }
+
+    /// The path and query of the setup link (the link itself names the public base URL).
+    pub fn setup_path(&self) -> String {
+        let link = self.setup_link.as_deref().expect("a setup link was printed");
+        let url = url::Url::parse(link).unwrap();
+        format!("{}?{}", url.path(), url.query().unwrap())
+    }
+}
