@@ -89,9 +89,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("The database {url} is up to date.");
             Ok(ExitCode::SUCCESS)
         }
-        Command::User(UserCommand::Add { email, name, role, password_stdin }) => {
-            add_user(&settings, &email, &name, role, password_stdin)
-        }
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            role,
+            password_stdin,
+        }) => add_user(&settings, &email, &name, role, password_stdin),
     }
 }
 
@@ -121,7 +124,13 @@ fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn add_user(settings: &Settings, email: &str, name: &str, role: Role, password_stdin: bool) -> anyhow::Result<ExitCode> {
+fn add_user(
+    settings: &Settings,
+    email: &str,
+    name: &str,
+    role: Role,
+    password_stdin: bool,
+) -> anyhow::Result<ExitCode> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let name = PersonName::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let hash = if password_stdin {
@@ -129,11 +138,18 @@ fn add_user(settings: &Settings, email: &str, name: &str, role: Role, password_s
             eprint!("Password: ");
         }
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("cannot read the password")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password")?;
         let typed = line.strip_suffix('\n').unwrap_or(&line);
         let typed = typed.strip_suffix('\r').unwrap_or(typed);
-        let password = NewPassword::parse(typed, &[name.as_str(), email.as_str()])
-            .map_err(|e| anyhow::anyhow!("the password is {e}: use 8 to 256 characters that are hard to guess"))?;
+        let password =
+            NewPassword::parse(typed, &[name.as_str(), email.as_str()]).map_err(|e| {
+                anyhow::anyhow!(
+                    "the password is {e}: use 8 to 256 characters that are hard to guess"
+                )
+            })?;
         Some(password::hash_now(password.expose())?)
     } else {
         None
@@ -145,16 +161,30 @@ fn add_user(settings: &Settings, email: &str, name: &str, role: Role, password_s
         if user::email_taken(c, &email)? {
             bail!("an account with the e-mail address {email} already exists");
         }
-        let new = NewUser { email: &email, name: &name, role, password_hash: hash.as_deref(), language: None };
+        let new = NewUser {
+            email: &email,
+            name: &name,
+            role,
+            password_hash: hash.as_deref(),
+            language: None,
+        };
         let created = user::insert(c, new)?;
         match hash {
             Some(_) => Ok(None),
-            None => Ok(Some(issue_setup_link(c, &public_url, Some(created.id), settings.setup_link_hours)?)),
+            None => Ok(Some(issue_setup_link(
+                c,
+                &public_url,
+                Some(created.id),
+                settings.setup_link_hours,
+            )?)),
         }
     })?;
     println!("Created the {role} account {email}.");
     if let Some(link) = link {
-        println!("Its owner sets a password with this one-time link (valid {} hours):", settings.setup_link_hours);
+        println!(
+            "Its owner sets a password with this one-time link (valid {} hours):",
+            settings.setup_link_hours
+        );
         println!();
         println!("    {link}");
     }

@@ -159,7 +159,10 @@ mod tests {
         let s = Settings::default();
         s.validate().unwrap();
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(s.database().unwrap(), DatabaseUrl::Sqlite("data/ipdesk.db".into()));
+        assert_eq!(
+            s.database().unwrap(),
+            DatabaseUrl::Sqlite("data/ipdesk.db".into())
+        );
         assert_eq!(s.public_url().unwrap().as_str(), "http://127.0.0.1:8080/");
     }
 
@@ -173,9 +176,13 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's own test API
     fn file_then_environment_override_defaults() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("office.toml", "bind = \"0.0.0.0:9000\"\nsetup_link_hours = 2\n")?;
+            jail.create_file(
+                "office.toml",
+                "bind = \"0.0.0.0:9000\"\nsetup_link_hours = 2\n",
+            )?;
             jail.set_env("IPDESK_SETUP_LINK_HOURS", "5");
             jail.set_env("DATABASE_URL", "postgres://u@h/db");
             let s = Settings::load(Some(Path::new("office.toml"))).map_err(|e| e.to_string())?;

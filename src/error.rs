@@ -46,7 +46,10 @@ impl From<r2d2::Error> for AppError {
 
 impl From<actix_web::Error> for AppError {
     fn from(e: actix_web::Error) -> Self {
-        AppError::Request { status: e.as_response_error().status_code(), message: e.to_string() }
+        AppError::Request {
+            status: e.as_response_error().status_code(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -89,12 +92,17 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         if let AppError::SignInRequired = self {
-            return HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish();
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/login"))
+                .finish();
         }
         let mut detail = ErrorDetail::default();
         match self {
             AppError::Csrf => {
-                tracing::warn!(event = "csrf.token", "form refused: CSRF token missing or wrong");
+                tracing::warn!(
+                    event = "csrf.token",
+                    "form refused: CSRF token missing or wrong"
+                );
                 detail.message_key = Some("err-page-csrf");
             }
             AppError::BadForm(why) => tracing::info!(reason = ?why, "malformed form"),
@@ -188,7 +196,12 @@ pub fn render_error_pages<B: MessageBody + 'static>(
     if has_own_body || !(status.is_client_error() || status.is_server_error()) {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
-    let detail = res.response().extensions().get::<ErrorDetail>().cloned().unwrap_or_default();
+    let detail = res
+        .response()
+        .extensions()
+        .get::<ErrorDetail>()
+        .cloned()
+        .unwrap_or_default();
     let (req, original) = res.into_parts();
     let mut page = error_page(&req, status, &detail);
     for name in [header::ALLOW, header::RETRY_AFTER] {
@@ -196,5 +209,7 @@ pub fn render_error_pages<B: MessageBody + 'static>(
             page.headers_mut().insert(name, v.clone());
         }
     }
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, page).map_into_right_body()))
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, page).map_into_right_body(),
+    ))
 }

@@ -60,7 +60,12 @@ pub struct Application {
 }
 
 /// Records a one-time setup link and returns it, built on the public base URL.
-pub fn issue_setup_link(conn: &mut DbConn, public_url: &Url, user: Option<UserId>, hours: u32) -> QueryResult<String> {
+pub fn issue_setup_link(
+    conn: &mut DbConn,
+    public_url: &Url,
+    user: Option<UserId>,
+    hours: u32,
+) -> QueryResult<String> {
     let raw = token::generate();
     let expires = models::now() + TimeDelta::hours(i64::from(hours));
     setup_token::issue(conn, &token::hash(&raw), user, expires)?;
@@ -73,7 +78,11 @@ pub fn issue_setup_link(conn: &mut DbConn, public_url: &Url, user: Option<UserId
 }
 
 /// On an empty database (no account at all), a fresh link to create the first administrator.
-fn first_run_link(pool: &DbPool, settings: &Settings, public_url: &Url) -> anyhow::Result<Option<String>> {
+fn first_run_link(
+    pool: &DbPool,
+    settings: &Settings,
+    public_url: &Url,
+) -> anyhow::Result<Option<String>> {
     let mut conn = pool.get().context("no database connection")?;
     write_tx(&mut conn, |c| {
         if models::user::count(c)? > 0 {
@@ -96,9 +105,15 @@ fn security_headers(public_url: &Url) -> DefaultHeaders {
         .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
         .add(("Cross-Origin-Resource-Policy", "same-origin"))
-        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"));
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ));
     if public_url.scheme() == "https" {
-        headers.add(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=63072000; includeSubDomains",
+        ))
     } else {
         headers
     }
@@ -114,13 +129,17 @@ async fn housekeeping(pool: DbPool, settings: Settings) {
     loop {
         every.tick().await;
         let pool = pool.clone();
-        let (idle, absolute) = (settings.session_idle_timeout(), settings.session_absolute_timeout());
+        let (idle, absolute) = (
+            settings.session_idle_timeout(),
+            settings.session_absolute_timeout(),
+        );
         let stale = Duration::from_secs(settings.address_window_secs).max(throttle::ACCOUNT_WINDOW);
         let swept = web::block(move || -> anyhow::Result<(usize, usize)> {
             let mut conn = pool.get()?;
             let now = models::now();
             let span = |d: Duration| TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX);
-            let sessions = models::session::delete_expired(&mut conn, now - span(idle), now - span(absolute))?;
+            let sessions =
+                models::session::delete_expired(&mut conn, now - span(idle), now - span(absolute))?;
             let counters = models::throttle::delete_stale(&mut conn, now - span(stale))?;
             Ok((sessions, counters))
         })
@@ -138,8 +157,12 @@ impl Application {
         settings.validate()?;
         let public_url = settings.public_url()?;
         let database = settings.database()?;
-        std::fs::create_dir_all(&settings.data_dir)
-            .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "cannot create the data folder {}",
+                settings.data_dir.display()
+            )
+        })?;
         let pool = {
             let size = settings.db_pool_size;
             web::block(move || db::connect(&database, size)).await??
@@ -173,7 +196,13 @@ impl Application {
         // Long enough for a slow form post to finish; SIGTERM waits this long at most.
         .shutdown_timeout(30)
         .run();
-        Ok(Application { server, port, pool, setup_link, housekeeping })
+        Ok(Application {
+            server,
+            port,
+            pool,
+            setup_link,
+            housekeeping,
+        })
     }
 
     pub fn port(&self) -> u16 {

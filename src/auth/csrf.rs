@@ -25,7 +25,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = web::Bytes::from_request(req, payload);
-        let expected = RequestCtx::of(req).and_then(|ctx| ctx.session).map(|s| s.csrf_token);
+        let expected = RequestCtx::of(req)
+            .and_then(|ctx| ctx.session)
+            .map(|s| s.csrf_token);
         Box::pin(async move {
             let body = body.await.map_err(AppError::from)?;
             let sent = form_urlencoded::parse(&body)

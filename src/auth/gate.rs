@@ -57,7 +57,10 @@ async fn admit(
         .cloned()
         .expect("AppState is registered");
     let pattern = req.match_pattern();
-    let access = match (&pattern, routes::access_for(req.method(), pattern.as_deref())) {
+    let access = match (
+        &pattern,
+        routes::access_for(req.method(), pattern.as_deref()),
+    ) {
         (_, Some(access)) => access,
         // Unknown paths fall through to the 404 page.
         (None, None) => Access::Public,
@@ -72,7 +75,12 @@ async fn admit(
     if unsafe_method && let Some(origin) = super::csrf::foreign_origin(&req, &state.public_url) {
         tracing::warn!(event = "csrf.origin", origin = ?origin, "cross-site request refused");
         let ctx = bare_ctx(&req, request_id);
-        return Ok(refuse(req, ctx, StatusCode::FORBIDDEN, Some("err-page-cross-site")));
+        return Ok(refuse(
+            req,
+            ctx,
+            StatusCode::FORBIDDEN,
+            Some("err-page-cross-site"),
+        ));
     }
 
     let cookie_name = session::cookie_name(state.secure_cookies());
@@ -107,7 +115,11 @@ async fn admit(
             }
             Err(e) => {
                 let bare = actix_web::ResponseError::error_response(&e);
-                let detail = bare.extensions().get::<ErrorDetail>().cloned().unwrap_or_default();
+                let detail = bare
+                    .extensions()
+                    .get::<ErrorDetail>()
+                    .cloned()
+                    .unwrap_or_default();
                 let ctx = bare_ctx(&req, request_id);
                 let (req, _) = req.into_parts();
                 req.extensions_mut().insert(ctx);
@@ -117,20 +129,31 @@ async fn admit(
         }
     };
 
-    let flash = req.cookie(flash::COOKIE).and_then(|c| Flash::from_key(c.value()));
+    let flash = req
+        .cookie(flash::COOKIE)
+        .and_then(|c| Flash::from_key(c.value()));
     let lang = loaded
         .as_ref()
         .and_then(|s| s.user.as_ref().and_then(|u| u.language).or(s.language))
         .or_else(|| accept_language(&req))
         .unwrap_or_default();
-    let ctx = RequestCtx { request_id, lang, session: loaded, flash };
+    let ctx = RequestCtx {
+        request_id,
+        lang,
+        session: loaded,
+        flash,
+    };
     let decision = access.decide(ctx.user());
     req.extensions_mut().insert(ctx.clone());
 
     match decision {
         Decision::Admit => {}
         Decision::SignIn => {
-            let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let target = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
             let location = if req.method() == Method::GET {
                 format!("/login?next={}", urlencode(target))
             } else {
@@ -141,7 +164,11 @@ async fn admit(
                 .finish();
             let (req, _) = req.into_parts();
             flash::set(&req, Flash::SignInRequired);
-            return Ok(finish(ServiceResponse::new(req, res), &state, started_session));
+            return Ok(finish(
+                ServiceResponse::new(req, res),
+                &state,
+                started_session,
+            ));
         }
         Decision::Hide => {
             let user = ctx.user().map(|u| u.id.0);
@@ -169,24 +196,45 @@ fn accept_language(req: &ServiceRequest) -> Option<Lang> {
 
 /// A context for answering before the session is known.
 fn bare_ctx(req: &ServiceRequest, request_id: String) -> RequestCtx {
-    RequestCtx { request_id, lang: accept_language(req).unwrap_or_default(), session: None, flash: None }
+    RequestCtx {
+        request_id,
+        lang: accept_language(req).unwrap_or_default(),
+        session: None,
+        flash: None,
+    }
 }
 
-fn refuse(req: ServiceRequest, ctx: RequestCtx, status: StatusCode, message: Option<&'static str>) -> ServiceResponse<BoxBody> {
+fn refuse(
+    req: ServiceRequest,
+    ctx: RequestCtx,
+    status: StatusCode,
+    message: Option<&'static str>,
+) -> ServiceResponse<BoxBody> {
     let (req, _) = req.into_parts();
     req.extensions_mut().insert(ctx);
-    let detail = ErrorDetail { message_key: message, correlation_id: None };
+    let detail = ErrorDetail {
+        message_key: message,
+        correlation_id: None,
+    };
     let res = error::error_page(&req, status, &detail);
     ServiceResponse::new(req, res)
 }
 
 /// Cookies the handler asked for, the flash shown, and no caching of anything dynamic.
-fn finish(mut res: ServiceResponse<BoxBody>, state: &AppState, started_session: Option<String>) -> ServiceResponse<BoxBody> {
+fn finish(
+    mut res: ServiceResponse<BoxBody>,
+    state: &AppState,
+    started_session: Option<String>,
+) -> ServiceResponse<BoxBody> {
     let secure = state.secure_cookies();
     let (change, flash_set, flash_shown) = {
         let ext = res.request().extensions();
         let shown = ext.get::<RequestCtx>().is_some_and(|c| c.flash.is_some());
-        (ext.get::<CookieChange>().cloned(), ext.get::<flash::FlashChange>().copied(), shown)
+        (
+            ext.get::<CookieChange>().cloned(),
+            ext.get::<flash::FlashChange>().copied(),
+            shown,
+        )
     };
     let session_cookie = match change {
         Some(CookieChange::Set(token)) => Some(session::session_cookie(secure, token)),
@@ -202,7 +250,9 @@ fn finish(mut res: ServiceResponse<BoxBody>, state: &AppState, started_session: 
     }
     let status = res.status();
     if let Some(flash::FlashChange(f)) = flash_set {
-        let _ = res.response_mut().add_cookie(&flash::cookie(f.key(), secure));
+        let _ = res
+            .response_mut()
+            .add_cookie(&flash::cookie(f.key(), secure));
     } else if flash_shown && status.is_success() {
         let mut c = flash::cookie("", secure);
         c.make_removal();
@@ -210,7 +260,10 @@ fn finish(mut res: ServiceResponse<BoxBody>, state: &AppState, started_session: 
     }
     let headers = res.headers_mut();
     if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
     }
     res
 }

@@ -51,7 +51,9 @@ fn verify_now(password: &str, stored: &str) -> Verification {
     };
     // Verify with the parameters the hash was made with, whatever they were.
     match Argon2::default().verify_password(password.as_bytes(), &parsed) {
-        Ok(()) => Verification::Valid { needs_rehash: needs_rehash(&parsed) },
+        Ok(()) => Verification::Valid {
+            needs_rehash: needs_rehash(&parsed),
+        },
         Err(_) => Verification::Invalid,
     }
 }
@@ -66,17 +68,34 @@ pub struct Hasher {
 impl Hasher {
     pub fn new(concurrency: usize) -> anyhow::Result<Self> {
         let dummy = hash_now(&crate::auth::token::generate())?;
-        Ok(Self { permits: Arc::new(Semaphore::new(concurrency)), dummy: dummy.into() })
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(concurrency)),
+            dummy: dummy.into(),
+        })
     }
 
     pub async fn hash(&self, password: String) -> anyhow::Result<String> {
-        let _permit = self.permits.acquire().await.context("the hasher is shut down")?;
-        actix_web::web::block(move || hash_now(&password)).await.context("the hashing thread failed")?
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .context("the hasher is shut down")?;
+        actix_web::web::block(move || hash_now(&password))
+            .await
+            .context("the hashing thread failed")?
     }
 
     /// Verifies against `stored`, or against a dummy hash when there is none.
-    pub async fn verify(&self, password: String, stored: Option<String>) -> anyhow::Result<Verification> {
-        let _permit = self.permits.acquire().await.context("the hasher is shut down")?;
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> anyhow::Result<Verification> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .context("the hasher is shut down")?;
         let dummy = self.dummy.clone();
         actix_web::web::block(move || match stored {
             Some(stored) => verify_now(&password, &stored),
@@ -107,16 +126,34 @@ mod tests {
     #[test]
     fn the_right_password_verifies_and_a_wrong_one_does_not() {
         let stored = hash_now("특허🔒도둑은-잡힌다").unwrap();
-        assert_eq!(verify_now("특허🔒도둑은-잡힌다", &stored), Verification::Valid { needs_rehash: false });
-        assert_eq!(verify_now("특허🔒도둑은-잡힌다 ", &stored), Verification::Invalid);
+        assert_eq!(
+            verify_now("특허🔒도둑은-잡힌다", &stored),
+            Verification::Valid {
+                needs_rehash: false
+            }
+        );
+        assert_eq!(
+            verify_now("특허🔒도둑은-잡힌다 ", &stored),
+            Verification::Invalid
+        );
         assert_eq!(verify_now("x", "not a hash"), Verification::Invalid);
     }
 
     #[test]
     fn weaker_old_hashes_ask_to_be_rehashed() {
-        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8192, 1, 1, None).unwrap());
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8192, 1, 1, None).unwrap(),
+        );
         let salt = SaltString::generate(&mut OsRng);
-        let stored = weak.hash_password(b"old-password-kept", &salt).unwrap().to_string();
-        assert_eq!(verify_now("old-password-kept", &stored), Verification::Valid { needs_rehash: true });
+        let stored = weak
+            .hash_password(b"old-password-kept", &salt)
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            verify_now("old-password-kept", &stored),
+            Verification::Valid { needs_rehash: true }
+        );
     }
 }

@@ -60,7 +60,11 @@ mod tests {
     #[test]
     fn only_administrators_manage_users() {
         for role in Role::ALL {
-            assert_eq!(allows(role, Permission::ManageUsers), role == Role::Admin, "{role}");
+            assert_eq!(
+                allows(role, Permission::ManageUsers),
+                role == Role::Admin,
+                "{role}"
+            );
         }
     }
 }

@@ -20,7 +20,11 @@ use crate::routes::flash::Flash;
 
 /// Plain name for http (local use); the `__Host-` prefix, which demands Secure, for https.
 pub fn cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-ipdesk_session" } else { "ipdesk_session" }
+    if secure {
+        "__Host-ipdesk_session"
+    } else {
+        "ipdesk_session"
+    }
 }
 
 pub fn session_cookie(secure: bool, value: String) -> Cookie<'static> {
@@ -99,7 +103,12 @@ fn older_than(at: NaiveDateTime, now: NaiveDateTime, limit: Duration) -> bool {
 
 /// Loads the session for a cookie value, ending it if it has timed out or its account is
 /// gone or deactivated.
-pub fn load(conn: &mut DbConn, cookie: &str, now: NaiveDateTime, t: Timeouts) -> QueryResult<Option<SessionState>> {
+pub fn load(
+    conn: &mut DbConn,
+    cookie: &str,
+    now: NaiveDateTime,
+    t: Timeouts,
+) -> QueryResult<Option<SessionState>> {
     let Some((row, user_row)) = models::session::find_with_user(conn, &token::hash(cookie))? else {
         return Ok(None);
     };
@@ -160,7 +169,10 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let found = RequestCtx::of(req).and_then(|ctx| {
             let session = ctx.session?;
-            Some(CurrentUser { user: session.user?, session: session.id })
+            Some(CurrentUser {
+                user: session.user?,
+                session: session.id,
+            })
         });
         std::future::ready(found.ok_or(AppError::SignInRequired))
     }

@@ -65,7 +65,9 @@ pub fn account_wait(p: &Policy, counter: Option<Counter>, now: NaiveDateTime) ->
     }
     let doublings = (c.failures - p.free_failures).min(20);
     let delay = p.delay_base.saturating_mul(1 << doublings).min(p.delay_max);
-    delay.checked_sub(elapsed(c.last_failure_at, now)).filter(|d| !d.is_zero())
+    delay
+        .checked_sub(elapsed(c.last_failure_at, now))
+        .filter(|d| !d.is_zero())
 }
 
 /// How long the address must wait before another try, if at all.
@@ -77,8 +79,16 @@ pub fn address_wait(p: &Policy, counter: Option<Counter>, now: NaiveDateTime) ->
 /// The counter after one more failure; a counter whose window has passed starts again.
 pub fn after_failure(counter: Option<Counter>, window: Duration, now: NaiveDateTime) -> Counter {
     match live(counter, window, now) {
-        Some(c) => Counter { failures: c.failures.saturating_add(1), last_failure_at: now, ..c },
-        None => Counter { failures: 1, window_start: now, last_failure_at: now },
+        Some(c) => Counter {
+            failures: c.failures.saturating_add(1),
+            last_failure_at: now,
+            ..c
+        },
+        None => Counter {
+            failures: 1,
+            window_start: now,
+            last_failure_at: now,
+        },
     }
 }
 
@@ -108,21 +118,42 @@ fn counter(row: Option<ThrottleRow>) -> Option<Counter> {
 }
 
 /// How long before another sign-in may be tried, if it must wait at all.
-pub fn wait(conn: &mut DbConn, p: &Policy, s: &Subjects, now: NaiveDateTime) -> QueryResult<Option<Duration>> {
-    let account = account_wait(p, counter(store::get(conn, Scope::Account, &s.account)?), now);
-    let address = address_wait(p, counter(store::get(conn, Scope::Address, &s.address)?), now);
+pub fn wait(
+    conn: &mut DbConn,
+    p: &Policy,
+    s: &Subjects,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Duration>> {
+    let account = account_wait(
+        p,
+        counter(store::get(conn, Scope::Account, &s.account)?),
+        now,
+    );
+    let address = address_wait(
+        p,
+        counter(store::get(conn, Scope::Address, &s.address)?),
+        now,
+    );
     Ok(account.max(address))
 }
 
 /// Counts a failed sign-in against both the account and the address.
-pub fn record_failure(conn: &mut DbConn, p: &Policy, s: &Subjects, now: NaiveDateTime) -> QueryResult<()> {
+pub fn record_failure(
+    conn: &mut DbConn,
+    p: &Policy,
+    s: &Subjects,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     for (scope, subject, window) in [
         (Scope::Account, &s.account, ACCOUNT_WINDOW),
         (Scope::Address, &s.address, p.address_window),
     ] {
         let c = after_failure(counter(store::get(conn, scope, subject)?), window, now);
         let failures = i32::try_from(c.failures).unwrap_or(i32::MAX);
-        store::put(conn, &store::new_row(scope, subject, failures, c.window_start, c.last_failure_at))?;
+        store::put(
+            conn,
+            &store::new_row(scope, subject, failures, c.window_start, c.last_failure_at),
+        )?;
     }
     Ok(())
 }
@@ -149,7 +180,9 @@ mod tests {
     }
 
     fn t0() -> NaiveDateTime {
-        chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap().naive_utc()
+        chrono::DateTime::from_timestamp(1_800_000_000, 0)
+            .unwrap()
+            .naive_utc()
     }
 
     fn fail(p: &Policy, n: u32, start: NaiveDateTime, step: TimeDelta) -> Option<Counter> {
@@ -184,7 +217,10 @@ mod tests {
 
     #[test]
     fn the_hundred_and_first_try_within_the_hour_is_refused_and_the_hour_ends_it() {
-        let p = Policy { delay_max: Duration::from_secs(1), ..policy() };
+        let p = Policy {
+            delay_max: Duration::from_secs(1),
+            ..policy()
+        };
         let c = fail(&p, 100, t0(), TimeDelta::seconds(30));
         let last = t0() + TimeDelta::seconds(30 * 99);
         let wait = account_wait(&p, c, last + TimeDelta::seconds(5)).expect("refused");
@@ -194,12 +230,18 @@ mod tests {
 
     #[test]
     fn an_address_is_limited_whichever_accounts_it_tries() {
-        let p = Policy { address_max: 3, ..policy() };
+        let p = Policy {
+            address_max: 3,
+            ..policy()
+        };
         let mut c = None;
         for _ in 0..3 {
             c = Some(after_failure(c, p.address_window, t0()));
         }
-        assert_eq!(address_wait(&p, c, t0() + TimeDelta::seconds(100)), Some(Duration::from_secs(800)));
+        assert_eq!(
+            address_wait(&p, c, t0() + TimeDelta::seconds(100)),
+            Some(Duration::from_secs(800))
+        );
         assert_eq!(address_wait(&p, c, t0() + TimeDelta::seconds(900)), None);
     }
 

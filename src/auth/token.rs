@@ -8,7 +8,9 @@ use sha2::{Digest, Sha256};
 /// 256 bits from the operating system's CSPRNG, URL-safe (43 characters).
 pub fn generate() -> String {
     let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.try_fill_bytes(&mut bytes).expect("the OS random number generator failed");
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut bytes)
+        .expect("the OS random number generator failed");
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
@@ -34,7 +36,10 @@ mod tests {
         assert_eq!(tokens.len(), 10_000);
         for t in tokens.iter().take(100) {
             assert_eq!(t.len(), 43);
-            assert!(t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+            assert!(
+                t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            );
         }
     }
 

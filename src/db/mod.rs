@@ -112,7 +112,9 @@ pub fn connect(url: &DatabaseUrl, pool_size: u32) -> anyhow::Result<DbPool> {
 pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
     let applied = match conn {
         DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConn::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
     };
     applied.map_err(|e| anyhow::anyhow!(e))
 }

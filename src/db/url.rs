@@ -92,14 +92,24 @@ mod tests {
             ("sqlite:///var/lib/ipdesk.db", "/var/lib/ipdesk.db"),
             ("sqlite:x.db", "x.db"),
         ] {
-            assert_eq!(DatabaseUrl::parse(raw), Ok(DatabaseUrl::Sqlite(path.into())), "{raw}");
+            assert_eq!(
+                DatabaseUrl::parse(raw),
+                Ok(DatabaseUrl::Sqlite(path.into())),
+                "{raw}"
+            );
         }
     }
 
     #[test]
     fn postgres_urls_choose_postgres() {
-        for raw in ["postgres://u@h/db", "postgresql://u:p@h:5432/db?sslmode=disable"] {
-            assert!(matches!(DatabaseUrl::parse(raw), Ok(DatabaseUrl::Postgres(_))));
+        for raw in [
+            "postgres://u@h/db",
+            "postgresql://u:p@h:5432/db?sslmode=disable",
+        ] {
+            assert!(matches!(
+                DatabaseUrl::parse(raw),
+                Ok(DatabaseUrl::Postgres(_))
+            ));
         }
     }
 
@@ -110,7 +120,10 @@ mod tests {
             Err(DatabaseUrlError::UnknownScheme("mysql".into()))
         );
         assert_eq!(DatabaseUrl::parse("  "), Err(DatabaseUrlError::Empty));
-        assert_eq!(DatabaseUrl::parse("sqlite://"), Err(DatabaseUrlError::NoPath));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://"),
+            Err(DatabaseUrlError::NoPath)
+        );
         assert!(DatabaseUrl::parse("sqlite::memory:").is_err());
     }
 

@@ -80,18 +80,38 @@ mod tests {
 
     #[test]
     fn addresses_people_type_are_accepted_and_normalised() {
-        assert_eq!(Email::parse("  Kim.Minji@Example.CO.KR ").unwrap().as_str(), "kim.minji@example.co.kr");
-        assert_eq!(Email::parse("a+tag@sub.example.org").unwrap().domain(), "sub.example.org");
+        assert_eq!(
+            Email::parse("  Kim.Minji@Example.CO.KR ").unwrap().as_str(),
+            "kim.minji@example.co.kr"
+        );
+        assert_eq!(
+            Email::parse("a+tag@sub.example.org").unwrap().domain(),
+            "sub.example.org"
+        );
         assert!(Email::parse("홍길동@회사.한국").is_ok());
     }
 
     #[test]
     fn things_that_are_not_addresses_are_refused() {
-        for bad in ["", "plain", "@example.org", "a@", "a@localhost", "a b@example.org",
-            "a@exa mple.org", "a@-x.org", "a..b@example.org", "a@example..org",
-            "x\r\nBcc: evil@example.org", "<a@example.org>"] {
+        for bad in [
+            "",
+            "plain",
+            "@example.org",
+            "a@",
+            "a@localhost",
+            "a b@example.org",
+            "a@exa mple.org",
+            "a@-x.org",
+            "a..b@example.org",
+            "a@example..org",
+            "x\r\nBcc: evil@example.org",
+            "<a@example.org>",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(Email::parse(&format!("{}@example.org", "a".repeat(250))), Err(EmailError::TooLong));
+        assert_eq!(
+            Email::parse(&format!("{}@example.org", "a".repeat(250))),
+            Err(EmailError::TooLong)
+        );
     }
 }

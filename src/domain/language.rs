@@ -45,7 +45,9 @@ impl Lang {
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
                 .unwrap_or(0.0);
-            let Some(lang) = Lang::parse(tag) else { continue };
+            let Some(lang) = Lang::parse(tag) else {
+                continue;
+            };
             if q <= 0.0 {
                 continue;
             }
@@ -69,11 +71,20 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
-        assert_eq!(Lang::from_accept_language("ko-KR,ko;q=0.9,en-US;q=0.8"), Some(Lang::Ko));
-        assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5, ko;q=0.7"), Some(Lang::Ko));
+        assert_eq!(
+            Lang::from_accept_language("ko-KR,ko;q=0.9,en-US;q=0.8"),
+            Some(Lang::Ko)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR, en;q=0.5, ko;q=0.7"),
+            Some(Lang::Ko)
+        );
         assert_eq!(Lang::from_accept_language("en-GB,ko"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("de, fr"), None);
-        assert_eq!(Lang::from_accept_language("ko;q=0, en;q=0.1"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("ko;q=0, en;q=0.1"),
+            Some(Lang::En)
+        );
         assert_eq!(Lang::from_accept_language(""), None);
     }
 }

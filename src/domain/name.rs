@@ -63,15 +63,30 @@ mod tests {
 
     #[test]
     fn names_in_any_script_are_kept_as_typed() {
-        assert_eq!(PersonName::parse("  (주)한빛테크 ").unwrap().as_str(), "(주)한빛테크");
-        assert_eq!(PersonName::parse("O'Brien & Söhne GmbH").unwrap().as_str(), "O'Brien & Söhne GmbH");
+        assert_eq!(
+            PersonName::parse("  (주)한빛테크 ").unwrap().as_str(),
+            "(주)한빛테크"
+        );
+        assert_eq!(
+            PersonName::parse("O'Brien & Söhne GmbH").unwrap().as_str(),
+            "O'Brien & Söhne GmbH"
+        );
     }
 
     #[test]
     fn empty_long_and_disguising_names_are_refused() {
         assert_eq!(PersonName::parse(" "), Err(PersonNameError::Empty));
-        assert_eq!(PersonName::parse(&"가".repeat(201)), Err(PersonNameError::TooLong));
-        assert_eq!(PersonName::parse("Kim\nAdmin"), Err(PersonNameError::ControlCharacters));
-        assert_eq!(PersonName::parse("abc\u{202E}fdp.exe"), Err(PersonNameError::ControlCharacters));
+        assert_eq!(
+            PersonName::parse(&"가".repeat(201)),
+            Err(PersonNameError::TooLong)
+        );
+        assert_eq!(
+            PersonName::parse("Kim\nAdmin"),
+            Err(PersonNameError::ControlCharacters)
+        );
+        assert_eq!(
+            PersonName::parse("abc\u{202E}fdp.exe"),
+            Err(PersonNameError::ControlCharacters)
+        );
     }
 }

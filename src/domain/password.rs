@@ -69,7 +69,11 @@ impl NewPassword {
 /// Whether the password's letters are nothing but the given words ("minji.kim2026" for
 /// Minji Kim): the first thing anyone who knows the person would try.
 fn built_from(raw: &str, words: &[&str]) -> bool {
-    let mut letters: String = raw.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
+    let mut letters: String = raw
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
     if letters.is_empty() {
         return false;
     }
@@ -97,7 +101,10 @@ mod tests {
 
     #[test]
     fn lengths_are_checked_in_characters_not_bytes() {
-        assert_eq!(NewPassword::parse("Tq7#xZ!", &[]).unwrap_err(), PasswordError::TooShort);
+        assert_eq!(
+            NewPassword::parse("Tq7#xZ!", &[]).unwrap_err(),
+            PasswordError::TooShort
+        );
         assert!(NewPassword::parse("vivid-otter-42-lantern", &[]).is_ok());
         let long64 = "correct horse battery staple, 벚꽃 피는 사월의 서울역 ".repeat(2);
         assert!(long64.chars().count() >= 64);
@@ -105,7 +112,10 @@ mod tests {
         let at_max: String = "q8Z!mUr2".repeat(32);
         assert_eq!(at_max.chars().count(), 256);
         assert!(NewPassword::parse(&at_max, &[]).is_ok());
-        assert_eq!(NewPassword::parse(&format!("{at_max}x"), &[]).unwrap_err(), PasswordError::TooLong);
+        assert_eq!(
+            NewPassword::parse(&format!("{at_max}x"), &[]).unwrap_err(),
+            PasswordError::TooLong
+        );
     }
 
     #[test]
@@ -116,11 +126,23 @@ mod tests {
 
     #[test]
     fn common_and_personal_passwords_are_refused() {
-        for weak in ["password123", "password", "12345678", "qwertyuiop", "iloveyou1", "Passw0rd!"] {
-            assert_eq!(NewPassword::parse(weak, &[]).unwrap_err(), PasswordError::TooGuessable, "{weak}");
+        for weak in [
+            "password123",
+            "password",
+            "12345678",
+            "qwertyuiop",
+            "iloveyou1",
+            "Passw0rd!",
+        ] {
+            assert_eq!(
+                NewPassword::parse(weak, &[]).unwrap_err(),
+                PasswordError::TooGuessable,
+                "{weak}"
+            );
         }
         assert_eq!(
-            NewPassword::parse("minji.kim2026", &["Minji Kim", "minji.kim@example.kr"]).unwrap_err(),
+            NewPassword::parse("minji.kim2026", &["Minji Kim", "minji.kim@example.kr"])
+                .unwrap_err(),
             PasswordError::TooGuessable
         );
     }

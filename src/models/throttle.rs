@@ -55,12 +55,20 @@ pub fn put(conn: &mut DbConn, row: &ThrottleRow) -> QueryResult<()> {
         .set(row)
         .execute(conn)?;
     if updated == 0 {
-        diesel::insert_into(login_throttle::table).values(row).execute(conn)?;
+        diesel::insert_into(login_throttle::table)
+            .values(row)
+            .execute(conn)?;
     }
     Ok(())
 }
 
-pub fn new_row(scope: Scope, subject: &str, failures: i32, window_start: NaiveDateTime, last: NaiveDateTime) -> ThrottleRow {
+pub fn new_row(
+    scope: Scope,
+    subject: &str,
+    failures: i32,
+    window_start: NaiveDateTime,
+    last: NaiveDateTime,
+) -> ThrottleRow {
     ThrottleRow {
         scope: scope.as_str().to_owned(),
         subject: subject.to_owned(),
@@ -78,5 +86,6 @@ pub fn clear(conn: &mut DbConn, scope: Scope, subject: &str) -> QueryResult<()> 
 
 /// Forgets counters whose window ended before `before`.
 pub fn delete_stale(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(login_throttle::table.filter(login_throttle::last_failure_at.lt(before))).execute(conn)
+    diesel::delete(login_throttle::table.filter(login_throttle::last_failure_at.lt(before)))
+        .execute(conn)
 }

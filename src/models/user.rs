@@ -105,12 +105,17 @@ pub fn find_row_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<U
 }
 
 pub fn find_row(conn: &mut DbConn, id: UserId) -> QueryResult<UserRow> {
-    users::table.find(id.0).select(UserRow::as_select()).first(conn)
+    users::table
+        .find(id.0)
+        .select(UserRow::as_select())
+        .first(conn)
 }
 
 pub fn email_taken(conn: &mut DbConn, email: &Email) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(users::table.filter(users::email.eq(email.as_str()))))
-        .get_result(conn)
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(users::email.eq(email.as_str())),
+    ))
+    .get_result(conn)
 }
 
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
@@ -130,7 +135,10 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<User>> {
 
 pub fn set_password_hash(conn: &mut DbConn, id: UserId, hash: &str) -> QueryResult<()> {
     diesel::update(users::table.find(id.0))
-        .set((users::password_hash.eq(hash), users::updated_at.eq(super::now())))
+        .set((
+            users::password_hash.eq(hash),
+            users::updated_at.eq(super::now()),
+        ))
         .execute(conn)
         .map(drop)
 }

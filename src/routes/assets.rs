@@ -24,7 +24,11 @@ pub async fn serve(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
     }
     let etag = format!("\"{}\"", *STYLESHEET_VERSION);
     let versioned = req.query_string() == format!("v={}", *STYLESHEET_VERSION);
-    let cache = if versioned { "public, max-age=31536000, immutable" } else { "public, max-age=300" };
+    let cache = if versioned {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=300"
+    };
     if req
         .headers()
         .get(header::IF_NONE_MATCH)

@@ -13,6 +13,12 @@ struct HomePage<'a> {
 }
 
 pub async fn show(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    let can_manage_users = ctx.user.as_ref().is_some_and(|u| allows(u.role, Permission::ManageUsers));
-    page::ok(&HomePage { ctx: &ctx, can_manage_users })
+    let can_manage_users = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| allows(u.role, Permission::ManageUsers));
+    page::ok(&HomePage {
+        ctx: &ctx,
+        can_manage_users,
+    })
 }

@@ -51,8 +51,16 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/account/password", SignedIn),
     route(Get, "/admin/users", Allowed(Permission::ManageUsers)),
     route(Post, "/admin/users", Allowed(Permission::ManageUsers)),
-    route(Post, "/admin/users/{id}/deactivate", Allowed(Permission::ManageUsers)),
-    route(Post, "/admin/users/{id}/activate", Allowed(Permission::ManageUsers)),
+    route(
+        Post,
+        "/admin/users/{id}/deactivate",
+        Allowed(Permission::ManageUsers),
+    ),
+    route(
+        Post,
+        "/admin/users/{id}/activate",
+        Allowed(Permission::ManageUsers),
+    ),
 ];
 
 /// The rule for a matched route; `None` means the route is not in the table and is refused.
@@ -102,6 +110,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(admin::users::list))
                 .route(web::post().to(admin::users::create)),
         )
-        .route("/admin/users/{id}/deactivate", web::post().to(admin::users::deactivate))
-        .route("/admin/users/{id}/activate", web::post().to(admin::users::activate));
+        .route(
+            "/admin/users/{id}/deactivate",
+            web::post().to(admin::users::deactivate),
+        )
+        .route(
+            "/admin/users/{id}/activate",
+            web::post().to(admin::users::activate),
+        );
 }

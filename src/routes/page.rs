@@ -39,14 +39,26 @@ pub struct PageCtx {
 impl PageCtx {
     pub fn from_request(req: &HttpRequest) -> PageCtx {
         let ctx = RequestCtx::of(req);
-        let here = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
+        let here = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/")
+            .to_owned();
         match ctx {
             Some(ctx) => {
                 let (csrf_token, user) = match ctx.session {
                     Some(s) => (s.csrf_token, s.user),
                     None => (String::new(), None),
                 };
-                PageCtx { lang: ctx.lang, user, csrf_token, flash: ctx.flash, here, request_id: ctx.request_id }
+                PageCtx {
+                    lang: ctx.lang,
+                    user,
+                    csrf_token,
+                    flash: ctx.flash,
+                    here,
+                    request_id: ctx.request_id,
+                }
             }
             None => PageCtx {
                 lang: Lang::default(),
@@ -87,7 +99,11 @@ impl PageCtx {
         }
         items
             .into_iter()
-            .map(|(href, key)| NavItem { href, key, current: path == href })
+            .map(|(href, key)| NavItem {
+                href,
+                key,
+                current: path == href,
+            })
             .collect()
     }
 }
@@ -160,7 +176,13 @@ mod tests {
     fn only_local_paths_are_followed() {
         assert_eq!(local_path("/account"), "/account");
         assert_eq!(local_path("/admin/users?x=1"), "/admin/users?x=1");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", ""] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
             assert_eq!(local_path(bad), "/", "{bad}");
         }
     }

@@ -56,10 +56,17 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/logout", Some(_)) => Redirect,
         ("/account/password", None) => SignIn,
         ("/account/password", Some(_)) => Page(422),
-        ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", None) => SignIn,
+        ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", None) => {
+            SignIn
+        }
         ("/admin/users", Some(Role::Admin)) => Page(422),
-        ("/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(Role::Admin)) => Redirect,
-        ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(_)) => Hidden,
+        ("/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(Role::Admin)) => {
+            Redirect
+        }
+        (
+            "/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate",
+            Some(_),
+        ) => Hidden,
         (other, _) => panic!("no expectation written for POST {other}: add one"),
     }
 }
@@ -76,7 +83,9 @@ fn outcome(res: &reqwest::Response) -> Outcome {
 #[tokio::test]
 async fn every_role_gets_exactly_what_it_should_on_every_route() {
     let app = spawn_app().await;
-    let target = app.create_user(Role::Mediator, "target@panel.example", STRONG_PASSWORD).await;
+    let target = app
+        .create_user(Role::Mediator, "target@panel.example", STRONG_PASSWORD)
+        .await;
     for who in WHO {
         for route in ROUTES {
             // A fresh browser for each request: posts (logout, deactivate) must not leak
@@ -94,12 +103,26 @@ async fn every_role_gets_exactly_what_it_should_on_every_route() {
                     let res = app.get_as(&client, &path).await;
                     let want = expected_get(route.path, who);
                     // Hidden and missing look the same: the 404 page.
-                    (if res.status() == 404 && want == Outcome::Page(404) { Outcome::Page(404) } else { outcome(&res) }, want)
+                    (
+                        if res.status() == 404 && want == Outcome::Page(404) {
+                            Outcome::Page(404)
+                        } else {
+                            outcome(&res)
+                        },
+                        want,
+                    )
                 }
                 Verb::Post => {
                     let res = app.post_as(&client, &path, &[]).await;
                     let want = expected_post(route.path, who);
-                    (if res.status() == 404 && want == Outcome::Page(404) { Outcome::Page(404) } else { outcome(&res) }, want)
+                    (
+                        if res.status() == 404 && want == Outcome::Page(404) {
+                            Outcome::Page(404)
+                        } else {
+                            outcome(&res)
+                        },
+                        want,
+                    )
                 }
             };
             assert_eq!(got, want, "{:?} {} as {:?}", route.verb, route.path, who);
@@ -114,8 +137,18 @@ async fn what_a_user_may_not_see_looks_exactly_like_what_does_not_exist() {
     let hidden = app.get_as(&complainant, "/admin/users").await;
     assert_eq!(hidden.status(), 404);
     let hidden = hidden.text().await.unwrap();
-    let missing = app.get_as(&complainant, "/admin/nothing-here").await.text().await.unwrap();
-    let scrub = |html: &str| regex::Regex::new(r#"value="[^"]*""#).unwrap().replace_all(html, "").into_owned();
+    let missing = app
+        .get_as(&complainant, "/admin/nothing-here")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let scrub = |html: &str| {
+        regex::Regex::new(r#"value="[^"]*""#)
+            .unwrap()
+            .replace_all(html, "")
+            .into_owned()
+    };
     assert_eq!(scrub(&hidden), scrub(&missing));
     assert!(missing.contains("There is nothing at this address"));
 }
@@ -134,16 +167,36 @@ async fn a_route_without_an_access_rule_is_refused() {
         App::new()
             .app_data(state)
             .wrap(actix_web::middleware::from_fn(gate))
-            .route("/forgotten", web::get().to(|| async { HttpResponse::Ok().body("secret") }))
-            .route("/", web::get().to(|| async { HttpResponse::Ok().body("home") })),
+            .route(
+                "/forgotten",
+                web::get().to(|| async { HttpResponse::Ok().body("secret") }),
+            )
+            .route(
+                "/",
+                web::get().to(|| async { HttpResponse::Ok().body("home") }),
+            ),
     )
     .await;
-    let res = actix_test::call_service(&service, actix_test::TestRequest::get().uri("/forgotten").to_request()).await;
+    let res = actix_test::call_service(
+        &service,
+        actix_test::TestRequest::get()
+            .uri("/forgotten")
+            .to_request(),
+    )
+    .await;
     assert_eq!(res.status(), 404);
     let body = actix_test::read_body(res).await;
     assert!(!String::from_utf8_lossy(&body).contains("secret"));
-    let res = actix_test::call_service(&service, actix_test::TestRequest::get().uri("/").to_request()).await;
-    assert_eq!(res.status(), 200, "a listed route in the same app still works");
+    let res = actix_test::call_service(
+        &service,
+        actix_test::TestRequest::get().uri("/").to_request(),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "a listed route in the same app still works"
+    );
 }
 
 #[tokio::test]
@@ -151,10 +204,20 @@ async fn a_complainant_cannot_create_staff_by_posting_directly() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let res = app
-        .post_as(&complainant, "/admin/users", &[("name", "Mallory"), ("email", "mallory@example.org"), ("role", "admin")])
+        .post_as(
+            &complainant,
+            "/admin/users",
+            &[
+                ("name", "Mallory"),
+                ("email", "mallory@example.org"),
+                ("role", "admin"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 404);
-    let exists = app.with_db(|c| ipdesk::models::user::find_row_by_email(c, "mallory@example.org").unwrap()).await;
+    let exists = app
+        .with_db(|c| ipdesk::models::user::find_row_by_email(c, "mallory@example.org").unwrap())
+        .await;
     assert!(exists.is_none());
 }
 
@@ -162,9 +225,24 @@ async fn a_complainant_cannot_create_staff_by_posting_directly() {
 async fn registration_ignores_fields_it_does_not_name() {
     let app = spawn_app().await;
     let res = app
-        .post("/register", &[("name", "Sneaky"), ("email", "sneaky@example.org"), ("password", STRONG_PASSWORD), ("role", "admin"), ("active", "true")])
+        .post(
+            "/register",
+            &[
+                ("name", "Sneaky"),
+                ("email", "sneaky@example.org"),
+                ("password", STRONG_PASSWORD),
+                ("role", "admin"),
+                ("active", "true"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 303);
-    let row = app.with_db(|c| ipdesk::models::user::find_row_by_email(c, "sneaky@example.org").unwrap().unwrap()).await;
+    let row = app
+        .with_db(|c| {
+            ipdesk::models::user::find_row_by_email(c, "sneaky@example.org")
+                .unwrap()
+                .unwrap()
+        })
+        .await;
     assert_eq!(row.role, "complainant");
 }

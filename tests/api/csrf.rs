@@ -6,24 +6,32 @@ use crate::helpers::{STRONG_PASSWORD, browser, spawn_app};
 #[tokio::test]
 async fn a_form_without_its_token_is_refused_with_an_explanation() {
     let app = spawn_app().await;
-    app.create_user(Role::Examiner, "ex@office.example", STRONG_PASSWORD).await;
+    app.create_user(Role::Examiner, "ex@office.example", STRONG_PASSWORD)
+        .await;
     app.csrf(&app.client).await;
     let res = app
         .client
         .post(app.url("/login"))
-        .form(&[("email", "ex@office.example"), ("password", STRONG_PASSWORD)])
+        .form(&[
+            ("email", "ex@office.example"),
+            ("password", STRONG_PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
     let html = res.text().await.unwrap();
-    assert!(html.contains("This form has expired or did not come from this site"), "{html}");
+    assert!(
+        html.contains("This form has expired or did not come from this site"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
 async fn another_sessions_token_or_a_wrong_one_is_refused() {
     let app = spawn_app().await;
-    app.create_user(Role::Examiner, "ex@office.example", STRONG_PASSWORD).await;
+    app.create_user(Role::Examiner, "ex@office.example", STRONG_PASSWORD)
+        .await;
     let attacker = browser();
     let stolen = app.csrf(&attacker).await;
     app.csrf(&app.client).await;
@@ -31,7 +39,11 @@ async fn another_sessions_token_or_a_wrong_one_is_refused() {
         let res = app
             .client
             .post(app.url("/login"))
-            .form(&[("email", "ex@office.example"), ("password", STRONG_PASSWORD), ("csrf_token", token)])
+            .form(&[
+                ("email", "ex@office.example"),
+                ("password", STRONG_PASSWORD),
+                ("csrf_token", token),
+            ])
             .send()
             .await
             .unwrap();
@@ -48,7 +60,10 @@ async fn a_token_sent_only_as_a_cookie_is_refused() {
     let token = crate::helpers::csrf_from(&res.text().await.unwrap());
     let res = client
         .post(app.url("/login"))
-        .header("cookie", format!("ipdesk_session={session}; csrf_token={token}"))
+        .header(
+            "cookie",
+            format!("ipdesk_session={session}; csrf_token={token}"),
+        )
         .form(&[("email", "a@example.org"), ("password", "whatever-it-is")])
         .send()
         .await
@@ -60,25 +75,53 @@ async fn a_token_sent_only_as_a_cookie_is_refused() {
 async fn cross_site_posts_are_refused_by_origin_and_fetch_metadata() {
     let app = spawn_app().await;
     let token = app.csrf(&app.client).await;
-    let form = [("email", "a@example.org"), ("password", "whatever-it-is"), ("csrf_token", token.as_str())];
+    let form = [
+        ("email", "a@example.org"),
+        ("password", "whatever-it-is"),
+        ("csrf_token", token.as_str()),
+    ];
     let post = |header: (&'static str, &'static str)| {
-        app.client.post(app.url("/login")).header(header.0, header.1).form(&form).send()
+        app.client
+            .post(app.url("/login"))
+            .header(header.0, header.1)
+            .form(&form)
+            .send()
     };
     let res = post(("origin", "https://evil.example")).await.unwrap();
     assert_eq!(res.status(), 403);
     assert!(res.text().await.unwrap().contains("came from another site"));
-    assert_eq!(post(("sec-fetch-site", "cross-site")).await.unwrap().status(), 403);
+    assert_eq!(
+        post(("sec-fetch-site", "cross-site"))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
     assert_eq!(post(("origin", "null")).await.unwrap().status(), 403);
     // From the configured public origin, the same form goes through (and fails on the password).
-    assert_eq!(post(("origin", crate::helpers::BASE_URL)).await.unwrap().status(), 422);
-    assert_eq!(post(("sec-fetch-site", "same-origin")).await.unwrap().status(), 422);
+    assert_eq!(
+        post(("origin", crate::helpers::BASE_URL))
+            .await
+            .unwrap()
+            .status(),
+        422
+    );
+    assert_eq!(
+        post(("sec-fetch-site", "same-origin"))
+            .await
+            .unwrap()
+            .status(),
+        422
+    );
 }
 
 #[tokio::test]
 async fn every_post_route_refuses_a_missing_token_even_for_an_administrator() {
     let app = spawn_app().await;
     let (admin, _) = app.signed_in(Role::Admin).await;
-    let other = app.create_user(Role::Examiner, "victim@office.example", STRONG_PASSWORD).await;
+    let other = app
+        .create_user(Role::Examiner, "victim@office.example", STRONG_PASSWORD)
+        .await;
     app.csrf(&admin).await;
     let posts: Vec<_> = ROUTES.iter().filter(|r| r.verb == Verb::Post).collect();
     assert!(posts.len() >= 8);
@@ -86,13 +129,27 @@ async fn every_post_route_refuses_a_missing_token_even_for_an_administrator() {
         let path = route.path.replace("{id}", &other.id.0.to_string());
         let res = admin
             .post(app.url(&path))
-            .form(&[("name", "x"), ("email", "x@example.org"), ("role", "admin"), ("lang", "ko")])
+            .form(&[
+                ("name", "x"),
+                ("email", "x@example.org"),
+                ("role", "admin"),
+                ("lang", "ko"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(res.status(), 403, "POST {path} without a token");
     }
     // And nothing happened: the examiner is still active and no account was added.
-    assert_eq!(app.login_as(&browser(), "victim@office.example", STRONG_PASSWORD).await.status(), 303);
-    assert_eq!(app.with_db(|c| ipdesk::models::user::count(c).unwrap()).await, 2);
+    assert_eq!(
+        app.login_as(&browser(), "victim@office.example", STRONG_PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        app.with_db(|c| ipdesk::models::user::count(c).unwrap())
+            .await,
+        2
+    );
 }

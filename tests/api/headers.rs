@@ -5,8 +5,19 @@ use crate::helpers::{browser, spawn_app, spawn_app_with};
 
 fn assert_security_headers(res: &reqwest::Response, what: &str) {
     let h = res.headers();
-    let csp = h.get("content-security-policy").unwrap_or_else(|| panic!("{what}: CSP")).to_str().unwrap();
-    for directive in ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"] {
+    let csp = h
+        .get("content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: CSP"))
+        .to_str()
+        .unwrap();
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ] {
         assert!(csp.contains(directive), "{what}: CSP lacks {directive}");
     }
     assert!(!csp.contains("unsafe-inline"), "{what}");
@@ -18,7 +29,15 @@ fn assert_security_headers(res: &reqwest::Response, what: &str) {
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
-    for path in ["/", "/login", "/register", "/healthz", "/static/app.css", "/no/such/page", "/setup?token=nope"] {
+    for path in [
+        "/",
+        "/login",
+        "/register",
+        "/healthz",
+        "/static/app.css",
+        "/no/such/page",
+        "/setup?token=nope",
+    ] {
         let res = app.get(path).await;
         assert_security_headers(&res, path);
     }
@@ -29,20 +48,34 @@ async fn every_response_carries_the_security_headers() {
         assert_security_headers(&res, path);
         assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
     }
-    let res = app.post_as(&client, "/language", &[("lang", "ko"), ("next", "/")]).await;
+    let res = app
+        .post_as(&client, "/language", &[("lang", "ko"), ("next", "/")])
+        .await;
     assert_security_headers(&res, "POST /language");
 }
 
 #[tokio::test]
 async fn pages_forbid_caching_and_assets_allow_it() {
     let app = spawn_app().await;
-    assert_eq!(app.get("/login").await.headers()["cache-control"], "no-store");
+    assert_eq!(
+        app.get("/login").await.headers()["cache-control"],
+        "no-store"
+    );
     let home = app.page(&browser(), "/").await;
-    let href = regex::Regex::new(r#"href="(/static/app\.css\?v=[0-9a-f]+)""#).unwrap().captures(&home).unwrap()[1].to_owned();
+    let href = regex::Regex::new(r#"href="(/static/app\.css\?v=[0-9a-f]+)""#)
+        .unwrap()
+        .captures(&home)
+        .unwrap()[1]
+        .to_owned();
     let res = app.get(&href).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "text/css; charset=utf-8");
-    assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
     assert_eq!(app.get("/static/../Cargo.toml").await.status(), 404);
     assert_eq!(app.get("/static/secret.txt").await.status(), 404);
 }
@@ -68,7 +101,11 @@ async fn a_server_error_shows_a_reference_and_no_internals() {
     let app = spawn_app().await;
     let postgres = app.db.is_postgres();
     app.with_db(move |c| {
-        let sql = if postgres { "DROP TABLE sessions CASCADE" } else { "DROP TABLE sessions" };
+        let sql = if postgres {
+            "DROP TABLE sessions CASCADE"
+        } else {
+            "DROP TABLE sessions"
+        };
         c.batch_execute(sql).unwrap()
     })
     .await;
@@ -77,17 +114,39 @@ async fn a_server_error_shows_a_reference_and_no_internals() {
     assert_security_headers(&res, "500");
     let html = res.text().await.unwrap();
     assert!(html.contains("Something went wrong"));
-    let reference = regex::Regex::new(r#"class="correlation-id">([0-9A-F]{12})<"#).unwrap().captures(&html).expect("a reference")[1].to_owned();
-    for internal in ["diesel", "sqlite", "SQLITE", "postgres", "sessions", "panicked", "no such table", "relation \"", "does not exist"] {
+    let reference = regex::Regex::new(r#"class="correlation-id">([0-9A-F]{12})<"#)
+        .unwrap()
+        .captures(&html)
+        .expect("a reference")[1]
+        .to_owned();
+    for internal in [
+        "diesel",
+        "sqlite",
+        "SQLITE",
+        "postgres",
+        "sessions",
+        "panicked",
+        "no such table",
+        "relation \"",
+        "does not exist",
+    ] {
         assert!(!html.contains(internal), "the page leaks {internal}");
     }
-    assert!(crate::helpers::logs().contains(&reference), "the log has the same reference");
+    assert!(
+        crate::helpers::logs().contains(&reference),
+        "the log has the same reference"
+    );
 }
 
 #[tokio::test]
 async fn trace_and_unknown_methods_are_not_served() {
     let app = spawn_app().await;
-    let res = app.client.request(reqwest::Method::TRACE, app.url("/")).send().await.unwrap();
+    let res = app
+        .client
+        .request(reqwest::Method::TRACE, app.url("/"))
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_client_error());
     assert!(!res.text().await.unwrap().contains("TRACE / HTTP"));
 }

@@ -48,3 +48,17 @@ async fn health_answers_503_when_the_database_is_down() {
     assert_eq!(body["status"], "unavailable");
     assert_ne!(body["db"], "ok");
 }
+
+#[tokio::test]
+async fn the_suite_runs_on_the_database_it_was_asked_for() {
+    let app = spawn_app().await;
+    let want_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
+    assert_eq!(app.db.is_postgres(), want_postgres);
+    let on_postgres = app
+        .with_db(|c| matches!(c, ipdesk::db::DbConn::Postgres(_)))
+        .await;
+    assert_eq!(
+        on_postgres, want_postgres,
+        "the pool talks to the backend the URL names"
+    );
+}

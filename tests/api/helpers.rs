@@ -53,15 +53,21 @@ impl TestDb {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("ipdesk_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL is reachable");
-                admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")).expect("create the test database");
+                let mut admin =
+                    PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL is reachable");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                    .expect("create the test database");
                 let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
                 url.set_path(&name);
                 (TestDb::Postgres { admin_url, name }, url.to_string())
             }
             _ => {
                 let path = dir.join("ipdesk.db");
-                (TestDb::Sqlite(path.clone()), path.to_string_lossy().into_owned())
+                (
+                    TestDb::Sqlite(path.clone()),
+                    path.to_string_lossy().into_owned(),
+                )
             }
         }
     }
@@ -75,7 +81,8 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let TestDb::Postgres { admin_url, name } = self {
             if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                let _ = admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
             }
         }
     }
@@ -103,7 +110,10 @@ pub fn browser() -> reqwest::Client {
 
 /// A client that keeps no cookies: every cookie is sent by hand.
 pub fn bare_client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -125,7 +135,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         ..Settings::default()
     };
     configure(&mut settings);
-    let app = Application::build(settings.clone()).await.expect("the application starts");
+    let app = Application::build(settings.clone())
+        .await
+        .expect("the application starts");
     let port = app.port();
     let pool = app.pool().clone();
     let setup_link = app.setup_link().map(str::to_owned);
@@ -143,7 +155,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 
 pub fn csrf_from(html: &str) -> String {
     let re = regex::Regex::new(r#"name="csrf_token" value="([^"]+)""#).unwrap();
-    re.captures(html).map(|c| c[1].to_owned()).expect("the page has a CSRF token")
+    re.captures(html)
+        .map(|c| c[1].to_owned())
+        .expect("the page has a CSRF token")
 }
 
 /// The value of the named cookie set by a response.
@@ -187,7 +201,12 @@ impl TestApp {
     }
 
     /// Posts a form the way a browser does: with the session's CSRF token.
-    pub async fn post_as(&self, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post_as(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let token = self.csrf(client).await;
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
@@ -198,26 +217,65 @@ impl TestApp {
         self.post_as(&self.client, path, fields).await
     }
 
-    pub async fn login_as(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
-        self.post_as(client, "/login", &[("email", email), ("password", password)]).await
+    pub async fn login_as(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.post_as(
+            client,
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 
-    pub async fn register_as(&self, client: &reqwest::Client, name: &str, email: &str, password: &str) -> reqwest::Response {
-        self.post_as(client, "/register", &[("name", name), ("email", email), ("password", password)]).await
+    pub async fn register_as(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.post_as(
+            client,
+            "/register",
+            &[("name", name), ("email", email), ("password", password)],
+        )
+        .await
     }
 
     /// Runs database work the way the application does, off the async threads.
-    pub async fn with_db<T: Send + 'static>(&self, f: impl FnOnce(&mut DbConn) -> T + Send + 'static) -> T {
+    pub async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> T + Send + 'static,
+    ) -> T {
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || f(&mut pool.get().unwrap())).await.unwrap()
+        tokio::task::spawn_blocking(move || f(&mut pool.get().unwrap()))
+            .await
+            .unwrap()
     }
 
     /// An account made directly in the database, with a password.
     pub async fn create_user(&self, role: Role, email: &str, password: &str) -> User {
         let hash = ipdesk::auth::password::hash_now(password).unwrap();
-        let (email, name) = (Email::parse(email).unwrap(), PersonName::parse(&format!("Test {role}")).unwrap());
+        let (email, name) = (
+            Email::parse(email).unwrap(),
+            PersonName::parse(&format!("Test {role}")).unwrap(),
+        );
         self.with_db(move |c| {
-            user::insert(c, NewUser { email: &email, name: &name, role, password_hash: Some(&hash), language: None }).unwrap()
+            user::insert(
+                c,
+                NewUser {
+                    email: &email,
+                    name: &name,
+                    role,
+                    password_hash: Some(&hash),
+                    language: None,
+                },
+            )
+            .unwrap()
         })
         .await
     }
@@ -234,7 +292,10 @@ impl TestApp {
 
     /// The path and query of the setup link (the link itself names the public base URL).
     pub fn setup_path(&self) -> String {
-        let link = self.setup_link.as_deref().expect("a setup link was printed");
+        let link = self
+            .setup_link
+            .as_deref()
+            .expect("a setup link was printed");
         let url = url::Url::parse(link).unwrap();
         format!("{}?{}", url.path(), url.query().unwrap())
     }

@@ -8,9 +8,13 @@ use ipdesk::routes::flash::Flash;
 use crate::helpers::{STRONG_PASSWORD, browser, spawn_app};
 
 fn keys_of(lang: &str) -> BTreeSet<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang).join("main.ftl");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locales")
+        .join(lang)
+        .join("main.ftl");
     let source = std::fs::read_to_string(&path).unwrap();
-    let resource = fluent_syntax::parser::parse(source).unwrap_or_else(|(_, errors)| panic!("{lang}: {errors:?}"));
+    let resource = fluent_syntax::parser::parse(source)
+        .unwrap_or_else(|(_, errors)| panic!("{lang}: {errors:?}"));
     resource
         .body
         .iter()
@@ -38,7 +42,11 @@ fn keys_used() -> BTreeSet<String> {
             }
             let text = std::fs::read_to_string(&path).unwrap();
             let is_rust = path.extension().is_some_and(|e| e == "rs");
-            for re in if is_rust { vec![&call, &literal] } else { vec![&call] } {
+            for re in if is_rust {
+                vec![&call, &literal]
+            } else {
+                vec![&call]
+            } {
                 used.extend(re.captures_iter(&text).map(|c| c[1].to_owned()));
             }
         }
@@ -71,7 +79,12 @@ fn every_key_the_application_uses_exists_in_both_languages() {
 #[tokio::test]
 async fn the_browsers_language_decides_when_nobody_chose() {
     let app = spawn_app().await;
-    let res = browser().get(app.url("/login")).header("accept-language", "ko-KR,ko;q=0.9,en;q=0.5").send().await.unwrap();
+    let res = browser()
+        .get(app.url("/login"))
+        .header("accept-language", "ko-KR,ko;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
     let html = res.text().await.unwrap();
     assert!(html.contains(r#"<html lang="ko">"#));
     assert!(html.contains("로그인"));
@@ -84,7 +97,9 @@ async fn the_browsers_language_decides_when_nobody_chose() {
 #[tokio::test]
 async fn the_switcher_changes_the_language_and_returns_to_the_same_page() {
     let app = spawn_app().await;
-    let res = app.post("/language", &[("lang", "ko"), ("next", "/register")]).await;
+    let res = app
+        .post("/language", &[("lang", "ko"), ("next", "/register")])
+        .await;
     assert_eq!(res.status(), 303);
     assert_eq!(crate::helpers::location(&res), "/register");
     let html = app.page(&app.client, "/register").await;
@@ -94,19 +109,38 @@ async fn the_switcher_changes_the_language_and_returns_to_the_same_page() {
     let html = res.text().await.unwrap();
     assert!(html.contains("이름을 입력하세요."));
     assert!(html.contains("비밀번호는 8자 이상이어야 합니다."));
-    let res = app.post("/language", &[("lang", "en"), ("next", "https://evil.example")]).await;
+    let res = app
+        .post(
+            "/language",
+            &[("lang", "en"), ("next", "https://evil.example")],
+        )
+        .await;
     assert_eq!(crate::helpers::location(&res), "/");
-    assert!(app.page(&app.client, "/").await.contains(r#"<html lang="en">"#));
+    assert!(
+        app.page(&app.client, "/")
+            .await
+            .contains(r#"<html lang="en">"#)
+    );
 }
 
 #[tokio::test]
 async fn a_signed_in_persons_choice_follows_them_to_other_browsers() {
     let app = spawn_app().await;
     let (client, user) = app.signed_in(Role::Mediator).await;
-    app.post_as(&client, "/language", &[("lang", "ko"), ("next", "/account")]).await;
+    app.post_as(
+        &client,
+        "/language",
+        &[("lang", "ko"), ("next", "/account")],
+    )
+    .await;
     let other = browser();
     app.login_as(&other, &user.email, STRONG_PASSWORD).await;
-    let res = other.get(app.url("/account")).header("accept-language", "en").send().await.unwrap();
+    let res = other
+        .get(app.url("/account"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
     let html = res.text().await.unwrap();
     assert!(html.contains("내 계정"));
     assert!(html.contains("조정위원"));
@@ -115,7 +149,12 @@ async fn a_signed_in_persons_choice_follows_them_to_other_browsers() {
 #[tokio::test]
 async fn error_pages_speak_the_visitors_language() {
     let app = spawn_app().await;
-    let res = browser().get(app.url("/nowhere")).header("accept-language", "ko").send().await.unwrap();
+    let res = browser()
+        .get(app.url("/nowhere"))
+        .header("accept-language", "ko")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap().contains("페이지를 찾을 수 없음"));
 }

@@ -2,12 +2,15 @@ use std::time::Duration;
 
 use ipdesk::domain::Role;
 
-use crate::helpers::{STRONG_PASSWORD, bare_client, browser, location, set_cookie, spawn_app, spawn_app_with};
+use crate::helpers::{
+    STRONG_PASSWORD, bare_client, browser, location, set_cookie, spawn_app, spawn_app_with,
+};
 
 #[tokio::test]
 async fn signing_in_issues_a_new_session_id_and_the_old_one_is_worthless() {
     let app = spawn_app().await;
-    app.create_user(Role::Examiner, "ex@office.example", STRONG_PASSWORD).await;
+    app.create_user(Role::Examiner, "ex@office.example", STRONG_PASSWORD)
+        .await;
     let client = bare_client();
 
     let res = client.get(app.url("/login")).send().await.unwrap();
@@ -16,7 +19,11 @@ async fn signing_in_issues_a_new_session_id_and_the_old_one_is_worthless() {
     let res = client
         .post(app.url("/login"))
         .header("cookie", format!("ipdesk_session={before}"))
-        .form(&[("email", "ex@office.example"), ("password", STRONG_PASSWORD), ("csrf_token", &token)])
+        .form(&[
+            ("email", "ex@office.example"),
+            ("password", STRONG_PASSWORD),
+            ("csrf_token", &token),
+        ])
         .send()
         .await
         .unwrap();
@@ -26,7 +33,10 @@ async fn signing_in_issues_a_new_session_id_and_the_old_one_is_worthless() {
     assert_eq!(after.len(), 43);
 
     let with = |cookie: String| {
-        client.get(app.url("/account")).header("cookie", format!("ipdesk_session={cookie}")).send()
+        client
+            .get(app.url("/account"))
+            .header("cookie", format!("ipdesk_session={cookie}"))
+            .send()
     };
     assert_eq!(with(after).await.unwrap().status(), 200);
     let old = with(before).await.unwrap();
@@ -42,7 +52,12 @@ async fn after_signing_out_a_copied_cookie_no_longer_works() {
     assert_eq!(res.status(), 200);
     // The cookie as an attacker would have copied it.
     let token = app.csrf(&client).await;
-    let res = client.post(app.url("/logout")).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+    let res = client
+        .post(app.url("/logout"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["clear-site-data"], "\"cache\", \"storage\"");
     let removal = res.headers().get_all("set-cookie").iter().any(|v| {
@@ -55,7 +70,11 @@ async fn after_signing_out_a_copied_cookie_no_longer_works() {
         .with_db(|c| {
             use diesel::prelude::*;
             use ipdesk::db::schema::sessions::dsl::*;
-            sessions.filter(user_id.is_not_null()).count().get_result::<i64>(c).unwrap()
+            sessions
+                .filter(user_id.is_not_null())
+                .count()
+                .get_result::<i64>(c)
+                .unwrap()
         })
         .await;
     assert_eq!(copied, 0, "the session row is gone");
@@ -64,7 +83,8 @@ async fn after_signing_out_a_copied_cookie_no_longer_works() {
 #[tokio::test]
 async fn a_replayed_cookie_after_logout_is_refused() {
     let app = spawn_app().await;
-    app.create_user(Role::Admin, "admin@office.example", STRONG_PASSWORD).await;
+    app.create_user(Role::Admin, "admin@office.example", STRONG_PASSWORD)
+        .await;
     let client = bare_client();
     let res = client.get(app.url("/login")).send().await.unwrap();
     let pre = set_cookie(res.headers(), "ipdesk_session").unwrap();
@@ -72,12 +92,24 @@ async fn a_replayed_cookie_after_logout_is_refused() {
     let res = client
         .post(app.url("/login"))
         .header("cookie", format!("ipdesk_session={pre}"))
-        .form(&[("email", "admin@office.example"), ("password", STRONG_PASSWORD), ("csrf_token", &token)])
+        .form(&[
+            ("email", "admin@office.example"),
+            ("password", STRONG_PASSWORD),
+            ("csrf_token", &token),
+        ])
         .send()
         .await
         .unwrap();
-    let cookie = format!("ipdesk_session={}", set_cookie(res.headers(), "ipdesk_session").unwrap());
-    let page = client.get(app.url("/account")).header("cookie", &cookie).send().await.unwrap();
+    let cookie = format!(
+        "ipdesk_session={}",
+        set_cookie(res.headers(), "ipdesk_session").unwrap()
+    );
+    let page = client
+        .get(app.url("/account"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     let token = crate::helpers::csrf_from(&page.text().await.unwrap());
     let res = client
         .post(app.url("/logout"))
@@ -87,7 +119,12 @@ async fn a_replayed_cookie_after_logout_is_refused() {
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
-    let replay = client.get(app.url("/admin/users")).header("cookie", &cookie).send().await.unwrap();
+    let replay = client
+        .get(app.url("/admin/users"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(replay.status(), 303);
     assert!(location(&replay).starts_with("/login"));
 }
@@ -98,7 +135,11 @@ async fn an_idle_session_times_out() {
     let (client, _) = app.signed_in(Role::Examiner).await;
     assert_eq!(app.get_as(&client, "/account").await.status(), 200);
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    assert_eq!(app.get_as(&client, "/account").await.status(), 200, "activity keeps it alive");
+    assert_eq!(
+        app.get_as(&client, "/account").await.status(),
+        200,
+        "activity keeps it alive"
+    );
     tokio::time::sleep(Duration::from_millis(3100)).await;
     let res = app.get_as(&client, "/account").await;
     assert_eq!(res.status(), 303);
@@ -126,27 +167,69 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     let app = spawn_app().await;
     let (laptop, user) = app.signed_in(Role::Complainant).await;
     let phone = browser();
-    assert_eq!(app.login_as(&phone, &user.email, STRONG_PASSWORD).await.status(), 303);
+    assert_eq!(
+        app.login_as(&phone, &user.email, STRONG_PASSWORD)
+            .await
+            .status(),
+        303
+    );
 
     let new_password = "copper-kettle-whistles-twice";
     let res = app
-        .post_as(&laptop, "/account/password", &[("current_password", "wrong-current-pass"), ("new_password", new_password)])
+        .post_as(
+            &laptop,
+            "/account/password",
+            &[
+                ("current_password", "wrong-current-pass"),
+                ("new_password", new_password),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 422);
-    assert!(res.text().await.unwrap().contains("The current password is incorrect."));
-    assert_eq!(app.get_as(&phone, "/account").await.status(), 200, "nothing changed yet");
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("The current password is incorrect.")
+    );
+    assert_eq!(
+        app.get_as(&phone, "/account").await.status(),
+        200,
+        "nothing changed yet"
+    );
 
     let res = app
-        .post_as(&laptop, "/account/password", &[("current_password", STRONG_PASSWORD), ("new_password", new_password)])
+        .post_as(
+            &laptop,
+            "/account/password",
+            &[
+                ("current_password", STRONG_PASSWORD),
+                ("new_password", new_password),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), "/account");
-    assert!(app.page(&laptop, "/account").await.contains("Your password has been changed"));
+    assert!(
+        app.page(&laptop, "/account")
+            .await
+            .contains("Your password has been changed")
+    );
     let res = app.get_as(&phone, "/account").await;
     assert_eq!(res.status(), 303, "the other session is over");
 
-    assert_eq!(app.login_as(&browser(), &user.email, STRONG_PASSWORD).await.status(), 422);
-    assert_eq!(app.login_as(&browser(), &user.email, new_password).await.status(), 303);
+    assert_eq!(
+        app.login_as(&browser(), &user.email, STRONG_PASSWORD)
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.login_as(&browser(), &user.email, new_password)
+            .await
+            .status(),
+        303
+    );
 }
 
 #[tokio::test]
@@ -154,10 +237,22 @@ async fn a_weak_new_password_is_refused() {
     let app = spawn_app().await;
     let (client, _) = app.signed_in(Role::Complainant).await;
     let res = app
-        .post_as(&client, "/account/password", &[("current_password", STRONG_PASSWORD), ("new_password", "password123")])
+        .post_as(
+            &client,
+            "/account/password",
+            &[
+                ("current_password", STRONG_PASSWORD),
+                ("new_password", "password123"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 422);
-    assert!(res.text().await.unwrap().contains(r#"id="new_password-error""#));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains(r#"id="new_password-error""#)
+    );
 }
 
 #[tokio::test]
@@ -167,17 +262,39 @@ async fn deactivating_an_account_ends_its_live_session_at_once() {
     let (examiner, who) = app.signed_in(Role::Examiner).await;
     assert_eq!(app.get_as(&examiner, "/account").await.status(), 200);
 
-    let res = app.post_as(&admin, &format!("/admin/users/{}/deactivate", who.id.0), &[]).await;
+    let res = app
+        .post_as(
+            &admin,
+            &format!("/admin/users/{}/deactivate", who.id.0),
+            &[],
+        )
+        .await;
     assert_eq!(res.status(), 303);
-    assert!(app.page(&admin, "/admin/users").await.contains("deactivated and signed out everywhere"));
+    assert!(
+        app.page(&admin, "/admin/users")
+            .await
+            .contains("deactivated and signed out everywhere")
+    );
 
     let res = app.get_as(&examiner, "/account").await;
     assert_eq!(res.status(), 303);
-    assert_eq!(app.login_as(&browser(), &who.email, STRONG_PASSWORD).await.status(), 422);
+    assert_eq!(
+        app.login_as(&browser(), &who.email, STRONG_PASSWORD)
+            .await
+            .status(),
+        422
+    );
 
-    let res = app.post_as(&admin, &format!("/admin/users/{}/activate", who.id.0), &[]).await;
+    let res = app
+        .post_as(&admin, &format!("/admin/users/{}/activate", who.id.0), &[])
+        .await;
     assert_eq!(res.status(), 303);
-    assert_eq!(app.login_as(&browser(), &who.email, STRONG_PASSWORD).await.status(), 303);
+    assert_eq!(
+        app.login_as(&browser(), &who.email, STRONG_PASSWORD)
+            .await
+            .status(),
+        303
+    );
 }
 
 #[tokio::test]
@@ -190,7 +307,10 @@ async fn session_cookies_are_http_only_same_site_and_host_only() {
     assert!(cookie.contains("SameSite=Lax"));
     assert!(cookie.contains("Path=/"));
     assert!(!cookie.contains("Domain"));
-    assert!(!cookie.contains("Max-Age"), "a browser-session cookie; the server enforces the lifetime");
+    assert!(
+        !cookie.contains("Max-Age"),
+        "a browser-session cookie; the server enforces the lifetime"
+    );
 }
 
 #[tokio::test]
@@ -209,15 +329,24 @@ async fn over_https_the_cookie_is_secure_and_host_prefixed() {
 async fn logs_never_hold_passwords_tokens_or_session_ids() {
     let app = spawn_app().await;
     let password = "velvet-ostrich-juggles-9";
-    let res = app.register_as(&app.client, "Log Watcher", "watcher@example.org", password).await;
+    let res = app
+        .register_as(&app.client, "Log Watcher", "watcher@example.org", password)
+        .await;
     let session = set_cookie(res.headers(), "ipdesk_session").unwrap();
     let csrf = app.csrf(&app.client).await;
-    app.login_as(&browser(), "watcher@example.org", "wrong-password-logged?").await;
+    app.login_as(&browser(), "watcher@example.org", "wrong-password-logged?")
+        .await;
     app.get(&app.setup_path()).await;
     let setup_token = app.setup_path().split("token=").nth(1).unwrap().to_owned();
     let logs = crate::helpers::logs();
     assert!(logs.contains("login.failure"), "failures are logged");
-    for secret in [password, "wrong-password-logged?", session.as_str(), csrf.as_str(), setup_token.as_str()] {
+    for secret in [
+        password,
+        "wrong-password-logged?",
+        session.as_str(),
+        csrf.as_str(),
+        setup_token.as_str(),
+    ] {
         assert!(!logs.contains(secret), "the log holds a secret");
     }
 }

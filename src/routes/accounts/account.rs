@@ -14,5 +14,8 @@ struct AccountPage<'a> {
 }
 
 pub async fn show(ctx: PageCtx, current: CurrentUser) -> Result<HttpResponse, AppError> {
-    page::ok(&AccountPage { ctx: &ctx, user: &current.user })
+    page::ok(&AccountPage {
+        ctx: &ctx,
+        user: &current.user,
+    })
 }

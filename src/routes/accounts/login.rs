@@ -34,7 +34,12 @@ pub async fn form(ctx: PageCtx, query: web::Query<NextQuery>) -> Result<HttpResp
     if ctx.user.is_some() {
         return Ok(page::see_other(local_path(&query.next)));
     }
-    page::ok(&LoginPage { ctx: &ctx, email: "", next: local_path(&query.next), error: None })
+    page::ok(&LoginPage {
+        ctx: &ctx,
+        email: "",
+        next: local_path(&query.next),
+        error: None,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -57,7 +62,15 @@ pub async fn submit(
     let policy = state.throttle;
     let next = local_path(&form.next);
     let page = |status, error| {
-        page::render(status, &LoginPage { ctx: &ctx, email: form.email.trim(), next, error: Some(error) })
+        page::render(
+            status,
+            &LoginPage {
+                ctx: &ctx,
+                email: form.email.trim(),
+                next,
+                error: Some(error),
+            },
+        )
     };
 
     if email.is_empty() || form.password.is_empty() {
@@ -79,7 +92,10 @@ pub async fn submit(
     };
     if let Some(wait) = wait {
         tracing::warn!(event = "login.throttled", address = %subjects.address, "sign-in refused: too many failures");
-        return page(StatusCode::TOO_MANY_REQUESTS, super::wait_message(&ctx, wait));
+        return page(
+            StatusCode::TOO_MANY_REQUESTS,
+            super::wait_message(&ctx, wait),
+        );
     }
 
     let row = row.filter(|r| r.active);
@@ -90,7 +106,11 @@ pub async fn submit(
         (row, _) => {
             tracing::warn!(event = "login.failure", user = row.map(|r| r.id), address = %subjects.address, "sign-in failed");
             state
-                .db(move |c| Ok(write_tx(c, |c| throttle::record_failure(c, &policy, &subjects, models::now()))?))
+                .db(move |c| {
+                    Ok(write_tx(c, |c| {
+                        throttle::record_failure(c, &policy, &subjects, models::now())
+                    })?)
+                })
                 .await?;
             return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("err-login-failed"));
         }
@@ -133,7 +153,9 @@ pub async fn logout(
     _: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let id = current.session;
-    state.db(move |c| Ok(models::session::delete(c, id)?)).await?;
+    state
+        .db(move |c| Ok(models::session::delete(c, id)?))
+        .await?;
     tracing::info!(event = "logout", user = current.user.id.0, "signed out");
     session::clear_cookie(&req);
     Ok(HttpResponse::SeeOther()

@@ -25,7 +25,11 @@ struct PasswordPage<'a> {
 }
 
 pub async fn form(ctx: PageCtx, _: CurrentUser) -> Result<HttpResponse, AppError> {
-    page::ok(&PasswordPage { ctx: &ctx, errors: FieldErrors::default(), notice: None })
+    page::ok(&PasswordPage {
+        ctx: &ctx,
+        errors: FieldErrors::default(),
+        notice: None,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -50,28 +54,55 @@ pub async fn submit(
         let subjects = subjects.clone();
         let id = user.id;
         state
-            .db(move |c| Ok((throttle::wait(c, &policy, &subjects, models::now())?, models::user::find_row(c, id)?)))
+            .db(move |c| {
+                Ok((
+                    throttle::wait(c, &policy, &subjects, models::now())?,
+                    models::user::find_row(c, id)?,
+                ))
+            })
             .await?
     };
     if let Some(wait) = wait {
         let notice = Some(super::wait_message(&ctx, wait));
-        return page::render(StatusCode::TOO_MANY_REQUESTS, &PasswordPage { ctx: &ctx, errors: FieldErrors::default(), notice });
+        return page::render(
+            StatusCode::TOO_MANY_REQUESTS,
+            &PasswordPage {
+                ctx: &ctx,
+                errors: FieldErrors::default(),
+                notice,
+            },
+        );
     }
     let mut errors = FieldErrors::default();
-    let verdict = state.hasher.verify(form.current_password, row.password_hash).await?;
+    let verdict = state
+        .hasher
+        .verify(form.current_password, row.password_hash)
+        .await?;
     if verdict == Verification::Invalid {
         let subjects = subjects.clone();
         state
-            .db(move |c| Ok(write_tx(c, |c| throttle::record_failure(c, &policy, &subjects, models::now()))?))
+            .db(move |c| {
+                Ok(write_tx(c, |c| {
+                    throttle::record_failure(c, &policy, &subjects, models::now())
+                })?)
+            })
             .await?;
-        tracing::warn!(event = "password.change.failure", user = user.id.0, "wrong current password");
+        tracing::warn!(
+            event = "password.change.failure",
+            user = user.id.0,
+            "wrong current password"
+        );
         errors.add("current_password", "err-current-password");
     }
     let new = NewPassword::parse(&form.new_password, &[&user.name, &user.email])
         .map_err(|e| errors.add("new_password", e.message_key()))
         .ok();
     let Some(new) = new.filter(|_| errors.is_empty()) else {
-        return page::invalid(&PasswordPage { ctx: &ctx, errors, notice: None });
+        return page::invalid(&PasswordPage {
+            ctx: &ctx,
+            errors,
+            notice: None,
+        });
     };
 
     let hash = state.hasher.hash(new.expose().to_owned()).await?;
@@ -88,7 +119,11 @@ pub async fn submit(
             .map_err(AppError::from)
         })
         .await?;
-    tracing::info!(event = "password.changed", user = id.0, "password changed; other sessions ended");
+    tracing::info!(
+        event = "password.changed",
+        user = id.0,
+        "password changed; other sessions ended"
+    );
     session::set_cookie(&req, cookie);
     flash::set(&req, Flash::PasswordChanged);
     Ok(page::see_other("/account"))

@@ -61,8 +61,10 @@ fn find(c: &mut DbConn, raw: &str) -> Result<Option<(SetupTokenRow, Option<User>
 
 /// The token is in the address: never send it on to another site.
 fn no_referrer(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut()
-        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    res.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     res
 }
 
@@ -89,8 +91,17 @@ pub async fn form(
     let Some((_, account)) = found else {
         return invalid_link(&ctx);
     };
-    let form = SetupForm { token: raw, ..SetupForm::default() };
-    let page = SetupPage { ctx: &ctx, token: &form.token, account: account.as_ref(), form: &form, errors: FieldErrors::default() };
+    let form = SetupForm {
+        token: raw,
+        ..SetupForm::default()
+    };
+    let page = SetupPage {
+        ctx: &ctx,
+        token: &form.token,
+        account: account.as_ref(),
+        form: &form,
+        errors: FieldErrors::default(),
+    };
     page::ok(&page).map(no_referrer)
 }
 
@@ -108,7 +119,13 @@ pub async fn submit(
         return invalid_link(&ctx);
     };
     let refuse = |errors| {
-        let page = SetupPage { ctx: &ctx, token: &form.token, account: account.as_ref(), form: &form, errors };
+        let page = SetupPage {
+            ctx: &ctx,
+            token: &form.token,
+            account: account.as_ref(),
+            form: &form,
+            errors,
+        };
         page::invalid(&page).map(no_referrer)
     };
 
@@ -167,14 +184,21 @@ pub async fn submit(
                     }
                     (Err(_), None) => unreachable!("a password-only form always has an account"),
                 };
-                Ok(Some((user, session::begin(c, Some(user), language, replacing)?)))
+                Ok(Some((
+                    user,
+                    session::begin(c, Some(user), language, replacing)?,
+                )))
             })
         })
         .await?;
     let Some((user, cookie)) = done else {
         return invalid_link(&ctx);
     };
-    tracing::info!(event = "account.setup", user = user.0, "account set up from a one-time link");
+    tracing::info!(
+        event = "account.setup",
+        user = user.0,
+        "account set up from a one-time link"
+    );
     session::set_cookie(&req, cookie);
     flash::set(&req, Flash::SetupComplete);
     Ok(page::see_other("/"))

@@ -50,12 +50,30 @@ async fn users_page(
 ) -> Result<HttpResponse, AppError> {
     let invalid = !errors.is_empty();
     let users = state.db(|c| Ok(user::list(c)?)).await?;
-    let page = UsersPage { ctx, users: &users, me, form, errors, roles: Role::STAFF };
-    if invalid { page::invalid(&page) } else { page::ok(&page) }
+    let page = UsersPage {
+        ctx,
+        users: &users,
+        me,
+        form,
+        errors,
+        roles: Role::STAFF,
+    };
+    if invalid {
+        page::invalid(&page)
+    } else {
+        page::ok(&page)
+    }
 }
 
-pub async fn list(state: web::Data<AppState>, ctx: PageCtx, current: CurrentUser) -> Result<HttpResponse, AppError> {
-    let form = NewStaffForm { role: Role::Examiner.as_str().to_owned(), ..NewStaffForm::default() };
+pub async fn list(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let form = NewStaffForm {
+        role: Role::Examiner.as_str().to_owned(),
+        ..NewStaffForm::default()
+    };
     users_page(&state, &ctx, current.user.id, &form, FieldErrors::default()).await
 }
 
@@ -68,8 +86,12 @@ pub async fn create(
     CsrfForm(form): CsrfForm<NewStaffForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::default();
-    let name = PersonName::parse(&form.name).map_err(|e| errors.add("name", e.message_key())).ok();
-    let email = Email::parse(&form.email).map_err(|e| errors.add("email", e.message_key())).ok();
+    let name = PersonName::parse(&form.name)
+        .map_err(|e| errors.add("name", e.message_key()))
+        .ok();
+    let email = Email::parse(&form.email)
+        .map_err(|e| errors.add("email", e.message_key()))
+        .ok();
     let role = Role::parse(&form.role).filter(|r| r.is_staff());
     if role.is_none() {
         errors.add("role", "err-role-invalid");
@@ -85,7 +107,13 @@ pub async fn create(
                 return Ok(None);
             }
             write_tx(c, |c| {
-                let new = NewUser { email: &email, name: &name, role, password_hash: None, language: None };
+                let new = NewUser {
+                    email: &email,
+                    name: &name,
+                    role,
+                    password_hash: None,
+                    language: None,
+                };
                 let user = user::insert(c, new)?;
                 let link = issue_setup_link(c, &public_url, Some(user.id), hours)?;
                 Ok(Some((user, link)))
@@ -97,7 +125,12 @@ pub async fn create(
         return users_page(&state, &ctx, current.user.id, &form, errors).await;
     };
     tracing::info!(event = "admin.user.created", by = current.user.id.0, user = user.id.0, role = %user.role, "office account created");
-    page::ok(&CreatedPage { ctx: &ctx, user: &user, link: &link, hours })
+    page::ok(&CreatedPage {
+        ctx: &ctx,
+        user: &user,
+        link: &link,
+        hours,
+    })
 }
 
 #[derive(Deserialize)]
@@ -128,8 +161,21 @@ async fn set_active(
             })
         })
         .await?;
-    tracing::info!(event = "admin.user.active", by = current.user.id.0, user = id.0, active, "account status changed");
-    flash::set(&req, if active { Flash::UserActivated } else { Flash::UserDeactivated });
+    tracing::info!(
+        event = "admin.user.active",
+        by = current.user.id.0,
+        user = id.0,
+        active,
+        "account status changed"
+    );
+    flash::set(
+        &req,
+        if active {
+            Flash::UserActivated
+        } else {
+            Flash::UserDeactivated
+        },
+    );
     Ok(page::see_other("/admin/users"))
 }
 
