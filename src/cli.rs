@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
+use crate::audit;
 use crate::auth::password;
 use crate::config::Settings;
 use crate::db::{self, write_tx};
@@ -49,6 +50,16 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain from the first entry; name the first broken link and exit 1 if
+    /// any entry was altered, removed or reordered.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +99,21 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db::connect(&url, 1)?;
             println!("The database {url} is up to date.");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let pool = db::connect(&settings.database()?, 1)?;
+            let mut conn = pool.get()?;
+            let verdict = audit::verify(&mut conn).context("cannot read the audit log")?;
+            match verdict {
+                audit::Verdict::Intact { entries, last_hash } => {
+                    println!("The audit log is intact: {entries} entries, last hash {last_hash}.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                audit::Verdict::Broken { seq, id, reason } => {
+                    println!("The audit log is BROKEN at entry {seq} (row id {id}): {reason}.");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
         Command::User(UserCommand::Add {
             email,
@@ -167,8 +193,19 @@ fn add_user(
             role,
             password_hash: hash.as_deref(),
             language: None,
+            email_verified: hash.is_some(),
         };
         let created = user::insert(c, new)?;
+        audit::record(
+            c,
+            audit::Event {
+                actor: &audit::Actor::system(),
+                action: "cli.user_created",
+                object: Some(("user", created.id.0.to_string())),
+                details: serde_json::json!({"role": role.as_str(), "email": created.email}),
+                address: None,
+            },
+        )?;
         match hash {
             Some(_) => Ok(None),
             None => Ok(Some(issue_setup_link(

@@ -57,6 +57,18 @@ pub struct Settings {
     pub setup_link_hours: u32,
     /// How many password hashes may run at once (each takes 19 MiB).
     pub password_hash_concurrency: usize,
+    /// `smtp://[user:pass@]host[:port][?tls=required]` or `smtps://…`; without it, mail is
+    /// written as `.eml` files under `<data_dir>/mail`.
+    pub smtp_url: Option<String>,
+    /// The sender of every notice; default `ipdesk <no-reply@<base_url host>>`.
+    pub mail_from: Option<String>,
+    /// How often the mail worker looks for due notices (it is also woken at once by new ones).
+    pub mail_poll_millis: u64,
+    /// The first wait after a temporary failure; it doubles per attempt, up to the maximum.
+    pub mail_retry_base_secs: u64,
+    pub mail_retry_max_secs: u64,
+    /// Attempts before a notice is parked as failed.
+    pub mail_max_attempts: i32,
 }
 
 impl Default for Settings {
@@ -81,6 +93,12 @@ impl Default for Settings {
             password_hash_concurrency: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            smtp_url: None,
+            mail_from: None,
+            mail_poll_millis: 5000,
+            mail_retry_base_secs: 30,
+            mail_retry_max_secs: 3600,
+            mail_max_attempts: 20,
         }
     }
 }
@@ -100,7 +118,7 @@ impl Settings {
             None => figment = figment.merge(Toml::file(DEFAULT_CONFIG_FILE)),
         }
         let settings: Settings = figment
-            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Env::raw().only(&["DATABASE_URL", "SMTP_URL"]))
             .merge(Env::prefixed("IPDESK_").ignore(&["CONFIG"]))
             .extract()
             .context("invalid settings")?;
@@ -118,7 +136,30 @@ impl Settings {
         if self.session_idle_timeout_secs == 0 || self.session_absolute_timeout_secs == 0 {
             bail!("session time-outs must be positive");
         }
+        if self.mail_max_attempts < 1 {
+            bail!("mail_max_attempts must be at least 1");
+        }
+        self.mail_sender()?;
         Ok(())
+    }
+
+    /// The `From` of every notice.
+    pub fn mail_sender(&self) -> anyhow::Result<lettre::message::Mailbox> {
+        let raw = match &self.mail_from {
+            Some(raw) => raw.clone(),
+            None => {
+                let url = self.public_url()?;
+                let host = url.host_str().unwrap_or("localhost");
+                // A bare IP address is not a mail domain.
+                let host = if host.parse::<IpAddr>().is_ok() || !host.contains('.') { "ipdesk.invalid" } else { host };
+                format!("ipdesk <no-reply@{host}>")
+            }
+        };
+        raw.parse().with_context(|| format!("invalid mail_from `{raw}` (use `Name <address@domain>`)"))
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
     }
 
     pub fn database(&self) -> anyhow::Result<DatabaseUrl> {

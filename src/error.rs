@@ -23,6 +23,8 @@ pub enum AppError {
     /// The request itself was refused (too large, unreadable), with actix's status.
     #[error("bad request: {message}")]
     Request { status: StatusCode, message: String },
+    #[error("database error")]
+    Database(#[source] diesel::result::Error),
     #[error("the database is unavailable")]
     Unavailable(#[source] anyhow::Error),
     #[error("internal error")]
@@ -33,7 +35,7 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
-            e => AppError::Internal(e.into()),
+            e => AppError::Database(e),
         }
     }
 }
@@ -85,7 +87,7 @@ impl ResponseError for AppError {
             AppError::BadForm(_) => StatusCode::BAD_REQUEST,
             AppError::Request { status, .. } => *status,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal(_) | AppError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -110,6 +112,11 @@ impl ResponseError for AppError {
             AppError::Unavailable(e) | AppError::Internal(e) => {
                 let id = new_correlation_id();
                 tracing::error!(correlation_id = %id, error = ?e, "request failed");
+                detail.correlation_id = Some(id);
+            }
+            AppError::Database(e) => {
+                let id = new_correlation_id();
+                tracing::error!(correlation_id = %id, error = ?e, "request failed: database");
                 detail.correlation_id = Some(id);
             }
             AppError::NotFound | AppError::SignInRequired => {}

@@ -1,3 +1,4 @@
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -5,6 +6,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod mail;
 pub mod models;
 pub mod routes;
 pub mod startup;

@@ -2,6 +2,7 @@
 //! housekeeping, middleware and routes, bound to its port (port 0 in tests).
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -10,6 +11,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use chrono::TimeDelta;
 use diesel::QueryResult;
+use tokio::sync::{Notify, watch};
 use url::Url;
 
 use crate::auth::gate::gate;
@@ -18,6 +20,7 @@ use crate::auth::{throttle, token};
 use crate::config::Settings;
 use crate::db::{self, DbConn, DbPool, write_tx};
 use crate::error::{AppError, render_error_pages};
+use crate::mail::{self, Mailer, worker::Worker};
 use crate::models::{self, setup_token, user::UserId};
 use crate::routes;
 
@@ -28,12 +31,24 @@ pub struct AppState {
     pub pool: DbPool,
     pub hasher: Hasher,
     pub throttle: throttle::Policy,
+    /// Wakes the mail worker when a notice was queued.
+    pub mail_wake: Arc<Notify>,
 }
 
 impl AppState {
     /// Cookies are Secure (and `__Host-` named) whenever people reach ipdesk over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+
+    /// An absolute link to `path` carrying a one-time token, on the public base URL.
+    pub fn link(&self, path: &str, token: &str) -> String {
+        absolute_link(&self.public_url, path, token)
+    }
+
+    /// Call after committing a transaction that queued notices.
+    pub fn mail_queued(&self) {
+        self.mail_wake.notify_one();
     }
 
     /// Runs database work on the blocking pool with a pooled connection.
@@ -57,6 +72,19 @@ pub struct Application {
     pool: DbPool,
     setup_link: Option<String>,
     housekeeping: tokio::task::JoinHandle<()>,
+    mail_worker: tokio::task::JoinHandle<()>,
+    stop_workers: watch::Sender<bool>,
+}
+
+/// `<public URL><path>?token=…`: links in mail and on the console never come from the
+/// request's Host header.
+pub fn absolute_link(public_url: &Url, path: &str, token: &str) -> String {
+    let mut url = public_url.clone();
+    let base = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&format!("{base}{path}"));
+    url.set_query(None);
+    url.query_pairs_mut().append_pair("token", token);
+    url.to_string()
 }
 
 /// Records a one-time setup link and returns it, built on the public base URL.
@@ -69,12 +97,7 @@ pub fn issue_setup_link(
     let raw = token::generate();
     let expires = models::now() + TimeDelta::hours(i64::from(hours));
     setup_token::issue(conn, &token::hash(&raw), user, expires)?;
-    let mut url = public_url.clone();
-    let base = url.path().trim_end_matches('/').to_owned();
-    url.set_path(&format!("{base}/setup"));
-    url.set_query(None);
-    url.query_pairs_mut().append_pair("token", &raw);
-    Ok(url.to_string())
+    Ok(absolute_link(public_url, "/setup", &raw))
 }
 
 /// On an empty database (no account at all), a fresh link to create the first administrator.
@@ -173,6 +196,21 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
 
+        let mailer = Mailer::new(
+            settings.smtp_url.as_deref(),
+            settings.mail_sender()?,
+            settings.mail_dir(),
+        )?;
+        tracing::info!(transport = %mailer.describe(), "mail");
+        let mail_wake = Arc::new(Notify::new());
+        let (stop_workers, stopped) = watch::channel(false);
+        let worker = Worker {
+            pool: pool.clone(),
+            mailer: Arc::new(mailer),
+            policy: mail::worker::Policy::from_settings(&settings),
+            wake: mail_wake.clone(),
+        };
+        let mail_worker = tokio::spawn(worker.run(stopped));
         let housekeeping = tokio::spawn(housekeeping(pool.clone(), settings.clone()));
         let state = web::Data::new(AppState {
             throttle: throttle::Policy::from_settings(&settings),
@@ -180,6 +218,7 @@ impl Application {
             public_url: public_url.clone(),
             pool: pool.clone(),
             hasher,
+            mail_wake,
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -202,6 +241,8 @@ impl Application {
             pool,
             setup_link,
             housekeeping,
+            mail_worker,
+            stop_workers,
         })
     }
 
@@ -222,6 +263,13 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         self.housekeeping.abort();
+        let _ = self.stop_workers.send(true);
+        if tokio::time::timeout(Duration::from_secs(30), self.mail_worker)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the mail worker did not stop in time; unsent notices stay queued");
+        }
         result
     }
 }

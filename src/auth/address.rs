@@ -19,3 +19,8 @@ pub fn client_ip(req: &HttpRequest, trusted_proxy: Option<IpAddr>) -> Option<IpA
     }
     peer
 }
+
+/// The address as the audit log records it.
+pub fn client_address(req: &HttpRequest, trusted_proxy: Option<IpAddr>) -> Option<String> {
+    client_ip(req, trusted_proxy).map(|ip| ip.to_string())
+}

@@ -11,7 +11,12 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 use tracing::Instrument;
 
-use super::policy::{Access, Decision};
+use serde_json::json;
+
+use super::address::client_address;
+use super::policy::{Access, Decision, Permission, allows};
+use crate::audit::{self, Actor, Event};
+use crate::db::write_tx;
 use super::session::{self, CookieChange, RequestCtx, Timeouts};
 use crate::domain::Lang;
 use crate::error::{self, ErrorDetail};
@@ -87,6 +92,7 @@ async fn admit(
     let cookie = req.cookie(cookie_name).map(|c| c.value().to_owned());
     let start_anonymous = access == Access::Public && pattern.is_some() && !unsafe_method;
     let mut started_session = None;
+    let mut failed_notices = 0;
     let loaded = if access == Access::Open {
         None
     } else {
@@ -102,15 +108,21 @@ async fn admit(
                     None => None,
                 };
                 if found.is_some() || !start_anonymous {
-                    return Ok((found, None));
+                    // Administrators see on every page whether a notice failed.
+                    let failed = match found.as_ref().and_then(|s| s.user.as_ref()) {
+                        Some(u) if allows(u.role, Permission::ManageOutbox) => models::outbox::count_failed(conn)?,
+                        _ => 0,
+                    };
+                    return Ok((found, None, failed));
                 }
                 let token = session::begin(conn, None, None, None)?;
-                Ok((session::load(conn, &token, now, timeouts)?, Some(token)))
+                Ok((session::load(conn, &token, now, timeouts)?, Some(token), 0))
             })
             .await;
         match result {
-            Ok((found, token)) => {
+            Ok((found, token, failed)) => {
                 started_session = token;
+                failed_notices = failed;
                 found
             }
             Err(e) => {
@@ -142,6 +154,7 @@ async fn admit(
         lang,
         session: loaded,
         flash,
+        failed_notices,
     };
     let decision = access.decide(ctx.user());
     req.extensions_mut().insert(ctx.clone());
@@ -171,8 +184,21 @@ async fn admit(
             ));
         }
         Decision::Hide => {
-            let user = ctx.user().map(|u| u.id.0);
-            tracing::warn!(event = "access.denied", user, "authorization failure");
+            let actor = ctx.user().map(Actor::user).unwrap_or_else(Actor::anonymous);
+            tracing::warn!(event = "access.denied", user = actor.id, "authorization failure");
+            let details = json!({"method": req.method().as_str(), "route": pattern, "path": req.path()});
+            let address = client_address(req.request(), state.settings.trusted_proxy);
+            let recorded = state
+                .db(move |c| {
+                    write_tx(c, |c| {
+                        audit::record(c, Event { actor: &actor, action: "access.denied", object: None, details, address })
+                    })
+                    .map_err(Into::into)
+                })
+                .await;
+            if let Err(e) = recorded {
+                tracing::error!(error = %e, "could not record the refused access");
+            }
             return Ok(refuse(req, ctx, StatusCode::NOT_FOUND, None));
         }
     }
@@ -201,6 +227,7 @@ fn bare_ctx(req: &ServiceRequest, request_id: String) -> RequestCtx {
         lang: accept_language(req).unwrap_or_default(),
         session: None,
         flash: None,
+        failed_notices: 0,
     }
 }
 

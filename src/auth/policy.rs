@@ -8,10 +8,18 @@ use crate::models::user::User;
 pub enum Permission {
     /// Create staff accounts, deactivate and reactivate accounts.
     ManageUsers,
+    /// Read and search the audit log.
+    ViewAudit,
+    /// See every notice's fate and send failed ones again.
+    ManageOutbox,
 }
 
 /// Which roles hold each permission. Nothing is granted that is not listed here.
-const GRANTS: &[(Permission, &[Role])] = &[(Permission::ManageUsers, &[Role::Admin])];
+const GRANTS: &[(Permission, &[Role])] = &[
+    (Permission::ManageUsers, &[Role::Admin]),
+    (Permission::ViewAudit, &[Role::Admin]),
+    (Permission::ManageOutbox, &[Role::Admin]),
+];
 
 pub fn allows(role: Role, permission: Permission) -> bool {
     GRANTS
@@ -58,13 +66,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_administrators_manage_users() {
+    fn only_administrators_administer() {
         for role in Role::ALL {
-            assert_eq!(
-                allows(role, Permission::ManageUsers),
-                role == Role::Admin,
-                "{role}"
-            );
+            for p in [Permission::ManageUsers, Permission::ViewAudit, Permission::ManageOutbox] {
+                assert_eq!(allows(role, p), role == Role::Admin, "{role} {p:?}");
+            }
         }
     }
 }

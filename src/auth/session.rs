@@ -52,6 +52,8 @@ pub struct RequestCtx {
     pub lang: Lang,
     pub session: Option<SessionState>,
     pub flash: Option<Flash>,
+    /// Failed notices, counted for administrators only (shown on their navigation).
+    pub failed_notices: i64,
 }
 
 impl RequestCtx {

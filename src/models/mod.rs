@@ -1,5 +1,7 @@
 //! Rows and the repository functions that read and write them: `fn(&mut DbConn, …)`.
 
+pub mod email_token;
+pub mod outbox;
 pub mod session;
 pub mod setup_token;
 pub mod throttle;

@@ -8,8 +8,12 @@ use crate::db::schema::login_throttle;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
+    /// Failed sign-ins naming one account.
     Account,
+    /// Failed sign-ins from one client address.
     Address,
+    /// Password-reset requests from one client address.
+    Reset,
 }
 
 impl Scope {
@@ -17,6 +21,7 @@ impl Scope {
         match self {
             Scope::Account => "account",
             Scope::Address => "address",
+            Scope::Reset => "reset",
         }
     }
 }

@@ -18,6 +18,7 @@ pub struct User {
     pub language: Option<Lang>,
     pub active: bool,
     pub has_password: bool,
+    pub email_verified: bool,
     pub created_at: NaiveDateTime,
 }
 
@@ -33,6 +34,7 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub email_verified_at: Option<NaiveDateTime>,
 }
 
 impl UserRow {
@@ -47,6 +49,7 @@ impl UserRow {
             language: self.language.as_deref().and_then(Lang::parse),
             active: self.active,
             has_password: self.password_hash.is_some(),
+            email_verified: self.email_verified_at.is_some(),
             created_at: self.created_at,
         }
     }
@@ -63,6 +66,7 @@ struct NewUserRow<'a> {
     active: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    email_verified_at: Option<NaiveDateTime>,
 }
 
 pub struct NewUser<'a> {
@@ -71,6 +75,8 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub password_hash: Option<&'a str>,
     pub language: Option<Lang>,
+    /// Set when the address is already proven (or vouched for by an administrator).
+    pub email_verified: bool,
 }
 
 /// Inserts the account; a taken e-mail address comes back as a unique violation.
@@ -86,6 +92,7 @@ pub fn insert(conn: &mut DbConn, new: NewUser<'_>) -> QueryResult<User> {
             active: true,
             created_at: now,
             updated_at: now,
+            email_verified_at: new.email_verified.then_some(now),
         })
         .execute(conn)?;
     // RETURNING is not portable across the two backends through one connection type.
@@ -152,6 +159,14 @@ pub fn set_active(conn: &mut DbConn, id: UserId, active: bool) -> QueryResult<us
 pub fn set_language(conn: &mut DbConn, id: UserId, lang: Lang) -> QueryResult<()> {
     diesel::update(users::table.find(id.0))
         .set(users::language.eq(lang.code()))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn mark_email_verified(conn: &mut DbConn, id: UserId) -> QueryResult<()> {
+    let now = super::now();
+    diesel::update(users::table.find(id.0).filter(users::email_verified_at.is_null()))
+        .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
         .execute(conn)
         .map(drop)
 }

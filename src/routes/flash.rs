@@ -15,13 +15,18 @@ pub enum Flash {
     SetupComplete,
     UserDeactivated,
     UserActivated,
+    EmailVerified,
+    VerificationSent,
+    VerificationRecentlySent,
+    PasswordReset,
+    NoticeRequeued,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 7] = [
+    pub const ALL: [Flash; 12] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -29,6 +34,11 @@ impl Flash {
         Flash::SetupComplete,
         Flash::UserDeactivated,
         Flash::UserActivated,
+        Flash::EmailVerified,
+        Flash::VerificationSent,
+        Flash::VerificationRecentlySent,
+        Flash::PasswordReset,
+        Flash::NoticeRequeued,
     ];
 
     pub fn key(self) -> &'static str {
@@ -40,13 +50,18 @@ impl Flash {
             Flash::SetupComplete => "flash-setup-complete",
             Flash::UserDeactivated => "flash-user-deactivated",
             Flash::UserActivated => "flash-user-activated",
+            Flash::EmailVerified => "flash-email-verified",
+            Flash::VerificationSent => "flash-verification-sent",
+            Flash::VerificationRecentlySent => "flash-verification-recently-sent",
+            Flash::PasswordReset => "flash-password-reset",
+            Flash::NoticeRequeued => "flash-notice-requeued",
         }
     }
 
     /// The class of the message box: it says how to read the message, not what happened.
     pub fn level(self) -> &'static str {
         match self {
-            Flash::SignInRequired => "warning",
+            Flash::SignInRequired | Flash::VerificationRecentlySent => "warning",
             _ => "success",
         }
     }

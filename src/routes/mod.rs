@@ -32,41 +32,46 @@ const fn route(verb: Verb, path: &'static str, access: Access) -> Route {
 }
 
 use Access::{Allowed, Open, Public, SignedIn};
+use Permission::{ManageOutbox, ManageUsers, ViewAudit};
 use Verb::{Get, Post};
 
+#[rustfmt::skip]
 pub const ROUTES: &[Route] = &[
-    route(Get, "/healthz", Open),
-    route(Get, "/static/{file}", Open),
-    route(Get, "/", Public),
-    route(Post, "/language", Public),
-    route(Get, "/login", Public),
-    route(Post, "/login", Public),
-    route(Post, "/logout", SignedIn),
-    route(Get, "/register", Public),
-    route(Post, "/register", Public),
-    route(Get, "/setup", Public),
-    route(Post, "/setup", Public),
-    route(Get, "/account", SignedIn),
-    route(Get, "/account/password", SignedIn),
-    route(Post, "/account/password", SignedIn),
-    route(Get, "/admin/users", Allowed(Permission::ManageUsers)),
-    route(Post, "/admin/users", Allowed(Permission::ManageUsers)),
-    route(
-        Post,
-        "/admin/users/{id}/deactivate",
-        Allowed(Permission::ManageUsers),
-    ),
-    route(
-        Post,
-        "/admin/users/{id}/activate",
-        Allowed(Permission::ManageUsers),
-    ),
+    route(Get,  "/healthz",                       Open),
+    route(Get,  "/static/{file}",                 Open),
+    route(Get,  "/",                              Public),
+    route(Post, "/language",                      Public),
+    route(Get,  "/login",                         Public),
+    route(Post, "/login",                         Public),
+    route(Post, "/logout",                        SignedIn),
+    route(Get,  "/register",                      Public),
+    route(Post, "/register",                      Public),
+    route(Get,  "/setup",                         Public),
+    route(Post, "/setup",                         Public),
+    route(Get,  "/verify-email",                  Public),
+    route(Post, "/verify-email",                  Public),
+    route(Post, "/verify-email/resend",           SignedIn),
+    route(Get,  "/password-reset",                Public),
+    route(Post, "/password-reset",                Public),
+    route(Get,  "/password-reset/confirm",        Public),
+    route(Post, "/password-reset/confirm",        Public),
+    route(Get,  "/account",                       SignedIn),
+    route(Get,  "/account/password",              SignedIn),
+    route(Post, "/account/password",              SignedIn),
+    route(Get,  "/admin/users",                   Allowed(ManageUsers)),
+    route(Post, "/admin/users",                   Allowed(ManageUsers)),
+    route(Post, "/admin/users/{id}/deactivate",   Allowed(ManageUsers)),
+    route(Post, "/admin/users/{id}/activate",     Allowed(ManageUsers)),
+    route(Get,  "/admin/audit",                   Allowed(ViewAudit)),
+    route(Get,  "/admin/outbox",                  Allowed(ManageOutbox)),
+    route(Post, "/admin/outbox/{id}/retry",       Allowed(ManageOutbox)),
 ];
 
 /// The rule for a matched route; `None` means the route is not in the table and is refused.
 pub fn access_for(method: &Method, pattern: Option<&str>) -> Option<Access> {
     let verb = match *method {
-        Method::GET => Verb::Get,
+        // HEAD is a GET without the body: the same rule.
+        Method::GET | Method::HEAD => Verb::Get,
         Method::POST => Verb::Post,
         _ => return None,
     };
@@ -77,45 +82,36 @@ pub fn access_for(method: &Method, pattern: Option<&str>) -> Option<Access> {
         .map(|r| r.access)
 }
 
+/// GET and HEAD (monitors and load balancers probe with HEAD).
+fn get() -> actix_web::Route {
+    web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use accounts::{account, login, password, register, setup};
-    cfg.route("/healthz", web::get().to(health::healthz))
-        .route("/static/{file}", web::get().to(assets::serve))
-        .route("/", web::get().to(home::show))
-        .route("/language", web::post().to(accounts::language::switch))
-        .service(
-            web::resource("/login")
-                .route(web::get().to(login::form))
-                .route(web::post().to(login::submit)),
-        )
+    use accounts::{account, language, login, password, register, reset, setup, verify};
+    use admin::{audit, outbox, users};
+    cfg.route("/healthz", get().to(health::healthz))
+        .route("/static/{file}", get().to(assets::serve))
+        .route("/", get().to(home::show))
+        .route("/language", web::post().to(language::switch))
+        .service(web::resource("/login").route(get().to(login::form)).route(web::post().to(login::submit)))
         .route("/logout", web::post().to(login::logout))
+        .service(web::resource("/register").route(get().to(register::form)).route(web::post().to(register::submit)))
+        .service(web::resource("/setup").route(get().to(setup::form)).route(web::post().to(setup::submit)))
+        .service(web::resource("/verify-email").route(get().to(verify::form)).route(web::post().to(verify::confirm)))
+        .route("/verify-email/resend", web::post().to(verify::resend))
+        .service(web::resource("/password-reset").route(get().to(reset::request_form)).route(web::post().to(reset::request)))
         .service(
-            web::resource("/register")
-                .route(web::get().to(register::form))
-                .route(web::post().to(register::submit)),
+            web::resource("/password-reset/confirm")
+                .route(get().to(reset::confirm_form))
+                .route(web::post().to(reset::confirm)),
         )
-        .service(
-            web::resource("/setup")
-                .route(web::get().to(setup::form))
-                .route(web::post().to(setup::submit)),
-        )
-        .route("/account", web::get().to(account::show))
-        .service(
-            web::resource("/account/password")
-                .route(web::get().to(password::form))
-                .route(web::post().to(password::submit)),
-        )
-        .service(
-            web::resource("/admin/users")
-                .route(web::get().to(admin::users::list))
-                .route(web::post().to(admin::users::create)),
-        )
-        .route(
-            "/admin/users/{id}/deactivate",
-            web::post().to(admin::users::deactivate),
-        )
-        .route(
-            "/admin/users/{id}/activate",
-            web::post().to(admin::users::activate),
-        );
+        .route("/account", get().to(account::show))
+        .service(web::resource("/account/password").route(get().to(password::form)).route(web::post().to(password::submit)))
+        .service(web::resource("/admin/users").route(get().to(users::list)).route(web::post().to(users::create)))
+        .route("/admin/users/{id}/deactivate", web::post().to(users::deactivate))
+        .route("/admin/users/{id}/activate", web::post().to(users::activate))
+        .route("/admin/audit", get().to(audit::list))
+        .route("/admin/outbox", get().to(outbox::list))
+        .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry));
 }

@@ -22,6 +22,8 @@ use crate::models::user::User;
 pub struct NavItem {
     pub href: &'static str,
     pub key: &'static str,
+    /// Something needing attention there (failed notices), shown as a badge.
+    pub count: i64,
     pub current: bool,
 }
 
@@ -34,6 +36,7 @@ pub struct PageCtx {
     /// Path and query of this page, to come back to after switching language.
     pub here: String,
     pub request_id: String,
+    pub failed_notices: i64,
 }
 
 impl PageCtx {
@@ -58,6 +61,7 @@ impl PageCtx {
                     flash: ctx.flash,
                     here,
                     request_id: ctx.request_id,
+                    failed_notices: ctx.failed_notices,
                 }
             }
             None => PageCtx {
@@ -67,6 +71,7 @@ impl PageCtx {
                 flash: None,
                 here,
                 request_id: String::new(),
+                failed_notices: 0,
             },
         }
     }
@@ -90,20 +95,22 @@ impl PageCtx {
     /// The navigation for this account's role.
     pub fn nav(&self) -> Vec<NavItem> {
         let path = self.here.split('?').next().unwrap_or("/");
-        let mut items = vec![("/", "nav-home")];
+        let mut items = vec![("/", "nav-home", 0)];
         if let Some(user) = &self.user {
-            items.push(("/account", "nav-account"));
-            if allows(user.role, Permission::ManageUsers) {
-                items.push(("/admin/users", "nav-admin-users"));
+            items.push(("/account", "nav-account", 0));
+            for (permission, href, key, count) in [
+                (Permission::ManageUsers, "/admin/users", "nav-admin-users", 0),
+                (Permission::ViewAudit, "/admin/audit", "nav-admin-audit", 0),
+                (Permission::ManageOutbox, "/admin/outbox", "nav-admin-outbox", self.failed_notices),
+            ] {
+                if allows(user.role, permission) {
+                    items.push((href, key, count));
+                }
             }
         }
         items
             .into_iter()
-            .map(|(href, key)| NavItem {
-                href,
-                key,
-                current: path == href,
-            })
+            .map(|(href, key, count)| NavItem { href, key, count, current: path == href })
             .collect()
     }
 }

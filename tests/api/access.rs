@@ -41,6 +41,12 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
         ("/account" | "/account/password", Some(_)) => Page(200),
         ("/admin/users", Some(Role::Admin)) => Page(200),
         ("/admin/users", Some(_)) => Hidden,
+        // Without a valid token, the link pages say the link cannot be used.
+        ("/verify-email" | "/password-reset/confirm", _) => Page(404),
+        ("/password-reset", _) => Page(200),
+        ("/admin/audit" | "/admin/outbox", None) => SignIn,
+        ("/admin/audit" | "/admin/outbox", Some(Role::Admin)) => Page(200),
+        ("/admin/audit" | "/admin/outbox", Some(_)) => Hidden,
         (other, _) => panic!("no expectation written for GET {other}: add one"),
     }
 }
@@ -162,6 +168,7 @@ async fn a_route_without_an_access_rule_is_refused() {
         public_url: app.settings.public_url().unwrap(),
         pool: app.pool.clone(),
         hasher: Hasher::new(1).unwrap(),
+        mail_wake: Default::default(),
     });
     let service = actix_test::init_service(
         App::new()

@@ -273,6 +273,7 @@ impl TestApp {
                     role,
                     password_hash: Some(&hash),
                     language: None,
+                    email_verified: true,
                 },
             )
             .unwrap()

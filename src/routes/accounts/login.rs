@@ -3,7 +3,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::address::client_ip;
+use serde_json::json;
+
+use crate::audit::{self, Actor, Event};
+use crate::auth::address::{client_address, client_ip};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::password::Verification;
 use crate::auth::session::{self, CurrentUser, RequestCtx};
@@ -104,12 +107,24 @@ pub async fn submit(
     let (row, needs_rehash) = match (row, verdict) {
         (Some(row), Verification::Valid { needs_rehash }) => (row, needs_rehash),
         (row, _) => {
-            tracing::warn!(event = "login.failure", user = row.map(|r| r.id), address = %subjects.address, "sign-in failed");
+            let user = row.map(|r| r.id);
+            tracing::warn!(event = "login.failure", user, address = %subjects.address, "sign-in failed");
             state
                 .db(move |c| {
-                    Ok(write_tx(c, |c| {
-                        throttle::record_failure(c, &policy, &subjects, models::now())
-                    })?)
+                    write_tx(c, |c| {
+                        throttle::record_failure(c, &policy, &subjects, models::now())?;
+                        audit::record(
+                            c,
+                            Event {
+                                actor: &Actor::anonymous(),
+                                action: "login.failure",
+                                object: user.map(|id| ("user", id.to_string())),
+                                details: json!({}),
+                                address: Some(subjects.address.clone()),
+                            },
+                        )?;
+                        Ok(())
+                    })
                 })
                 .await?;
             return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("err-login-failed"));
@@ -131,9 +146,18 @@ pub async fn submit(
                 if let Some(hash) = &rehashed {
                     models::user::set_password_hash(c, user, hash)?;
                 }
-                session::begin(c, Some(user), language, replacing)
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor { id: Some(user.0), label: row.email.clone() },
+                        action: "login.success",
+                        object: Some(("user", user.0.to_string())),
+                        details: json!({"rehashed": rehashed.is_some()}),
+                        address: Some(subjects.address.clone()),
+                    },
+                )?;
+                Ok(session::begin(c, Some(user), language, replacing)?)
             })
-            .map_err(AppError::from)
         })
         .await?;
     tracing::info!(event = "login.success", user = user.0, "signed in");
@@ -153,8 +177,25 @@ pub async fn logout(
     _: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let id = current.session;
+    let actor = Actor::user(&current.user);
+    let address = client_address(&req, state.settings.trusted_proxy);
     state
-        .db(move |c| Ok(models::session::delete(c, id)?))
+        .db(move |c| {
+            write_tx(c, |c| {
+                models::session::delete(c, id)?;
+                audit::record(
+                    c,
+                    Event {
+                        actor: &actor,
+                        action: "logout",
+                        object: actor.id.map(|u| ("user", u.to_string())),
+                        details: json!({}),
+                        address,
+                    },
+                )?;
+                Ok(())
+            })
+        })
         .await?;
     tracing::info!(event = "logout", user = current.user.id.0, "signed out");
     session::clear_cookie(&req);

@@ -6,7 +6,9 @@ pub mod language;
 pub mod login;
 pub mod password;
 pub mod register;
+pub mod reset;
 pub mod setup;
+pub mod verify;
 
 use std::time::Duration;
 

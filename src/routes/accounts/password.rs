@@ -3,6 +3,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use serde_json::json;
+
+use crate::audit::{self, Actor, Event};
 use crate::auth::address::client_ip;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::password::Verification;
@@ -80,11 +83,23 @@ pub async fn submit(
         .await?;
     if verdict == Verification::Invalid {
         let subjects = subjects.clone();
+        let actor = Actor::user(&user);
         state
             .db(move |c| {
-                Ok(write_tx(c, |c| {
-                    throttle::record_failure(c, &policy, &subjects, models::now())
-                })?)
+                write_tx(c, |c| {
+                    throttle::record_failure(c, &policy, &subjects, models::now())?;
+                    audit::record(
+                        c,
+                        Event {
+                            actor: &actor,
+                            action: "password.change_refused",
+                            object: actor.id.map(|u| ("user", u.to_string())),
+                            details: json!({"reason": "wrong current password"}),
+                            address: Some(subjects.address.clone()),
+                        },
+                    )?;
+                    Ok(())
+                })
             })
             .await?;
         tracing::warn!(
@@ -108,17 +123,30 @@ pub async fn submit(
     let hash = state.hasher.hash(new.expose().to_owned()).await?;
     let id = user.id;
     let language = Some(ctx.lang);
+    let address = Some(subjects.address.clone());
+    let app = state.clone();
     let cookie = state
         .db(move |c| {
             write_tx(c, |c| {
                 models::user::set_password_hash(c, id, &hash)?;
-                models::session::delete_for_user(c, id, None)?;
+                let event = format!("password-changed:{}", uuid::Uuid::new_v4());
+                super::reset::password_changed(c, &app, &user, &event)?;
                 throttle::record_success(c, &subjects)?;
-                session::begin(c, Some(id), language, None)
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&user),
+                        action: "password.changed",
+                        object: Some(("user", id.0.to_string())),
+                        details: json!({}),
+                        address,
+                    },
+                )?;
+                Ok(session::begin(c, Some(id), language, None)?)
             })
-            .map_err(AppError::from)
         })
         .await?;
+    state.mail_queued();
     tracing::info!(
         event = "password.changed",
         user = id.0,

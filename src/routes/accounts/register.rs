@@ -1,7 +1,11 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
+use serde_json::json;
 
+use super::verify;
+use crate::audit::{self, Actor, Event};
+use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::{self, RequestCtx};
 use crate::db::write_tx;
@@ -32,11 +36,7 @@ pub async fn form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     if ctx.user.is_some() {
         return Ok(page::see_other("/"));
     }
-    page::ok(&RegisterPage {
-        ctx: &ctx,
-        form: &RegisterForm::default(),
-        errors: FieldErrors::default(),
-    })
+    page::ok(&RegisterPage { ctx: &ctx, form: &RegisterForm::default(), errors: FieldErrors::default() })
 }
 
 /// The fields of a new account, parsed; on failure the keys of what is wrong.
@@ -48,59 +48,46 @@ pub struct Validated {
 
 pub fn validate(name: &str, email: &str, password: &str) -> Result<Validated, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let name = PersonName::parse(name)
-        .map_err(|e| errors.add("name", e.message_key()))
-        .ok();
-    let email = Email::parse(email)
-        .map_err(|e| errors.add("email", e.message_key()))
-        .ok();
-    let context = [
-        name.as_ref().map_or("", |n| n.as_str()),
-        email.as_ref().map_or("", |e| e.as_str()),
-    ];
+    let name = PersonName::parse(name).map_err(|e| errors.add("name", e.message_key())).ok();
+    let email = Email::parse(email).map_err(|e| errors.add("email", e.message_key())).ok();
+    let context = [name.as_ref().map_or("", |n| n.as_str()), email.as_ref().map_or("", |e| e.as_str())];
     let password = NewPassword::parse(password, &context)
         .map_err(|e| errors.add("password", e.message_key()))
         .ok();
     match (name, email, password) {
-        (Some(name), Some(email), Some(password)) => Ok(Validated {
-            name,
-            email,
-            password,
-        }),
+        (Some(name), Some(email), Some(password)) => Ok(Validated { name, email, password }),
         _ => Err(errors),
     }
 }
 
-/// Complainants register themselves, and are signed in at once.
+fn email_taken() -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    errors.add("email", "err-email-taken");
+    errors
+}
+
+/// Complainants register themselves and are signed in at once; the verification mail is
+/// queued in the same transaction as the account.
 pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> Result<HttpResponse, AppError> {
-    let refuse = |errors| {
-        page::invalid(&RegisterPage {
-            ctx: &ctx,
-            form: &form,
-            errors,
-        })
-    };
+    let refuse = |errors| page::invalid(&RegisterPage { ctx: &ctx, form: &form, errors });
     let valid = match validate(&form.name, &form.email, &form.password) {
         Ok(v) => v,
         Err(errors) => return refuse(errors),
     };
     let email = valid.email.clone();
     if state.db(move |c| Ok(user::email_taken(c, &email)?)).await? {
-        let mut errors = FieldErrors::default();
-        errors.add("email", "err-email-taken");
-        return refuse(errors);
+        return refuse(email_taken());
     }
-    let hash = state
-        .hasher
-        .hash(valid.password.expose().to_owned())
-        .await?;
+    let hash = state.hasher.hash(valid.password.expose().to_owned()).await?;
     let replacing = RequestCtx::of(&req).and_then(|r| r.session_id());
     let language = Some(ctx.lang);
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let app = state.clone();
     let created = state
         .db(move |c| {
             let result = write_tx(c, |c| {
@@ -110,32 +97,39 @@ pub async fn submit(
                     role: Role::Complainant,
                     password_hash: Some(&hash),
                     language,
+                    email_verified: false,
                 };
                 let user = user::insert(c, new)?;
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&user),
+                        action: "account.registered",
+                        object: Some(("user", user.id.0.to_string())),
+                        details: json!({"role": user.role.as_str()}),
+                        address,
+                    },
+                )?;
+                verify::send_link(c, &app, &user)?;
                 let cookie = session::begin(c, Some(user.id), language, replacing)?;
-                Ok::<_, diesel::result::Error>((user, cookie))
+                Ok::<_, AppError>((user, cookie))
             });
             match result {
                 Ok(done) => Ok(Some(done)),
                 // Someone registered the same address a moment ago.
-                Err(diesel::result::Error::DatabaseError(
+                Err(AppError::Database(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
-                )) => Ok(None),
-                Err(e) => Err(e.into()),
+                ))) => Ok(None),
+                Err(e) => Err(e),
             }
         })
         .await?;
     let Some((user, cookie)) = created else {
-        let mut errors = FieldErrors::default();
-        errors.add("email", "err-email-taken");
-        return refuse(errors);
+        return refuse(email_taken());
     };
-    tracing::info!(
-        event = "account.registered",
-        user = user.id.0,
-        "complainant registered"
-    );
+    state.mail_queued();
+    tracing::info!(event = "account.registered", user = user.id.0, "complainant registered");
     session::set_cookie(&req, cookie);
     flash::set(&req, Flash::Registered);
     Ok(page::see_other("/"))

@@ -6,8 +6,11 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
+use serde_json::json;
 
-use super::register::validate;
+use super::register::{Validated, validate};
+use crate::audit::{self, Actor, Event};
+use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::{self, RequestCtx};
 use crate::auth::token;
@@ -47,13 +50,16 @@ pub struct SetupForm {
     password: String,
 }
 
-/// The link's token, if valid, and the account it sets up.
+/// The link's token, if valid, and the (active) account it sets up.
 fn find(c: &mut DbConn, raw: &str) -> Result<Option<(SetupTokenRow, Option<User>)>, AppError> {
     let Some(row) = setup_token::find_valid(c, &token::hash(raw), models::now())? else {
         return Ok(None);
     };
     let account = match row.user_id {
-        Some(id) => Some(user::find_row(c, UserId(id))?.to_user()),
+        Some(id) => match user::find_row(c, UserId(id))?.to_user() {
+            account if account.active => Some(account),
+            _ => return Ok(None),
+        },
         None => None,
     };
     Ok(Some((row, account)))
@@ -61,10 +67,8 @@ fn find(c: &mut DbConn, raw: &str) -> Result<Option<(SetupTokenRow, Option<User>
 
 /// The token is in the address: never send it on to another site.
 fn no_referrer(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    res.headers_mut()
+        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     res
 }
 
@@ -91,26 +95,25 @@ pub async fn form(
     let Some((_, account)) = found else {
         return invalid_link(&ctx);
     };
-    let form = SetupForm {
-        token: raw,
-        ..SetupForm::default()
-    };
-    let page = SetupPage {
-        ctx: &ctx,
-        token: &form.token,
-        account: account.as_ref(),
-        form: &form,
-        errors: FieldErrors::default(),
-    };
+    let form = SetupForm { token: raw, ..SetupForm::default() };
+    let page = SetupPage { ctx: &ctx, token: &form.token, account: account.as_ref(), form: &form, errors: FieldErrors::default() };
     page::ok(&page).map(no_referrer)
+}
+
+/// What the form asked for: a whole new administrator, or a password for an existing account.
+enum Setup {
+    NewAdmin(Validated),
+    Password(User, NewPassword),
 }
 
 pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    ctx: PageCtx,
+    mut ctx: PageCtx,
     CsrfForm(form): CsrfForm<SetupForm>,
 ) -> Result<HttpResponse, AppError> {
+    // Switching language on a refused form comes back to the link, not to a bare /setup.
+    ctx.here = format!("/setup?token={}", form_urlencoded::byte_serialize(form.token.as_bytes()).collect::<String>());
     let found = {
         let raw = form.token.clone();
         state.db(move |c| find(c, &raw)).await?
@@ -119,86 +122,84 @@ pub async fn submit(
         return invalid_link(&ctx);
     };
     let refuse = |errors| {
-        let page = SetupPage {
-            ctx: &ctx,
-            token: &form.token,
-            account: account.as_ref(),
-            form: &form,
-            errors,
-        };
+        let page = SetupPage { ctx: &ctx, token: &form.token, account: account.as_ref(), form: &form, errors };
         page::invalid(&page).map(no_referrer)
     };
+    let field_error = |field, key| {
+        let mut errors = FieldErrors::default();
+        errors.add(field, key);
+        errors
+    };
 
-    // A new administrator gives name, e-mail and password; an existing account only a password.
-    let new_admin = match &account {
+    let setup = match &account {
         Some(a) => match NewPassword::parse(&form.password, &[&a.name, &a.email]) {
-            Ok(password) => Err(password),
-            Err(e) => {
-                let mut errors = FieldErrors::default();
-                errors.add("password", e.message_key());
-                return refuse(errors);
-            }
+            Ok(password) => Setup::Password(a.clone(), password),
+            Err(e) => return refuse(field_error("password", e.message_key())),
         },
         None => match validate(&form.name, &form.email, &form.password) {
-            Ok(valid) => Ok(valid),
+            Ok(valid) => Setup::NewAdmin(valid),
             Err(errors) => return refuse(errors),
         },
     };
-    let password = match &new_admin {
-        Ok(valid) => valid.password.expose().to_owned(),
-        Err(password) => password.expose().to_owned(),
+    let password = match &setup {
+        Setup::NewAdmin(valid) => valid.password.expose().to_owned(),
+        Setup::Password(_, password) => password.expose().to_owned(),
     };
-    if let Ok(valid) = &new_admin {
-        let email = valid.email.clone();
-        if state.db(move |c| Ok(user::email_taken(c, &email)?)).await? {
-            let mut errors = FieldErrors::default();
-            errors.add("email", "err-email-taken");
-            return refuse(errors);
-        }
-    }
     let hash = state.hasher.hash(password).await?;
     let replacing = RequestCtx::of(&req).and_then(|r| r.session_id());
     let language = Some(ctx.lang);
-    let account_id = account.as_ref().map(|a| a.id);
+    let address = client_address(&req, state.settings.trusted_proxy);
     let done = state
         .db(move |c| {
             write_tx(c, |c| {
-                if !setup_token::consume(c, link.id, models::now())? {
-                    return Ok(None);
+                // Checked before anything is written: this answer commits nothing.
+                if let Setup::NewAdmin(valid) = &setup
+                    && user::email_taken(c, &valid.email)?
+                {
+                    return Ok(Err(Some("email")));
                 }
-                let user = match (&new_admin, account_id) {
-                    (Ok(valid), _) => {
+                if !setup_token::consume(c, link.id, models::now())? {
+                    return Ok(Err(None));
+                }
+                let (user, action) = match &setup {
+                    Setup::NewAdmin(valid) => {
                         let new = NewUser {
                             email: &valid.email,
                             name: &valid.name,
                             role: Role::Admin,
                             password_hash: Some(&hash),
                             language,
+                            email_verified: true,
                         };
-                        user::insert(c, new)?.id
+                        (user::insert(c, new)?, "account.first_admin_created")
                     }
-                    (Err(_), Some(id)) => {
-                        user::set_password_hash(c, id, &hash)?;
-                        models::session::delete_for_user(c, id, None)?;
-                        id
+                    Setup::Password(account, _) => {
+                        user::set_password_hash(c, account.id, &hash)?;
+                        user::mark_email_verified(c, account.id)?;
+                        models::session::delete_for_user(c, account.id, None)?;
+                        (account.clone(), "account.setup_completed")
                     }
-                    (Err(_), None) => unreachable!("a password-only form always has an account"),
                 };
-                Ok(Some((
-                    user,
-                    session::begin(c, Some(user), language, replacing)?,
-                )))
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&user),
+                        action,
+                        object: Some(("user", user.id.0.to_string())),
+                        details: json!({"role": user.role.as_str()}),
+                        address,
+                    },
+                )?;
+                Ok::<_, AppError>(Ok((user.id, session::begin(c, Some(user.id), language, replacing)?)))
             })
         })
         .await?;
-    let Some((user, cookie)) = done else {
-        return invalid_link(&ctx);
+    let (user, cookie) = match done {
+        Ok(done) => done,
+        Err(Some(field)) => return refuse(field_error(field, "err-email-taken")),
+        Err(None) => return invalid_link(&ctx),
     };
-    tracing::info!(
-        event = "account.setup",
-        user = user.0,
-        "account set up from a one-time link"
-    );
+    tracing::info!(event = "account.setup", user = user.0, "account set up from a one-time link");
     session::set_cookie(&req, cookie);
     flash::set(&req, Flash::SetupComplete);
     Ok(page::see_other("/"))

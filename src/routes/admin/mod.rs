@@ -1,3 +1,5 @@
 //! Administration: accounts.
 
+pub mod audit;
+pub mod outbox;
 pub mod users;

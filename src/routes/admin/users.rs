@@ -2,7 +2,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use serde_json::json;
+
+use crate::audit::{self, Actor, Event};
+use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
+use crate::mail::{self, Notice, Recipient};
 use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
 use crate::domain::{Email, PersonName, Role};
@@ -80,6 +85,7 @@ pub async fn list(
 /// Creates an office account without a password, and shows the one-time link with which
 /// its owner sets one.
 pub async fn create(
+    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: PageCtx,
     current: CurrentUser,
@@ -100,26 +106,47 @@ pub async fn create(
         return users_page(&state, &ctx, current.user.id, &form, errors).await;
     };
     let hours = state.settings.setup_link_hours;
-    let public_url = state.public_url.clone();
+    let app = state.clone();
+    let admin = Actor::user(&current.user);
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let language = ctx.lang;
     let created = state
         .db(move |c| {
-            if user::email_taken(c, &email)? {
-                return Ok(None);
-            }
             write_tx(c, |c| {
+                // Checked inside the write transaction, so two administrators adding the
+                // same address at once get a message, not an error.
+                if user::email_taken(c, &email)? {
+                    return Ok(None);
+                }
                 let new = NewUser {
                     email: &email,
                     name: &name,
                     role,
                     password_hash: None,
                     language: None,
+                    // The administrator vouches for the address; the link proves it anyway.
+                    email_verified: false,
                 };
                 let user = user::insert(c, new)?;
-                let link = issue_setup_link(c, &public_url, Some(user.id), hours)?;
-                Ok(Some((user, link)))
+                let link = issue_setup_link(c, &app.public_url, Some(user.id), hours)?;
+                let to = Recipient { email: &user.email, name: &user.name, lang: language };
+                let notice = Notice::AccountInvitation { link: &link, hours, role };
+                mail::queue(c, &app.public_url, &format!("account-invitation:{}", user.id.0), &to, &notice)?;
+                audit::record(
+                    c,
+                    Event {
+                        actor: &admin,
+                        action: "admin.user_created",
+                        object: Some(("user", user.id.0.to_string())),
+                        details: json!({"role": role.as_str(), "email": user.email}),
+                        address,
+                    },
+                )?;
+                Ok::<_, AppError>(Some((user, link)))
             })
         })
         .await?;
+    state.mail_queued();
     let Some((user, link)) = created else {
         errors.add("email", "err-email-taken");
         return users_page(&state, &ctx, current.user.id, &form, errors).await;
@@ -148,6 +175,8 @@ async fn set_active(
         // An administrator cannot lock themselves out; another administrator can.
         return Err(AppError::NotFound);
     }
+    let admin = Actor::user(&current.user);
+    let address = client_address(&req, state.settings.trusted_proxy);
     state
         .db(move |c| {
             write_tx(c, |c| {
@@ -157,6 +186,16 @@ async fn set_active(
                 if !active {
                     models::session::delete_for_user(c, id, None)?;
                 }
+                audit::record(
+                    c,
+                    Event {
+                        actor: &admin,
+                        action: if active { "admin.user_activated" } else { "admin.user_deactivated" },
+                        object: Some(("user", id.0.to_string())),
+                        details: json!({}),
+                        address,
+                    },
+                )?;
                 Ok(())
             })
         })

@@ -1,0 +1,50 @@
+//! Notifications (DESIGN §7): what is said (messages), how it is queued (the outbox, in the
+//! transaction of the event), and how it leaves (the worker and its transport).
+
+pub mod messages;
+pub mod transport;
+pub mod worker;
+
+use url::Url;
+
+use crate::db::DbConn;
+use crate::domain::Lang;
+use crate::error::AppError;
+use crate::models::{self, outbox::NewOutboxRow};
+
+pub use messages::Notice;
+pub use transport::Mailer;
+
+/// Who a notice goes to, and in which language.
+pub struct Recipient<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub lang: Lang,
+}
+
+/// Renders the notice in the recipient's language and queues it in the caller's transaction.
+/// `event` names the event that causes it; the same (event, recipient, kind) queues once.
+pub fn queue(conn: &mut DbConn, public_url: &Url, event: &str, to: &Recipient<'_>, notice: &Notice<'_>) -> Result<bool, AppError> {
+    let rendered = notice.render(to, public_url).map_err(|e| AppError::Internal(e.into()))?;
+    let host = public_url.host_str().unwrap_or("ipdesk.invalid");
+    // Stable across retries: a resent copy is recognisably the same message.
+    let message_id = format!("<{}@{host}>", uuid::Uuid::new_v4());
+    let now = models::now();
+    let row = NewOutboxRow {
+        event_key: event,
+        recipient: to.email,
+        kind: notice.kind(),
+        recipient_name: to.name,
+        language: to.lang.code(),
+        message_id: &message_id,
+        subject: &rendered.subject,
+        body_text: &rendered.text,
+        body_html: &rendered.html,
+        status: models::outbox::Status::Pending.as_str(),
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(models::outbox::insert(conn, &row)?)
+}

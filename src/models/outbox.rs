@@ -1,0 +1,238 @@
+//! The outbox: every notice is a row written in the transaction of the event that causes it;
+//! the mail worker claims due rows, sends them and records the outcome.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::outbox;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Pending, Status::Sending, Status::Sent, Status::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Status::Pending => "outbox-status-pending",
+            Status::Sending => "outbox-status-sending",
+            Status::Sent => "outbox-status-sent",
+            Status::Failed => "outbox-status-failed",
+        }
+    }
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub event_key: String,
+    pub recipient: String,
+    pub kind: String,
+    pub recipient_name: String,
+    pub language: String,
+    pub message_id: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewOutboxRow<'a> {
+    pub event_key: &'a str,
+    pub recipient: &'a str,
+    pub kind: &'a str,
+    pub recipient_name: &'a str,
+    pub language: &'a str,
+    pub message_id: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+    pub status: &'a str,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Queues the notice unless the same (event, recipient, kind) is already queued: re-running
+/// the logic that caused it never queues twice. Returns whether a row was added.
+pub fn insert(conn: &mut DbConn, row: &NewOutboxRow<'_>) -> QueryResult<bool> {
+    let statement = diesel::insert_into(outbox::table).values(row).on_conflict_do_nothing();
+    let added = match conn {
+        DbConn::Postgres(c) => statement.execute(c)?,
+        DbConn::Sqlite(c) => statement.execute(c)?,
+    };
+    Ok(added == 1)
+}
+
+/// Claims up to `limit` due rows for sending until `lock_until`: pending rows whose time has
+/// come, and rows left `sending` by a worker that died. On PostgreSQL rows another worker
+/// holds are skipped, so several app servers can send side by side.
+pub fn claim(conn: &mut DbConn, now: NaiveDateTime, lock_until: NaiveDateTime, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    let due = outbox::status
+        .eq(Status::Pending.as_str())
+        .and(outbox::next_attempt_at.le(now))
+        .or(outbox::status.eq(Status::Sending.as_str()).and(outbox::locked_until.lt(now)));
+    let ids: Vec<i64> = match conn {
+        DbConn::Postgres(c) => outbox::table
+            .filter(due)
+            .order(outbox::id.asc())
+            .limit(limit)
+            .select(outbox::id)
+            .for_update()
+            .skip_locked()
+            .load(c)?,
+        DbConn::Sqlite(c) => outbox::table
+            .filter(due)
+            .order(outbox::id.asc())
+            .limit(limit)
+            .select(outbox::id)
+            .load(c)?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+        .set((
+            outbox::status.eq(Status::Sending.as_str()),
+            outbox::locked_until.eq(lock_until),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    outbox::table
+        .filter(outbox::id.eq_any(&ids))
+        .order(outbox::id.asc())
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+/// Only a row this worker still holds is updated.
+fn held(id: i64) -> diesel::dsl::Filter<diesel::dsl::Find<outbox::table, i64>, diesel::dsl::Eq<outbox::status, &'static str>> {
+    outbox::table.find(id).filter(outbox::status.eq(Status::Sending.as_str()))
+}
+
+pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(held(id))
+        .set((
+            outbox::status.eq(Status::Sent.as_str()),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::sent_at.eq(now),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// A temporary failure: try again at `next`.
+pub fn mark_retry(conn: &mut DbConn, id: i64, error: &str, next: NaiveDateTime, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(held(id))
+        .set((
+            outbox::status.eq(Status::Pending.as_str()),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::next_attempt_at.eq(next),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(error),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// A permanent failure, or retries exhausted: parked for an administrator.
+pub fn mark_failed(conn: &mut DbConn, id: i64, error: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(held(id))
+        .set((
+            outbox::status.eq(Status::Failed.as_str()),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(error),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Hands claimed rows back unsent (the worker is stopping).
+pub fn release(conn: &mut DbConn, ids: &[i64], now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)).filter(outbox::status.eq(Status::Sending.as_str())))
+        .set((
+            outbox::status.eq(Status::Pending.as_str()),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// An administrator sends a failed notice again; `false` if it was not failed.
+pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq(Status::Failed.as_str())))
+        .set((
+            outbox::status.eq(Status::Pending.as_str()),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub fn count_failed(conn: &mut DbConn) -> QueryResult<i64> {
+    outbox::table.filter(outbox::status.eq(Status::Failed.as_str())).count().get_result(conn)
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// Newest first, optionally of one status.
+pub fn list(conn: &mut DbConn, status: Option<Status>, page: i64) -> QueryResult<(Vec<OutboxRow>, i64)> {
+    let filtered = || {
+        let mut q = outbox::table.into_boxed();
+        if let Some(s) = status {
+            q = q.filter(outbox::status.eq(s.as_str()));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(outbox::id.desc())
+        .offset(page.max(0) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .select(OutboxRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<OutboxRow> {
+    outbox::table.find(id).select(OutboxRow::as_select()).first(conn)
+}

@@ -1,0 +1,53 @@
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::audit::{self, AuditRow, PAGE_SIZE, Search};
+use crate::error::AppError;
+use crate::routes::page::{self, PageCtx};
+use crate::startup::AppState;
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage<'a> {
+    ctx: &'a PageCtx,
+    rows: &'a [AuditRow],
+    actions: &'a [String],
+    query: &'a AuditQuery,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+impl AuditPage<'_> {
+    /// The same search on another page.
+    fn page_href(&self, page: i64) -> String {
+        let query = serde_urlencoded::to_string([("q", self.query.q.as_str()), ("action", self.query.action.as_str())])
+            .unwrap_or_default();
+        format!("/admin/audit?{query}&page={}", page + 1)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AuditQuery {
+    q: String,
+    action: String,
+    /// 1-based, as people count.
+    page: Option<i64>,
+}
+
+/// Newest first, searchable by text and filterable by action.
+pub async fn list(state: web::Data<AppState>, ctx: PageCtx, query: web::Query<AuditQuery>) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let page = query.page.unwrap_or(1).max(1) - 1;
+    let search = Search { text: query.q.trim().to_owned(), action: query.action.clone(), page };
+    let (rows, total, actions) = state
+        .db(move |c| {
+            let (rows, total) = audit::search(c, &search)?;
+            Ok((rows, total, audit::actions(c)?))
+        })
+        .await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    page::ok(&AuditPage { ctx: &ctx, rows: &rows, actions: &actions, query: &query, total, page, pages })
+}

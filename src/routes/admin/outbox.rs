@@ -1,0 +1,99 @@
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::audit::{self, Actor, Event};
+use crate::auth::address::client_address;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::session::CurrentUser;
+use crate::db::write_tx;
+use crate::error::AppError;
+use crate::models::outbox::{self, OutboxRow, PAGE_SIZE, Status};
+use crate::models::{self};
+use crate::routes::flash::{self, Flash};
+use crate::routes::page::{self, PageCtx};
+use crate::startup::AppState;
+
+#[derive(Template)]
+#[template(path = "admin/outbox.html")]
+struct OutboxPage<'a> {
+    ctx: &'a PageCtx,
+    rows: &'a [OutboxRow],
+    status: Option<Status>,
+    statuses: [Status; 4],
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+impl OutboxPage<'_> {
+    fn status_label(&self, status: &str) -> String {
+        Status::parse(status).map_or_else(|| status.to_owned(), |s| self.ctx.t(s.label_key()))
+    }
+
+    fn is_current(&self, status: &Status) -> bool {
+        self.status == Some(*status)
+    }
+
+    fn page_href(&self, page: i64) -> String {
+        let status = self.status.map_or("", |s| s.as_str());
+        format!("/admin/outbox?status={status}&page={}", page + 1)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OutboxQuery {
+    status: String,
+    page: Option<i64>,
+}
+
+/// Every notice's fate: pending, being sent, sent, or failed with its last error.
+pub async fn list(state: web::Data<AppState>, ctx: PageCtx, query: web::Query<OutboxQuery>) -> Result<HttpResponse, AppError> {
+    let status = Status::parse(&query.status);
+    let page = query.page.unwrap_or(1).max(1) - 1;
+    let (rows, total) = state.db(move |c| Ok(outbox::list(c, status, page)?)).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    page::ok(&OutboxPage { ctx: &ctx, rows: &rows, status, statuses: Status::ALL, total, page, pages })
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// Sends a failed notice again (with the same Message-ID).
+pub async fn retry(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    _: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let admin = Actor::user(&current.user);
+    let address = client_address(&req, state.settings.trusted_proxy);
+    state
+        .db(move |c| {
+            write_tx(c, |c| {
+                let row = outbox::find(c, id)?;
+                if !outbox::retry(c, id, models::now())? {
+                    return Err(AppError::NotFound);
+                }
+                audit::record(
+                    c,
+                    Event {
+                        actor: &admin,
+                        action: "admin.notice_retried",
+                        object: Some(("notice", id.to_string())),
+                        details: json!({"kind": row.kind, "last_error": row.last_error}),
+                        address,
+                    },
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    state.mail_queued();
+    flash::set(&req, Flash::NoticeRequeued);
+    Ok(page::see_other("/admin/outbox?status=failed"))
+}
