@@ -151,11 +151,16 @@ impl Settings {
                 let url = self.public_url()?;
                 let host = url.host_str().unwrap_or("localhost");
                 // A bare IP address is not a mail domain.
-                let host = if host.parse::<IpAddr>().is_ok() || !host.contains('.') { "ipdesk.invalid" } else { host };
+                let host = if host.parse::<IpAddr>().is_ok() || !host.contains('.') {
+                    "ipdesk.invalid"
+                } else {
+                    host
+                };
                 format!("ipdesk <no-reply@{host}>")
             }
         };
-        raw.parse().with_context(|| format!("invalid mail_from `{raw}` (use `Name <address@domain>`)"))
+        raw.parse()
+            .with_context(|| format!("invalid mail_from `{raw}` (use `Name <address@domain>`)"))
     }
 
     pub fn mail_dir(&self) -> PathBuf {

@@ -27,7 +27,9 @@ impl Sealed<'_> {
     pub fn hash(&self) -> String {
         let canonical = serde_json::json!([
             self.seq,
-            self.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+            self.occurred_at
+                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+                .to_string(),
             self.actor_id,
             self.actor,
             self.action,
@@ -48,13 +50,15 @@ mod tests {
     fn entry<'a>(details: &'a str, prev: &'a str) -> Sealed<'a> {
         Sealed {
             seq: 1,
-            occurred_at: chrono::DateTime::from_timestamp(1_800_000_000, 123_456_000).unwrap().naive_utc(),
+            occurred_at: chrono::DateTime::from_timestamp(1_800_000_000, 123_456_000)
+                .unwrap()
+                .naive_utc(),
             actor_id: Some(7),
             actor: "kim@example.org",
             action: "login.success",
             object_type: Some("user"),
             object_id: Some("7"),
-            details: details,
+            details,
             address: Some("127.0.0.1"),
             prev_hash: prev,
         }
@@ -67,15 +71,44 @@ mod tests {
         assert_eq!(base, entry("{}", GENESIS).hash(), "stable");
         assert_ne!(base, entry("{\"x\":1}", GENESIS).hash());
         assert_ne!(base, entry("{}", &"1".repeat(64)).hash());
-        assert_ne!(base, Sealed { seq: 2, ..entry("{}", GENESIS) }.hash());
-        assert_ne!(base, Sealed { actor_id: None, ..entry("{}", GENESIS) }.hash());
-        assert_ne!(base, Sealed { object_id: Some("8"), ..entry("{}", GENESIS) }.hash());
+        assert_ne!(
+            base,
+            Sealed {
+                seq: 2,
+                ..entry("{}", GENESIS)
+            }
+            .hash()
+        );
+        assert_ne!(
+            base,
+            Sealed {
+                actor_id: None,
+                ..entry("{}", GENESIS)
+            }
+            .hash()
+        );
+        assert_ne!(
+            base,
+            Sealed {
+                object_id: Some("8"),
+                ..entry("{}", GENESIS)
+            }
+            .hash()
+        );
     }
 
     #[test]
     fn field_boundaries_cannot_be_shifted() {
-        let a = Sealed { actor: "ab", action: "c", ..entry("{}", GENESIS) };
-        let b = Sealed { actor: "a", action: "bc", ..entry("{}", GENESIS) };
+        let a = Sealed {
+            actor: "ab",
+            action: "c",
+            ..entry("{}", GENESIS)
+        };
+        let b = Sealed {
+            actor: "a",
+            action: "bc",
+            ..entry("{}", GENESIS)
+        };
         assert_ne!(a.hash(), b.hash());
     }
 }

@@ -21,16 +21,25 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(user: &User) -> Self {
-        Self { id: Some(user.id.0), label: user.email.clone() }
+        Self {
+            id: Some(user.id.0),
+            label: user.email.clone(),
+        }
     }
 
     pub fn system() -> Self {
-        Self { id: None, label: "system".to_owned() }
+        Self {
+            id: None,
+            label: "system".to_owned(),
+        }
     }
 
     /// Someone not signed in (a failed sign-in, a reset request).
     pub fn anonymous() -> Self {
-        Self { id: None, label: "anonymous".to_owned() }
+        Self {
+            id: None,
+            label: "anonymous".to_owned(),
+        }
     }
 }
 
@@ -176,12 +185,24 @@ pub fn verify(conn: &mut DbConn) -> QueryResult<Verdict> {
             .select(AuditRow::as_select())
             .load(conn)?;
         if rows.is_empty() {
-            return Ok(Verdict::Intact { entries: expected_seq - 1, last_hash: prev_hash });
+            return Ok(Verdict::Intact {
+                entries: expected_seq - 1,
+                last_hash: prev_hash,
+            });
         }
         for row in rows {
-            let broken = |reason: String| Ok(Verdict::Broken { seq: row.seq, id: row.id, reason });
+            let broken = |reason: String| {
+                Ok(Verdict::Broken {
+                    seq: row.seq,
+                    id: row.id,
+                    reason,
+                })
+            };
             if row.seq != expected_seq {
-                return broken(format!("entry {expected_seq} is missing (the next one is {})", row.seq));
+                return broken(format!(
+                    "entry {expected_seq} is missing (the next one is {})",
+                    row.seq
+                ));
             }
             if row.prev_hash != prev_hash {
                 return broken("its link to the previous entry does not match".to_owned());
@@ -212,7 +233,13 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<(Vec<AuditRow>, i64)
             q = q.filter(audit_log::action.eq(s.action.clone()));
         }
         if !s.text.is_empty() {
-            let pattern = format!("%{}%", s.text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let pattern = format!(
+                "%{}%",
+                s.text
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
             q = q.filter(
                 audit_log::actor
                     .like(pattern.clone())
@@ -236,5 +263,9 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<(Vec<AuditRow>, i64)
 
 /// The actions recorded so far, for the filter.
 pub fn actions(conn: &mut DbConn) -> QueryResult<Vec<String>> {
-    audit_log::table.select(audit_log::action).distinct().order(audit_log::action.asc()).load(conn)
+    audit_log::table
+        .select(audit_log::action)
+        .distinct()
+        .order(audit_log::action.asc())
+        .load(conn)
 }

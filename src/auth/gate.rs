@@ -15,9 +15,9 @@ use serde_json::json;
 
 use super::address::client_address;
 use super::policy::{Access, Decision, Permission, allows};
+use super::session::{self, CookieChange, RequestCtx, Timeouts};
 use crate::audit::{self, Actor, Event};
 use crate::db::write_tx;
-use super::session::{self, CookieChange, RequestCtx, Timeouts};
 use crate::domain::Lang;
 use crate::error::{self, ErrorDetail};
 use crate::models;
@@ -110,7 +110,9 @@ async fn admit(
                 if found.is_some() || !start_anonymous {
                     // Administrators see on every page whether a notice failed.
                     let failed = match found.as_ref().and_then(|s| s.user.as_ref()) {
-                        Some(u) if allows(u.role, Permission::ManageOutbox) => models::outbox::count_failed(conn)?,
+                        Some(u) if allows(u.role, Permission::ManageOutbox) => {
+                            models::outbox::count_failed(conn)?
+                        }
                         _ => 0,
                     };
                     return Ok((found, None, failed));
@@ -185,13 +187,27 @@ async fn admit(
         }
         Decision::Hide => {
             let actor = ctx.user().map(Actor::user).unwrap_or_else(Actor::anonymous);
-            tracing::warn!(event = "access.denied", user = actor.id, "authorization failure");
-            let details = json!({"method": req.method().as_str(), "route": pattern, "path": req.path()});
+            tracing::warn!(
+                event = "access.denied",
+                user = actor.id,
+                "authorization failure"
+            );
+            let details =
+                json!({"method": req.method().as_str(), "route": pattern, "path": req.path()});
             let address = client_address(req.request(), state.settings.trusted_proxy);
             let recorded = state
                 .db(move |c| {
                     write_tx(c, |c| {
-                        audit::record(c, Event { actor: &actor, action: "access.denied", object: None, details, address })
+                        audit::record(
+                            c,
+                            Event {
+                                actor: &actor,
+                                action: "access.denied",
+                                object: None,
+                                details,
+                                address,
+                            },
+                        )
                     })
                     .map_err(Into::into)
                 })

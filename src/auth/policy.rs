@@ -68,7 +68,11 @@ mod tests {
     #[test]
     fn only_administrators_administer() {
         for role in Role::ALL {
-            for p in [Permission::ManageUsers, Permission::ViewAudit, Permission::ManageOutbox] {
+            for p in [
+                Permission::ManageUsers,
+                Permission::ViewAudit,
+                Permission::ManageOutbox,
+            ] {
                 assert_eq!(allows(role, p), role == Role::Admin, "{role} {p:?}");
             }
         }

@@ -165,14 +165,29 @@ pub fn record_success(conn: &mut DbConn, s: &Subjects) -> QueryResult<()> {
 
 /// Counts one request (password-reset mail, say) from an address; `false` once the address
 /// has made `max` within `window`.
-pub fn allow_request(conn: &mut DbConn, address: &str, max: u32, window: Duration, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn allow_request(
+    conn: &mut DbConn,
+    address: &str,
+    max: u32,
+    window: Duration,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let current = counter(store::get(conn, Scope::Reset, address)?);
     if live(current, window, now).is_some_and(|c| c.failures >= max) {
         return Ok(false);
     }
     let c = after_failure(current, window, now);
     let count = i32::try_from(c.failures).unwrap_or(i32::MAX);
-    store::put(conn, &store::new_row(Scope::Reset, address, count, c.window_start, c.last_failure_at))?;
+    store::put(
+        conn,
+        &store::new_row(
+            Scope::Reset,
+            address,
+            count,
+            c.window_start,
+            c.last_failure_at,
+        ),
+    )?;
     Ok(true)
 }
 

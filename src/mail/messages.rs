@@ -10,11 +10,21 @@ use crate::i18n;
 
 pub enum Notice<'a> {
     /// Confirm the e-mail address given at registration.
-    VerifyEmail { link: &'a str, hours: u32 },
-    PasswordReset { link: &'a str, minutes: u32 },
+    VerifyEmail {
+        link: &'a str,
+        hours: u32,
+    },
+    PasswordReset {
+        link: &'a str,
+        minutes: u32,
+    },
     PasswordChanged,
     /// An office account was created; choose a password.
-    AccountInvitation { link: &'a str, hours: u32, role: Role },
+    AccountInvitation {
+        link: &'a str,
+        hours: u32,
+        role: Role,
+    },
 }
 
 impl Notice<'_> {
@@ -86,14 +96,37 @@ impl Notice<'_> {
             Notice::PasswordChanged => ("", 0, 0, None),
             Notice::AccountInvitation { link, hours, role } => (link, hours, 0, Some(role)),
         };
-        let m = MailCtx { lang: to.lang, name: to.name, link, hours, minutes, role, site: public_url.as_str() };
+        let m = MailCtx {
+            lang: to.lang,
+            name: to.name,
+            link,
+            hours,
+            minutes,
+            role,
+            site: public_url.as_str(),
+        };
         let (text, html) = match self {
-            Notice::VerifyEmail { .. } => (VerifyText { m: &m }.render()?, VerifyHtml { m: &m }.render()?),
-            Notice::PasswordReset { .. } => (ResetText { m: &m }.render()?, ResetHtml { m: &m }.render()?),
-            Notice::PasswordChanged => (ChangedText { m: &m }.render()?, ChangedHtml { m: &m }.render()?),
-            Notice::AccountInvitation { .. } => (InvitationText { m: &m }.render()?, InvitationHtml { m: &m }.render()?),
+            Notice::VerifyEmail { .. } => (
+                VerifyText { m: &m }.render()?,
+                VerifyHtml { m: &m }.render()?,
+            ),
+            Notice::PasswordReset { .. } => {
+                (ResetText { m: &m }.render()?, ResetHtml { m: &m }.render()?)
+            }
+            Notice::PasswordChanged => (
+                ChangedText { m: &m }.render()?,
+                ChangedHtml { m: &m }.render()?,
+            ),
+            Notice::AccountInvitation { .. } => (
+                InvitationText { m: &m }.render()?,
+                InvitationHtml { m: &m }.render()?,
+            ),
         };
         let subject = m.t(&format!("mail-{}-subject", self.kind().replace('_', "-")));
-        Ok(Rendered { subject, text, html })
+        Ok(Rendered {
+            subject,
+            text,
+            html,
+        })
     }
 }

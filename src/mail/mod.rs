@@ -24,17 +24,32 @@ pub struct Recipient<'a> {
 
 /// Renders the notice in the recipient's language and queues it in the caller's transaction.
 /// `event` names the event that causes it; the same (event, recipient, kind) queues once.
-pub fn queue(conn: &mut DbConn, public_url: &Url, event: &str, to: &Recipient<'_>, notice: &Notice<'_>) -> Result<bool, AppError> {
-    let rendered = notice.render(to, public_url).map_err(|e| AppError::Internal(e.into()))?;
+pub fn queue(
+    conn: &mut DbConn,
+    public_url: &Url,
+    event: &str,
+    to: &Recipient<'_>,
+    notice: &Notice<'_>,
+) -> Result<bool, AppError> {
+    let rendered = notice
+        .render(to, public_url)
+        .map_err(|e| AppError::Internal(e.into()))?;
     let host = public_url.host_str().unwrap_or("ipdesk.invalid");
     // Stable across retries: a resent copy is recognisably the same message.
     let message_id = format!("<{}@{host}>", uuid::Uuid::new_v4());
     let now = models::now();
+    // Names are parsed without control characters, but the mail boundary does not rely on it:
+    // a line break in a display name must never reach a header.
+    let name: String = to
+        .name
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let row = NewOutboxRow {
         event_key: event,
         recipient: to.email,
         kind: notice.kind(),
-        recipient_name: to.name,
+        recipient_name: name.trim(),
         language: to.lang.code(),
         message_id: &message_id,
         subject: &rendered.subject,

@@ -43,8 +43,9 @@ impl Mailer {
                 Transport::Smtp(Box::new(smtp))
             }
             None => {
-                std::fs::create_dir_all(&mail_dir)
-                    .with_context(|| format!("cannot create the mail folder {}", mail_dir.display()))?;
+                std::fs::create_dir_all(&mail_dir).with_context(|| {
+                    format!("cannot create the mail folder {}", mail_dir.display())
+                })?;
                 Transport::Files(FileTransport::new(&mail_dir), mail_dir)
             }
         };
@@ -72,8 +73,16 @@ impl Mailer {
             .message_id(Some(row.message_id.clone()))
             .multipart(
                 MultiPart::alternative()
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(row.body_text.clone()))
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(row.body_html.clone())),
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(row.body_text.clone()),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(row.body_html.clone()),
+                    ),
             )
             .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
     }
@@ -84,9 +93,16 @@ impl Mailer {
         match &self.transport {
             Transport::Smtp(smtp) => smtp.send(&message).map(drop).map_err(|e| {
                 let text = e.to_string();
-                if e.is_permanent() { SendError::Permanent(text) } else { SendError::Temporary(text) }
+                if e.is_permanent() {
+                    SendError::Permanent(text)
+                } else {
+                    SendError::Temporary(text)
+                }
             }),
-            Transport::Files(files, _) => files.send(&message).map(drop).map_err(|e| SendError::Temporary(e.to_string())),
+            Transport::Files(files, _) => files
+                .send(&message)
+                .map(drop)
+                .map_err(|e| SendError::Temporary(e.to_string())),
         }
     }
 }

@@ -40,7 +40,10 @@ impl Policy {
     /// base · 2^attempts, capped, then ±20 % so that many failures do not return together.
     pub fn backoff(&self, attempts_before: i32) -> Duration {
         let doublings = u32::try_from(attempts_before.clamp(0, 20)).unwrap_or(20);
-        let delay = self.retry_base.saturating_mul(1 << doublings).min(self.retry_max);
+        let delay = self
+            .retry_base
+            .saturating_mul(1 << doublings)
+            .min(self.retry_max);
         delay.mul_f64(rand::rng().random_range(0.8..=1.2))
     }
 }
@@ -100,7 +103,9 @@ impl Worker {
             let batch: Vec<OutboxRow> = self
                 .db(move |c| {
                     let now = models::now();
-                    Ok(write_tx(c, |c| models::outbox::claim(c, now, now + span(lock), limit))?)
+                    Ok(write_tx(c, |c| {
+                        models::outbox::claim(c, now, now + span(lock), limit)
+                    })?)
                 })
                 .await?;
             if batch.is_empty() {
@@ -110,7 +115,9 @@ impl Worker {
             while let Some(row) = rows.next() {
                 if *stop.borrow() {
                     let ids: Vec<i64> = std::iter::once(row.id).chain(rows.map(|r| r.id)).collect();
-                    return self.db(move |c| Ok(models::outbox::release(c, &ids, models::now())?)).await;
+                    return self
+                        .db(move |c| Ok(models::outbox::release(c, &ids, models::now())?))
+                        .await;
                 }
                 self.deliver(row).await?;
             }
@@ -129,20 +136,32 @@ impl Worker {
             }
             Err(SendError::Temporary(e)) => Outcome::Retry(e, policy.backoff(row.attempts)),
         })
-        .await?;
+        .await
+        // A message that makes the mailer panic would do so again: park it, keep the worker.
+        .unwrap_or_else(|e| Outcome::Failed(format!("the mailer failed on this message: {e}")));
         match &outcome {
-            Outcome::Sent => tracing::info!(event = "mail.sent", outbox = id, kind, attempt = attempts + 1, "notice sent"),
+            Outcome::Sent => tracing::info!(
+                event = "mail.sent",
+                outbox = id,
+                kind,
+                attempt = attempts + 1,
+                "notice sent"
+            ),
             Outcome::Retry(e, after) => tracing::warn!(
                 event = "mail.retry", outbox = id, kind, attempt = attempts + 1, error = ?e, retry_in_secs = after.as_secs(),
                 "notice not sent; will retry"
             ),
-            Outcome::Failed(e) => tracing::error!(event = "mail.failed", outbox = id, kind, attempt = attempts + 1, error = ?e, "notice failed"),
+            Outcome::Failed(e) => {
+                tracing::error!(event = "mail.failed", outbox = id, kind, attempt = attempts + 1, error = ?e, "notice failed")
+            }
         }
         self.db(move |c| {
             let now = models::now();
             match outcome {
                 Outcome::Sent => models::outbox::mark_sent(c, id, now)?,
-                Outcome::Retry(e, after) => models::outbox::mark_retry(c, id, &e, now + span(after), now)?,
+                Outcome::Retry(e, after) => {
+                    models::outbox::mark_retry(c, id, &e, now + span(after), now)?
+                }
                 Outcome::Failed(e) => models::outbox::mark_failed(c, id, &e, now)?,
             }
             Ok(())
@@ -167,9 +186,13 @@ mod tests {
         };
         for (attempts, nominal) in [(0, 30.0), (1, 60.0), (3, 240.0), (10, 3600.0), (40, 3600.0)] {
             let got = p.backoff(attempts).as_secs_f64();
-            assert!(got >= nominal * 0.8 - 0.001 && got <= nominal * 1.2 + 0.001, "{attempts}: {got}");
+            assert!(
+                got >= nominal * 0.8 - 0.001 && got <= nominal * 1.2 + 0.001,
+                "{attempts}: {got}"
+            );
         }
-        let spread: std::collections::HashSet<u64> = (0..50).map(|_| p.backoff(2).as_millis() as u64).collect();
+        let spread: std::collections::HashSet<u64> =
+            (0..50).map(|_| p.backoff(2).as_millis() as u64).collect();
         assert!(spread.len() > 10, "jitter spreads retries");
     }
 }

@@ -57,7 +57,13 @@ pub fn issue(
     let now = super::now();
     retire(conn, user, purpose, now)?;
     diesel::insert_into(email_tokens::table)
-        .values(NewEmailToken { token_hash, user_id: user.0, purpose: purpose.as_str(), created_at: now, expires_at })
+        .values(NewEmailToken {
+            token_hash,
+            user_id: user.0,
+            purpose: purpose.as_str(),
+            created_at: now,
+            expires_at,
+        })
         .execute(conn)?;
     email_tokens::table
         .filter(email_tokens::token_hash.eq(token_hash))
@@ -66,7 +72,12 @@ pub fn issue(
 }
 
 /// Ends every unused token of the purpose (a newer one was issued, or the password changed).
-pub fn retire(conn: &mut DbConn, user: UserId, purpose: Purpose, now: NaiveDateTime) -> QueryResult<()> {
+pub fn retire(
+    conn: &mut DbConn,
+    user: UserId,
+    purpose: Purpose,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(
         email_tokens::table
             .filter(email_tokens::user_id.eq(user.0))
@@ -109,7 +120,11 @@ pub fn consume(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bo
 }
 
 /// When the account's latest token of this purpose was issued, to space out resends.
-pub fn last_issued(conn: &mut DbConn, user: UserId, purpose: Purpose) -> QueryResult<Option<NaiveDateTime>> {
+pub fn last_issued(
+    conn: &mut DbConn,
+    user: UserId,
+    purpose: Purpose,
+) -> QueryResult<Option<NaiveDateTime>> {
     email_tokens::table
         .filter(email_tokens::user_id.eq(user.0))
         .filter(email_tokens::purpose.eq(purpose.as_str()))

@@ -16,7 +16,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Pending, Status::Sending, Status::Sent, Status::Failed];
+    pub const ALL: [Status; 4] = [
+        Status::Pending,
+        Status::Sending,
+        Status::Sent,
+        Status::Failed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -86,7 +91,9 @@ pub struct NewOutboxRow<'a> {
 /// Queues the notice unless the same (event, recipient, kind) is already queued: re-running
 /// the logic that caused it never queues twice. Returns whether a row was added.
 pub fn insert(conn: &mut DbConn, row: &NewOutboxRow<'_>) -> QueryResult<bool> {
-    let statement = diesel::insert_into(outbox::table).values(row).on_conflict_do_nothing();
+    let statement = diesel::insert_into(outbox::table)
+        .values(row)
+        .on_conflict_do_nothing();
     let added = match conn {
         DbConn::Postgres(c) => statement.execute(c)?,
         DbConn::Sqlite(c) => statement.execute(c)?,
@@ -97,11 +104,18 @@ pub fn insert(conn: &mut DbConn, row: &NewOutboxRow<'_>) -> QueryResult<bool> {
 /// Claims up to `limit` due rows for sending until `lock_until`: pending rows whose time has
 /// come, and rows left `sending` by a worker that died. On PostgreSQL rows another worker
 /// holds are skipped, so several app servers can send side by side.
-pub fn claim(conn: &mut DbConn, now: NaiveDateTime, lock_until: NaiveDateTime, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+pub fn claim(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    lock_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
     let due = outbox::status
         .eq(Status::Pending.as_str())
         .and(outbox::next_attempt_at.le(now))
-        .or(outbox::status.eq(Status::Sending.as_str()).and(outbox::locked_until.lt(now)));
+        .or(outbox::status
+            .eq(Status::Sending.as_str())
+            .and(outbox::locked_until.lt(now)));
     let ids: Vec<i64> = match conn {
         DbConn::Postgres(c) => outbox::table
             .filter(due)
@@ -136,8 +150,15 @@ pub fn claim(conn: &mut DbConn, now: NaiveDateTime, lock_until: NaiveDateTime, l
 }
 
 /// Only a row this worker still holds is updated.
-fn held(id: i64) -> diesel::dsl::Filter<diesel::dsl::Find<outbox::table, i64>, diesel::dsl::Eq<outbox::status, &'static str>> {
-    outbox::table.find(id).filter(outbox::status.eq(Status::Sending.as_str()))
+fn held(
+    id: i64,
+) -> diesel::dsl::Filter<
+    diesel::dsl::Find<outbox::table, i64>,
+    diesel::dsl::Eq<outbox::status, &'static str>,
+> {
+    outbox::table
+        .find(id)
+        .filter(outbox::status.eq(Status::Sending.as_str()))
 }
 
 pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
@@ -155,7 +176,13 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<
 }
 
 /// A temporary failure: try again at `next`.
-pub fn mark_retry(conn: &mut DbConn, id: i64, error: &str, next: NaiveDateTime, now: NaiveDateTime) -> QueryResult<()> {
+pub fn mark_retry(
+    conn: &mut DbConn,
+    id: i64,
+    error: &str,
+    next: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(held(id))
         .set((
             outbox::status.eq(Status::Pending.as_str()),
@@ -185,37 +212,52 @@ pub fn mark_failed(conn: &mut DbConn, id: i64, error: &str, now: NaiveDateTime) 
 
 /// Hands claimed rows back unsent (the worker is stopping).
 pub fn release(conn: &mut DbConn, ids: &[i64], now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)).filter(outbox::status.eq(Status::Sending.as_str())))
-        .set((
-            outbox::status.eq(Status::Pending.as_str()),
-            outbox::locked_until.eq(None::<NaiveDateTime>),
-            outbox::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .map(drop)
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq_any(ids))
+            .filter(outbox::status.eq(Status::Sending.as_str())),
+    )
+    .set((
+        outbox::status.eq(Status::Pending.as_str()),
+        outbox::locked_until.eq(None::<NaiveDateTime>),
+        outbox::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(drop)
 }
 
 /// An administrator sends a failed notice again; `false` if it was not failed.
 pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
-    diesel::update(outbox::table.find(id).filter(outbox::status.eq(Status::Failed.as_str())))
-        .set((
-            outbox::status.eq(Status::Pending.as_str()),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(now),
-            outbox::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq(Status::Failed.as_str())),
+    )
+    .set((
+        outbox::status.eq(Status::Pending.as_str()),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(now),
+        outbox::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 pub fn count_failed(conn: &mut DbConn) -> QueryResult<i64> {
-    outbox::table.filter(outbox::status.eq(Status::Failed.as_str())).count().get_result(conn)
+    outbox::table
+        .filter(outbox::status.eq(Status::Failed.as_str()))
+        .count()
+        .get_result(conn)
 }
 
 pub const PAGE_SIZE: i64 = 50;
 
 /// Newest first, optionally of one status.
-pub fn list(conn: &mut DbConn, status: Option<Status>, page: i64) -> QueryResult<(Vec<OutboxRow>, i64)> {
+pub fn list(
+    conn: &mut DbConn,
+    status: Option<Status>,
+    page: i64,
+) -> QueryResult<(Vec<OutboxRow>, i64)> {
     let filtered = || {
         let mut q = outbox::table.into_boxed();
         if let Some(s) = status {
@@ -234,5 +276,8 @@ pub fn list(conn: &mut DbConn, status: Option<Status>, page: i64) -> QueryResult
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<OutboxRow> {
-    outbox::table.find(id).select(OutboxRow::as_select()).first(conn)
+    outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .first(conn)
 }

@@ -165,8 +165,12 @@ pub fn set_language(conn: &mut DbConn, id: UserId, lang: Lang) -> QueryResult<()
 
 pub fn mark_email_verified(conn: &mut DbConn, id: UserId) -> QueryResult<()> {
     let now = super::now();
-    diesel::update(users::table.find(id.0).filter(users::email_verified_at.is_null()))
-        .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
-        .execute(conn)
-        .map(drop)
+    diesel::update(
+        users::table
+            .find(id.0)
+            .filter(users::email_verified_at.is_null()),
+    )
+    .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
+    .execute(conn)
+    .map(drop)
 }

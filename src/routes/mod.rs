@@ -94,23 +94,57 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", get().to(assets::serve))
         .route("/", get().to(home::show))
         .route("/language", web::post().to(language::switch))
-        .service(web::resource("/login").route(get().to(login::form)).route(web::post().to(login::submit)))
+        .service(
+            web::resource("/login")
+                .route(get().to(login::form))
+                .route(web::post().to(login::submit)),
+        )
         .route("/logout", web::post().to(login::logout))
-        .service(web::resource("/register").route(get().to(register::form)).route(web::post().to(register::submit)))
-        .service(web::resource("/setup").route(get().to(setup::form)).route(web::post().to(setup::submit)))
-        .service(web::resource("/verify-email").route(get().to(verify::form)).route(web::post().to(verify::confirm)))
+        .service(
+            web::resource("/register")
+                .route(get().to(register::form))
+                .route(web::post().to(register::submit)),
+        )
+        .service(
+            web::resource("/setup")
+                .route(get().to(setup::form))
+                .route(web::post().to(setup::submit)),
+        )
+        .service(
+            web::resource("/verify-email")
+                .route(get().to(verify::form))
+                .route(web::post().to(verify::confirm)),
+        )
         .route("/verify-email/resend", web::post().to(verify::resend))
-        .service(web::resource("/password-reset").route(get().to(reset::request_form)).route(web::post().to(reset::request)))
+        .service(
+            web::resource("/password-reset")
+                .route(get().to(reset::request_form))
+                .route(web::post().to(reset::request)),
+        )
         .service(
             web::resource("/password-reset/confirm")
                 .route(get().to(reset::confirm_form))
                 .route(web::post().to(reset::confirm)),
         )
         .route("/account", get().to(account::show))
-        .service(web::resource("/account/password").route(get().to(password::form)).route(web::post().to(password::submit)))
-        .service(web::resource("/admin/users").route(get().to(users::list)).route(web::post().to(users::create)))
-        .route("/admin/users/{id}/deactivate", web::post().to(users::deactivate))
-        .route("/admin/users/{id}/activate", web::post().to(users::activate))
+        .service(
+            web::resource("/account/password")
+                .route(get().to(password::form))
+                .route(web::post().to(password::submit)),
+        )
+        .service(
+            web::resource("/admin/users")
+                .route(get().to(users::list))
+                .route(web::post().to(users::create)),
+        )
+        .route(
+            "/admin/users/{id}/deactivate",
+            web::post().to(users::deactivate),
+        )
+        .route(
+            "/admin/users/{id}/activate",
+            web::post().to(users::activate),
+        )
         .route("/admin/audit", get().to(audit::list))
         .route("/admin/outbox", get().to(outbox::list))
         .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry));

@@ -99,9 +99,19 @@ impl PageCtx {
         if let Some(user) = &self.user {
             items.push(("/account", "nav-account", 0));
             for (permission, href, key, count) in [
-                (Permission::ManageUsers, "/admin/users", "nav-admin-users", 0),
+                (
+                    Permission::ManageUsers,
+                    "/admin/users",
+                    "nav-admin-users",
+                    0,
+                ),
                 (Permission::ViewAudit, "/admin/audit", "nav-admin-audit", 0),
-                (Permission::ManageOutbox, "/admin/outbox", "nav-admin-outbox", self.failed_notices),
+                (
+                    Permission::ManageOutbox,
+                    "/admin/outbox",
+                    "nav-admin-outbox",
+                    self.failed_notices,
+                ),
             ] {
                 if allows(user.role, permission) {
                     items.push((href, key, count));
@@ -110,7 +120,12 @@ impl PageCtx {
         }
         items
             .into_iter()
-            .map(|(href, key, count)| NavItem { href, key, count, current: path == href })
+            .map(|(href, key, count)| NavItem {
+                href,
+                key,
+                count,
+                current: path == href,
+            })
             .collect()
     }
 }

@@ -73,6 +73,15 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
             "/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate",
             Some(_),
         ) => Hidden,
+        ("/verify-email" | "/password-reset/confirm", _) => Page(404),
+        ("/verify-email/resend", None) => SignIn,
+        ("/verify-email/resend", Some(_)) => Redirect,
+        // The same answer whether or not the address has an account.
+        ("/password-reset", _) => Page(200),
+        ("/admin/outbox/{id}/retry", None) => SignIn,
+        // The id names no notice: not found, for the administrator too.
+        ("/admin/outbox/{id}/retry", Some(Role::Admin)) => Page(404),
+        ("/admin/outbox/{id}/retry", Some(_)) => Hidden,
         (other, _) => panic!("no expectation written for POST {other}: add one"),
     }
 }

@@ -132,6 +132,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         log_format: LogFormat::Json,
         db_pool_size: 4,
         password_hash_concurrency: 2,
+        mail_poll_millis: 200,
+        mail_retry_base_secs: 1,
         ..Settings::default()
     };
     configure(&mut settings);
@@ -300,4 +302,58 @@ impl TestApp {
         let url = url::Url::parse(link).unwrap();
         format!("{}?{}", url.path(), url.query().unwrap())
     }
+}
+
+impl TestApp {
+    /// Every queued notice, newest first.
+    pub async fn notices(&self) -> Vec<ipdesk::models::outbox::OutboxRow> {
+        self.with_db(|c| ipdesk::models::outbox::list(c, None, 0).unwrap().0)
+            .await
+    }
+
+    /// Waits until the notices satisfy `done` (or fails the test after a while).
+    pub async fn wait_for_notices(
+        &self,
+        what: &str,
+        done: impl Fn(&[ipdesk::models::outbox::OutboxRow]) -> bool,
+    ) -> Vec<ipdesk::models::outbox::OutboxRow> {
+        let started = std::time::Instant::now();
+        loop {
+            let rows = self.notices().await;
+            if done(&rows) {
+                return rows;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "waited for {what}: {rows:#?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The audit actions recorded so far, oldest first.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        self.with_db(|c| {
+            use diesel::prelude::*;
+            use ipdesk::db::schema::audit_log::dsl::*;
+            audit_log
+                .order(seq.asc())
+                .select(action)
+                .load::<String>(c)
+                .unwrap()
+        })
+        .await
+    }
+}
+
+/// A browser whose language is Korean.
+pub fn korean_browser() -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert("accept-language", "ko-KR,ko;q=0.9".parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }

@@ -2,11 +2,14 @@
 
 mod access;
 mod accounts;
+mod audit;
 mod binary;
 mod csrf;
 mod headers;
 mod health;
 mod helpers;
 mod i18n;
+mod mail;
 mod sessions;
 mod setup;
+mod smtp;

@@ -149,7 +149,10 @@ pub async fn submit(
                 audit::record(
                     c,
                     Event {
-                        actor: &Actor { id: Some(user.0), label: row.email.clone() },
+                        actor: &Actor {
+                            id: Some(user.0),
+                            label: row.email.clone(),
+                        },
                         action: "login.success",
                         object: Some(("user", user.0.to_string())),
                         details: json!({"rehashed": rehashed.is_some()}),

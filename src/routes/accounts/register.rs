@@ -36,7 +36,11 @@ pub async fn form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     if ctx.user.is_some() {
         return Ok(page::see_other("/"));
     }
-    page::ok(&RegisterPage { ctx: &ctx, form: &RegisterForm::default(), errors: FieldErrors::default() })
+    page::ok(&RegisterPage {
+        ctx: &ctx,
+        form: &RegisterForm::default(),
+        errors: FieldErrors::default(),
+    })
 }
 
 /// The fields of a new account, parsed; on failure the keys of what is wrong.
@@ -48,14 +52,25 @@ pub struct Validated {
 
 pub fn validate(name: &str, email: &str, password: &str) -> Result<Validated, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let name = PersonName::parse(name).map_err(|e| errors.add("name", e.message_key())).ok();
-    let email = Email::parse(email).map_err(|e| errors.add("email", e.message_key())).ok();
-    let context = [name.as_ref().map_or("", |n| n.as_str()), email.as_ref().map_or("", |e| e.as_str())];
+    let name = PersonName::parse(name)
+        .map_err(|e| errors.add("name", e.message_key()))
+        .ok();
+    let email = Email::parse(email)
+        .map_err(|e| errors.add("email", e.message_key()))
+        .ok();
+    let context = [
+        name.as_ref().map_or("", |n| n.as_str()),
+        email.as_ref().map_or("", |e| e.as_str()),
+    ];
     let password = NewPassword::parse(password, &context)
         .map_err(|e| errors.add("password", e.message_key()))
         .ok();
     match (name, email, password) {
-        (Some(name), Some(email), Some(password)) => Ok(Validated { name, email, password }),
+        (Some(name), Some(email), Some(password)) => Ok(Validated {
+            name,
+            email,
+            password,
+        }),
         _ => Err(errors),
     }
 }
@@ -74,7 +89,13 @@ pub async fn submit(
     ctx: PageCtx,
     CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> Result<HttpResponse, AppError> {
-    let refuse = |errors| page::invalid(&RegisterPage { ctx: &ctx, form: &form, errors });
+    let refuse = |errors| {
+        page::invalid(&RegisterPage {
+            ctx: &ctx,
+            form: &form,
+            errors,
+        })
+    };
     let valid = match validate(&form.name, &form.email, &form.password) {
         Ok(v) => v,
         Err(errors) => return refuse(errors),
@@ -83,7 +104,10 @@ pub async fn submit(
     if state.db(move |c| Ok(user::email_taken(c, &email)?)).await? {
         return refuse(email_taken());
     }
-    let hash = state.hasher.hash(valid.password.expose().to_owned()).await?;
+    let hash = state
+        .hasher
+        .hash(valid.password.expose().to_owned())
+        .await?;
     let replacing = RequestCtx::of(&req).and_then(|r| r.session_id());
     let language = Some(ctx.lang);
     let address = client_address(&req, state.settings.trusted_proxy);
@@ -129,7 +153,11 @@ pub async fn submit(
         return refuse(email_taken());
     };
     state.mail_queued();
-    tracing::info!(event = "account.registered", user = user.id.0, "complainant registered");
+    tracing::info!(
+        event = "account.registered",
+        user = user.id.0,
+        "complainant registered"
+    );
     session::set_cookie(&req, cookie);
     flash::set(&req, Flash::Registered);
     Ok(page::see_other("/"))

@@ -53,13 +53,19 @@ struct ConfirmPage<'a> {
 }
 
 fn no_referrer(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut()
-        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    res.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     res
 }
 
 pub async fn request_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    page::ok(&RequestPage { ctx: &ctx, email: "", sent: false })
+    page::ok(&RequestPage {
+        ctx: &ctx,
+        email: "",
+        sent: false,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -84,8 +90,12 @@ pub async fn request(
         .db(move |c| {
             write_tx(c, |c| {
                 let now = models::now();
-                if !throttle::allow_request(c, &subjects.address, ADDRESS_MAX, ADDRESS_WINDOW, now)? {
-                    tracing::warn!(event = "password.reset.throttled", "reset requests from one address refused");
+                if !throttle::allow_request(c, &subjects.address, ADDRESS_MAX, ADDRESS_WINDOW, now)?
+                {
+                    tracing::warn!(
+                        event = "password.reset.throttled",
+                        "reset requests from one address refused"
+                    );
                     return Ok(false);
                 }
                 let Some(row) = user::find_row_by_email(c, &email)?.filter(|r| r.active) else {
@@ -114,7 +124,11 @@ pub async fn request(
     if queued {
         state.mail_queued();
     }
-    page::ok(&RequestPage { ctx: &ctx, email: form.email.trim(), sent: true })
+    page::ok(&RequestPage {
+        ctx: &ctx,
+        email: form.email.trim(),
+        sent: true,
+    })
 }
 
 fn send_link(c: &mut DbConn, state: &AppState, owner: &User) -> Result<(), AppError> {
@@ -122,9 +136,22 @@ fn send_link(c: &mut DbConn, state: &AppState, owner: &User) -> Result<(), AppEr
     let expires = models::now() + TimeDelta::minutes(i64::from(LINK_MINUTES));
     let id = email_token::issue(c, owner.id, Purpose::Reset, &token::hash(&raw), expires)?;
     let link = state.link("/password-reset/confirm", &raw);
-    let to = Recipient { email: &owner.email, name: &owner.name, lang: owner.language.unwrap_or_default() };
-    let notice = Notice::PasswordReset { link: &link, minutes: LINK_MINUTES };
-    mail::queue(c, &state.public_url, &format!("email-token:{id}"), &to, &notice)?;
+    let to = Recipient {
+        email: &owner.email,
+        name: &owner.name,
+        lang: owner.language.unwrap_or_default(),
+    };
+    let notice = Notice::PasswordReset {
+        link: &link,
+        minutes: LINK_MINUTES,
+    };
+    mail::queue(
+        c,
+        &state.public_url,
+        &format!("email-token:{id}"),
+        &to,
+        &notice,
+    )?;
     Ok(())
 }
 
@@ -142,10 +169,21 @@ pub async fn confirm_form(
     let raw = query.into_inner().token;
     let hash = token::hash(&raw);
     let valid = state
-        .db(move |c| Ok(email_token::find_valid(c, Purpose::Reset, &hash, models::now())?.is_some()))
+        .db(move |c| {
+            Ok(email_token::find_valid(c, Purpose::Reset, &hash, models::now())?.is_some())
+        })
         .await?;
-    let status = if valid { StatusCode::OK } else { StatusCode::NOT_FOUND };
-    let page = ConfirmPage { ctx: &ctx, token: &raw, valid, errors: FieldErrors::default() };
+    let status = if valid {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    let page = ConfirmPage {
+        ctx: &ctx,
+        token: &raw,
+        valid,
+        errors: FieldErrors::default(),
+    };
     page::render(status, &page).map(no_referrer)
 }
 
@@ -157,11 +195,20 @@ pub struct ConfirmForm {
 }
 
 /// Ends every session of the account, retires every other link, and tells the owner.
-pub fn password_changed(c: &mut DbConn, state: &AppState, owner: &User, event: &str) -> Result<(), AppError> {
+pub fn password_changed(
+    c: &mut DbConn,
+    state: &AppState,
+    owner: &User,
+    event: &str,
+) -> Result<(), AppError> {
     let now = models::now();
     email_token::retire(c, owner.id, Purpose::Reset, now)?;
     models::session::delete_for_user(c, owner.id, None)?;
-    let to = Recipient { email: &owner.email, name: &owner.name, lang: owner.language.unwrap_or_default() };
+    let to = Recipient {
+        email: &owner.email,
+        name: &owner.name,
+        lang: owner.language.unwrap_or_default(),
+    };
     mail::queue(c, &state.public_url, event, &to, &Notice::PasswordChanged)?;
     Ok(())
 }
@@ -177,15 +224,24 @@ pub async fn confirm(
         let hash = hash.clone();
         state
             .db(move |c| {
-                let Some(row) = email_token::find_valid(c, Purpose::Reset, &hash, models::now())? else {
+                let Some(row) = email_token::find_valid(c, Purpose::Reset, &hash, models::now())?
+                else {
                     return Ok(None);
                 };
-                Ok(Some((row.id, user::find_row(c, UserId(row.user_id))?.to_user())))
+                Ok(Some((
+                    row.id,
+                    user::find_row(c, UserId(row.user_id))?.to_user(),
+                )))
             })
             .await?
     };
     let invalid = |errors| {
-        let page = ConfirmPage { ctx: &ctx, token: &form.token, valid: false, errors };
+        let page = ConfirmPage {
+            ctx: &ctx,
+            token: &form.token,
+            valid: false,
+            errors,
+        };
         page::render(StatusCode::NOT_FOUND, &page).map(no_referrer)
     };
     let Some((token_id, owner)) = owner else {
@@ -196,7 +252,12 @@ pub async fn confirm(
         Err(e) => {
             let mut errors = FieldErrors::default();
             errors.add("password", e.message_key());
-            let page = ConfirmPage { ctx: &ctx, token: &form.token, valid: true, errors };
+            let page = ConfirmPage {
+                ctx: &ctx,
+                token: &form.token,
+                valid: true,
+                errors,
+            };
             return page::invalid(&page).map(no_referrer);
         }
     };
@@ -229,7 +290,10 @@ pub async fn confirm(
         return invalid(FieldErrors::default());
     }
     state.mail_queued();
-    tracing::info!(event = "password.reset_completed", "password reset; every session ended");
+    tracing::info!(
+        event = "password.reset_completed",
+        "password reset; every session ended"
+    );
     flash::set(&req, Flash::PasswordReset);
     Ok(page::see_other("/login"))
 }

@@ -67,8 +67,10 @@ fn find(c: &mut DbConn, raw: &str) -> Result<Option<(SetupTokenRow, Option<User>
 
 /// The token is in the address: never send it on to another site.
 fn no_referrer(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut()
-        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    res.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     res
 }
 
@@ -95,8 +97,17 @@ pub async fn form(
     let Some((_, account)) = found else {
         return invalid_link(&ctx);
     };
-    let form = SetupForm { token: raw, ..SetupForm::default() };
-    let page = SetupPage { ctx: &ctx, token: &form.token, account: account.as_ref(), form: &form, errors: FieldErrors::default() };
+    let form = SetupForm {
+        token: raw,
+        ..SetupForm::default()
+    };
+    let page = SetupPage {
+        ctx: &ctx,
+        token: &form.token,
+        account: account.as_ref(),
+        form: &form,
+        errors: FieldErrors::default(),
+    };
     page::ok(&page).map(no_referrer)
 }
 
@@ -113,7 +124,10 @@ pub async fn submit(
     CsrfForm(form): CsrfForm<SetupForm>,
 ) -> Result<HttpResponse, AppError> {
     // Switching language on a refused form comes back to the link, not to a bare /setup.
-    ctx.here = format!("/setup?token={}", form_urlencoded::byte_serialize(form.token.as_bytes()).collect::<String>());
+    ctx.here = format!(
+        "/setup?token={}",
+        form_urlencoded::byte_serialize(form.token.as_bytes()).collect::<String>()
+    );
     let found = {
         let raw = form.token.clone();
         state.db(move |c| find(c, &raw)).await?
@@ -122,7 +136,13 @@ pub async fn submit(
         return invalid_link(&ctx);
     };
     let refuse = |errors| {
-        let page = SetupPage { ctx: &ctx, token: &form.token, account: account.as_ref(), form: &form, errors };
+        let page = SetupPage {
+            ctx: &ctx,
+            token: &form.token,
+            account: account.as_ref(),
+            form: &form,
+            errors,
+        };
         page::invalid(&page).map(no_referrer)
     };
     let field_error = |field, key| {
@@ -190,7 +210,10 @@ pub async fn submit(
                         address,
                     },
                 )?;
-                Ok::<_, AppError>(Ok((user.id, session::begin(c, Some(user.id), language, replacing)?)))
+                Ok::<_, AppError>(Ok((
+                    user.id,
+                    session::begin(c, Some(user.id), language, replacing)?,
+                )))
             })
         })
         .await?;
@@ -199,7 +222,11 @@ pub async fn submit(
         Err(Some(field)) => return refuse(field_error(field, "err-email-taken")),
         Err(None) => return invalid_link(&ctx),
     };
-    tracing::info!(event = "account.setup", user = user.0, "account set up from a one-time link");
+    tracing::info!(
+        event = "account.setup",
+        user = user.0,
+        "account set up from a one-time link"
+    );
     session::set_cookie(&req, cookie);
     flash::set(&req, Flash::SetupComplete);
     Ok(page::see_other("/"))

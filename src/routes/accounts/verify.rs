@@ -34,9 +34,22 @@ pub fn send_link(c: &mut DbConn, state: &AppState, user: &User) -> Result<(), Ap
     let expires = models::now() + TimeDelta::hours(i64::from(LINK_HOURS));
     let id = email_token::issue(c, user.id, Purpose::Verify, &token::hash(&raw), expires)?;
     let link = state.link("/verify-email", &raw);
-    let to = Recipient { email: &user.email, name: &user.name, lang: user.language.unwrap_or_default() };
-    let notice = Notice::VerifyEmail { link: &link, hours: LINK_HOURS };
-    mail::queue(c, &state.public_url, &format!("email-token:{id}"), &to, &notice)?;
+    let to = Recipient {
+        email: &user.email,
+        name: &user.name,
+        lang: user.language.unwrap_or_default(),
+    };
+    let notice = Notice::VerifyEmail {
+        link: &link,
+        hours: LINK_HOURS,
+    };
+    mail::queue(
+        c,
+        &state.public_url,
+        &format!("email-token:{id}"),
+        &to,
+        &notice,
+    )?;
     Ok(())
 }
 
@@ -54,14 +67,31 @@ pub struct TokenForm {
     token: String,
 }
 
-pub async fn form(state: web::Data<AppState>, ctx: PageCtx, query: web::Query<TokenForm>) -> Result<HttpResponse, AppError> {
+pub async fn form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    query: web::Query<TokenForm>,
+) -> Result<HttpResponse, AppError> {
     let raw = query.into_inner().token;
     let hash = token::hash(&raw);
     let valid = state
-        .db(move |c| Ok(email_token::find_valid(c, Purpose::Verify, &hash, models::now())?.is_some()))
+        .db(move |c| {
+            Ok(email_token::find_valid(c, Purpose::Verify, &hash, models::now())?.is_some())
+        })
         .await?;
-    let status = if valid { StatusCode::OK } else { StatusCode::NOT_FOUND };
-    page::render(status, &VerifyPage { ctx: &ctx, token: &raw, valid })
+    let status = if valid {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    page::render(
+        status,
+        &VerifyPage {
+            ctx: &ctx,
+            token: &raw,
+            valid,
+        },
+    )
 }
 
 pub async fn confirm(
@@ -100,11 +130,22 @@ pub async fn confirm(
         .await?;
     match verified {
         Some(id) => {
-            tracing::info!(event = "account.email_verified", user = id.0, "e-mail address verified");
+            tracing::info!(
+                event = "account.email_verified",
+                user = id.0,
+                "e-mail address verified"
+            );
             flash::set(&req, Flash::EmailVerified);
             Ok(page::see_other("/"))
         }
-        None => page::render(StatusCode::NOT_FOUND, &VerifyPage { ctx: &ctx, token: "", valid: false }),
+        None => page::render(
+            StatusCode::NOT_FOUND,
+            &VerifyPage {
+                ctx: &ctx,
+                token: "",
+                valid: false,
+            },
+        ),
     }
 }
 
@@ -128,7 +169,8 @@ pub async fn resend(
         .db(move |c| {
             write_tx(c, |c| {
                 let last = email_token::last_issued(c, user.id, Purpose::Verify)?;
-                if last.is_some_and(|at| models::now() - at < TimeDelta::seconds(RESEND_AFTER_SECS)) {
+                if last.is_some_and(|at| models::now() - at < TimeDelta::seconds(RESEND_AFTER_SECS))
+                {
                     return Ok(false);
                 }
                 send_link(c, &app, &user)?;
@@ -149,6 +191,13 @@ pub async fn resend(
     if sent {
         state.mail_queued();
     }
-    flash::set(&req, if sent { Flash::VerificationSent } else { Flash::VerificationRecentlySent });
+    flash::set(
+        &req,
+        if sent {
+            Flash::VerificationSent
+        } else {
+            Flash::VerificationRecentlySent
+        },
+    );
     Ok(page::see_other("/"))
 }

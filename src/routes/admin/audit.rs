@@ -22,8 +22,11 @@ struct AuditPage<'a> {
 impl AuditPage<'_> {
     /// The same search on another page.
     fn page_href(&self, page: i64) -> String {
-        let query = serde_urlencoded::to_string([("q", self.query.q.as_str()), ("action", self.query.action.as_str())])
-            .unwrap_or_default();
+        let query = serde_urlencoded::to_string([
+            ("q", self.query.q.as_str()),
+            ("action", self.query.action.as_str()),
+        ])
+        .unwrap_or_default();
         format!("/admin/audit?{query}&page={}", page + 1)
     }
 }
@@ -38,10 +41,18 @@ pub struct AuditQuery {
 }
 
 /// Newest first, searchable by text and filterable by action.
-pub async fn list(state: web::Data<AppState>, ctx: PageCtx, query: web::Query<AuditQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let page = query.page.unwrap_or(1).max(1) - 1;
-    let search = Search { text: query.q.trim().to_owned(), action: query.action.clone(), page };
+    let search = Search {
+        text: query.q.trim().to_owned(),
+        action: query.action.clone(),
+        page,
+    };
     let (rows, total, actions) = state
         .db(move |c| {
             let (rows, total) = audit::search(c, &search)?;
@@ -49,5 +60,13 @@ pub async fn list(state: web::Data<AppState>, ctx: PageCtx, query: web::Query<Au
         })
         .await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    page::ok(&AuditPage { ctx: &ctx, rows: &rows, actions: &actions, query: &query, total, page, pages })
+    page::ok(&AuditPage {
+        ctx: &ctx,
+        rows: &rows,
+        actions: &actions,
+        query: &query,
+        total,
+        page,
+        pages,
+    })
 }

@@ -50,12 +50,26 @@ pub struct OutboxQuery {
 }
 
 /// Every notice's fate: pending, being sent, sent, or failed with its last error.
-pub async fn list(state: web::Data<AppState>, ctx: PageCtx, query: web::Query<OutboxQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    query: web::Query<OutboxQuery>,
+) -> Result<HttpResponse, AppError> {
     let status = Status::parse(&query.status);
     let page = query.page.unwrap_or(1).max(1) - 1;
-    let (rows, total) = state.db(move |c| Ok(outbox::list(c, status, page)?)).await?;
+    let (rows, total) = state
+        .db(move |c| Ok(outbox::list(c, status, page)?))
+        .await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    page::ok(&OutboxPage { ctx: &ctx, rows: &rows, status, statuses: Status::ALL, total, page, pages })
+    page::ok(&OutboxPage {
+        ctx: &ctx,
+        rows: &rows,
+        status,
+        statuses: Status::ALL,
+        total,
+        page,
+        pages,
+    })
 }
 
 #[derive(Deserialize)]

@@ -7,11 +7,11 @@ use serde_json::json;
 use crate::audit::{self, Actor, Event};
 use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
-use crate::mail::{self, Notice, Recipient};
 use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
 use crate::domain::{Email, PersonName, Role};
 use crate::error::AppError;
+use crate::mail::{self, Notice, Recipient};
 use crate::models::user::{self, NewUser, User, UserId};
 use crate::models::{self};
 use crate::routes::flash::{self, Flash};
@@ -129,9 +129,23 @@ pub async fn create(
                 };
                 let user = user::insert(c, new)?;
                 let link = issue_setup_link(c, &app.public_url, Some(user.id), hours)?;
-                let to = Recipient { email: &user.email, name: &user.name, lang: language };
-                let notice = Notice::AccountInvitation { link: &link, hours, role };
-                mail::queue(c, &app.public_url, &format!("account-invitation:{}", user.id.0), &to, &notice)?;
+                let to = Recipient {
+                    email: &user.email,
+                    name: &user.name,
+                    lang: language,
+                };
+                let notice = Notice::AccountInvitation {
+                    link: &link,
+                    hours,
+                    role,
+                };
+                mail::queue(
+                    c,
+                    &app.public_url,
+                    &format!("account-invitation:{}", user.id.0),
+                    &to,
+                    &notice,
+                )?;
                 audit::record(
                     c,
                     Event {
@@ -190,7 +204,11 @@ async fn set_active(
                     c,
                     Event {
                         actor: &admin,
-                        action: if active { "admin.user_activated" } else { "admin.user_deactivated" },
+                        action: if active {
+                            "admin.user_activated"
+                        } else {
+                            "admin.user_deactivated"
+                        },
                         object: Some(("user", id.0.to_string())),
                         details: json!({}),
                         address,
