@@ -208,3 +208,4 @@ pager-newer = ← Newer
 pager-older = Older →
 pager-position = Page { $page }
 nav-failed = failed
+err-register-throttled = Too many registrations from your network in the last hour. Please try again later.

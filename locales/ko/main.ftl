@@ -208,3 +208,4 @@ pager-newer = ← 최근
 pager-older = 이전 →
 pager-position = { $page }쪽
 nav-failed = 실패
+err-register-throttled = 지난 한 시간 동안 이 네트워크에서 가입 시도가 너무 많았습니다. 나중에 다시 시도하세요.

@@ -11,7 +11,8 @@ use diesel::QueryResult;
 use super::token;
 use crate::config::Settings;
 use crate::db::DbConn;
-use crate::models::throttle::{self as store, Scope, ThrottleRow};
+pub use crate::models::throttle::Scope;
+use crate::models::throttle::{self as store, ThrottleRow};
 
 #[derive(Clone, Copy, Debug)]
 pub struct Policy {
@@ -167,12 +168,13 @@ pub fn record_success(conn: &mut DbConn, s: &Subjects) -> QueryResult<()> {
 /// has made `max` within `window`.
 pub fn allow_request(
     conn: &mut DbConn,
+    scope: Scope,
     address: &str,
     max: u32,
     window: Duration,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let current = counter(store::get(conn, Scope::Reset, address)?);
+    let current = counter(store::get(conn, scope, address)?);
     if live(current, window, now).is_some_and(|c| c.failures >= max) {
         return Ok(false);
     }
@@ -180,13 +182,7 @@ pub fn allow_request(
     let count = i32::try_from(c.failures).unwrap_or(i32::MAX);
     store::put(
         conn,
-        &store::new_row(
-            Scope::Reset,
-            address,
-            count,
-            c.window_start,
-            c.last_failure_at,
-        ),
+        &store::new_row(scope, address, count, c.window_start, c.last_failure_at),
     )?;
     Ok(true)
 }

@@ -14,6 +14,8 @@ pub enum Scope {
     Address,
     /// Password-reset requests from one client address.
     Reset,
+    /// Registration attempts from one client address.
+    Register,
 }
 
 impl Scope {
@@ -22,6 +24,7 @@ impl Scope {
             Scope::Account => "account",
             Scope::Address => "address",
             Scope::Reset => "reset",
+            Scope::Register => "register",
         }
     }
 }

@@ -121,6 +121,10 @@ async fn serve_prints_a_setup_link_on_first_start_and_stops_cleanly_on_sigterm()
     let mut logs = String::new();
     std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut logs).unwrap();
     assert!(logs.contains("ipdesk stopped"), "{logs}");
+    assert!(
+        logs.contains("mail worker stopped"),
+        "the mail worker stops cleanly too"
+    );
     let token = link.split("token=").nth(1).unwrap();
     assert!(
         !logs.contains(token),

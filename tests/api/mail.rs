@@ -544,3 +544,84 @@ async fn names_cannot_add_mail_headers() {
     );
     assert!(mail.header("Bcc").is_empty());
 }
+
+#[tokio::test]
+async fn a_notice_left_half_sent_by_a_crashed_worker_is_sent_again_with_the_same_message_id() {
+    let sink = SmtpSink::start(0);
+    let app = with_smtp(&sink).await;
+    let public_url = app.settings.public_url().unwrap();
+    // As a worker that claimed the row and died before recording the outcome left it.
+    let message_id = app
+        .with_db(move |c| {
+            use diesel::prelude::*;
+            use ipdesk::db::schema::outbox::dsl::*;
+            let to = Recipient {
+                email: "crash@example.org",
+                name: "Crash Test",
+                lang: Lang::En,
+            };
+            write_tx(c, |c| {
+                mail::queue(c, &public_url, "test:crash", &to, &Notice::PasswordChanged)?;
+                let past = ipdesk::models::now() - chrono::TimeDelta::seconds(1);
+                diesel::update(outbox)
+                    .set((status.eq("sending"), locked_until.eq(Some(past))))
+                    .execute(c)?;
+                Ok::<_, AppError>(())
+            })
+            .unwrap();
+            outbox.select(message_id).first::<String>(c).unwrap()
+        })
+        .await;
+    let mail = sink.wait_for(1).await;
+    assert_eq!(mail[0].header("Message-ID"), message_id);
+    app.wait_for_notices("the recovery", |rows| rows[0].status == "sent")
+        .await;
+}
+
+#[tokio::test]
+async fn two_app_servers_on_one_database_send_each_notice_exactly_once() {
+    let sink = SmtpSink::start(0);
+    let app = with_smtp(&sink).await;
+    let mut second = app.settings.clone();
+    second.bind = "127.0.0.1:0".parse().unwrap();
+    let other = ipdesk::startup::Application::build(second).await.unwrap();
+    tokio::spawn(other.run_until_stopped());
+
+    let public_url = app.settings.public_url().unwrap();
+    app.with_db(move |c| {
+        for n in 0..30 {
+            let email = format!("party{n}@example.org");
+            let to = Recipient {
+                email: &email,
+                name: "Party",
+                lang: Lang::Ko,
+            };
+            write_tx(c, |c| {
+                mail::queue(
+                    c,
+                    &public_url,
+                    &format!("test:many:{n}"),
+                    &to,
+                    &Notice::PasswordChanged,
+                )
+            })
+            .unwrap();
+        }
+    })
+    .await;
+    let mails = sink.wait_for(30).await;
+    app.wait_for_notices("every notice sent", |rows| {
+        rows.iter().all(|r| r.status == "sent")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let mails = if sink.received().len() > mails.len() {
+        sink.received()
+    } else {
+        mails
+    };
+    let ids: std::collections::HashSet<String> =
+        mails.iter().map(|m| m.header("Message-ID")).collect();
+    assert_eq!(mails.len(), 30, "no notice sent twice");
+    assert_eq!(ids.len(), 30);
+}

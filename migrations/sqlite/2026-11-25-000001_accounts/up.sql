@@ -25,7 +25,7 @@ CREATE INDEX sessions_user_id ON sessions (user_id);
 CREATE INDEX sessions_last_seen_at ON sessions (last_seen_at);
 
 CREATE TABLE login_throttle (
-    scope TEXT NOT NULL CHECK (scope IN ('account', 'address', 'reset')),
+    scope TEXT NOT NULL CHECK (scope IN ('account', 'address', 'reset', 'register')),
     subject TEXT NOT NULL,
     failures INTEGER NOT NULL,
     window_start TIMESTAMP NOT NULL,

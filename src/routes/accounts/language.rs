@@ -3,6 +3,7 @@ use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::RequestCtx;
+use crate::db::write_tx;
 use crate::domain::Lang;
 use crate::error::AppError;
 use crate::models;
@@ -30,13 +31,15 @@ pub async fn switch(
     let user = ctx.user().map(|u| u.id);
     state
         .db(move |c| {
-            if let Some(s) = session {
-                models::session::set_language(c, s, lang)?;
-            }
-            if let Some(u) = user {
-                models::user::set_language(c, u, lang)?;
-            }
-            Ok(())
+            write_tx(c, |c| {
+                if let Some(s) = session {
+                    models::session::set_language(c, s, lang)?;
+                }
+                if let Some(u) = user {
+                    models::user::set_language(c, u, lang)?;
+                }
+                Ok(())
+            })
         })
         .await?;
     Ok(page::see_other(&next))

@@ -57,9 +57,14 @@ pub struct LoginForm {
 pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    ctx: PageCtx,
+    mut ctx: PageCtx,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
+    // Switching language on a refused sign-in keeps where it was going.
+    ctx.here = format!(
+        "/login?next={}",
+        form_urlencoded::byte_serialize(local_path(&form.next).as_bytes()).collect::<String>()
+    );
     let email = form.email.trim().to_lowercase();
     let subjects = Subjects::new(&email, client_ip(&req, state.settings.trusted_proxy));
     let policy = state.throttle;

@@ -1,3 +1,6 @@
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -8,13 +11,19 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::{self, RequestCtx};
+use crate::auth::throttle::{self, Scope};
 use crate::db::write_tx;
 use crate::domain::{Email, NewPassword, PersonName, Role};
 use crate::error::AppError;
+use crate::models;
 use crate::models::user::{self, NewUser};
 use crate::routes::flash::{self, Flash};
 use crate::routes::page::{self, FieldErrors, PageCtx};
 use crate::startup::AppState;
+
+/// Registrations one address may attempt per hour.
+const REGISTRATIONS_PER_HOUR: u32 = 20;
+const HOUR: Duration = Duration::from_secs(60 * 60);
 
 #[derive(Template)]
 #[template(path = "accounts/register.html")]
@@ -101,7 +110,38 @@ pub async fn submit(
         Err(errors) => return refuse(errors),
     };
     let email = valid.email.clone();
-    if state.db(move |c| Ok(user::email_taken(c, &email)?)).await? {
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let subject = address.clone().unwrap_or_else(|| "unknown".to_owned());
+    let (allowed, taken) = state
+        .db(move |c| {
+            // Attempts per address are limited: registration must not become a fast way
+            // to learn which addresses have accounts.
+            let allowed = write_tx(c, |c| {
+                throttle::allow_request(
+                    c,
+                    Scope::Register,
+                    &subject,
+                    REGISTRATIONS_PER_HOUR,
+                    HOUR,
+                    models::now(),
+                )
+            })?;
+            Ok((allowed, allowed && user::email_taken(c, &email)?))
+        })
+        .await?;
+    if !allowed {
+        let mut errors = FieldErrors::default();
+        errors.add("form", "err-register-throttled");
+        return page::render(
+            StatusCode::TOO_MANY_REQUESTS,
+            &RegisterPage {
+                ctx: &ctx,
+                form: &form,
+                errors,
+            },
+        );
+    }
+    if taken {
         return refuse(email_taken());
     }
     let hash = state
@@ -110,7 +150,6 @@ pub async fn submit(
         .await?;
     let replacing = RequestCtx::of(&req).and_then(|r| r.session_id());
     let language = Some(ctx.lang);
-    let address = client_address(&req, state.settings.trusted_proxy);
     let app = state.clone();
     let created = state
         .db(move |c| {

@@ -90,8 +90,14 @@ pub async fn request(
         .db(move |c| {
             write_tx(c, |c| {
                 let now = models::now();
-                if !throttle::allow_request(c, &subjects.address, ADDRESS_MAX, ADDRESS_WINDOW, now)?
-                {
+                if !throttle::allow_request(
+                    c,
+                    throttle::Scope::Reset,
+                    &subjects.address,
+                    ADDRESS_MAX,
+                    ADDRESS_WINDOW,
+                    now,
+                )? {
                     tracing::warn!(
                         event = "password.reset.throttled",
                         "reset requests from one address refused"
@@ -216,9 +222,13 @@ pub fn password_changed(
 pub async fn confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
-    ctx: PageCtx,
+    mut ctx: PageCtx,
     CsrfForm(form): CsrfForm<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
+    ctx.here = format!(
+        "/password-reset/confirm?token={}",
+        form_urlencoded::byte_serialize(form.token.as_bytes()).collect::<String>()
+    );
     let hash = token::hash(&form.token);
     let owner = {
         let hash = hash.clone();
