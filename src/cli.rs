@@ -170,12 +170,9 @@ fn add_user(
             .context("cannot read the password")?;
         let typed = line.strip_suffix('\n').unwrap_or(&line);
         let typed = typed.strip_suffix('\r').unwrap_or(typed);
-        let password =
-            NewPassword::parse(typed, &[name.as_str(), email.as_str()]).map_err(|e| {
-                anyhow::anyhow!(
-                    "the password is {e}: use 8 to 256 characters that are hard to guess"
-                )
-            })?;
+        let password = NewPassword::parse(typed, &[name.as_str(), email.as_str()]).map_err(|e| {
+            anyhow::anyhow!("the password is {e}: use 8 to 256 characters that are hard to guess")
+        })?;
         Some(password::hash_now(password.expose())?)
     } else {
         None

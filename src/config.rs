@@ -90,9 +90,7 @@ impl Default for Settings {
             address_window_secs: 15 * 60,
             trusted_proxy: None,
             setup_link_hours: 24,
-            password_hash_concurrency: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2),
+            password_hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             smtp_url: None,
             mail_from: None,
             mail_poll_millis: 5000,
@@ -225,10 +223,7 @@ mod tests {
     #[allow(clippy::result_large_err)] // figment's own test API
     fn file_then_environment_override_defaults() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file(
-                "office.toml",
-                "bind = \"0.0.0.0:9000\"\nsetup_link_hours = 2\n",
-            )?;
+            jail.create_file("office.toml", "bind = \"0.0.0.0:9000\"\nsetup_link_hours = 2\n")?;
             jail.set_env("IPDESK_SETUP_LINK_HOURS", "5");
             jail.set_env("DATABASE_URL", "postgres://u@h/db");
             let s = Settings::load(Some(Path::new("office.toml"))).map_err(|e| e.to_string())?;

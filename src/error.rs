@@ -101,10 +101,7 @@ impl ResponseError for AppError {
         let mut detail = ErrorDetail::default();
         match self {
             AppError::Csrf => {
-                tracing::warn!(
-                    event = "csrf.token",
-                    "form refused: CSRF token missing or wrong"
-                );
+                tracing::warn!(event = "csrf.token", "form refused: CSRF token missing or wrong");
                 detail.message_key = Some("err-page-csrf");
             }
             AppError::BadForm(why) => tracing::info!(reason = ?why, "malformed form"),

@@ -79,12 +79,22 @@ pub struct Application {
 /// `<public URL><path>?token=…`: links in mail and on the console never come from the
 /// request's Host header.
 pub fn absolute_link(public_url: &Url, path: &str, token: &str) -> String {
+    let mut url = page_url(public_url, path);
+    url.query_pairs_mut().append_pair("token", token);
+    url.to_string()
+}
+
+/// `<public URL><path>`, for links in mail.
+pub fn page_link(public_url: &Url, path: &str) -> String {
+    page_url(public_url, path).to_string()
+}
+
+fn page_url(public_url: &Url, path: &str) -> Url {
     let mut url = public_url.clone();
     let base = url.path().trim_end_matches('/').to_owned();
     url.set_path(&format!("{base}{path}"));
     url.set_query(None);
-    url.query_pairs_mut().append_pair("token", token);
-    url.to_string()
+    url
 }
 
 /// Records a one-time setup link and returns it, built on the public base URL.
@@ -101,11 +111,7 @@ pub fn issue_setup_link(
 }
 
 /// On an empty database (no account at all), a fresh link to create the first administrator.
-fn first_run_link(
-    pool: &DbPool,
-    settings: &Settings,
-    public_url: &Url,
-) -> anyhow::Result<Option<String>> {
+fn first_run_link(pool: &DbPool, settings: &Settings, public_url: &Url) -> anyhow::Result<Option<String>> {
     let mut conn = pool.get().context("no database connection")?;
     write_tx(&mut conn, |c| {
         if models::user::count(c)? > 0 {
@@ -133,10 +139,7 @@ fn security_headers(public_url: &Url) -> DefaultHeaders {
             "camera=(), microphone=(), geolocation=(), payment=()",
         ));
     if public_url.scheme() == "https" {
-        headers.add((
-            "Strict-Transport-Security",
-            "max-age=63072000; includeSubDomains",
-        ))
+        headers.add(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
     } else {
         headers
     }
@@ -180,12 +183,8 @@ impl Application {
         settings.validate()?;
         let public_url = settings.public_url()?;
         let database = settings.database()?;
-        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-            format!(
-                "cannot create the data folder {}",
-                settings.data_dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
         let pool = {
             let size = settings.db_pool_size;
             web::block(move || db::connect(&database, size)).await??

@@ -27,9 +27,7 @@ impl Sealed<'_> {
     pub fn hash(&self) -> String {
         let canonical = serde_json::json!([
             self.seq,
-            self.occurred_at
-                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-                .to_string(),
+            self.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
             self.actor_id,
             self.actor,
             self.action,

@@ -62,10 +62,7 @@ async fn admit(
         .cloned()
         .expect("AppState is registered");
     let pattern = req.match_pattern();
-    let access = match (
-        &pattern,
-        routes::access_for(req.method(), pattern.as_deref()),
-    ) {
+    let access = match (&pattern, routes::access_for(req.method(), pattern.as_deref())) {
         (_, Some(access)) => access,
         // Unknown paths fall through to the 404 page.
         (None, None) => Access::Public,
@@ -143,9 +140,7 @@ async fn admit(
         }
     };
 
-    let flash = req
-        .cookie(flash::COOKIE)
-        .and_then(|c| Flash::from_key(c.value()));
+    let flash = req.cookie(flash::COOKIE).and_then(|c| Flash::from_key(c.value()));
     let lang = loaded
         .as_ref()
         .and_then(|s| s.user.as_ref().and_then(|u| u.language).or(s.language))
@@ -164,11 +159,7 @@ async fn admit(
     match decision {
         Decision::Admit => {}
         Decision::SignIn => {
-            let target = req
-                .uri()
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/");
+            let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
             let location = if req.method() == Method::GET {
                 format!("/login?next={}", urlencode(target))
             } else {
@@ -179,21 +170,12 @@ async fn admit(
                 .finish();
             let (req, _) = req.into_parts();
             flash::set(&req, Flash::SignInRequired);
-            return Ok(finish(
-                ServiceResponse::new(req, res),
-                &state,
-                started_session,
-            ));
+            return Ok(finish(ServiceResponse::new(req, res), &state, started_session));
         }
         Decision::Hide => {
             let actor = ctx.user().map(Actor::user).unwrap_or_else(Actor::anonymous);
-            tracing::warn!(
-                event = "access.denied",
-                user = actor.id,
-                "authorization failure"
-            );
-            let details =
-                json!({"method": req.method().as_str(), "route": pattern, "path": req.path()});
+            tracing::warn!(event = "access.denied", user = actor.id, "authorization failure");
+            let details = json!({"method": req.method().as_str(), "route": pattern, "path": req.path()});
             let address = client_address(req.request(), state.settings.trusted_proxy);
             let recorded = state
                 .db(move |c| {
@@ -293,9 +275,7 @@ fn finish(
     }
     let status = res.status();
     if let Some(flash::FlashChange(f)) = flash_set {
-        let _ = res
-            .response_mut()
-            .add_cookie(&flash::cookie(f.key(), secure));
+        let _ = res.response_mut().add_cookie(&flash::cookie(f.key(), secure));
     } else if flash_shown && status.is_success() {
         let mut c = flash::cookie("", secure);
         c.make_removal();

@@ -15,8 +15,8 @@ const ITERATIONS: u32 = 2;
 const PARALLELISM: u32 = 1;
 
 pub fn argon2() -> Argon2<'static> {
-    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None)
-        .expect("the Argon2 parameters are valid");
+    let params =
+        Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("the Argon2 parameters are valid");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
@@ -75,27 +75,15 @@ impl Hasher {
     }
 
     pub async fn hash(&self, password: String) -> anyhow::Result<String> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .context("the hasher is shut down")?;
+        let _permit = self.permits.acquire().await.context("the hasher is shut down")?;
         actix_web::web::block(move || hash_now(&password))
             .await
             .context("the hashing thread failed")?
     }
 
     /// Verifies against `stored`, or against a dummy hash when there is none.
-    pub async fn verify(
-        &self,
-        password: String,
-        stored: Option<String>,
-    ) -> anyhow::Result<Verification> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .context("the hasher is shut down")?;
+    pub async fn verify(&self, password: String, stored: Option<String>) -> anyhow::Result<Verification> {
+        let _permit = self.permits.acquire().await.context("the hasher is shut down")?;
         let dummy = self.dummy.clone();
         actix_web::web::block(move || match stored {
             Some(stored) => verify_now(&password, &stored),
@@ -128,14 +116,9 @@ mod tests {
         let stored = hash_now("특허🔒도둑은-잡힌다").unwrap();
         assert_eq!(
             verify_now("특허🔒도둑은-잡힌다", &stored),
-            Verification::Valid {
-                needs_rehash: false
-            }
+            Verification::Valid { needs_rehash: false }
         );
-        assert_eq!(
-            verify_now("특허🔒도둑은-잡힌다 ", &stored),
-            Verification::Invalid
-        );
+        assert_eq!(verify_now("특허🔒도둑은-잡힌다 ", &stored), Verification::Invalid);
         assert_eq!(verify_now("x", "not a hash"), Verification::Invalid);
     }
 

@@ -2,6 +2,7 @@
 //! needs (the table itself is in `routes`, next to the routes it guards).
 
 use crate::domain::Role;
+use crate::models::case::CaseScope;
 use crate::models::user::User;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,6 +13,10 @@ pub enum Permission {
     ViewAudit,
     /// See every notice's fate and send failed ones again.
     ManageOutbox,
+    /// File a complaint: complainants their own, office staff on someone's behalf.
+    FileCase,
+    /// Correct a filed case's data and write internal notes.
+    EditCase,
 }
 
 /// Which roles hold each permission. Nothing is granted that is not listed here.
@@ -19,7 +24,22 @@ const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::ManageUsers, &[Role::Admin]),
     (Permission::ViewAudit, &[Role::Admin]),
     (Permission::ManageOutbox, &[Role::Admin]),
+    (
+        Permission::FileCase,
+        &[Role::Complainant, Role::Examiner, Role::Legal],
+    ),
+    (Permission::EditCase, &[Role::Examiner, Role::Legal, Role::Admin]),
 ];
+
+/// Which cases a role sees. Mediators see their panels' cases once panels exist; until then,
+/// nothing. Respondents likewise once they are invited.
+pub fn case_scope(user: &User) -> CaseScope {
+    match user.role {
+        Role::Admin | Role::Examiner | Role::Legal => CaseScope::All,
+        Role::Complainant => CaseScope::OwnedBy(user.id),
+        Role::Mediator | Role::Respondent => CaseScope::Nothing,
+    }
+}
 
 pub fn allows(role: Role, permission: Permission) -> bool {
     GRANTS

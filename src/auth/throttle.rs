@@ -125,26 +125,13 @@ pub fn wait(
     s: &Subjects,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Duration>> {
-    let account = account_wait(
-        p,
-        counter(store::get(conn, Scope::Account, &s.account)?),
-        now,
-    );
-    let address = address_wait(
-        p,
-        counter(store::get(conn, Scope::Address, &s.address)?),
-        now,
-    );
+    let account = account_wait(p, counter(store::get(conn, Scope::Account, &s.account)?), now);
+    let address = address_wait(p, counter(store::get(conn, Scope::Address, &s.address)?), now);
     Ok(account.max(address))
 }
 
 /// Counts a failed sign-in against both the account and the address.
-pub fn record_failure(
-    conn: &mut DbConn,
-    p: &Policy,
-    s: &Subjects,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
+pub fn record_failure(conn: &mut DbConn, p: &Policy, s: &Subjects, now: NaiveDateTime) -> QueryResult<()> {
     for (scope, subject, window) in [
         (Scope::Account, &s.account, ACCOUNT_WINDOW),
         (Scope::Address, &s.address, p.address_window),

@@ -100,6 +100,88 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    cases (id) {
+        id -> BigInt,
+        draft_key -> Text,
+        case_no -> Nullable<Text>,
+        filing_year -> Nullable<Integer>,
+        filing_seq -> Nullable<Integer>,
+        state -> Text,
+        track -> Text,
+        kind -> Text,
+        title -> Text,
+        description -> Text,
+        ipc_class -> Nullable<Text>,
+        damages_amount -> Nullable<BigInt>,
+        damages_currency -> Nullable<Text>,
+        remedy -> Text,
+        origin -> Text,
+        origin_reference -> Nullable<Text>,
+        complainant_user_id -> Nullable<BigInt>,
+        created_by -> BigInt,
+        assigned_officer_id -> Nullable<BigInt>,
+        search_text -> Text,
+        version -> Integer,
+        filed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    filing_counters (year) {
+        year -> Integer,
+        last_seq -> Integer,
+    }
+}
+
+diesel::table! {
+    parties (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        side -> Text,
+        position -> Integer,
+        party_kind -> Text,
+        name -> Text,
+        registration_no -> Nullable<Text>,
+        size -> Nullable<Text>,
+        address -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        counsel_name -> Nullable<Text>,
+        counsel_firm -> Nullable<Text>,
+        counsel_email -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    case_notes (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        author_id -> BigInt,
+        visibility -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_changes (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        actor_id -> BigInt,
+        field -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(parties -> cases (case_id));
+diesel::joinable!(case_notes -> cases (case_id));
+diesel::joinable!(case_notes -> users (author_id));
+diesel::joinable!(case_changes -> cases (case_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(setup_tokens -> users (user_id));
@@ -112,4 +194,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     outbox,
     audit_log,
+    cases,
+    filing_counters,
+    parties,
+    case_notes,
+    case_changes,
 );

@@ -12,9 +12,7 @@ pub enum DatabaseUrl {
 pub enum DatabaseUrlError {
     #[error("the database URL is empty")]
     Empty,
-    #[error(
-        "unsupported database URL scheme `{0}:` (use `sqlite://PATH`, a file path, or `postgres://…`)"
-    )]
+    #[error("unsupported database URL scheme `{0}:` (use `sqlite://PATH`, a file path, or `postgres://…`)")]
     UnknownScheme(String),
     #[error("the SQLite URL names no file")]
     NoPath,
@@ -102,14 +100,8 @@ mod tests {
 
     #[test]
     fn postgres_urls_choose_postgres() {
-        for raw in [
-            "postgres://u@h/db",
-            "postgresql://u:p@h:5432/db?sslmode=disable",
-        ] {
-            assert!(matches!(
-                DatabaseUrl::parse(raw),
-                Ok(DatabaseUrl::Postgres(_))
-            ));
+        for raw in ["postgres://u@h/db", "postgresql://u:p@h:5432/db?sslmode=disable"] {
+            assert!(matches!(DatabaseUrl::parse(raw), Ok(DatabaseUrl::Postgres(_))));
         }
     }
 
@@ -120,10 +112,7 @@ mod tests {
             Err(DatabaseUrlError::UnknownScheme("mysql".into()))
         );
         assert_eq!(DatabaseUrl::parse("  "), Err(DatabaseUrlError::Empty));
-        assert_eq!(
-            DatabaseUrl::parse("sqlite://"),
-            Err(DatabaseUrlError::NoPath)
-        );
+        assert_eq!(DatabaseUrl::parse("sqlite://"), Err(DatabaseUrlError::NoPath));
         assert!(DatabaseUrl::parse("sqlite::memory:").is_err());
     }
 

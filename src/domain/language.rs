@@ -81,10 +81,7 @@ mod tests {
         );
         assert_eq!(Lang::from_accept_language("en-GB,ko"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("de, fr"), None);
-        assert_eq!(
-            Lang::from_accept_language("ko;q=0, en;q=0.1"),
-            Some(Lang::En)
-        );
+        assert_eq!(Lang::from_accept_language("ko;q=0, en;q=0.1"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language(""), None);
     }
 }

@@ -141,8 +141,7 @@ mod tests {
             );
         }
         assert_eq!(
-            NewPassword::parse("minji.kim2026", &["Minji Kim", "minji.kim@example.kr"])
-                .unwrap_err(),
+            NewPassword::parse("minji.kim2026", &["Minji Kim", "minji.kim@example.kr"]).unwrap_err(),
             PasswordError::TooGuessable
         );
     }

@@ -25,6 +25,19 @@ pub enum Notice<'a> {
         hours: u32,
         role: Role,
     },
+    /// To the complainant: the complaint was filed under this number.
+    FilingReceipt {
+        case_no: &'a str,
+        title: &'a str,
+        link: &'a str,
+    },
+    /// To intake staff: a new case arrived.
+    NewCase {
+        case_no: &'a str,
+        title: &'a str,
+        complainant: &'a str,
+        link: &'a str,
+    },
 }
 
 impl Notice<'_> {
@@ -34,6 +47,8 @@ impl Notice<'_> {
             Notice::PasswordReset { .. } => "password_reset",
             Notice::PasswordChanged => "password_changed",
             Notice::AccountInvitation { .. } => "account_invitation",
+            Notice::FilingReceipt { .. } => "filing_receipt",
+            Notice::NewCase { .. } => "new_case",
         }
     }
 }
@@ -53,6 +68,10 @@ pub struct MailCtx<'a> {
     pub minutes: u32,
     pub role: Option<Role>,
     pub site: &'a str,
+    pub case_no: &'a str,
+    pub title: &'a str,
+    /// The other party named in the notice (the complainant, for intake).
+    pub party: &'a str,
 }
 
 impl MailCtx<'_> {
@@ -87,6 +106,10 @@ mail_template!(ChangedText, "email/password_changed.txt");
 mail_template!(ChangedHtml, "email/password_changed.html");
 mail_template!(InvitationText, "email/account_invitation.txt");
 mail_template!(InvitationHtml, "email/account_invitation.html");
+mail_template!(ReceiptText, "email/filing_receipt.txt");
+mail_template!(ReceiptHtml, "email/filing_receipt.html");
+mail_template!(NewCaseText, "email/new_case.txt");
+mail_template!(NewCaseHtml, "email/new_case.html");
 
 impl Notice<'_> {
     pub fn render(&self, to: &Recipient<'_>, public_url: &Url) -> askama::Result<Rendered> {
@@ -95,6 +118,17 @@ impl Notice<'_> {
             Notice::PasswordReset { link, minutes } => (link, 0, minutes, None),
             Notice::PasswordChanged => ("", 0, 0, None),
             Notice::AccountInvitation { link, hours, role } => (link, hours, 0, Some(role)),
+            Notice::FilingReceipt { link, .. } | Notice::NewCase { link, .. } => (link, 0, 0, None),
+        };
+        let (case_no, title, party) = match *self {
+            Notice::FilingReceipt { case_no, title, .. } => (case_no, title, ""),
+            Notice::NewCase {
+                case_no,
+                title,
+                complainant,
+                ..
+            } => (case_no, title, complainant),
+            _ => ("", "", ""),
         };
         let m = MailCtx {
             lang: to.lang,
@@ -104,29 +138,28 @@ impl Notice<'_> {
             minutes,
             role,
             site: public_url.as_str(),
+            case_no,
+            title,
+            party,
         };
         let (text, html) = match self {
-            Notice::VerifyEmail { .. } => (
-                VerifyText { m: &m }.render()?,
-                VerifyHtml { m: &m }.render()?,
-            ),
-            Notice::PasswordReset { .. } => {
-                (ResetText { m: &m }.render()?, ResetHtml { m: &m }.render()?)
-            }
-            Notice::PasswordChanged => (
-                ChangedText { m: &m }.render()?,
-                ChangedHtml { m: &m }.render()?,
-            ),
+            Notice::VerifyEmail { .. } => (VerifyText { m: &m }.render()?, VerifyHtml { m: &m }.render()?),
+            Notice::PasswordReset { .. } => (ResetText { m: &m }.render()?, ResetHtml { m: &m }.render()?),
+            Notice::PasswordChanged => (ChangedText { m: &m }.render()?, ChangedHtml { m: &m }.render()?),
             Notice::AccountInvitation { .. } => (
                 InvitationText { m: &m }.render()?,
                 InvitationHtml { m: &m }.render()?,
             ),
+            Notice::FilingReceipt { .. } => {
+                (ReceiptText { m: &m }.render()?, ReceiptHtml { m: &m }.render()?)
+            }
+            Notice::NewCase { .. } => (NewCaseText { m: &m }.render()?, NewCaseHtml { m: &m }.render()?),
         };
-        let subject = m.t(&format!("mail-{}-subject", self.kind().replace('_', "-")));
-        Ok(Rendered {
-            subject,
-            text,
-            html,
-        })
+        let subject = m.t1(
+            &format!("mail-{}-subject", self.kind().replace('_', "-")),
+            "case_no",
+            case_no,
+        );
+        Ok(Rendered { subject, text, html })
     }
 }

@@ -43,9 +43,8 @@ impl Mailer {
                 Transport::Smtp(Box::new(smtp))
             }
             None => {
-                std::fs::create_dir_all(&mail_dir).with_context(|| {
-                    format!("cannot create the mail folder {}", mail_dir.display())
-                })?;
+                std::fs::create_dir_all(&mail_dir)
+                    .with_context(|| format!("cannot create the mail folder {}", mail_dir.display()))?;
                 Transport::Files(FileTransport::new(&mail_dir), mail_dir)
             }
         };

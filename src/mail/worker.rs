@@ -40,10 +40,7 @@ impl Policy {
     /// base · 2^attempts, capped, then ±20 % so that many failures do not return together.
     pub fn backoff(&self, attempts_before: i32) -> Duration {
         let doublings = u32::try_from(attempts_before.clamp(0, 20)).unwrap_or(20);
-        let delay = self
-            .retry_base
-            .saturating_mul(1 << doublings)
-            .min(self.retry_max);
+        let delay = self.retry_base.saturating_mul(1 << doublings).min(self.retry_max);
         delay.mul_f64(rand::rng().random_range(0.8..=1.2))
     }
 }
@@ -159,9 +156,7 @@ impl Worker {
             let now = models::now();
             match outcome {
                 Outcome::Sent => models::outbox::mark_sent(c, id, now)?,
-                Outcome::Retry(e, after) => {
-                    models::outbox::mark_retry(c, id, &e, now + span(after), now)?
-                }
+                Outcome::Retry(e, after) => models::outbox::mark_retry(c, id, &e, now + span(after), now)?,
                 Outcome::Failed(e) => models::outbox::mark_failed(c, id, &e, now)?,
             }
             Ok(())

@@ -72,12 +72,7 @@ pub fn issue(
 }
 
 /// Ends every unused token of the purpose (a newer one was issued, or the password changed).
-pub fn retire(
-    conn: &mut DbConn,
-    user: UserId,
-    purpose: Purpose,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
+pub fn retire(conn: &mut DbConn, user: UserId, purpose: Purpose, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(
         email_tokens::table
             .filter(email_tokens::user_id.eq(user.0))
@@ -120,11 +115,7 @@ pub fn consume(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bo
 }
 
 /// When the account's latest token of this purpose was issued, to space out resends.
-pub fn last_issued(
-    conn: &mut DbConn,
-    user: UserId,
-    purpose: Purpose,
-) -> QueryResult<Option<NaiveDateTime>> {
+pub fn last_issued(conn: &mut DbConn, user: UserId, purpose: Purpose) -> QueryResult<Option<NaiveDateTime>> {
     email_tokens::table
         .filter(email_tokens::user_id.eq(user.0))
         .filter(email_tokens::purpose.eq(purpose.as_str()))

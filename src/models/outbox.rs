@@ -16,12 +16,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Pending,
-        Status::Sending,
-        Status::Sent,
-        Status::Failed,
-    ];
+    pub const ALL: [Status; 4] = [Status::Pending, Status::Sending, Status::Sent, Status::Failed];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -152,10 +147,8 @@ pub fn claim(
 /// Only a row this worker still holds is updated.
 fn held(
     id: i64,
-) -> diesel::dsl::Filter<
-    diesel::dsl::Find<outbox::table, i64>,
-    diesel::dsl::Eq<outbox::status, &'static str>,
-> {
+) -> diesel::dsl::Filter<diesel::dsl::Find<outbox::table, i64>, diesel::dsl::Eq<outbox::status, &'static str>>
+{
     outbox::table
         .find(id)
         .filter(outbox::status.eq(Status::Sending.as_str()))
@@ -253,11 +246,7 @@ pub fn count_failed(conn: &mut DbConn) -> QueryResult<i64> {
 pub const PAGE_SIZE: i64 = 50;
 
 /// Newest first, optionally of one status.
-pub fn list(
-    conn: &mut DbConn,
-    status: Option<Status>,
-    page: i64,
-) -> QueryResult<(Vec<OutboxRow>, i64)> {
+pub fn list(conn: &mut DbConn, status: Option<Status>, page: i64) -> QueryResult<(Vec<OutboxRow>, i64)> {
     let filtered = || {
         let mut q = outbox::table.into_boxed();
         if let Some(s) = status {
@@ -276,8 +265,5 @@ pub fn list(
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<OutboxRow> {
-    outbox::table
-        .find(id)
-        .select(OutboxRow::as_select())
-        .first(conn)
+    outbox::table.find(id).select(OutboxRow::as_select()).first(conn)
 }

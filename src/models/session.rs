@@ -85,17 +85,11 @@ pub fn set_language(conn: &mut DbConn, id: SessionId, lang: Lang) -> QueryResult
 }
 
 pub fn delete(conn: &mut DbConn, id: SessionId) -> QueryResult<()> {
-    diesel::delete(sessions::table.find(id.0))
-        .execute(conn)
-        .map(drop)
+    diesel::delete(sessions::table.find(id.0)).execute(conn).map(drop)
 }
 
 /// Ends every session of the account, but for `keep` (the one acting, if any).
-pub fn delete_for_user(
-    conn: &mut DbConn,
-    user: UserId,
-    keep: Option<SessionId>,
-) -> QueryResult<usize> {
+pub fn delete_for_user(conn: &mut DbConn, user: UserId, keep: Option<SessionId>) -> QueryResult<usize> {
     let theirs = sessions::table.filter(sessions::user_id.eq(user.0));
     match keep {
         Some(keep) => diesel::delete(theirs.filter(sessions::id.ne(keep.0))).execute(conn),

@@ -94,6 +94,5 @@ pub fn clear(conn: &mut DbConn, scope: Scope, subject: &str) -> QueryResult<()> 
 
 /// Forgets counters whose window ended before `before`.
 pub fn delete_stale(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(login_throttle::table.filter(login_throttle::last_failure_at.lt(before)))
-        .execute(conn)
+    diesel::delete(login_throttle::table.filter(login_throttle::last_failure_at.lt(before))).execute(conn)
 }

@@ -112,10 +112,7 @@ pub fn find_row_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<U
 }
 
 pub fn find_row(conn: &mut DbConn, id: UserId) -> QueryResult<UserRow> {
-    users::table
-        .find(id.0)
-        .select(UserRow::as_select())
-        .first(conn)
+    users::table.find(id.0).select(UserRow::as_select()).first(conn)
 }
 
 pub fn email_taken(conn: &mut DbConn, email: &Email) -> QueryResult<bool> {
@@ -142,10 +139,7 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<User>> {
 
 pub fn set_password_hash(conn: &mut DbConn, id: UserId, hash: &str) -> QueryResult<()> {
     diesel::update(users::table.find(id.0))
-        .set((
-            users::password_hash.eq(hash),
-            users::updated_at.eq(super::now()),
-        ))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(super::now())))
         .execute(conn)
         .map(drop)
 }
@@ -165,12 +159,20 @@ pub fn set_language(conn: &mut DbConn, id: UserId, lang: Lang) -> QueryResult<()
 
 pub fn mark_email_verified(conn: &mut DbConn, id: UserId) -> QueryResult<()> {
     let now = super::now();
-    diesel::update(
-        users::table
-            .find(id.0)
-            .filter(users::email_verified_at.is_null()),
-    )
-    .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
-    .execute(conn)
-    .map(drop)
+    diesel::update(users::table.find(id.0).filter(users::email_verified_at.is_null()))
+        .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Active accounts of the given roles (for example, everyone on intake duty).
+pub fn active_with_roles(conn: &mut DbConn, roles: &[Role]) -> QueryResult<Vec<User>> {
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let rows: Vec<UserRow> = users::table
+        .filter(users::role.eq_any(names))
+        .filter(users::active.eq(true))
+        .order(users::id.asc())
+        .select(UserRow::as_select())
+        .load(conn)?;
+    Ok(rows.iter().map(UserRow::to_user).collect())
 }

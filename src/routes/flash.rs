@@ -20,13 +20,17 @@ pub enum Flash {
     VerificationRecentlySent,
     PasswordReset,
     NoticeRequeued,
+    CaseFiled,
+    DraftSaved,
+    CaseCorrected,
+    NoteAdded,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 12] = [
+    pub const ALL: [Flash; 16] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -39,6 +43,10 @@ impl Flash {
         Flash::VerificationRecentlySent,
         Flash::PasswordReset,
         Flash::NoticeRequeued,
+        Flash::CaseFiled,
+        Flash::DraftSaved,
+        Flash::CaseCorrected,
+        Flash::NoteAdded,
     ];
 
     pub fn key(self) -> &'static str {
@@ -55,6 +63,10 @@ impl Flash {
             Flash::VerificationRecentlySent => "flash-verification-recently-sent",
             Flash::PasswordReset => "flash-password-reset",
             Flash::NoticeRequeued => "flash-notice-requeued",
+            Flash::CaseFiled => "flash-case-filed",
+            Flash::DraftSaved => "flash-draft-saved",
+            Flash::CaseCorrected => "flash-case-corrected",
+            Flash::NoteAdded => "flash-note-added",
         }
     }
 

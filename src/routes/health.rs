@@ -19,13 +19,11 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
         Ok(Ok(())) => HttpResponse::Ok().json(json!({"status": "ok", "db": "ok"})),
         Ok(Err(e)) => {
             tracing::error!(error = ?e, "health check: database unavailable");
-            HttpResponse::ServiceUnavailable()
-                .json(json!({"status": "unavailable", "db": "unavailable"}))
+            HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable", "db": "unavailable"}))
         }
         Err(e) => {
             tracing::error!(error = %e, "health check: blocking pool failed");
-            HttpResponse::ServiceUnavailable()
-                .json(json!({"status": "unavailable", "db": "unknown"}))
+            HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable", "db": "unknown"}))
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod assets;
+pub mod cases;
 pub mod flash;
 pub mod health;
 pub mod home;
@@ -32,7 +33,7 @@ const fn route(verb: Verb, path: &'static str, access: Access) -> Route {
 }
 
 use Access::{Allowed, Open, Public, SignedIn};
-use Permission::{ManageOutbox, ManageUsers, ViewAudit};
+use Permission::{EditCase, FileCase, ManageOutbox, ManageUsers, ViewAudit};
 use Verb::{Get, Post};
 
 #[rustfmt::skip]
@@ -65,6 +66,14 @@ pub const ROUTES: &[Route] = &[
     route(Get,  "/admin/audit",                   Allowed(ViewAudit)),
     route(Get,  "/admin/outbox",                  Allowed(ManageOutbox)),
     route(Post, "/admin/outbox/{id}/retry",       Allowed(ManageOutbox)),
+    route(Get,  "/cases",                         SignedIn),
+    route(Post, "/cases",                         Allowed(FileCase)),
+    route(Get,  "/cases/new",                     Allowed(FileCase)),
+    route(Get,  "/cases/drafts/{key}",            Allowed(FileCase)),
+    route(Get,  "/cases/{case_no}",               SignedIn),
+    route(Get,  "/cases/{case_no}/edit",          Allowed(EditCase)),
+    route(Post, "/cases/{case_no}/edit",          Allowed(EditCase)),
+    route(Post, "/cases/{case_no}/notes",         SignedIn),
 ];
 
 /// The rule for a matched route; `None` means the route is not in the table and is refused.
@@ -137,15 +146,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(get().to(users::list))
                 .route(web::post().to(users::create)),
         )
-        .route(
-            "/admin/users/{id}/deactivate",
-            web::post().to(users::deactivate),
-        )
-        .route(
-            "/admin/users/{id}/activate",
-            web::post().to(users::activate),
-        )
+        .route("/admin/users/{id}/deactivate", web::post().to(users::deactivate))
+        .route("/admin/users/{id}/activate", web::post().to(users::activate))
         .route("/admin/audit", get().to(audit::list))
         .route("/admin/outbox", get().to(outbox::list))
-        .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry));
+        .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry))
+        // `/cases/new` before `/cases/{case_no}`: the first pattern that matches wins.
+        .service(
+            web::resource("/cases")
+                .route(get().to(cases::list::list))
+                .route(web::post().to(cases::save)),
+        )
+        .route("/cases/new", get().to(cases::new_form))
+        .route("/cases/drafts/{key}", get().to(cases::draft_form))
+        .route("/cases/{case_no}", get().to(cases::show))
+        .service(
+            web::resource("/cases/{case_no}/edit")
+                .route(get().to(cases::edit_form))
+                .route(web::post().to(cases::edit)),
+        )
+        .route("/cases/{case_no}/notes", web::post().to(cases::add_note));
 }

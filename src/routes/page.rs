@@ -97,14 +97,10 @@ impl PageCtx {
         let path = self.here.split('?').next().unwrap_or("/");
         let mut items = vec![("/", "nav-home", 0)];
         if let Some(user) = &self.user {
+            items.push(("/cases", "nav-cases", 0));
             items.push(("/account", "nav-account", 0));
             for (permission, href, key, count) in [
-                (
-                    Permission::ManageUsers,
-                    "/admin/users",
-                    "nav-admin-users",
-                    0,
-                ),
+                (Permission::ManageUsers, "/admin/users", "nav-admin-users", 0),
                 (Permission::ViewAudit, "/admin/audit", "nav-admin-audit", 0),
                 (
                     Permission::ManageOutbox,
@@ -173,16 +169,16 @@ pub fn local_path(next: &str) -> &str {
 }
 
 /// Field errors of a form, as translation keys, in the order the fields appear.
-#[derive(Default)]
-pub struct FieldErrors(Vec<(&'static str, &'static str)>);
+#[derive(Default, Debug)]
+pub struct FieldErrors(Vec<(String, &'static str)>);
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, key: &'static str) {
-        self.0.push((field, key));
+    pub fn add(&mut self, field: impl Into<String>, key: &'static str) {
+        self.0.push((field.into(), key));
     }
 
     pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, k)| *k)
+        self.0.iter().find(|(f, _)| f == field).map(|(_, k)| *k)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -44,6 +44,18 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
         // Without a valid token, the link pages say the link cannot be used.
         ("/verify-email" | "/password-reset/confirm", _) => Page(404),
         ("/password-reset", _) => Page(200),
+        ("/cases", None) => SignIn,
+        ("/cases", Some(_)) => Page(200),
+        ("/cases/new" | "/cases/drafts/{key}" | "/cases/{case_no}" | "/cases/{case_no}/edit", None) => SignIn,
+        ("/cases/new", Some(Role::Complainant | Role::Examiner | Role::Legal)) => Page(200),
+        // A draft key nobody holds: not found, for those who may file at all.
+        ("/cases/drafts/{key}", Some(Role::Complainant | Role::Examiner | Role::Legal)) => Page(404),
+        ("/cases/new" | "/cases/drafts/{key}", Some(_)) => Hidden,
+        // Another complainant's case: staff see it, nobody else does.
+        ("/cases/{case_no}" | "/cases/{case_no}/edit", Some(Role::Examiner | Role::Legal | Role::Admin)) => {
+            Page(200)
+        }
+        ("/cases/{case_no}" | "/cases/{case_no}/edit", Some(_)) => Hidden,
         ("/admin/audit" | "/admin/outbox", None) => SignIn,
         ("/admin/audit" | "/admin/outbox", Some(Role::Admin)) => Page(200),
         ("/admin/audit" | "/admin/outbox", Some(_)) => Hidden,
@@ -62,17 +74,21 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/logout", Some(_)) => Redirect,
         ("/account/password", None) => SignIn,
         ("/account/password", Some(_)) => Page(422),
-        ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", None) => {
-            SignIn
-        }
+        ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", None) => SignIn,
         ("/admin/users", Some(Role::Admin)) => Page(422),
-        ("/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(Role::Admin)) => {
-            Redirect
-        }
+        ("/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(Role::Admin)) => Redirect,
+        ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(_)) => Hidden,
+        ("/cases", None) => SignIn,
+        // An empty form is saved as an (empty) draft by those who may file.
+        ("/cases", Some(Role::Complainant | Role::Examiner | Role::Legal)) => Redirect,
+        ("/cases", Some(_)) => Hidden,
+        ("/cases/{case_no}/edit" | "/cases/{case_no}/notes", None) => SignIn,
+        // Empty forms: refused with messages, for staff; the case is hidden from the rest.
         (
-            "/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate",
-            Some(_),
-        ) => Hidden,
+            "/cases/{case_no}/edit" | "/cases/{case_no}/notes",
+            Some(Role::Examiner | Role::Legal | Role::Admin),
+        ) => Page(422),
+        ("/cases/{case_no}/edit" | "/cases/{case_no}/notes", Some(_)) => Hidden,
         ("/verify-email" | "/password-reset/confirm", _) => Page(404),
         ("/verify-email/resend", None) => SignIn,
         ("/verify-email/resend", Some(_)) => Redirect,
@@ -101,6 +117,9 @@ async fn every_role_gets_exactly_what_it_should_on_every_route() {
     let target = app
         .create_user(Role::Mediator, "target@panel.example", STRONG_PASSWORD)
         .await;
+    // Another complainant's case.
+    let (owner, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &owner, "Matrix case").await;
     for who in WHO {
         for route in ROUTES {
             // A fresh browser for each request: posts (logout, deactivate) must not leak
@@ -112,7 +131,9 @@ async fn every_role_gets_exactly_what_it_should_on_every_route() {
             let path = route
                 .path
                 .replace("{file}", "app.css")
-                .replace("{id}", &target.id.0.to_string());
+                .replace("{id}", &target.id.0.to_string())
+                .replace("{case_no}", &case_no)
+                .replace("{key}", &uuid::Uuid::new_v4().to_string());
             let (got, want) = match route.verb {
                 Verb::Get => {
                     let res = app.get_as(&client, &path).await;
@@ -187,32 +208,19 @@ async fn a_route_without_an_access_rule_is_refused() {
                 "/forgotten",
                 web::get().to(|| async { HttpResponse::Ok().body("secret") }),
             )
-            .route(
-                "/",
-                web::get().to(|| async { HttpResponse::Ok().body("home") }),
-            ),
+            .route("/", web::get().to(|| async { HttpResponse::Ok().body("home") })),
     )
     .await;
     let res = actix_test::call_service(
         &service,
-        actix_test::TestRequest::get()
-            .uri("/forgotten")
-            .to_request(),
+        actix_test::TestRequest::get().uri("/forgotten").to_request(),
     )
     .await;
     assert_eq!(res.status(), 404);
     let body = actix_test::read_body(res).await;
     assert!(!String::from_utf8_lossy(&body).contains("secret"));
-    let res = actix_test::call_service(
-        &service,
-        actix_test::TestRequest::get().uri("/").to_request(),
-    )
-    .await;
-    assert_eq!(
-        res.status(),
-        200,
-        "a listed route in the same app still works"
-    );
+    let res = actix_test::call_service(&service, actix_test::TestRequest::get().uri("/").to_request()).await;
+    assert_eq!(res.status(), 200, "a listed route in the same app still works");
 }
 
 #[tokio::test]

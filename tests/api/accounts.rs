@@ -53,13 +53,8 @@ async fn a_complainant_registers_and_is_signed_in() {
 #[tokio::test]
 async fn registering_an_address_twice_is_refused_next_to_the_field_keeping_what_was_typed() {
     let app = spawn_app().await;
-    app.register_as(
-        &browser(),
-        "First Owner",
-        "owner@example.org",
-        STRONG_PASSWORD,
-    )
-    .await;
+    app.register_as(&browser(), "First Owner", "owner@example.org", STRONG_PASSWORD)
+        .await;
     let res = app
         .register_as(
             &app.client,
@@ -118,9 +113,7 @@ async fn password_length_rules_count_characters_and_never_truncate() {
     for (i, (password, refusal)) in cases.iter().enumerate() {
         let email = format!("len{i}@example.org");
         let client = browser();
-        let res = app
-            .register_as(&client, "Length Test", &email, password)
-            .await;
+        let res = app.register_as(&client, "Length Test", &email, password).await;
         match refusal {
             Some(message) => {
                 assert_eq!(res.status(), 422, "length {}", password.chars().count());
@@ -129,18 +122,9 @@ async fn password_length_rules_count_characters_and_never_truncate() {
             None => {
                 assert_eq!(res.status(), 303, "length {}", password.chars().count());
                 // The whole password is needed: a prefix does not sign in.
-                let prefix: String = password
-                    .chars()
-                    .take(password.chars().count() - 1)
-                    .collect();
-                assert_eq!(
-                    app.login_as(&browser(), &email, &prefix).await.status(),
-                    422
-                );
-                assert_eq!(
-                    app.login_as(&browser(), &email, password).await.status(),
-                    303
-                );
+                let prefix: String = password.chars().take(password.chars().count() - 1).collect();
+                assert_eq!(app.login_as(&browser(), &email, &prefix).await.status(), 422);
+                assert_eq!(app.login_as(&browser(), &email, password).await.status(), 303);
             }
         }
     }
@@ -173,13 +157,8 @@ async fn a_korean_and_emoji_password_round_trips() {
 #[tokio::test]
 async fn a_complainant_signs_out_and_in_again() {
     let app = spawn_app().await;
-    app.register_as(
-        &app.client,
-        "Park Jisoo",
-        "jisoo@example.org",
-        STRONG_PASSWORD,
-    )
-    .await;
+    app.register_as(&app.client, "Park Jisoo", "jisoo@example.org", STRONG_PASSWORD)
+        .await;
     let token = app.csrf(&app.client).await;
     let res = app
         .client
@@ -238,9 +217,7 @@ async fn sign_in_returns_to_the_page_that_asked_for_it_and_only_to_this_site() {
     let res = app.get("/account/password").await;
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), "/login?next=%2Faccount%2Fpassword");
-    let login = app
-        .page(&app.client, "/login?next=%2Faccount%2Fpassword")
-        .await;
+    let login = app.page(&app.client, "/login?next=%2Faccount%2Fpassword").await;
     assert!(login.contains(r#"name="next" value="/account/password""#));
     let res = app
         .post(
@@ -333,11 +310,7 @@ async fn one_address_trying_many_accounts_is_slowed_down() {
         .await;
     for i in 0..3 {
         let res = app
-            .login_as(
-                &browser(),
-                &format!("spray{i}@example.org"),
-                "summer-2026-spray",
-            )
+            .login_as(&browser(), &format!("spray{i}@example.org"), "summer-2026-spray")
             .await;
         assert_eq!(res.status(), 422);
     }
@@ -351,11 +324,7 @@ async fn one_address_trying_many_accounts_is_slowed_down() {
 async fn an_old_weaker_hash_is_upgraded_at_sign_in() {
     let app = spawn_app().await;
     let user = app
-        .create_user(
-            Role::Mediator,
-            "old@panel.example",
-            "placeholder-never-used",
-        )
+        .create_user(Role::Mediator, "old@panel.example", "placeholder-never-used")
         .await;
     let weak = Argon2::new(
         Algorithm::Argon2id,
@@ -379,10 +348,7 @@ async fn an_old_weaker_hash_is_upgraded_at_sign_in() {
     );
     let stored = stored_hash(&app, "old@panel.example").await.unwrap();
     let params = Params::try_from(&PasswordHash::new(&stored).unwrap()).unwrap();
-    assert_eq!(
-        (params.m_cost(), params.t_cost(), params.p_cost()),
-        (19456, 2, 1)
-    );
+    assert_eq!((params.m_cost(), params.t_cost(), params.p_cost()), (19456, 2, 1));
     assert_eq!(
         app.login_as(&browser(), "old@panel.example", STRONG_PASSWORD)
             .await
@@ -394,13 +360,8 @@ async fn an_old_weaker_hash_is_upgraded_at_sign_in() {
 #[tokio::test]
 async fn no_column_holds_a_password_in_the_clear() {
     let app = spawn_app().await;
-    app.register_as(
-        &app.client,
-        "Clear Text",
-        "clear@example.org",
-        STRONG_PASSWORD,
-    )
-    .await;
+    app.register_as(&app.client, "Clear Text", "clear@example.org", STRONG_PASSWORD)
+        .await;
     let rows = app
         .with_db(|c| {
             use diesel::prelude::*;

@@ -15,12 +15,8 @@ async fn sign_ins_and_administration_are_recorded_and_the_chain_verifies() {
         .await;
     let (examiner, who) = app.signed_in(Role::Examiner).await;
     app.get_as(&examiner, "/admin/audit").await;
-    app.post_as(
-        &admin,
-        &format!("/admin/users/{}/deactivate", who.id.0),
-        &[],
-    )
-    .await;
+    app.post_as(&admin, &format!("/admin/users/{}/deactivate", who.id.0), &[])
+        .await;
 
     let actions = app.audit_actions().await;
     for expected in [
@@ -43,9 +39,7 @@ async fn sign_ins_and_administration_are_recorded_and_the_chain_verifies() {
     let page = app.page(&admin, "/admin/audit?action=login.failure").await;
     assert!(page.contains("login.failure"));
     assert!(!page.contains("<code>login.success</code>"));
-    let page = app
-        .page(&admin, &format!("/admin/audit?q={}", who.email))
-        .await;
+    let page = app.page(&admin, &format!("/admin/audit?q={}", who.email)).await;
     assert!(page.contains("admin.user_deactivated"));
     assert!(page.contains("1 in all") || page.contains("in all"));
 }
@@ -54,10 +48,7 @@ async fn sign_ins_and_administration_are_recorded_and_the_chain_verifies() {
 async fn the_database_refuses_to_change_or_delete_audit_entries() {
     let app = spawn_app().await;
     app.signed_in(Role::Legal).await;
-    for sql in [
-        "UPDATE audit_log SET details = '{}'",
-        "DELETE FROM audit_log",
-    ] {
+    for sql in ["UPDATE audit_log SET details = '{}'", "DELETE FROM audit_log"] {
         let refused = app.with_db(move |c| c.batch_execute(sql)).await;
         let message = refused.expect_err(sql).to_string();
         assert!(message.contains("append-only"), "{sql}: {message}");
@@ -116,11 +107,7 @@ async fn audit_verify_names_an_entry_altered_behind_the_databases_back() {
             .unwrap()
     };
     let out = verify();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("intact: 3 entries"));
 
     let postgres = app.db.is_postgres();

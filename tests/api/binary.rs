@@ -9,8 +9,7 @@ use crate::helpers::{STRONG_PASSWORD, TestDb, browser};
 
 fn ipdesk() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ipdesk"));
-    cmd.env_remove("DATABASE_URL")
-        .env("IPDESK_LOG_FORMAT", "json");
+    cmd.env_remove("DATABASE_URL").env("IPDESK_LOG_FORMAT", "json");
     cmd
 }
 
@@ -126,10 +125,7 @@ async fn serve_prints_a_setup_link_on_first_start_and_stops_cleanly_on_sigterm()
         "the mail worker stops cleanly too"
     );
     let token = link.split("token=").nth(1).unwrap();
-    assert!(
-        !logs.contains(token),
-        "the setup token never reaches the log"
-    );
+    assert!(!logs.contains(token), "the setup token never reaches the log");
 }
 
 #[test]
@@ -141,10 +137,7 @@ fn an_unknown_or_unreachable_database_is_a_clear_start_up_error() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("unsupported database URL scheme `mysql:`"),
-        "{err}"
-    );
+    assert!(err.contains("unsupported database URL scheme `mysql:`"), "{err}");
 
     let out = ipdesk()
         .arg("migrate")
@@ -188,14 +181,9 @@ fn user_add_creates_an_account_with_a_password_from_stdin_or_a_setup_link() {
         .unwrap();
     writeln!(child.stdin.take().unwrap(), "{STRONG_PASSWORD}").unwrap();
     let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stdout)
-            .contains("Created the examiner account examiner@ipo.example")
+        String::from_utf8_lossy(&out.stdout).contains("Created the examiner account examiner@ipo.example")
     );
 
     let out = ipdesk()

@@ -57,10 +57,7 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn pages_forbid_caching_and_assets_allow_it() {
     let app = spawn_app().await;
-    assert_eq!(
-        app.get("/login").await.headers()["cache-control"],
-        "no-store"
-    );
+    assert_eq!(app.get("/login").await.headers()["cache-control"], "no-store");
     let home = app.page(&browser(), "/").await;
     let href = regex::Regex::new(r#"href="(/static/app\.css\?v=[0-9a-f]+)""#)
         .unwrap()

@@ -53,8 +53,7 @@ impl TestDb {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("ipdesk_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin =
-                    PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL is reachable");
+                let mut admin = PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL is reachable");
                 admin
                     .batch_execute(&format!("CREATE DATABASE \"{name}\""))
                     .expect("create the test database");
@@ -64,10 +63,7 @@ impl TestDb {
             }
             _ => {
                 let path = dir.join("ipdesk.db");
-                (
-                    TestDb::Sqlite(path.clone()),
-                    path.to_string_lossy().into_owned(),
-                )
+                (TestDb::Sqlite(path.clone()), path.to_string_lossy().into_owned())
             }
         }
     }
@@ -81,8 +77,7 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let TestDb::Postgres { admin_url, name } = self {
             if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                let _ = admin
-                    .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
             }
         }
     }
@@ -219,18 +214,9 @@ impl TestApp {
         self.post_as(&self.client, path, fields).await
     }
 
-    pub async fn login_as(
-        &self,
-        client: &reqwest::Client,
-        email: &str,
-        password: &str,
-    ) -> reqwest::Response {
-        self.post_as(
-            client,
-            "/login",
-            &[("email", email), ("password", password)],
-        )
-        .await
+    pub async fn login_as(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        self.post_as(client, "/login", &[("email", email), ("password", password)])
+            .await
     }
 
     pub async fn register_as(
@@ -249,10 +235,7 @@ impl TestApp {
     }
 
     /// Runs database work the way the application does, off the async threads.
-    pub async fn with_db<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut DbConn) -> T + Send + 'static,
-    ) -> T {
+    pub async fn with_db<T: Send + 'static>(&self, f: impl FnOnce(&mut DbConn) -> T + Send + 'static) -> T {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || f(&mut pool.get().unwrap()))
             .await
@@ -295,10 +278,7 @@ impl TestApp {
 
     /// The path and query of the setup link (the link itself names the public base URL).
     pub fn setup_path(&self) -> String {
-        let link = self
-            .setup_link
-            .as_deref()
-            .expect("a setup link was printed");
+        let link = self.setup_link.as_deref().expect("a setup link was printed");
         let url = url::Url::parse(link).unwrap();
         format!("{}?{}", url.path(), url.query().unwrap())
     }

@@ -13,8 +13,8 @@ fn keys_of(lang: &str) -> BTreeSet<String> {
         .join(lang)
         .join("main.ftl");
     let source = std::fs::read_to_string(&path).unwrap();
-    let resource = fluent_syntax::parser::parse(source)
-        .unwrap_or_else(|(_, errors)| panic!("{lang}: {errors:?}"));
+    let resource =
+        fluent_syntax::parser::parse(source).unwrap_or_else(|(_, errors)| panic!("{lang}: {errors:?}"));
     resource
         .body
         .iter()
@@ -110,29 +110,18 @@ async fn the_switcher_changes_the_language_and_returns_to_the_same_page() {
     assert!(html.contains("이름을 입력하세요."));
     assert!(html.contains("비밀번호는 8자 이상이어야 합니다."));
     let res = app
-        .post(
-            "/language",
-            &[("lang", "en"), ("next", "https://evil.example")],
-        )
+        .post("/language", &[("lang", "en"), ("next", "https://evil.example")])
         .await;
     assert_eq!(crate::helpers::location(&res), "/");
-    assert!(
-        app.page(&app.client, "/")
-            .await
-            .contains(r#"<html lang="en">"#)
-    );
+    assert!(app.page(&app.client, "/").await.contains(r#"<html lang="en">"#));
 }
 
 #[tokio::test]
 async fn a_signed_in_persons_choice_follows_them_to_other_browsers() {
     let app = spawn_app().await;
     let (client, user) = app.signed_in(Role::Mediator).await;
-    app.post_as(
-        &client,
-        "/language",
-        &[("lang", "ko"), ("next", "/account")],
-    )
-    .await;
+    app.post_as(&client, "/language", &[("lang", "ko"), ("next", "/account")])
+        .await;
     let other = browser();
     app.login_as(&other, &user.email, STRONG_PASSWORD).await;
     let res = other

@@ -168,9 +168,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     let (laptop, user) = app.signed_in(Role::Complainant).await;
     let phone = browser();
     assert_eq!(
-        app.login_as(&phone, &user.email, STRONG_PASSWORD)
-            .await
-            .status(),
+        app.login_as(&phone, &user.email, STRONG_PASSWORD).await.status(),
         303
     );
 
@@ -225,9 +223,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
         422
     );
     assert_eq!(
-        app.login_as(&browser(), &user.email, new_password)
-            .await
-            .status(),
+        app.login_as(&browser(), &user.email, new_password).await.status(),
         303
     );
 }
@@ -247,12 +243,7 @@ async fn a_weak_new_password_is_refused() {
         )
         .await;
     assert_eq!(res.status(), 422);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains(r#"id="new_password-error""#)
-    );
+    assert!(res.text().await.unwrap().contains(r#"id="new_password-error""#));
 }
 
 #[tokio::test]
@@ -263,11 +254,7 @@ async fn deactivating_an_account_ends_its_live_session_at_once() {
     assert_eq!(app.get_as(&examiner, "/account").await.status(), 200);
 
     let res = app
-        .post_as(
-            &admin,
-            &format!("/admin/users/{}/deactivate", who.id.0),
-            &[],
-        )
+        .post_as(&admin, &format!("/admin/users/{}/deactivate", who.id.0), &[])
         .await;
     assert_eq!(res.status(), 303);
     assert!(

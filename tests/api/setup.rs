@@ -21,10 +21,7 @@ async fn a_fresh_install_has_no_account_and_offers_a_setup_link() {
         ("admin@localhost", "admin"),
         ("admin@example.org", "password"),
     ] {
-        assert_eq!(
-            app.login_as(&browser(), email, password).await.status(),
-            422
-        );
+        assert_eq!(app.login_as(&browser(), email, password).await.status(), 422);
     }
 }
 

@@ -21,10 +21,7 @@ impl Received {
 
     pub fn header(&self, name: &str) -> String {
         use mailparse::MailHeaderMap;
-        self.parsed()
-            .headers
-            .get_first_value(name)
-            .unwrap_or_default()
+        self.parsed().headers.get_first_value(name).unwrap_or_default()
     }
 
     /// The decoded body of the first part of this MIME type.
@@ -110,11 +107,7 @@ impl SmtpSink {
             server.with_name("sink.test").with_tcp_listener(listener);
             let _ = server.serve();
         });
-        SmtpSink {
-            port,
-            mails,
-            reject,
-        }
+        SmtpSink { port, mails, reject }
     }
 
     pub fn url(&self) -> String {

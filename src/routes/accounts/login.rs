@@ -100,10 +100,7 @@ pub async fn submit(
     };
     if let Some(wait) = wait {
         tracing::warn!(event = "login.throttled", address = %subjects.address, "sign-in refused: too many failures");
-        return page(
-            StatusCode::TOO_MANY_REQUESTS,
-            super::wait_message(&ctx, wait),
-        );
+        return page(StatusCode::TOO_MANY_REQUESTS, super::wait_message(&ctx, wait));
     }
 
     let row = row.filter(|r| r.active);

@@ -144,10 +144,7 @@ pub async fn submit(
     if taken {
         return refuse(email_taken());
     }
-    let hash = state
-        .hasher
-        .hash(valid.password.expose().to_owned())
-        .await?;
+    let hash = state.hasher.hash(valid.password.expose().to_owned()).await?;
     let replacing = RequestCtx::of(&req).and_then(|r| r.session_id());
     let language = Some(ctx.lang);
     let app = state.clone();

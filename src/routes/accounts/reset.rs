@@ -53,10 +53,8 @@ struct ConfirmPage<'a> {
 }
 
 fn no_referrer(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    res.headers_mut()
+        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     res
 }
 
@@ -151,13 +149,7 @@ fn send_link(c: &mut DbConn, state: &AppState, owner: &User) -> Result<(), AppEr
         link: &link,
         minutes: LINK_MINUTES,
     };
-    mail::queue(
-        c,
-        &state.public_url,
-        &format!("email-token:{id}"),
-        &to,
-        &notice,
-    )?;
+    mail::queue(c, &state.public_url, &format!("email-token:{id}"), &to, &notice)?;
     Ok(())
 }
 
@@ -175,9 +167,7 @@ pub async fn confirm_form(
     let raw = query.into_inner().token;
     let hash = token::hash(&raw);
     let valid = state
-        .db(move |c| {
-            Ok(email_token::find_valid(c, Purpose::Reset, &hash, models::now())?.is_some())
-        })
+        .db(move |c| Ok(email_token::find_valid(c, Purpose::Reset, &hash, models::now())?.is_some()))
         .await?;
     let status = if valid {
         StatusCode::OK
@@ -201,12 +191,7 @@ pub struct ConfirmForm {
 }
 
 /// Ends every session of the account, retires every other link, and tells the owner.
-pub fn password_changed(
-    c: &mut DbConn,
-    state: &AppState,
-    owner: &User,
-    event: &str,
-) -> Result<(), AppError> {
+pub fn password_changed(c: &mut DbConn, state: &AppState, owner: &User, event: &str) -> Result<(), AppError> {
     let now = models::now();
     email_token::retire(c, owner.id, Purpose::Reset, now)?;
     models::session::delete_for_user(c, owner.id, None)?;
@@ -234,14 +219,10 @@ pub async fn confirm(
         let hash = hash.clone();
         state
             .db(move |c| {
-                let Some(row) = email_token::find_valid(c, Purpose::Reset, &hash, models::now())?
-                else {
+                let Some(row) = email_token::find_valid(c, Purpose::Reset, &hash, models::now())? else {
                     return Ok(None);
                 };
-                Ok(Some((
-                    row.id,
-                    user::find_row(c, UserId(row.user_id))?.to_user(),
-                )))
+                Ok(Some((row.id, user::find_row(c, UserId(row.user_id))?.to_user())))
             })
             .await?
     };

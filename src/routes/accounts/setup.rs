@@ -67,10 +67,8 @@ fn find(c: &mut DbConn, raw: &str) -> Result<Option<(SetupTokenRow, Option<User>
 
 /// The token is in the address: never send it on to another site.
 fn no_referrer(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    res.headers_mut()
+        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     res
 }
 

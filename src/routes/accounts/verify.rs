@@ -43,13 +43,7 @@ pub fn send_link(c: &mut DbConn, state: &AppState, user: &User) -> Result<(), Ap
         link: &link,
         hours: LINK_HOURS,
     };
-    mail::queue(
-        c,
-        &state.public_url,
-        &format!("email-token:{id}"),
-        &to,
-        &notice,
-    )?;
+    mail::queue(c, &state.public_url, &format!("email-token:{id}"), &to, &notice)?;
     Ok(())
 }
 
@@ -75,9 +69,7 @@ pub async fn form(
     let raw = query.into_inner().token;
     let hash = token::hash(&raw);
     let valid = state
-        .db(move |c| {
-            Ok(email_token::find_valid(c, Purpose::Verify, &hash, models::now())?.is_some())
-        })
+        .db(move |c| Ok(email_token::find_valid(c, Purpose::Verify, &hash, models::now())?.is_some()))
         .await?;
     let status = if valid {
         StatusCode::OK
@@ -169,8 +161,7 @@ pub async fn resend(
         .db(move |c| {
             write_tx(c, |c| {
                 let last = email_token::last_issued(c, user.id, Purpose::Verify)?;
-                if last.is_some_and(|at| models::now() - at < TimeDelta::seconds(RESEND_AFTER_SECS))
-                {
+                if last.is_some_and(|at| models::now() - at < TimeDelta::seconds(RESEND_AFTER_SECS)) {
                     return Ok(false);
                 }
                 send_link(c, &app, &user)?;

@@ -1,0 +1,5 @@
+DROP TABLE case_changes;
+DROP TABLE case_notes;
+DROP TABLE parties;
+DROP TABLE filing_counters;
+DROP TABLE cases;

@@ -1,0 +1,9 @@
+DROP TABLE case_changes;
+DROP TABLE case_notes;
+DROP TABLE parties;
+DROP TABLE filing_counters;
+DROP TRIGGER cases_search_update;
+DROP TRIGGER cases_search_delete;
+DROP TRIGGER cases_search_insert;
+DROP TABLE cases_search;
+DROP TABLE cases;

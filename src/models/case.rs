@@ -1,0 +1,551 @@
+//! Cases and their parties, notes and corrections. Every read that returns a case takes the
+//! viewer's scope and applies it in the query itself.
+
+use chrono::{Datelike, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Integer, Text};
+
+use super::user::UserId;
+use crate::db::DbConn;
+use crate::db::schema::{case_changes, case_notes, cases, parties, users};
+use crate::domain::{CaseNumber, NoteVisibility, State};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CaseId(pub i64);
+
+/// Which cases someone may see, decided from their role (auth::policy) and applied in SQL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseScope {
+    All,
+    OwnedBy(UserId),
+    Nothing,
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = cases)]
+pub struct CaseRow {
+    pub id: i64,
+    pub draft_key: String,
+    pub case_no: Option<String>,
+    pub state: String,
+    pub track: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub ipc_class: Option<String>,
+    pub damages_amount: Option<i64>,
+    pub damages_currency: Option<String>,
+    pub remedy: String,
+    pub origin: String,
+    pub origin_reference: Option<String>,
+    pub complainant_user_id: Option<i64>,
+    pub created_by: i64,
+    pub assigned_officer_id: Option<i64>,
+    pub version: i32,
+    pub filed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl CaseRow {
+    pub fn state(&self) -> State {
+        State::parse(&self.state).unwrap_or(State::Draft)
+    }
+}
+
+/// What a case form edits. A draft may leave any of it empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseFields {
+    pub track: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub ipc_class: Option<String>,
+    pub damages_amount: Option<i64>,
+    pub damages_currency: Option<String>,
+    pub remedy: String,
+    pub origin: String,
+    pub origin_reference: Option<String>,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone, Default, PartialEq, Eq)]
+#[diesel(table_name = parties)]
+pub struct PartyFields {
+    pub side: String,
+    pub position: i32,
+    pub party_kind: String,
+    pub name: String,
+    pub registration_no: Option<String>,
+    pub size: Option<String>,
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub counsel_name: Option<String>,
+    pub counsel_firm: Option<String>,
+    pub counsel_email: Option<String>,
+}
+
+/// Lower-cased text the search looks in: number, title, description, party names.
+fn search_text(case_no: Option<&str>, f: &CaseFields, parties: &[PartyFields]) -> String {
+    let mut text = String::new();
+    for part in [case_no.unwrap_or(""), &f.title, &f.description] {
+        text.push_str(part);
+        text.push('\n');
+    }
+    for p in parties {
+        text.push_str(&p.name);
+        text.push('\n');
+        if let Some(reg) = &p.registration_no {
+            text.push_str(reg);
+            text.push('\n');
+        }
+    }
+    text.to_lowercase()
+}
+
+pub fn create_draft(
+    conn: &mut DbConn,
+    draft_key: &str,
+    owner: Option<UserId>,
+    created_by: UserId,
+    f: &CaseFields,
+    parties_: &[PartyFields],
+) -> QueryResult<CaseId> {
+    let now = super::now();
+    diesel::insert_into(cases::table)
+        .values((
+            cases::draft_key.eq(draft_key),
+            cases::state.eq(State::Draft.as_str()),
+            cases::track.eq(&f.track),
+            cases::kind.eq(&f.kind),
+            cases::title.eq(&f.title),
+            cases::description.eq(&f.description),
+            cases::ipc_class.eq(&f.ipc_class),
+            cases::damages_amount.eq(f.damages_amount),
+            cases::damages_currency.eq(&f.damages_currency),
+            cases::remedy.eq(&f.remedy),
+            cases::origin.eq(&f.origin),
+            cases::origin_reference.eq(&f.origin_reference),
+            cases::complainant_user_id.eq(owner.map(|u| u.0)),
+            cases::created_by.eq(created_by.0),
+            cases::search_text.eq(search_text(None, f, parties_)),
+            cases::created_at.eq(now),
+            cases::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let id = cases::table
+        .filter(cases::draft_key.eq(draft_key))
+        .select(cases::id)
+        .first(conn)?;
+    replace_parties(conn, CaseId(id), parties_)?;
+    Ok(CaseId(id))
+}
+
+fn replace_parties(conn: &mut DbConn, id: CaseId, list: &[PartyFields]) -> QueryResult<()> {
+    diesel::delete(parties::table.filter(parties::case_id.eq(id.0))).execute(conn)?;
+    for p in list {
+        diesel::insert_into(parties::table)
+            .values((parties::case_id.eq(id.0), p))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Saves the form into the case (its parties replaced), bumping the version.
+pub fn update(
+    conn: &mut DbConn,
+    id: CaseId,
+    case_no: Option<&str>,
+    f: &CaseFields,
+    list: &[PartyFields],
+) -> QueryResult<()> {
+    diesel::update(cases::table.find(id.0))
+        .set((
+            cases::track.eq(&f.track),
+            cases::kind.eq(&f.kind),
+            cases::title.eq(&f.title),
+            cases::description.eq(&f.description),
+            cases::ipc_class.eq(&f.ipc_class),
+            cases::damages_amount.eq(f.damages_amount),
+            cases::damages_currency.eq(&f.damages_currency),
+            cases::remedy.eq(&f.remedy),
+            cases::origin.eq(&f.origin),
+            cases::origin_reference.eq(&f.origin_reference),
+            cases::search_text.eq(search_text(case_no, f, list)),
+            cases::version.eq(cases::version + 1),
+            cases::updated_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    replace_parties(conn, id, list)
+}
+
+#[derive(QueryableByName)]
+struct Seq {
+    #[diesel(sql_type = Integer)]
+    last_seq: i32,
+}
+
+/// The next number of the year: gap-free, because the counter row is taken inside the
+/// filing transaction (a rollback gives the number back), and safe under concurrent filings
+/// (the upsert locks the year's row on PostgreSQL; SQLite has one writer).
+fn next_number(conn: &mut DbConn, year: i32) -> QueryResult<CaseNumber> {
+    let seq = match conn {
+        DbConn::Postgres(c) => diesel::sql_query(
+            "INSERT INTO filing_counters (year, last_seq) VALUES ($1, 1) \
+             ON CONFLICT (year) DO UPDATE SET last_seq = filing_counters.last_seq + 1 RETURNING last_seq",
+        )
+        .bind::<Integer, _>(year)
+        .get_result::<Seq>(c)?,
+        DbConn::Sqlite(c) => diesel::sql_query(
+            "INSERT INTO filing_counters (year, last_seq) VALUES (?, 1) \
+             ON CONFLICT (year) DO UPDATE SET last_seq = filing_counters.last_seq + 1 RETURNING last_seq",
+        )
+        .bind::<Integer, _>(year)
+        .get_result::<Seq>(c)?,
+    };
+    Ok(CaseNumber {
+        year,
+        seq: seq.last_seq,
+    })
+}
+
+/// Files a draft: number, filing time, state. `None` if it was no longer a draft (a second
+/// submission of the same form).
+pub fn file(
+    conn: &mut DbConn,
+    id: CaseId,
+    now: NaiveDateTime,
+    f: &CaseFields,
+    list: &[PartyFields],
+) -> QueryResult<Option<CaseNumber>> {
+    let still_draft: bool = diesel::select(diesel::dsl::exists(
+        cases::table
+            .find(id.0)
+            .filter(cases::state.eq(State::Draft.as_str())),
+    ))
+    .get_result(conn)?;
+    if !still_draft {
+        return Ok(None);
+    }
+    let number = next_number(conn, now.year())?;
+    let case_no = number.to_string();
+    let filed = diesel::update(
+        cases::table
+            .find(id.0)
+            .filter(cases::state.eq(State::Draft.as_str())),
+    )
+    .set((
+        cases::state.eq(State::Filed.as_str()),
+        cases::case_no.eq(&case_no),
+        cases::filing_year.eq(number.year),
+        cases::filing_seq.eq(number.seq),
+        cases::filed_at.eq(now),
+        cases::search_text.eq(search_text(Some(&case_no), f, list)),
+        cases::version.eq(cases::version + 1),
+        cases::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok((filed == 1).then_some(number))
+}
+
+fn scoped(scope: CaseScope) -> cases::BoxedQuery<'static, crate::db::MultiBackend> {
+    let q = cases::table.into_boxed();
+    match scope {
+        CaseScope::All => q,
+        CaseScope::OwnedBy(u) => q.filter(cases::complainant_user_id.eq(u.0)),
+        CaseScope::Nothing => q.filter(diesel::dsl::sql::<Bool>("1 = 0")),
+    }
+}
+
+/// A filed case by number, if the viewer may see it.
+pub fn find_by_number(
+    conn: &mut DbConn,
+    scope: CaseScope,
+    case_no: &CaseNumber,
+) -> QueryResult<Option<CaseRow>> {
+    scoped(scope)
+        .filter(cases::case_no.eq(case_no.to_string()))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A draft by its key, if the viewer may see it.
+pub fn find_draft(conn: &mut DbConn, scope: CaseScope, key: &str) -> QueryResult<Option<CaseRow>> {
+    scoped(scope)
+        .filter(cases::draft_key.eq(key.to_owned()))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn parties_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<PartyFields>> {
+    parties::table
+        .filter(parties::case_id.eq(id.0))
+        .order((parties::side.asc(), parties::position.asc()))
+        .select(PartyFields::as_select())
+        .load(conn)
+}
+
+/// Records one corrected field: who, when, old → new.
+pub fn record_change(
+    conn: &mut DbConn,
+    id: CaseId,
+    actor: UserId,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(case_changes::table)
+        .values((
+            case_changes::case_id.eq(id.0),
+            case_changes::actor_id.eq(actor.0),
+            case_changes::field.eq(field),
+            case_changes::old_value.eq(old),
+            case_changes::new_value.eq(new),
+            case_changes::changed_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Queryable, Debug, Clone)]
+pub struct ChangeView {
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub changed_at: NaiveDateTime,
+    pub actor: String,
+}
+
+pub fn changes_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<ChangeView>> {
+    case_changes::table
+        .inner_join(users::table.on(users::id.eq(case_changes::actor_id)))
+        .filter(case_changes::case_id.eq(id.0))
+        .order(case_changes::id.desc())
+        .select((
+            case_changes::field,
+            case_changes::old_value,
+            case_changes::new_value,
+            case_changes::changed_at,
+            users::name,
+        ))
+        .load(conn)
+}
+
+pub fn add_note(
+    conn: &mut DbConn,
+    id: CaseId,
+    author: UserId,
+    visibility: NoteVisibility,
+    body: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(case_notes::table)
+        .values((
+            case_notes::case_id.eq(id.0),
+            case_notes::author_id.eq(author.0),
+            case_notes::visibility.eq(visibility.as_str()),
+            case_notes::body.eq(body),
+            case_notes::created_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Queryable, Debug, Clone)]
+pub struct NoteView {
+    pub id: i64,
+    pub visibility: String,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+    pub author: String,
+    pub author_role: String,
+}
+
+/// The notes the viewer may read: internal ones only for the office and panel.
+pub fn notes_of(conn: &mut DbConn, id: CaseId, include_internal: bool) -> QueryResult<Vec<NoteView>> {
+    let mut q = case_notes::table
+        .inner_join(users::table)
+        .filter(case_notes::case_id.eq(id.0))
+        .into_boxed();
+    if !include_internal {
+        q = q.filter(case_notes::visibility.eq(NoteVisibility::Shared.as_str()));
+    }
+    q.order(case_notes::id.asc())
+        .select((
+            case_notes::id,
+            case_notes::visibility,
+            case_notes::body,
+            case_notes::created_at,
+            users::name,
+            users::role,
+        ))
+        .load(conn)
+}
+
+/// Takes the case from `version` to the next; `false` if someone changed it meanwhile.
+pub fn bump_version(conn: &mut DbConn, id: CaseId, version: i32) -> QueryResult<bool> {
+    diesel::update(cases::table.find(id.0).filter(cases::version.eq(version)))
+        .set(cases::version.eq(version + 1))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub fn set_officer(conn: &mut DbConn, id: CaseId, officer: UserId) -> QueryResult<()> {
+    diesel::update(cases::table.find(id.0))
+        .set(cases::assigned_officer_id.eq(officer.0))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn user_name(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
+    users::table.find(id).select(users::name).first(conn).optional()
+}
+
+// ---- The case list ----
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Oldest,
+    Title,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Newest, Sort::Oldest, Sort::Title];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+            Sort::Title => "title",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Sort::Newest => "sort-newest",
+            Sort::Oldest => "sort-oldest",
+            Sort::Title => "sort-title",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    pub track: Option<String>,
+    pub officer: Option<i64>,
+    /// Words to find in number, title, description and party names.
+    pub text: Option<String>,
+    pub sort: Sort,
+    pub page: i64,
+}
+
+pub const PAGE_SIZE: i64 = 25;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = cases)]
+pub struct CaseListRow {
+    pub id: i64,
+    pub draft_key: String,
+    pub case_no: Option<String>,
+    pub state: String,
+    pub track: String,
+    pub kind: String,
+    pub title: String,
+    pub assigned_officer_id: Option<i64>,
+    pub filed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The search condition: a trigram index on both databases, used when the text has three or
+/// more characters (shorter text is matched by scanning).
+fn text_condition(
+    conn: &DbConn,
+    text: &str,
+) -> Box<dyn BoxableExpression<cases::table, crate::db::MultiBackend, SqlType = Bool>> {
+    let needle = text.to_lowercase();
+    let like = format!(
+        "%{}%",
+        needle
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    match conn {
+        DbConn::Sqlite(_) if needle.chars().count() >= 3 => {
+            // FTS5's trigram tokenizer answers LIKE from its index.
+            Box::new(
+                diesel::dsl::sql::<Bool>(
+                    "cases.id IN (SELECT rowid FROM cases_search WHERE cases_search.search_text LIKE ",
+                )
+                .bind::<Text, _>(like)
+                .sql(" ESCAPE '\\')"),
+            )
+        }
+        _ => Box::new(cases::search_text.like(like).escape('\\')),
+    }
+}
+
+pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<(Vec<CaseListRow>, i64)> {
+    let build = |conn: &DbConn| {
+        let mut q = scoped(scope);
+        if let Some(s) = &f.state {
+            q = q.filter(cases::state.eq(s.clone()));
+        }
+        if let Some(k) = &f.kind {
+            q = q.filter(cases::kind.eq(k.clone()));
+        }
+        if let Some(t) = &f.track {
+            q = q.filter(cases::track.eq(t.clone()));
+        }
+        if let Some(o) = f.officer {
+            q = q.filter(cases::assigned_officer_id.eq(o));
+        }
+        if let Some(text) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            q = q.filter(text_condition(conn, text.trim()));
+        }
+        q
+    };
+    let total = build(conn).count().get_result(conn)?;
+    let ordered = match f.sort {
+        Sort::Newest => build(conn).order((cases::created_at.desc(), cases::id.desc())),
+        Sort::Oldest => build(conn).order((cases::created_at.asc(), cases::id.asc())),
+        Sort::Title => build(conn).order((cases::title.asc(), cases::id.asc())),
+    };
+    let rows = ordered
+        .offset(f.page.max(0) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .select(CaseListRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The first party of each side for a page of cases, in one query (no query per row).
+pub fn lead_parties(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String, String)>> {
+    parties::table
+        .filter(parties::case_id.eq_any(ids))
+        .filter(parties::position.eq(0))
+        .select((parties::case_id, parties::side, parties::name))
+        .load(conn)
+}
+
+/// Per-state counts of what the viewer may see, for the list's summary.
+pub fn count_by_state(conn: &mut DbConn, scope: CaseScope) -> QueryResult<Vec<(String, i64)>> {
+    let q = cases::table
+        .group_by(cases::state)
+        .select((cases::state, diesel::dsl::count_star()))
+        .into_boxed();
+    match scope {
+        CaseScope::All => q.load(conn),
+        CaseScope::OwnedBy(u) => q.filter(cases::complainant_user_id.eq(u.0)).load(conn),
+        CaseScope::Nothing => Ok(Vec::new()),
+    }
+}

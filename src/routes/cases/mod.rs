@@ -1,0 +1,670 @@
+//! Cases: filing (by complainants, and by staff for paper complaints), drafts, the case page,
+//! corrections, notes and messages, and the case list.
+
+pub mod form;
+pub mod list;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::json;
+
+use self::form::CaseInput;
+use crate::audit::{self, Actor, Event};
+use crate::auth::address::client_address;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::policy::{Permission, allows, case_scope};
+use crate::auth::session::CurrentUser;
+use crate::db::{DbConn, write_tx};
+use crate::domain::case::format_amount;
+use crate::domain::{
+    CaseNumber, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, Role, State, Track,
+};
+use crate::error::AppError;
+use crate::mail::{self, Notice, Recipient};
+use crate::models::case::{self, CaseFields, CaseId, CaseRow, ChangeView, NoteView, PartyFields};
+use crate::models::user::{self, User};
+use crate::models::{self};
+use crate::routes::flash::{self, Flash};
+use crate::routes::page::{self, FieldErrors, PageCtx};
+use crate::startup::{AppState, page_link};
+
+/// The choices the form offers, for its select boxes.
+pub struct Choices {
+    pub kinds: &'static [Kind],
+    pub tracks: &'static [Track],
+    pub origins: &'static [Origin],
+    pub party_kinds: &'static [PartyKind],
+    pub sizes: &'static [PartySize],
+    pub currencies: &'static [Currency],
+}
+
+pub const CHOICES: Choices = Choices {
+    kinds: Kind::ALL,
+    tracks: Track::ALL,
+    origins: Origin::ALL,
+    party_kinds: PartyKind::ALL,
+    sizes: PartySize::ALL,
+    currencies: Currency::ALL,
+};
+
+#[derive(Template)]
+#[template(path = "cases/form.html")]
+struct FormPage<'a> {
+    ctx: &'a PageCtx,
+    input: &'a CaseInput,
+    errors: FieldErrors,
+    choices: &'a Choices,
+    /// Where the form posts: filing, or a staff correction of a filed case.
+    action: String,
+    /// The filed case being corrected, if any.
+    case_no: Option<&'a str>,
+    version: i32,
+    staff: bool,
+}
+
+#[derive(Template)]
+#[template(path = "cases/verify_first.html")]
+struct VerifyFirstPage<'a> {
+    ctx: &'a PageCtx,
+}
+
+fn is_staff(user: &User) -> bool {
+    allows(user.role, Permission::EditCase)
+}
+
+/// An unverified complainant may look around but not file.
+fn must_verify(user: &User) -> bool {
+    user.role == Role::Complainant && !user.email_verified
+}
+
+fn form_page(
+    ctx: &PageCtx,
+    user: &User,
+    input: &CaseInput,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let page = FormPage {
+        ctx,
+        input,
+        errors,
+        choices: &CHOICES,
+        action: "/cases".into(),
+        case_no: None,
+        version: 0,
+        staff: is_staff(user),
+    };
+    page::render(status, &page)
+}
+
+pub async fn new_form(ctx: PageCtx, current: CurrentUser) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    if must_verify(&user) {
+        return page::render(StatusCode::FORBIDDEN, &VerifyFirstPage { ctx: &ctx });
+    }
+    let mut input = CaseInput::blank(uuid::Uuid::new_v4().to_string());
+    if user.role == Role::Complainant {
+        // Pre-filled from the account; the complainant may file for their company instead.
+        input.complainant.name = user.name.clone();
+        input.complainant.email = user.email.clone();
+    }
+    form_page(&ctx, &user, &input, FieldErrors::default(), StatusCode::OK)
+}
+
+pub async fn draft_form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    key: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let scope = case_scope(&current.user);
+    let key = key.into_inner();
+    let found = state
+        .db(move |c| {
+            let Some(row) = case::find_draft(c, scope, &key)? else {
+                return Ok(None);
+            };
+            let parties = case::parties_of(c, CaseId(row.id))?;
+            Ok(Some((row, parties)))
+        })
+        .await?;
+    let Some((row, parties)) = found else {
+        return Err(AppError::NotFound);
+    };
+    if let Some(no) = &row.case_no {
+        return Ok(page::see_other(&format!("/cases/{no}")));
+    }
+    let input = CaseInput::from_case(&row, &parties);
+    form_page(
+        &ctx,
+        &current.user,
+        &input,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+}
+
+enum Saved {
+    Draft,
+    Filed(CaseNumber),
+    /// The form was filed already (a second click, a refresh): nothing more happened.
+    AlreadyFiled(String),
+}
+
+/// Saves the form as a draft, or files it. One transaction: case, parties, number, notices
+/// and audit entry commit together.
+pub async fn save(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    if must_verify(&user) {
+        return page::render(StatusCode::FORBIDDEN, &VerifyFirstPage { ctx: &ctx });
+    }
+    let mut input = CaseInput::from_pairs(&pairs);
+    if uuid::Uuid::parse_str(&input.draft_key).is_err() {
+        input.draft_key = uuid::Uuid::new_v4().to_string();
+    }
+    let filing = input.action == "submit";
+    let (fields, parties, refusal) = match input.parse(filing) {
+        Ok((fields, parties)) => (fields, parties, None),
+        // A refused filing still keeps what can be kept, as a draft.
+        Err(errors) => match input.parse(false) {
+            Ok((fields, parties)) if filing => (fields, parties, Some(errors)),
+            _ => return form_page(&ctx, &user, &input, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        },
+    };
+    let file_now = filing && refusal.is_none();
+    let scope = case_scope(&user);
+    let owner = (user.role == Role::Complainant).then_some(user.id);
+    let key = input.draft_key.clone();
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let app = state.clone();
+    let author = user.clone();
+    let lang = ctx.lang;
+    let saved = state
+        .db(move |c| {
+            write_tx(c, |c| {
+                let id = match case::find_draft(c, scope, &key)? {
+                    Some(row) if row.case_no.is_some() => return Ok(Saved::AlreadyFiled(row.case_no.unwrap_or_default())),
+                    Some(row) => {
+                        case::update(c, CaseId(row.id), None, &fields, &parties)?;
+                        CaseId(row.id)
+                    }
+                    None => case::create_draft(c, &key, owner, author.id, &fields, &parties)?,
+                };
+                if !file_now {
+                    return Ok(Saved::Draft);
+                }
+                let Some(number) = case::file(c, id, models::now(), &fields, &parties)? else {
+                    return Ok(Saved::Draft);
+                };
+                notify_filing(c, &app, &author, lang, number, &fields, &parties)?;
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&author),
+                        action: "case.filed",
+                        object: Some(("case", number.to_string())),
+                        details: json!({"kind": fields.kind, "track": fields.track, "on_behalf": owner.is_none()}),
+                        address,
+                    },
+                )?;
+                Ok::<_, AppError>(Saved::Filed(number))
+            })
+        })
+        .await?;
+    if let Some(errors) = refusal {
+        return form_page(&ctx, &user, &input, errors, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    match saved {
+        Saved::Filed(number) => {
+            state.mail_queued();
+            tracing::info!(event = "case.filed", case = %number, user = user.id.0, "complaint filed");
+            flash::set(&req, Flash::CaseFiled);
+            Ok(page::see_other(&format!("/cases/{number}")))
+        }
+        Saved::AlreadyFiled(no) => Ok(page::see_other(&format!("/cases/{no}"))),
+        Saved::Draft if input.action == "add_respondent" => {
+            form_page(&ctx, &user, &input, FieldErrors::default(), StatusCode::OK)
+        }
+        Saved::Draft => {
+            flash::set(&req, Flash::DraftSaved);
+            Ok(page::see_other(&format!("/cases/drafts/{}", input.draft_key)))
+        }
+    }
+}
+
+/// The filing receipt to the complainant and a new-case notice to everyone on intake.
+fn notify_filing(
+    c: &mut DbConn,
+    state: &AppState,
+    author: &User,
+    lang: crate::domain::Lang,
+    number: CaseNumber,
+    fields: &CaseFields,
+    parties: &[PartyFields],
+) -> Result<(), AppError> {
+    let case_no = number.to_string();
+    let link = page_link(&state.public_url, &format!("/cases/{case_no}"));
+    let complainant = parties.iter().find(|p| p.side == "complainant");
+    let event = format!("case-filed:{case_no}");
+    let receipt = Notice::FilingReceipt {
+        case_no: &case_no,
+        title: &fields.title,
+        link: &link,
+    };
+    if author.role == Role::Complainant {
+        let to = Recipient {
+            email: &author.email,
+            name: &author.name,
+            lang: author.language.unwrap_or(lang),
+        };
+        mail::queue(c, &state.public_url, &event, &to, &receipt)?;
+    } else if let Some(p) = complainant
+        && let Some(email) = &p.email
+    {
+        let to = Recipient {
+            email,
+            name: &p.name,
+            lang,
+        };
+        mail::queue(c, &state.public_url, &event, &to, &receipt)?;
+    }
+    let complainant_name = complainant.map_or("", |p| p.name.as_str());
+    let notice = Notice::NewCase {
+        case_no: &case_no,
+        title: &fields.title,
+        complainant: complainant_name,
+        link: &link,
+    };
+    for staff in user::active_with_roles(c, &[Role::Examiner, Role::Legal])? {
+        let to = Recipient {
+            email: &staff.email,
+            name: &staff.name,
+            lang: staff.language.unwrap_or_default(),
+        };
+        mail::queue(c, &state.public_url, &event, &to, &notice)?;
+    }
+    Ok(())
+}
+
+// ---- The case page ----
+
+#[derive(Template)]
+#[template(path = "cases/show.html")]
+struct CasePage<'a> {
+    ctx: &'a PageCtx,
+    case: &'a CaseRow,
+    case_no: &'a str,
+    state: State,
+    complainants: Vec<&'a PartyFields>,
+    respondents: Vec<&'a PartyFields>,
+    internal_notes: Vec<&'a NoteView>,
+    messages: Vec<&'a NoteView>,
+    changes: &'a [ChangeView],
+    officer: Option<String>,
+    staff: bool,
+    note_errors: FieldErrors,
+    note_body: &'a str,
+}
+
+impl CasePage<'_> {
+    fn label(&self, key_prefix: &str, value: &str) -> String {
+        self.ctx.t(&format!("{key_prefix}-{value}"))
+    }
+
+    fn role_key(&self, role: &str) -> &'static str {
+        Role::parse(role).map_or("role-respondent", Role::label_key)
+    }
+
+    fn damages(&self) -> Option<String> {
+        self.case.damages_amount.map(|a| {
+            format!(
+                "{} {}",
+                format_amount(a),
+                self.case.damages_currency.as_deref().unwrap_or("")
+            )
+        })
+    }
+}
+
+struct Loaded {
+    case: CaseRow,
+    parties: Vec<PartyFields>,
+    notes: Vec<NoteView>,
+    changes: Vec<ChangeView>,
+    officer: Option<String>,
+}
+
+/// The case by number, scoped to the viewer in the query; missing and hidden look the same.
+async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, AppError> {
+    let number = CaseNumber::parse(raw).ok_or(AppError::NotFound)?;
+    let scope = case_scope(user);
+    let staff = is_staff(user);
+    state
+        .db(move |c| {
+            let case = case::find_by_number(c, scope, &number)?.ok_or(AppError::NotFound)?;
+            let id = CaseId(case.id);
+            let officer = match case.assigned_officer_id {
+                Some(o) => case::user_name(c, o)?,
+                None => None,
+            };
+            Ok(Loaded {
+                parties: case::parties_of(c, id)?,
+                notes: case::notes_of(c, id, staff)?,
+                changes: case::changes_of(c, id)?,
+                officer,
+                case,
+            })
+        })
+        .await
+}
+
+fn case_page(
+    ctx: &PageCtx,
+    user: &User,
+    l: &Loaded,
+    note_errors: FieldErrors,
+    note_body: &str,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let page = CasePage {
+        ctx,
+        case: &l.case,
+        case_no: l.case.case_no.as_deref().unwrap_or_default(),
+        state: l.case.state(),
+        complainants: l.parties.iter().filter(|p| p.side == "complainant").collect(),
+        respondents: l.parties.iter().filter(|p| p.side == "respondent").collect(),
+        internal_notes: l.notes.iter().filter(|n| n.visibility == "internal").collect(),
+        messages: l.notes.iter().filter(|n| n.visibility == "shared").collect(),
+        changes: &l.changes,
+        officer: l.officer.clone(),
+        staff: is_staff(user),
+        note_errors,
+        note_body,
+    };
+    page::render(status, &page)
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    case_no: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let loaded = load(&state, &current.user, &case_no).await?;
+    case_page(
+        &ctx,
+        &current.user,
+        &loaded,
+        FieldErrors::default(),
+        "",
+        StatusCode::OK,
+    )
+}
+
+// ---- Corrections by staff ----
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    case_no: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let l = load(&state, &current.user, &case_no).await?;
+    let input = CaseInput::from_case(&l.case, &l.parties);
+    let page = FormPage {
+        ctx: &ctx,
+        input: &input,
+        errors: FieldErrors::default(),
+        choices: &CHOICES,
+        action: format!("/cases/{}/edit", case_no.as_str()),
+        case_no: Some(case_no.as_str()),
+        version: l.case.version,
+        staff: true,
+    };
+    page::ok(&page)
+}
+
+/// Field by field, as the history shows it.
+fn described(f: &CaseFields, parties: &[PartyFields]) -> Vec<(String, Option<String>)> {
+    let mut out = vec![
+        ("track".to_owned(), Some(f.track.clone())),
+        ("kind".to_owned(), Some(f.kind.clone())),
+        ("title".to_owned(), Some(f.title.clone())),
+        ("description".to_owned(), Some(f.description.clone())),
+        ("ipc_class".to_owned(), f.ipc_class.clone()),
+        (
+            "damages".to_owned(),
+            f.damages_amount.map(|a| {
+                format!(
+                    "{} {}",
+                    format_amount(a),
+                    f.damages_currency.as_deref().unwrap_or("")
+                )
+            }),
+        ),
+        ("remedy".to_owned(), Some(f.remedy.clone())),
+        ("origin".to_owned(), Some(f.origin.clone())),
+        ("origin_reference".to_owned(), f.origin_reference.clone()),
+    ];
+    for p in parties {
+        let summary = [
+            Some(p.name.as_str()),
+            p.registration_no.as_deref(),
+            p.size.as_deref(),
+            p.address.as_deref(),
+            p.email.as_deref(),
+            p.phone.as_deref(),
+            p.counsel_name.as_deref(),
+            p.counsel_firm.as_deref(),
+            p.counsel_email.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+        out.push((
+            format!("{} {}", p.side, p.position + 1),
+            Some(format!("{} ({})", summary, p.party_kind)),
+        ));
+    }
+    out
+}
+
+pub async fn edit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    case_no: web::Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let l = load(&state, &current.user, &case_no).await?;
+    let input = CaseInput::from_pairs(&pairs);
+    let sent_version = pairs
+        .iter()
+        .find(|(k, _)| k == "version")
+        .and_then(|(_, v)| v.parse::<i32>().ok())
+        .unwrap_or(-1);
+    let refuse = |errors: FieldErrors| {
+        let page = FormPage {
+            ctx: &ctx,
+            input: &input,
+            errors,
+            choices: &CHOICES,
+            action: format!("/cases/{}/edit", case_no.as_str()),
+            case_no: Some(case_no.as_str()),
+            version: l.case.version,
+            staff: true,
+        };
+        page::invalid(&page)
+    };
+    if sent_version != l.case.version {
+        let mut errors = FieldErrors::default();
+        errors.add("form", "err-case-changed");
+        return refuse(errors);
+    }
+    let (fields, parties) = match input.parse(true) {
+        Ok(parsed) => parsed,
+        Err(errors) => return refuse(errors),
+    };
+    let before = described(
+        &CaseFields {
+            track: l.case.track.clone(),
+            kind: l.case.kind.clone(),
+            title: l.case.title.clone(),
+            description: l.case.description.clone(),
+            ipc_class: l.case.ipc_class.clone(),
+            damages_amount: l.case.damages_amount,
+            damages_currency: l.case.damages_currency.clone(),
+            remedy: l.case.remedy.clone(),
+            origin: l.case.origin.clone(),
+            origin_reference: l.case.origin_reference.clone(),
+        },
+        &l.parties,
+    );
+    let after = described(&fields, &parties);
+    let mut changed: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    let keys: Vec<String> = before
+        .iter()
+        .chain(after.iter())
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in keys {
+        if changed.iter().any(|(k, _, _)| *k == key) {
+            continue;
+        }
+        let old = before
+            .iter()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, v)| v.clone());
+        let new = after.iter().find(|(k, _)| *k == key).and_then(|(_, v)| v.clone());
+        if old != new {
+            changed.push((key, old, new));
+        }
+    }
+    let id = CaseId(l.case.id);
+    let version = l.case.version;
+    let actor = current.user.clone();
+    let number = case_no.to_string();
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let applied = state
+        .db(move |c| {
+            write_tx(c, |c| {
+                if changed.is_empty() {
+                    return Ok(true);
+                }
+                if !case::bump_version(c, id, version)? {
+                    return Ok(false);
+                }
+                case::update(c, id, Some(&number), &fields, &parties)?;
+                for (field, old, new) in &changed {
+                    case::record_change(c, id, actor.id, field, old.as_deref(), new.as_deref())?;
+                }
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&actor),
+                        action: "case.corrected",
+                        object: Some(("case", number.clone())),
+                        details: json!({"fields": changed.iter().map(|(f, _, _)| f).collect::<Vec<_>>()}),
+                        address,
+                    },
+                )?;
+                Ok::<_, AppError>(true)
+            })
+        })
+        .await?;
+    if !applied {
+        let mut errors = FieldErrors::default();
+        errors.add("form", "err-case-changed");
+        return refuse(errors);
+    }
+    flash::set(&req, Flash::CaseCorrected);
+    Ok(page::see_other(&format!(
+        "/cases/{}",
+        l.case.case_no.as_deref().unwrap_or_default()
+    )))
+}
+
+// ---- Notes and messages ----
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoteForm {
+    visibility: String,
+    body: String,
+}
+
+/// Staff write internal notes or messages to the parties; a party writes messages only.
+pub async fn add_note(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    case_no: web::Path<String>,
+    CsrfForm(form): CsrfForm<NoteForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let l = load(&state, &user, &case_no).await?;
+    let visibility = NoteVisibility::parse(&form.visibility).unwrap_or(NoteVisibility::Shared);
+    if visibility == NoteVisibility::Internal && !is_staff(&user) {
+        return Err(AppError::NotFound);
+    }
+    let body = form.body.trim();
+    let mut errors = FieldErrors::default();
+    if body.is_empty() {
+        errors.add("body", "err-required");
+    } else if body.chars().count() > 20_000 {
+        errors.add("body", "err-too-long");
+    }
+    if !errors.is_empty() {
+        return case_page(
+            &ctx,
+            &user,
+            &l,
+            errors,
+            &form.body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let body = body.to_owned();
+    let id = CaseId(l.case.id);
+    let number = l.case.case_no.clone().unwrap_or_default();
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let author = user.clone();
+    state
+        .db(move |c| {
+            write_tx(c, |c| {
+                case::add_note(c, id, author.id, visibility, &body)?;
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&author),
+                        action: if visibility == NoteVisibility::Internal {
+                            "case.internal_note"
+                        } else {
+                            "case.message"
+                        },
+                        object: Some(("case", number.clone())),
+                        details: json!({}),
+                        address,
+                    },
+                )?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    flash::set(&req, Flash::NoteAdded);
+    Ok(page::see_other(&format!(
+        "/cases/{}#notes",
+        l.case.case_no.as_deref().unwrap_or_default()
+    )))
+}
