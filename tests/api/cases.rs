@@ -176,13 +176,10 @@ async fn concurrent_filings_get_gap_free_numbers() {
         clients.push(app.signed_in(Role::Complainant).await.0);
     }
     let mut forms = Vec::new();
+    let draft_key = regex::Regex::new(r#"name="draft_key" value="([^"]+)""#).unwrap();
     for client in &clients {
         let page = app.page(client, "/cases/new").await;
-        let key = regex::Regex::new(r#"name="draft_key" value="([^"]+)""#)
-            .unwrap()
-            .captures(&page)
-            .unwrap()[1]
-            .to_owned();
+        let key = draft_key.captures(&page).unwrap()[1].to_owned();
         let token = crate::helpers::csrf_from(&page);
         let mut f = complaint("Concurrent filing");
         f.push(("draft_key".into(), key));
