@@ -53,6 +53,24 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Demo data for trying ipdesk out and for benchmarks.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Fill the database with demo accounts (one password, printed) and realistic cases in
+    /// Korean and English, of every kind and track. Refuses a database that already has
+    /// accounts or cases unless --force.
+    Seed {
+        /// How many cases to create.
+        #[arg(long, default_value_t = 200)]
+        cases: usize,
+        /// Add the demo data even though the database is not empty.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +116,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let url = settings.database()?;
             db::connect(&url, 1)?;
             println!("The database {url} is up to date.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(DemoCommand::Seed { cases, force }) => {
+            let pool = db::connect(&settings.database()?, 1)?;
+            let mut conn = pool.get()?;
+            let started = std::time::Instant::now();
+            let report = crate::demo::seed(&mut conn, cases, force)?;
+            println!(
+                "Created {} demo accounts and {} cases in {:.1} s.",
+                report.accounts,
+                report.cases,
+                started.elapsed().as_secs_f64()
+            );
+            println!("Every demo account (…@demo.ipdesk.example) has the password: {}", report.password);
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(AuditCommand::Verify) => {

@@ -130,6 +130,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_counts (state, kind, track) {
+        state -> Text,
+        kind -> Text,
+        track -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     filing_counters (year) {
         year -> Integer,
         last_seq -> Integer,
@@ -195,6 +204,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     audit_log,
     cases,
+    case_counts,
     filing_counters,
     parties,
     case_notes,

@@ -7,7 +7,7 @@ use diesel::sql_types::{Bool, Integer, Text};
 
 use super::user::UserId;
 use crate::db::DbConn;
-use crate::db::schema::{case_changes, case_notes, cases, parties, users};
+use crate::db::schema::{case_changes, case_counts, case_notes, cases, parties, users};
 use crate::domain::{CaseNumber, NoteVisibility, State};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -472,26 +472,42 @@ fn text_condition(
     text: &str,
 ) -> Box<dyn BoxableExpression<cases::table, crate::db::MultiBackend, SqlType = Bool>> {
     let needle = text.to_lowercase();
-    let like = format!(
-        "%{}%",
-        needle
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
     match conn {
         DbConn::Sqlite(_) if needle.chars().count() >= 3 => {
-            // FTS5's trigram tokenizer answers LIKE from its index.
+            // A trigram phrase query is answered from the index alone, without reading rows.
+            let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
             Box::new(
-                diesel::dsl::sql::<Bool>(
-                    "cases.id IN (SELECT rowid FROM cases_search WHERE cases_search.search_text LIKE ",
-                )
-                .bind::<Text, _>(like)
-                .sql(" ESCAPE '\\')"),
+                diesel::dsl::sql::<Bool>("cases.id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ")
+                    .bind::<Text, _>(phrase)
+                    .sql(")"),
             )
         }
-        _ => Box::new(cases::search_text.like(like).escape('\\')),
+        _ => {
+            let like = format!("%{}%", needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            Box::new(cases::search_text.like(like).escape('\\'))
+        }
     }
+}
+
+/// SUM of the kept counts as a BIGINT on both databases (PostgreSQL's SUM of a BIGINT is a
+/// NUMERIC).
+fn sum_n() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(case_counts.n), 0) AS BIGINT)")
+}
+
+/// How many cases match filters on state, kind and track only, from the kept counts.
+fn counted(conn: &mut DbConn, f: &Filter) -> QueryResult<i64> {
+    let mut q = case_counts::table.into_boxed();
+    if let Some(s) = &f.state {
+        q = q.filter(case_counts::state.eq(s.clone()));
+    }
+    if let Some(k) = &f.kind {
+        q = q.filter(case_counts::kind.eq(k.clone()));
+    }
+    if let Some(t) = &f.track {
+        q = q.filter(case_counts::track.eq(t.clone()));
+    }
+    q.select(sum_n()).first(conn)
 }
 
 pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<(Vec<CaseListRow>, i64)> {
@@ -514,7 +530,11 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<(Vec
         }
         q
     };
-    let total = build(conn).count().get_result(conn)?;
+    let total = if scope == CaseScope::All && f.officer.is_none() && f.text.is_none() {
+        counted(conn, f)?
+    } else {
+        build(conn).count().get_result(conn)?
+    };
     let ordered = match f.sort {
         Sort::Newest => build(conn).order((cases::created_at.desc(), cases::id.desc())),
         Sort::Oldest => build(conn).order((cases::created_at.asc(), cases::id.asc())),
@@ -539,13 +559,15 @@ pub fn lead_parties(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Str
 
 /// Per-state counts of what the viewer may see, for the list's summary.
 pub fn count_by_state(conn: &mut DbConn, scope: CaseScope) -> QueryResult<Vec<(String, i64)>> {
-    let q = cases::table
-        .group_by(cases::state)
-        .select((cases::state, diesel::dsl::count_star()))
-        .into_boxed();
     match scope {
-        CaseScope::All => q.load(conn),
-        CaseScope::OwnedBy(u) => q.filter(cases::complainant_user_id.eq(u.0)).load(conn),
+        CaseScope::All => {
+            case_counts::table.group_by(case_counts::state).select((case_counts::state, sum_n())).load(conn)
+        }
+        CaseScope::OwnedBy(u) => cases::table
+            .filter(cases::complainant_user_id.eq(u.0))
+            .group_by(cases::state)
+            .select((cases::state, diesel::dsl::count_star()))
+            .load(conn),
         CaseScope::Nothing => Ok(Vec::new()),
     }
 }

@@ -434,3 +434,25 @@ async fn an_unverified_complainant_cannot_file_yet() {
         .await;
     assert_eq!(count, 0);
 }
+
+#[tokio::test]
+async fn staff_filter_by_assigned_officer_and_see_their_queue() {
+    let app = spawn_app().await;
+    let (examiner, me) = app.signed_in(Role::Examiner).await;
+    let (_, colleague) = app.signed_in(Role::Legal).await;
+    let mine = file_case(&app, &examiner, "Assigned to me").await;
+    let theirs = file_case(&app, &examiner, "Assigned to a colleague").await;
+    let (m, t) = (mine.clone(), theirs.clone());
+    app.with_db(move |c| {
+        use diesel::prelude::*;
+        use ipdesk::db::schema::cases::dsl::*;
+        diesel::update(cases.filter(case_no.eq(m))).set(assigned_officer_id.eq(me.id.0)).execute(c).unwrap();
+        diesel::update(cases.filter(case_no.eq(t))).set(assigned_officer_id.eq(colleague.id.0)).execute(c).unwrap();
+    })
+    .await;
+    let queue = app.page(&examiner, "/cases?mine=1").await;
+    assert!(queue.contains(&mine) && !queue.contains(&theirs));
+    let by_officer = app.page(&examiner, &format!("/cases?officer={}", colleague.id.0)).await;
+    assert!(by_officer.contains(&theirs) && !by_officer.contains(&mine));
+    assert!(by_officer.contains("1 in all"));
+}

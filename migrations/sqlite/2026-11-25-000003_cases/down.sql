@@ -1,3 +1,7 @@
+DROP TRIGGER case_counts_update;
+DROP TRIGGER case_counts_delete;
+DROP TRIGGER case_counts_insert;
+DROP TABLE case_counts;
 DROP TABLE case_changes;
 DROP TABLE case_notes;
 DROP TABLE parties;

@@ -7,7 +7,8 @@ use serde::Deserialize;
 
 use crate::auth::policy::{Permission, allows, case_scope};
 use crate::auth::session::CurrentUser;
-use crate::domain::{Kind, State, Track};
+use crate::domain::{Kind, Role, State, Track};
+use crate::models::user::{self, User};
 use crate::error::AppError;
 use crate::models::case::{self, CaseListRow, Filter, PAGE_SIZE, Sort};
 use crate::routes::page::{self, PageCtx};
@@ -21,6 +22,7 @@ pub struct ListQuery {
     pub kind: String,
     pub track: String,
     pub mine: String,
+    pub officer: String,
     pub sort: String,
     pub page: Option<i64>,
 }
@@ -41,6 +43,8 @@ struct ListPage<'a> {
     page: i64,
     pages: i64,
     counts: &'a [(String, i64)],
+    /// Officers to filter by (staff only).
+    officers: &'a [User],
     staff: bool,
     can_file: bool,
     states: &'static [State],
@@ -60,6 +64,7 @@ impl ListPage<'_> {
             ("kind", q.kind.as_str()),
             ("track", q.track.as_str()),
             ("mine", q.mine.as_str()),
+            ("officer", q.officer.as_str()),
             ("sort", q.sort.as_str()),
             ("page", page.as_str()),
         ];
@@ -117,18 +122,23 @@ pub async fn list(
         state: State::parse(&query.state).map(|s| s.as_str().to_owned()),
         kind: Kind::parse(&query.kind).map(|k| k.as_str().to_owned()),
         track: Track::parse(&query.track).map(|t| t.as_str().to_owned()),
-        officer: (staff && query.mine == "1").then_some(user.id.0),
+        officer: match (staff, query.mine == "1", query.officer.parse::<i64>()) {
+            (true, true, _) => Some(user.id.0),
+            (true, false, Ok(id)) => Some(id),
+            _ => None,
+        },
         text: Some(query.q.trim().to_owned()).filter(|q| !q.is_empty()),
         sort: Sort::parse(&query.sort).unwrap_or_default(),
         page,
     };
-    let (rows, total, leads, counts) = state
+    let (rows, total, leads, counts, officers) = state
         .db(move |c| {
             let (rows, total) = case::list(c, scope, &filter)?;
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let leads = case::lead_parties(c, &ids)?;
             let counts = case::count_by_state(c, scope)?;
-            Ok((rows, total, leads, counts))
+            let officers = if staff { user::active_with_roles(c, &[Role::Examiner, Role::Legal])? } else { Vec::new() };
+            Ok((rows, total, leads, counts, officers))
         })
         .await?;
     let name = |id: i64, side: &str| {
@@ -154,6 +164,7 @@ pub async fn list(
         page,
         pages,
         counts: &counts,
+        officers: &officers,
         staff,
         can_file: allows(user.role, Permission::FileCase),
         states: State::ALL,

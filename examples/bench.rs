@@ -1,0 +1,192 @@
+//! The case-desk benchmark: seeds N cases (default 100,000) into a fresh database, starts
+//! ipdesk, signs in as an examiner and measures the case list (default view, a filter, text
+//! searches) and the case page under concurrent load. Prints median, p90 and p99 latency and
+//! throughput per scenario.
+//!
+//!     cargo run --release --example bench                      # SQLite in a temporary folder
+//!     cargo run --release --example bench -- --postgres postgres://postgres@127.0.0.1/postgres
+//!     cargo run --release --example bench -- --cases 20000 --clients 32 --requests 3000
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use ipdesk::config::Settings;
+use ipdesk::domain::{Email, PersonName, Role};
+use ipdesk::models::user::{self, NewUser};
+use ipdesk::startup::Application;
+
+struct Args {
+    cases: usize,
+    clients: usize,
+    requests: usize,
+    postgres: Option<String>,
+}
+
+fn args() -> anyhow::Result<Args> {
+    let mut a = Args { cases: 100_000, clients: 32, requests: 2000, postgres: None };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--cases" => a.cases = value()?.parse()?,
+            "--clients" => a.clients = value()?.parse()?,
+            "--requests" => a.requests = value()?.parse()?,
+            "--postgres" => a.postgres = Some(value()?),
+            other => bail!("unknown argument {other}"),
+        }
+    }
+    Ok(a)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+async fn run(client: &reqwest::Client, base: &str, paths: &[String], clients: usize, requests: usize) -> anyhow::Result<(Vec<Duration>, Duration)> {
+    // Warm up caches and connections first.
+    for path in paths.iter().cycle().take(50) {
+        client.get(format!("{base}{path}")).send().await?.bytes().await?;
+    }
+    let next = Arc::new(AtomicUsize::new(0));
+    let paths = Arc::new(paths.to_vec());
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, next, paths, base) = (client.clone(), next.clone(), paths.clone(), base.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= requests {
+                    break;
+                }
+                let path = &paths[n % paths.len()];
+                let t = Instant::now();
+                let res = client.get(format!("{base}{path}")).send().await?;
+                let status = res.status();
+                res.bytes().await?;
+                if !status.is_success() {
+                    bail!("{path} answered {status}");
+                }
+                times.push(t.elapsed());
+            }
+            Ok::<_, anyhow::Error>(times)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    let elapsed = started.elapsed();
+    all.sort();
+    Ok((all, elapsed))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let a = args()?;
+    let dir = tempfile::tempdir()?;
+    let (database_url, drop_db) = match &a.postgres {
+        Some(admin) => {
+            let name = format!("ipdesk_bench_{}", uuid::Uuid::new_v4().simple());
+            PgConnection::establish(admin)?.batch_execute(&format!("CREATE DATABASE \"{name}\""))?;
+            let mut url = url::Url::parse(admin)?;
+            url.set_path(&name);
+            (url.to_string(), Some((admin.clone(), name)))
+        }
+        None => (dir.path().join("bench.db").to_string_lossy().into_owned(), None),
+    };
+    let settings = Settings {
+        bind: "127.0.0.1:0".parse()?,
+        data_dir: dir.path().join("data"),
+        database_url: Some(database_url.clone()),
+        base_url: Some("http://127.0.0.1".into()),
+        ..Settings::default()
+    };
+    let app = Application::build(settings).await?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool().clone();
+    tokio::spawn(app.run_until_stopped());
+
+    let started = Instant::now();
+    let cases = a.cases;
+    let (case_nos, password) = tokio::task::spawn_blocking(move || -> anyhow::Result<(Vec<String>, String)> {
+        let mut conn = pool.get()?;
+        ipdesk::demo::seed(&mut conn, cases, false)?;
+        let password = "bench-examiner-lantern-42".to_owned();
+        let hash = ipdesk::auth::password::hash_now(&password)?;
+        user::insert(
+            &mut conn,
+            NewUser {
+                email: &Email::parse("bench@ipo.example").unwrap(),
+                name: &PersonName::parse("Bench Examiner").unwrap(),
+                role: Role::Examiner,
+                password_hash: Some(&hash),
+                language: None,
+                email_verified: true,
+            },
+        )?;
+        use ipdesk::db::schema::cases::dsl;
+        let all: Vec<Option<String>> = dsl::cases.select(dsl::case_no).filter(dsl::id.le(50_000)).order(dsl::id).load(&mut conn)?;
+        let step = (all.len() / 997).max(1);
+        Ok((all.into_iter().flatten().step_by(step).collect(), password))
+    })
+    .await??;
+    let backend = if a.postgres.is_some() { "PostgreSQL" } else { "SQLite" };
+    println!("{backend}: seeded {} cases in {:.1} s", a.cases, started.elapsed().as_secs_f64());
+
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+    let login = client.get(format!("{base}/login")).send().await?.text().await?;
+    let token = regex::Regex::new(r#"name="csrf_token" value="([^"]+)""#)?.captures(&login).context("csrf")?[1].to_owned();
+    let res = client
+        .post(format!("{base}/login"))
+        .form(&[("email", "bench@ipo.example"), ("password", password.as_str()), ("csrf_token", &token)])
+        .send()
+        .await?;
+    if res.status() != 303 {
+        bail!("sign-in failed: {}", res.status());
+    }
+
+    let scenarios: Vec<(&str, Vec<String>)> = vec![
+        ("case list, default view", vec!["/cases".into()]),
+        ("case list, state filter", vec!["/cases?state=in_mediation".into()]),
+        ("case list, kind + track, page 3", vec!["/cases?kind=trade_secret&track=mediation&page=3".into()]),
+        ("text search, party name", vec!["/cases?q=megacorp".into(), "/cases?q=한빛테크".into(), "/cases?q=northgate".into()]),
+        ("text search, case number", vec!["/cases?q=IPD-2025-0001".into()]),
+        ("case page", case_nos.iter().map(|n| format!("/cases/{n}")).collect()),
+    ];
+    println!(
+        "{} concurrent clients, {} requests per scenario, 2 cores shared by server and load\n",
+        a.clients, a.requests
+    );
+    println!("{:<34} {:>9} {:>9} {:>9} {:>10}", "scenario", "median", "p90", "p99", "req/s");
+    for (name, paths) in &scenarios {
+        let (times, elapsed) = run(&client, &base, paths, a.clients, a.requests).await?;
+        println!(
+            "{:<34} {:>7.1}ms {:>7.1}ms {:>7.1}ms {:>10.0}",
+            name,
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.9)),
+            ms(percentile(&times, 0.99)),
+            times.len() as f64 / elapsed.as_secs_f64()
+        );
+    }
+    println!("\nOne client at a time (latency without queueing):");
+    for (name, paths) in &scenarios {
+        let (times, _) = run(&client, &base, paths, 1, 200).await?;
+        println!("{:<34} {:>7.1}ms median {:>7.1}ms p99", name, ms(percentile(&times, 0.5)), ms(percentile(&times, 0.99)));
+    }
+    if let Some((admin, name)) = drop_db {
+        PgConnection::establish(&admin)?.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))?;
+    }
+    Ok(())
+}

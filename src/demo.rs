@@ -1,0 +1,312 @@
+//! Demo data: realistic accounts and cases (Korean and English names, every kind and track),
+//! so a newcomer sees a living system and benchmarks have something to chew on.
+
+use anyhow::{Context, bail};
+use chrono::{Datelike, NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+
+use crate::auth::password;
+use crate::db::schema::{cases, filing_counters, parties};
+use crate::db::{DbConn, write_tx};
+use crate::domain::{CaseNumber, Email, Kind, Origin, PartySize, PersonName, Role, State, Track};
+use crate::models::user::{self, NewUser, UserId};
+use crate::models::{self};
+
+const KOREAN_COMPANIES: &[&str] = &[
+    "(주)한빛테크", "세종정밀", "누리바이오", "가람반도체", "미래소재", "다온로보틱스", "해솔에너지", "푸른전자", "한결화학",
+    "새벽디스플레이", "온누리소프트", "별빛광학", "청운기계", "이음네트웍스", "도담메디칼",
+];
+const ENGLISH_COMPANIES: &[&str] = &[
+    "Bluewave Sensors", "Northgate Materials", "Keystone Robotics", "Lumen Optics", "Crescent Biotech", "Ironbridge Tools",
+    "Silverline Batteries", "Harbor Semiconductor", "Quill Software", "Atlas Coatings",
+];
+const LARGE_COMPANIES: &[&str] = &[
+    "대한전자 주식회사", "삼한중공업", "Megacorp Battery Ltd", "Global Display Co", "한국자동차부품", "Pacific Chemicals Inc",
+    "태평양제약", "Orion Motors", "동방통신", "Vertex Semiconductor",
+];
+const PEOPLE: &[&str] = &[
+    "김민지", "이서연", "박지훈", "최유진", "정하늘", "강도윤", "윤수아", "Park Jisoo", "Kim Daniel", "Emily Carter",
+    "James Lee", "Sofia Martinez",
+];
+const SUBJECTS: &[(&str, &str)] = &[
+    ("배터리 분리막 코팅 공정", "Battery separator coating process"),
+    ("반도체 식각 레시피", "Semiconductor etching recipe"),
+    ("의료기기 센서 설계", "Medical device sensor design"),
+    ("로봇 관절 감속기", "Robot joint reducer"),
+    ("디스플레이 편광 필름", "Display polarising film"),
+    ("자율주행 인지 알고리즘", "Autonomous-driving perception algorithm"),
+    ("친환경 포장재 조성물", "Eco-friendly packaging compound"),
+    ("스마트팜 제어 소프트웨어", "Smart-farm control software"),
+];
+const STATES: &[(State, u32)] = &[
+    (State::Filed, 20),
+    (State::IntakeReview, 15),
+    (State::AwaitingSupplement, 5),
+    (State::RespondentNotified, 10),
+    (State::PanelAssignment, 5),
+    (State::InMediation, 15),
+    (State::ProposalIssued, 5),
+    (State::UnderInvestigation, 5),
+    (State::Settled, 8),
+    (State::NotSettled, 4),
+    (State::Withdrawn, 4),
+    (State::Closed, 4),
+];
+
+pub struct Report {
+    pub accounts: usize,
+    pub cases: usize,
+    pub password: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = cases)]
+struct SeedCase {
+    id: i64,
+    draft_key: String,
+    case_no: Option<String>,
+    filing_year: Option<i32>,
+    filing_seq: Option<i32>,
+    state: &'static str,
+    track: &'static str,
+    kind: &'static str,
+    title: String,
+    description: String,
+    ipc_class: Option<&'static str>,
+    damages_amount: Option<i64>,
+    damages_currency: Option<&'static str>,
+    remedy: String,
+    origin: &'static str,
+    origin_reference: Option<String>,
+    complainant_user_id: Option<i64>,
+    created_by: i64,
+    assigned_officer_id: Option<i64>,
+    search_text: String,
+    filed_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = parties)]
+struct SeedParty {
+    case_id: i64,
+    side: &'static str,
+    position: i32,
+    party_kind: &'static str,
+    name: String,
+    registration_no: Option<String>,
+    size: Option<&'static str>,
+    email: Option<String>,
+    phone: Option<String>,
+    counsel_name: Option<&'static str>,
+    counsel_firm: Option<&'static str>,
+}
+
+fn weighted_state(rng: &mut StdRng) -> State {
+    let total: u32 = STATES.iter().map(|(_, w)| w).sum();
+    let mut pick = rng.random_range(0..total);
+    for (state, weight) in STATES {
+        if pick < *weight {
+            return *state;
+        }
+        pick -= weight;
+    }
+    State::Filed
+}
+
+/// Seeds `count` cases. Refuses a database that holds accounts or cases unless `force`.
+pub fn seed(conn: &mut DbConn, count: usize, force: bool) -> anyhow::Result<Report> {
+    let existing_cases: i64 = cases::table.count().get_result(conn)?;
+    let existing_users = user::count(conn)?;
+    if (existing_cases > 0 || existing_users > 0) && !force {
+        bail!(
+            "this database already holds {existing_users} accounts and {existing_cases} cases; \
+             demo data is for empty databases (use --force to add it anyway)"
+        );
+    }
+    let mut rng = StdRng::seed_from_u64(2026);
+    let password = crate::auth::token::generate()[..16].to_owned();
+    let hash = password::hash_now(&password)?;
+    let tag = &crate::auth::token::generate()[..6].to_lowercase();
+    let mut staff = Vec::new();
+    let mut complainants = Vec::new();
+    let accounts: Vec<(Role, String, &str)> = [
+        (Role::Admin, "admin", "Demo Administrator"),
+        (Role::Examiner, "examiner1", "심사관 김하늘"),
+        (Role::Examiner, "examiner2", "Examiner Jane Park"),
+        (Role::Examiner, "examiner3", "심사관 이도윤"),
+        (Role::Legal, "legal1", "법무담당관 최서준"),
+        (Role::Legal, "legal2", "Legal Officer Tom Kim"),
+        (Role::Mediator, "mediator1", "조정위원 박민서"),
+        (Role::Mediator, "mediator2", "Mediator Anna Choi"),
+    ]
+    .into_iter()
+    .map(|(r, local, name)| (r, local.to_owned(), name))
+    .chain((1..=20).map(|n| (Role::Complainant, format!("complainant{n}"), *PEOPLE.choose(&mut rng).unwrap_or(&"Kim"))))
+    .collect();
+    write_tx(conn, |c| {
+        for (role, local, name) in &accounts {
+            let email = Email::parse(&format!("{local}.{tag}@demo.ipdesk.example")).context("demo address")?;
+            let name = PersonName::parse(name).context("demo name")?;
+            let created = user::insert(
+                c,
+                NewUser { email: &email, name: &name, role: *role, password_hash: Some(&hash), language: None, email_verified: true },
+            )?;
+            match role {
+                Role::Examiner | Role::Legal => staff.push(created.id),
+                Role::Complainant => complainants.push(created.id),
+                _ => {}
+            }
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    let creator = staff[0];
+    insert_cases(conn, &mut rng, count, &staff, &complainants, creator)?;
+    Ok(Report { accounts: accounts.len(), cases: count, password })
+}
+
+fn insert_cases(
+    conn: &mut DbConn,
+    rng: &mut StdRng,
+    count: usize,
+    staff: &[UserId],
+    complainants: &[UserId],
+    creator: UserId,
+) -> anyhow::Result<()> {
+    const BATCH: usize = 500;
+    let first_id: i64 = cases::table.select(diesel::dsl::max(cases::id)).first::<Option<i64>>(conn)?.unwrap_or(0) + 1;
+    let now = models::now();
+    // Filing times spread over the last three years, in order.
+    let span_secs = 3 * 365 * 24 * 3600_i64;
+    let mut times: Vec<NaiveDateTime> = (0..count)
+        .map(|_| now - TimeDelta::seconds(rng.random_range(3600..span_secs)))
+        .collect();
+    times.sort();
+    let mut seq_by_year: std::collections::BTreeMap<i32, i32> = filing_counters::table
+        .select((filing_counters::year, filing_counters::last_seq))
+        .load::<(i32, i32)>(conn)?
+        .into_iter()
+        .collect();
+    let mut done = 0;
+    while done < count {
+        let n = BATCH.min(count - done);
+        let mut batch = Vec::with_capacity(n);
+        let mut party_rows = Vec::with_capacity(n * 2);
+        for i in 0..n {
+            let id = first_id + (done + i) as i64;
+            let filed_at = times[done + i];
+            let year = filed_at.year();
+            let seq = seq_by_year.entry(year).or_insert(0);
+            *seq += 1;
+            let number = CaseNumber { year, seq: *seq };
+            let state = weighted_state(rng);
+            let kind = *Kind::ALL.choose(rng).unwrap_or(&Kind::Patent);
+            let track = if matches!(state, State::UnderInvestigation) || rng.random_bool(0.15) { Track::Investigation } else { Track::Mediation };
+            let (ko, en) = *SUBJECTS.choose(rng).unwrap_or(&SUBJECTS[0]);
+            let korean = rng.random_bool(0.6);
+            let complainant = if korean { *KOREAN_COMPANIES.choose(rng).unwrap_or(&"세종정밀") } else { *ENGLISH_COMPANIES.choose(rng).unwrap_or(&"Atlas Coatings") };
+            let respondent = *LARGE_COMPANIES.choose(rng).unwrap_or(&"Orion Motors");
+            let title = if korean { format!("{ko} 기술 유출 ({respondent})") } else { format!("{en} taken by {respondent}") };
+            let description = if korean {
+                format!("{complainant}의 {ko} 관련 기술을 {respondent}이(가) 협력 과정에서 취득하여 무단으로 사용하고 있습니다.")
+            } else {
+                format!("{respondent} obtained {complainant}'s {en} during a supply negotiation and now uses it without a licence.")
+            };
+            let origin = if rng.random_bool(0.9) { Origin::SelfFiled } else { Origin::Court };
+            let case_no = number.to_string();
+            let owner = rng.random_bool(0.5).then(|| complainants.choose(rng).copied()).flatten();
+            let officer = (state != State::Filed).then(|| staff.choose(rng).copied()).flatten();
+            let search_text = format!("{case_no}\n{title}\n{description}\n{complainant}\n{respondent}\n").to_lowercase();
+            batch.push(SeedCase {
+                id,
+                draft_key: uuid::Uuid::new_v4().to_string(),
+                case_no: Some(case_no),
+                filing_year: Some(year),
+                filing_seq: Some(number.seq),
+                state: state.as_str(),
+                track: track.as_str(),
+                kind: kind.as_str(),
+                title,
+                description,
+                ipc_class: Some("H01M 50/40").filter(|_| rng.random_bool(0.5)),
+                damages_amount: rng.random_bool(0.7).then(|| rng.random_range(10..5_000) * 10_000_000),
+                damages_currency: Some("KRW"),
+                remedy: if korean { "침해 중지 및 손해배상".into() } else { "Stop the infringement and pay damages".into() },
+                origin: origin.as_str(),
+                origin_reference: (origin == Origin::Court).then(|| format!("2025가합{}", rng.random_range(1000..99999))),
+                complainant_user_id: owner.map(|u| u.0),
+                created_by: owner.unwrap_or(creator).0,
+                assigned_officer_id: officer.map(|u| u.0),
+                search_text,
+                filed_at: Some(filed_at),
+                created_at: filed_at,
+                updated_at: filed_at,
+            });
+            party_rows.push(SeedParty {
+                case_id: id,
+                side: "complainant",
+                position: 0,
+                party_kind: "organisation",
+                name: complainant.to_owned(),
+                registration_no: Some(format!("{:03}-{:02}-{:05}", rng.random_range(100..999), rng.random_range(10..99), rng.random_range(10000..99999))),
+                size: Some(PartySize::Sme.as_str()),
+                email: Some(format!("legal{}@complainant.example", rng.random_range(1..500))),
+                phone: Some(format!("02-{}-{}", rng.random_range(100..9999), rng.random_range(1000..9999))),
+                counsel_name: Some("김변리").filter(|_| rng.random_bool(0.4)),
+                counsel_firm: Some("서울특허법률사무소").filter(|_| rng.random_bool(0.4)),
+            });
+            party_rows.push(SeedParty {
+                case_id: id,
+                side: "respondent",
+                position: 0,
+                party_kind: "organisation",
+                name: respondent.to_owned(),
+                registration_no: None,
+                size: Some(PartySize::Large.as_str()),
+                email: Some("legal@respondent.example".to_owned()),
+                phone: None,
+                counsel_name: None,
+                counsel_firm: None,
+            });
+        }
+        write_tx(conn, |c| -> QueryResult<()> {
+            match c {
+                DbConn::Sqlite(c) => {
+                    diesel::insert_into(cases::table).values(&batch).execute(c)?;
+                    diesel::insert_into(parties::table).values(&party_rows).execute(c)?;
+                }
+                DbConn::Postgres(c) => {
+                    diesel::insert_into(cases::table).values(&batch).execute(c)?;
+                    diesel::insert_into(parties::table).values(&party_rows).execute(c)?;
+                }
+            }
+            Ok(())
+        })?;
+        done += n;
+    }
+    write_tx(conn, |c| -> QueryResult<()> {
+        for (year, last) in &seq_by_year {
+            let updated = diesel::update(filing_counters::table.find(year)).set(filing_counters::last_seq.eq(last)).execute(c)?;
+            if updated == 0 {
+                diesel::insert_into(filing_counters::table)
+                    .values((filing_counters::year.eq(year), filing_counters::last_seq.eq(last)))
+                    .execute(c)?;
+            }
+        }
+        // Explicit ids were used: move PostgreSQL's sequences past them.
+        if let DbConn::Postgres(pg) = c {
+            diesel::sql_query("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))").execute(pg)?;
+            diesel::sql_query("SELECT setval(pg_get_serial_sequence('parties', 'id'), (SELECT MAX(id) FROM parties))").execute(pg)?;
+        }
+        Ok(())
+    })?;
+    if let DbConn::Postgres(pg) = conn {
+        diesel::sql_query("ANALYZE cases").execute(pg)?;
+        diesel::sql_query("ANALYZE parties").execute(pg)?;
+    }
+    Ok(())
+}
