@@ -27,7 +27,12 @@ struct Args {
 }
 
 fn args() -> anyhow::Result<Args> {
-    let mut a = Args { cases: 100_000, clients: 32, requests: 2000, postgres: None };
+    let mut a = Args {
+        cases: 100_000,
+        clients: 32,
+        requests: 2000,
+        postgres: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
@@ -51,7 +56,13 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-async fn run(client: &reqwest::Client, base: &str, paths: &[String], clients: usize, requests: usize) -> anyhow::Result<(Vec<Duration>, Duration)> {
+async fn run(
+    client: &reqwest::Client,
+    base: &str,
+    paths: &[String],
+    clients: usize,
+    requests: usize,
+) -> anyhow::Result<(Vec<Duration>, Duration)> {
     // Warm up caches and connections first.
     for path in paths.iter().cycle().take(50) {
         client.get(format!("{base}{path}")).send().await?.bytes().await?;
@@ -119,37 +130,60 @@ async fn main() -> anyhow::Result<()> {
 
     let started = Instant::now();
     let cases = a.cases;
-    let (case_nos, password) = tokio::task::spawn_blocking(move || -> anyhow::Result<(Vec<String>, String)> {
-        let mut conn = pool.get()?;
-        ipdesk::demo::seed(&mut conn, cases, false)?;
-        let password = "bench-examiner-lantern-42".to_owned();
-        let hash = ipdesk::auth::password::hash_now(&password)?;
-        user::insert(
-            &mut conn,
-            NewUser {
-                email: &Email::parse("bench@ipo.example").unwrap(),
-                name: &PersonName::parse("Bench Examiner").unwrap(),
-                role: Role::Examiner,
-                password_hash: Some(&hash),
-                language: None,
-                email_verified: true,
-            },
-        )?;
-        use ipdesk::db::schema::cases::dsl;
-        let all: Vec<Option<String>> = dsl::cases.select(dsl::case_no).filter(dsl::id.le(50_000)).order(dsl::id).load(&mut conn)?;
-        let step = (all.len() / 997).max(1);
-        Ok((all.into_iter().flatten().step_by(step).collect(), password))
-    })
-    .await??;
-    let backend = if a.postgres.is_some() { "PostgreSQL" } else { "SQLite" };
-    println!("{backend}: seeded {} cases in {:.1} s", a.cases, started.elapsed().as_secs_f64());
+    let (case_nos, password) =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<(Vec<String>, String)> {
+            let mut conn = pool.get()?;
+            ipdesk::demo::seed(&mut conn, cases, false)?;
+            let password = "bench-examiner-lantern-42".to_owned();
+            let hash = ipdesk::auth::password::hash_now(&password)?;
+            user::insert(
+                &mut conn,
+                NewUser {
+                    email: &Email::parse("bench@ipo.example").unwrap(),
+                    name: &PersonName::parse("Bench Examiner").unwrap(),
+                    role: Role::Examiner,
+                    password_hash: Some(&hash),
+                    language: None,
+                    email_verified: true,
+                },
+            )?;
+            use ipdesk::db::schema::cases::dsl;
+            let all: Vec<Option<String>> = dsl::cases
+                .select(dsl::case_no)
+                .filter(dsl::id.le(50_000))
+                .order(dsl::id)
+                .load(&mut conn)?;
+            let step = (all.len() / 997).max(1);
+            Ok((all.into_iter().flatten().step_by(step).collect(), password))
+        })
+        .await??;
+    let backend = if a.postgres.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!(
+        "{backend}: seeded {} cases in {:.1} s",
+        a.cases,
+        started.elapsed().as_secs_f64()
+    );
 
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
     let login = client.get(format!("{base}/login")).send().await?.text().await?;
-    let token = regex::Regex::new(r#"name="csrf_token" value="([^"]+)""#)?.captures(&login).context("csrf")?[1].to_owned();
+    let token = regex::Regex::new(r#"name="csrf_token" value="([^"]+)""#)?
+        .captures(&login)
+        .context("csrf")?[1]
+        .to_owned();
     let res = client
         .post(format!("{base}/login"))
-        .form(&[("email", "bench@ipo.example"), ("password", password.as_str()), ("csrf_token", &token)])
+        .form(&[
+            ("email", "bench@ipo.example"),
+            ("password", password.as_str()),
+            ("csrf_token", &token),
+        ])
         .send()
         .await?;
     if res.status() != 303 {
@@ -158,17 +192,36 @@ async fn main() -> anyhow::Result<()> {
 
     let scenarios: Vec<(&str, Vec<String>)> = vec![
         ("case list, default view", vec!["/cases".into()]),
-        ("case list, state filter", vec!["/cases?state=in_mediation".into()]),
-        ("case list, kind + track, page 3", vec!["/cases?kind=trade_secret&track=mediation&page=3".into()]),
-        ("text search, party name", vec!["/cases?q=megacorp".into(), "/cases?q=한빛테크".into(), "/cases?q=northgate".into()]),
+        (
+            "case list, state filter",
+            vec!["/cases?state=in_mediation".into()],
+        ),
+        (
+            "case list, kind + track, page 3",
+            vec!["/cases?kind=trade_secret&track=mediation&page=3".into()],
+        ),
+        (
+            "text search, party name",
+            vec![
+                "/cases?q=megacorp".into(),
+                "/cases?q=한빛테크".into(),
+                "/cases?q=northgate".into(),
+            ],
+        ),
         ("text search, case number", vec!["/cases?q=IPD-2025-0001".into()]),
-        ("case page", case_nos.iter().map(|n| format!("/cases/{n}")).collect()),
+        (
+            "case page",
+            case_nos.iter().map(|n| format!("/cases/{n}")).collect(),
+        ),
     ];
     println!(
         "{} concurrent clients, {} requests per scenario, 2 cores shared by server and load\n",
         a.clients, a.requests
     );
-    println!("{:<34} {:>9} {:>9} {:>9} {:>10}", "scenario", "median", "p90", "p99", "req/s");
+    println!(
+        "{:<34} {:>9} {:>9} {:>9} {:>10}",
+        "scenario", "median", "p90", "p99", "req/s"
+    );
     for (name, paths) in &scenarios {
         let (times, elapsed) = run(&client, &base, paths, a.clients, a.requests).await?;
         println!(
@@ -183,10 +236,16 @@ async fn main() -> anyhow::Result<()> {
     println!("\nOne client at a time (latency without queueing):");
     for (name, paths) in &scenarios {
         let (times, _) = run(&client, &base, paths, 1, 200).await?;
-        println!("{:<34} {:>7.1}ms median {:>7.1}ms p99", name, ms(percentile(&times, 0.5)), ms(percentile(&times, 0.99)));
+        println!(
+            "{:<34} {:>7.1}ms median {:>7.1}ms p99",
+            name,
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99))
+        );
     }
     if let Some((admin, name)) = drop_db {
-        PgConnection::establish(&admin)?.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))?;
+        PgConnection::establish(&admin)?
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))?;
     }
     Ok(())
 }

@@ -129,7 +129,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 report.cases,
                 started.elapsed().as_secs_f64()
             );
-            println!("Every demo account (…@demo.ipdesk.example) has the password: {}", report.password);
+            println!(
+                "Every demo account (…@demo.ipdesk.example) has the password: {}",
+                report.password
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(AuditCommand::Verify) => {

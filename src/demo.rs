@@ -16,20 +16,59 @@ use crate::models::user::{self, NewUser, UserId};
 use crate::models::{self};
 
 const KOREAN_COMPANIES: &[&str] = &[
-    "(주)한빛테크", "세종정밀", "누리바이오", "가람반도체", "미래소재", "다온로보틱스", "해솔에너지", "푸른전자", "한결화학",
-    "새벽디스플레이", "온누리소프트", "별빛광학", "청운기계", "이음네트웍스", "도담메디칼",
+    "(주)한빛테크",
+    "세종정밀",
+    "누리바이오",
+    "가람반도체",
+    "미래소재",
+    "다온로보틱스",
+    "해솔에너지",
+    "푸른전자",
+    "한결화학",
+    "새벽디스플레이",
+    "온누리소프트",
+    "별빛광학",
+    "청운기계",
+    "이음네트웍스",
+    "도담메디칼",
 ];
 const ENGLISH_COMPANIES: &[&str] = &[
-    "Bluewave Sensors", "Northgate Materials", "Keystone Robotics", "Lumen Optics", "Crescent Biotech", "Ironbridge Tools",
-    "Silverline Batteries", "Harbor Semiconductor", "Quill Software", "Atlas Coatings",
+    "Bluewave Sensors",
+    "Northgate Materials",
+    "Keystone Robotics",
+    "Lumen Optics",
+    "Crescent Biotech",
+    "Ironbridge Tools",
+    "Silverline Batteries",
+    "Harbor Semiconductor",
+    "Quill Software",
+    "Atlas Coatings",
 ];
 const LARGE_COMPANIES: &[&str] = &[
-    "대한전자 주식회사", "삼한중공업", "Megacorp Battery Ltd", "Global Display Co", "한국자동차부품", "Pacific Chemicals Inc",
-    "태평양제약", "Orion Motors", "동방통신", "Vertex Semiconductor",
+    "대한전자 주식회사",
+    "삼한중공업",
+    "Megacorp Battery Ltd",
+    "Global Display Co",
+    "한국자동차부품",
+    "Pacific Chemicals Inc",
+    "태평양제약",
+    "Orion Motors",
+    "동방통신",
+    "Vertex Semiconductor",
 ];
 const PEOPLE: &[&str] = &[
-    "김민지", "이서연", "박지훈", "최유진", "정하늘", "강도윤", "윤수아", "Park Jisoo", "Kim Daniel", "Emily Carter",
-    "James Lee", "Sofia Martinez",
+    "김민지",
+    "이서연",
+    "박지훈",
+    "최유진",
+    "정하늘",
+    "강도윤",
+    "윤수아",
+    "Park Jisoo",
+    "Kim Daniel",
+    "Emily Carter",
+    "James Lee",
+    "Sofia Martinez",
 ];
 const SUBJECTS: &[(&str, &str)] = &[
     ("배터리 분리막 코팅 공정", "Battery separator coating process"),
@@ -37,7 +76,10 @@ const SUBJECTS: &[(&str, &str)] = &[
     ("의료기기 센서 설계", "Medical device sensor design"),
     ("로봇 관절 감속기", "Robot joint reducer"),
     ("디스플레이 편광 필름", "Display polarising film"),
-    ("자율주행 인지 알고리즘", "Autonomous-driving perception algorithm"),
+    (
+        "자율주행 인지 알고리즘",
+        "Autonomous-driving perception algorithm",
+    ),
     ("친환경 포장재 조성물", "Eco-friendly packaging compound"),
     ("스마트팜 제어 소프트웨어", "Smart-farm control software"),
 ];
@@ -146,15 +188,29 @@ pub fn seed(conn: &mut DbConn, count: usize, force: bool) -> anyhow::Result<Repo
     ]
     .into_iter()
     .map(|(r, local, name)| (r, local.to_owned(), name))
-    .chain((1..=20).map(|n| (Role::Complainant, format!("complainant{n}"), *PEOPLE.choose(&mut rng).unwrap_or(&"Kim"))))
+    .chain((1..=20).map(|n| {
+        (
+            Role::Complainant,
+            format!("complainant{n}"),
+            *PEOPLE.choose(&mut rng).unwrap_or(&"Kim"),
+        )
+    }))
     .collect();
     write_tx(conn, |c| {
         for (role, local, name) in &accounts {
-            let email = Email::parse(&format!("{local}.{tag}@demo.ipdesk.example")).context("demo address")?;
+            let email =
+                Email::parse(&format!("{local}.{tag}@demo.ipdesk.example")).context("demo address")?;
             let name = PersonName::parse(name).context("demo name")?;
             let created = user::insert(
                 c,
-                NewUser { email: &email, name: &name, role: *role, password_hash: Some(&hash), language: None, email_verified: true },
+                NewUser {
+                    email: &email,
+                    name: &name,
+                    role: *role,
+                    password_hash: Some(&hash),
+                    language: None,
+                    email_verified: true,
+                },
             )?;
             match role {
                 Role::Examiner | Role::Legal => staff.push(created.id),
@@ -166,7 +222,11 @@ pub fn seed(conn: &mut DbConn, count: usize, force: bool) -> anyhow::Result<Repo
     })?;
     let creator = staff[0];
     insert_cases(conn, &mut rng, count, &staff, &complainants, creator)?;
-    Ok(Report { accounts: accounts.len(), cases: count, password })
+    Ok(Report {
+        accounts: accounts.len(),
+        cases: count,
+        password,
+    })
 }
 
 fn insert_cases(
@@ -178,7 +238,11 @@ fn insert_cases(
     creator: UserId,
 ) -> anyhow::Result<()> {
     const BATCH: usize = 500;
-    let first_id: i64 = cases::table.select(diesel::dsl::max(cases::id)).first::<Option<i64>>(conn)?.unwrap_or(0) + 1;
+    let first_id: i64 = cases::table
+        .select(diesel::dsl::max(cases::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0)
+        + 1;
     let now = models::now();
     // Filing times spread over the last three years, in order.
     let span_secs = 3 * 365 * 24 * 3600_i64;
@@ -205,22 +269,48 @@ fn insert_cases(
             let number = CaseNumber { year, seq: *seq };
             let state = weighted_state(rng);
             let kind = *Kind::ALL.choose(rng).unwrap_or(&Kind::Patent);
-            let track = if matches!(state, State::UnderInvestigation) || rng.random_bool(0.15) { Track::Investigation } else { Track::Mediation };
+            let track = if matches!(state, State::UnderInvestigation) || rng.random_bool(0.15) {
+                Track::Investigation
+            } else {
+                Track::Mediation
+            };
             let (ko, en) = *SUBJECTS.choose(rng).unwrap_or(&SUBJECTS[0]);
             let korean = rng.random_bool(0.6);
-            let complainant = if korean { *KOREAN_COMPANIES.choose(rng).unwrap_or(&"세종정밀") } else { *ENGLISH_COMPANIES.choose(rng).unwrap_or(&"Atlas Coatings") };
-            let respondent = *LARGE_COMPANIES.choose(rng).unwrap_or(&"Orion Motors");
-            let title = if korean { format!("{ko} 기술 유출 ({respondent})") } else { format!("{en} taken by {respondent}") };
-            let description = if korean {
-                format!("{complainant}의 {ko} 관련 기술을 {respondent}이(가) 협력 과정에서 취득하여 무단으로 사용하고 있습니다.")
+            let complainant = if korean {
+                *KOREAN_COMPANIES.choose(rng).unwrap_or(&"세종정밀")
             } else {
-                format!("{respondent} obtained {complainant}'s {en} during a supply negotiation and now uses it without a licence.")
+                *ENGLISH_COMPANIES.choose(rng).unwrap_or(&"Atlas Coatings")
             };
-            let origin = if rng.random_bool(0.9) { Origin::SelfFiled } else { Origin::Court };
+            let respondent = *LARGE_COMPANIES.choose(rng).unwrap_or(&"Orion Motors");
+            let title = if korean {
+                format!("{ko} 기술 유출 ({respondent})")
+            } else {
+                format!("{en} taken by {respondent}")
+            };
+            let description = if korean {
+                format!(
+                    "{complainant}의 {ko} 관련 기술을 {respondent}이(가) 협력 과정에서 취득하여 무단으로 사용하고 있습니다."
+                )
+            } else {
+                format!(
+                    "{respondent} obtained {complainant}'s {en} during a supply negotiation and now uses it without a licence."
+                )
+            };
+            let origin = if rng.random_bool(0.9) {
+                Origin::SelfFiled
+            } else {
+                Origin::Court
+            };
             let case_no = number.to_string();
-            let owner = rng.random_bool(0.5).then(|| complainants.choose(rng).copied()).flatten();
-            let officer = (state != State::Filed).then(|| staff.choose(rng).copied()).flatten();
-            let search_text = format!("{case_no}\n{title}\n{description}\n{complainant}\n{respondent}\n").to_lowercase();
+            let owner = rng
+                .random_bool(0.5)
+                .then(|| complainants.choose(rng).copied())
+                .flatten();
+            let officer = (state != State::Filed)
+                .then(|| staff.choose(rng).copied())
+                .flatten();
+            let search_text =
+                format!("{case_no}\n{title}\n{description}\n{complainant}\n{respondent}\n").to_lowercase();
             batch.push(SeedCase {
                 id,
                 draft_key: uuid::Uuid::new_v4().to_string(),
@@ -233,11 +323,18 @@ fn insert_cases(
                 title,
                 description,
                 ipc_class: Some("H01M 50/40").filter(|_| rng.random_bool(0.5)),
-                damages_amount: rng.random_bool(0.7).then(|| rng.random_range(10..5_000) * 10_000_000),
+                damages_amount: rng
+                    .random_bool(0.7)
+                    .then(|| rng.random_range(10..5_000) * 10_000_000),
                 damages_currency: Some("KRW"),
-                remedy: if korean { "침해 중지 및 손해배상".into() } else { "Stop the infringement and pay damages".into() },
+                remedy: if korean {
+                    "침해 중지 및 손해배상".into()
+                } else {
+                    "Stop the infringement and pay damages".into()
+                },
                 origin: origin.as_str(),
-                origin_reference: (origin == Origin::Court).then(|| format!("2025가합{}", rng.random_range(1000..99999))),
+                origin_reference: (origin == Origin::Court)
+                    .then(|| format!("2025가합{}", rng.random_range(1000..99999))),
                 complainant_user_id: owner.map(|u| u.0),
                 created_by: owner.unwrap_or(creator).0,
                 assigned_officer_id: officer.map(|u| u.0),
@@ -252,10 +349,19 @@ fn insert_cases(
                 position: 0,
                 party_kind: "organisation",
                 name: complainant.to_owned(),
-                registration_no: Some(format!("{:03}-{:02}-{:05}", rng.random_range(100..999), rng.random_range(10..99), rng.random_range(10000..99999))),
+                registration_no: Some(format!(
+                    "{:03}-{:02}-{:05}",
+                    rng.random_range(100..999),
+                    rng.random_range(10..99),
+                    rng.random_range(10000..99999)
+                )),
                 size: Some(PartySize::Sme.as_str()),
                 email: Some(format!("legal{}@complainant.example", rng.random_range(1..500))),
-                phone: Some(format!("02-{}-{}", rng.random_range(100..9999), rng.random_range(1000..9999))),
+                phone: Some(format!(
+                    "02-{}-{}",
+                    rng.random_range(100..9999),
+                    rng.random_range(1000..9999)
+                )),
                 counsel_name: Some("김변리").filter(|_| rng.random_bool(0.4)),
                 counsel_firm: Some("서울특허법률사무소").filter(|_| rng.random_bool(0.4)),
             });
@@ -277,11 +383,15 @@ fn insert_cases(
             match c {
                 DbConn::Sqlite(c) => {
                     diesel::insert_into(cases::table).values(&batch).execute(c)?;
-                    diesel::insert_into(parties::table).values(&party_rows).execute(c)?;
+                    diesel::insert_into(parties::table)
+                        .values(&party_rows)
+                        .execute(c)?;
                 }
                 DbConn::Postgres(c) => {
                     diesel::insert_into(cases::table).values(&batch).execute(c)?;
-                    diesel::insert_into(parties::table).values(&party_rows).execute(c)?;
+                    diesel::insert_into(parties::table)
+                        .values(&party_rows)
+                        .execute(c)?;
                 }
             }
             Ok(())
@@ -290,7 +400,9 @@ fn insert_cases(
     }
     write_tx(conn, |c| -> QueryResult<()> {
         for (year, last) in &seq_by_year {
-            let updated = diesel::update(filing_counters::table.find(year)).set(filing_counters::last_seq.eq(last)).execute(c)?;
+            let updated = diesel::update(filing_counters::table.find(year))
+                .set(filing_counters::last_seq.eq(last))
+                .execute(c)?;
             if updated == 0 {
                 diesel::insert_into(filing_counters::table)
                     .values((filing_counters::year.eq(year), filing_counters::last_seq.eq(last)))
@@ -299,8 +411,14 @@ fn insert_cases(
         }
         // Explicit ids were used: move PostgreSQL's sequences past them.
         if let DbConn::Postgres(pg) = c {
-            diesel::sql_query("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))").execute(pg)?;
-            diesel::sql_query("SELECT setval(pg_get_serial_sequence('parties', 'id'), (SELECT MAX(id) FROM parties))").execute(pg)?;
+            diesel::sql_query(
+                "SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))",
+            )
+            .execute(pg)?;
+            diesel::sql_query(
+                "SELECT setval(pg_get_serial_sequence('parties', 'id'), (SELECT MAX(id) FROM parties))",
+            )
+            .execute(pg)?;
         }
         Ok(())
     })?;

@@ -353,3 +353,4 @@ mail-open-case = Open the case
 mail-new-case-subject = New case for intake: { $case_no }
 mail-new-case-intro = A new case, { $case_no }, is waiting for intake review.
 mail-case-complainant = Complainant
+list-count-more = more than { $count }

@@ -353,3 +353,4 @@ mail-open-case = 사건 보기
 mail-new-case-subject = 접수 검토 대기: { $case_no }
 mail-new-case-intro = 새 사건 { $case_no }이(가) 접수 검토를 기다리고 있습니다.
 mail-case-complainant = 신청인
+list-count-more = { $count }건 이상

@@ -105,6 +105,11 @@ pub fn connect(url: &DatabaseUrl, pool_size: u32) -> anyhow::Result<DbPool> {
     r2d2::Pool::builder()
         .max_size(pool_size)
         .connection_timeout(Duration::from_secs(5))
+        // No ping on every checkout (a round trip per request): a connection that broke is
+        // noticed by its failed query and replaced (`has_broken`), and old ones are recycled.
+        .test_on_check_out(false)
+        .max_lifetime(Some(Duration::from_secs(30 * 60)))
+        .idle_timeout(Some(Duration::from_secs(10 * 60)))
         .build(manager)
         .with_context(|| format!("cannot open a pool of connections to {url}"))
 }

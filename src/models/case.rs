@@ -450,7 +450,7 @@ pub struct Filter {
 
 pub const PAGE_SIZE: i64 = 25;
 
-#[derive(Queryable, Selectable, Debug, Clone)]
+#[derive(Queryable, QueryableByName, Selectable, Debug, Clone)]
 #[diesel(table_name = cases)]
 pub struct CaseListRow {
     pub id: i64,
@@ -477,13 +477,21 @@ fn text_condition(
             // A trigram phrase query is answered from the index alone, without reading rows.
             let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
             Box::new(
-                diesel::dsl::sql::<Bool>("cases.id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ")
-                    .bind::<Text, _>(phrase)
-                    .sql(")"),
+                diesel::dsl::sql::<Bool>(
+                    "cases.id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ",
+                )
+                .bind::<Text, _>(phrase)
+                .sql(")"),
             )
         }
         _ => {
-            let like = format!("%{}%", needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let like = format!(
+                "%{}%",
+                needle
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
             Box::new(cases::search_text.like(like).escape('\\'))
         }
     }
@@ -510,7 +518,124 @@ fn counted(conn: &mut DbConn, f: &Filter) -> QueryResult<i64> {
     q.select(sum_n()).first(conn)
 }
 
-pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<(Vec<CaseListRow>, i64)> {
+/// Text searches count exactly only up to here; beyond, the list says "more than".
+pub const COUNT_CAP: i64 = 1000;
+
+pub struct Listed {
+    pub rows: Vec<CaseListRow>,
+    pub total: i64,
+    /// There are more than `total` matches (a text search counts only up to `COUNT_CAP`).
+    pub more: bool,
+}
+
+#[derive(QueryableByName)]
+struct Counted {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// A text search on SQLite, driven from the trigram index so that a common word stops
+/// after the page it needs instead of materialising every match. Only fixed SQL fragments
+/// are joined; every value is bound.
+fn search_sqlite(
+    c: &mut diesel::SqliteConnection,
+    scope: CaseScope,
+    f: &Filter,
+    needle: &str,
+) -> QueryResult<Listed> {
+    use diesel::sqlite::Sqlite;
+    let mut conditions = String::from("cases_search MATCH ?");
+    let mut texts: Vec<String> = vec![format!("\"{}\"", needle.replace('"', "\"\""))];
+    match scope {
+        CaseScope::All => {}
+        CaseScope::OwnedBy(_) => {
+            conditions.push_str(" AND c.complainant_user_id = ?");
+        }
+        CaseScope::Nothing => {
+            return Ok(Listed {
+                rows: Vec::new(),
+                total: 0,
+                more: false,
+            });
+        }
+    }
+    for (column, value) in [("c.state", &f.state), ("c.kind", &f.kind), ("c.track", &f.track)] {
+        if let Some(v) = value {
+            conditions.push_str(" AND ");
+            conditions.push_str(column);
+            conditions.push_str(" = ?");
+            texts.push(v.clone());
+        }
+    }
+    if f.officer.is_some() {
+        conditions.push_str(" AND c.assigned_officer_id = ?");
+    }
+    let order = match f.sort {
+        Sort::Newest => "cases_search.rowid DESC",
+        Sort::Oldest => "cases_search.rowid ASC",
+        Sort::Title => "c.title ASC, c.id ASC",
+    };
+    let from = "FROM cases_search JOIN cases c ON c.id = cases_search.rowid WHERE ";
+    let bind_all = |sql: String| {
+        let mut q = diesel::sql_query(sql).into_boxed::<Sqlite>();
+        let mut texts = texts.iter();
+        // The MATCH text first, then the scope's number, then the text filters, then the officer.
+        q = q.bind::<Text, _>(texts.next().cloned().unwrap_or_default());
+        if let CaseScope::OwnedBy(u) = scope {
+            q = q.bind::<diesel::sql_types::BigInt, _>(u.0);
+        }
+        for t in texts {
+            q = q.bind::<Text, _>(t.clone());
+        }
+        if let Some(o) = f.officer {
+            q = q.bind::<diesel::sql_types::BigInt, _>(o);
+        }
+        q
+    };
+    let count_sql = [
+        "SELECT COUNT(*) AS n FROM (SELECT 1 ",
+        from,
+        &conditions,
+        " LIMIT ?)",
+    ]
+    .concat();
+    let counted = bind_all(count_sql)
+        .bind::<diesel::sql_types::BigInt, _>(COUNT_CAP + 1)
+        .get_result::<Counted>(c)?
+        .n;
+    let rows_sql = [
+        "SELECT c.id, c.draft_key, c.case_no, c.state, c.track, c.kind, c.title, c.assigned_officer_id, \
+         c.filed_at, c.created_at ",
+        from,
+        &conditions,
+        " ORDER BY ",
+        order,
+        " LIMIT ? OFFSET ?",
+    ]
+    .concat();
+    let rows = bind_all(rows_sql)
+        .bind::<diesel::sql_types::BigInt, _>(PAGE_SIZE)
+        .bind::<diesel::sql_types::BigInt, _>(f.page.max(0) * PAGE_SIZE)
+        .load::<CaseListRow>(c)?;
+    Ok(Listed {
+        rows,
+        total: counted.min(COUNT_CAP),
+        more: counted > COUNT_CAP,
+    })
+}
+
+pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<Listed> {
+    let text = f
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase);
+    if let (DbConn::Sqlite(c), Some(needle)) = (&mut *conn, &text)
+        && needle.chars().count() >= 3
+    {
+        return search_sqlite(c, scope, f, needle);
+    }
     let build = |conn: &DbConn| {
         let mut q = scoped(scope);
         if let Some(s) = &f.state {
@@ -530,14 +655,22 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<(Vec
         }
         q
     };
-    let total = if scope == CaseScope::All && f.officer.is_none() && f.text.is_none() {
-        counted(conn, f)?
+    let (total, more) = if text.is_some() {
+        // Counting every match of a common word costs more than the page itself.
+        let n = build(conn)
+            .select(cases::id)
+            .limit(COUNT_CAP + 1)
+            .load::<i64>(conn)?
+            .len() as i64;
+        (n.min(COUNT_CAP), n > COUNT_CAP)
+    } else if scope == CaseScope::All && f.officer.is_none() {
+        (counted(conn, f)?, false)
     } else {
-        build(conn).count().get_result(conn)?
+        (build(conn).count().get_result(conn)?, false)
     };
     let ordered = match f.sort {
-        Sort::Newest => build(conn).order((cases::created_at.desc(), cases::id.desc())),
-        Sort::Oldest => build(conn).order((cases::created_at.asc(), cases::id.asc())),
+        Sort::Newest => build(conn).order(cases::id.desc()),
+        Sort::Oldest => build(conn).order(cases::id.asc()),
         Sort::Title => build(conn).order((cases::title.asc(), cases::id.asc())),
     };
     let rows = ordered
@@ -545,7 +678,7 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<(Vec
         .limit(PAGE_SIZE)
         .select(CaseListRow::as_select())
         .load(conn)?;
-    Ok((rows, total))
+    Ok(Listed { rows, total, more })
 }
 
 /// The first party of each side for a page of cases, in one query (no query per row).
@@ -560,9 +693,10 @@ pub fn lead_parties(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Str
 /// Per-state counts of what the viewer may see, for the list's summary.
 pub fn count_by_state(conn: &mut DbConn, scope: CaseScope) -> QueryResult<Vec<(String, i64)>> {
     match scope {
-        CaseScope::All => {
-            case_counts::table.group_by(case_counts::state).select((case_counts::state, sum_n())).load(conn)
-        }
+        CaseScope::All => case_counts::table
+            .group_by(case_counts::state)
+            .select((case_counts::state, sum_n()))
+            .load(conn),
         CaseScope::OwnedBy(u) => cases::table
             .filter(cases::complainant_user_id.eq(u.0))
             .group_by(cases::state)

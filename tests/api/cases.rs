@@ -446,13 +446,65 @@ async fn staff_filter_by_assigned_officer_and_see_their_queue() {
     app.with_db(move |c| {
         use diesel::prelude::*;
         use ipdesk::db::schema::cases::dsl::*;
-        diesel::update(cases.filter(case_no.eq(m))).set(assigned_officer_id.eq(me.id.0)).execute(c).unwrap();
-        diesel::update(cases.filter(case_no.eq(t))).set(assigned_officer_id.eq(colleague.id.0)).execute(c).unwrap();
+        diesel::update(cases.filter(case_no.eq(m)))
+            .set(assigned_officer_id.eq(me.id.0))
+            .execute(c)
+            .unwrap();
+        diesel::update(cases.filter(case_no.eq(t)))
+            .set(assigned_officer_id.eq(colleague.id.0))
+            .execute(c)
+            .unwrap();
     })
     .await;
     let queue = app.page(&examiner, "/cases?mine=1").await;
     assert!(queue.contains(&mine) && !queue.contains(&theirs));
-    let by_officer = app.page(&examiner, &format!("/cases?officer={}", colleague.id.0)).await;
+    let by_officer = app
+        .page(&examiner, &format!("/cases?officer={}", colleague.id.0))
+        .await;
     assert!(by_officer.contains(&theirs) && !by_officer.contains(&mine));
     assert!(by_officer.contains("1 in all"));
+}
+
+#[tokio::test]
+async fn demo_data_fills_an_empty_database_and_the_list_copes_with_it() {
+    let app = spawn_app().await;
+    let report = app.with_db(|c| ipdesk::demo::seed(c, 1200, false).unwrap()).await;
+    assert_eq!(report.cases, 1200);
+    let refused = app
+        .with_db(|c| ipdesk::demo::seed(c, 10, false).map(|_| ()))
+        .await;
+    assert!(
+        refused.unwrap_err().to_string().contains("--force"),
+        "real data is never mixed with demo data by accident"
+    );
+
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let all = app.page(&examiner, "/cases").await;
+    assert!(
+        all.contains("1200 in all") || all.contains("1,200 in all"),
+        "counts come from the kept totals"
+    );
+    let everything = app.page(&examiner, "/cases?q=ipd-").await;
+    assert!(everything.contains("more than 1000") || everything.contains("more than 1,000"));
+    assert_eq!(everything.matches("data-case=\"IPD-").count(), 25);
+    let korean = app.page(&examiner, "/cases?q=기술 유출").await;
+    assert!(korean.contains("data-case=\"IPD-"));
+    // Kept counts agree with a real count after staff filing too.
+    file_case(&app, &examiner, "One more").await;
+    let page = app.page(&examiner, "/cases?state=filed").await;
+    let filed = app
+        .with_db(|c| {
+            use diesel::prelude::*;
+            use ipdesk::db::schema::cases::dsl::*;
+            cases
+                .filter(state.eq("filed"))
+                .count()
+                .get_result::<i64>(c)
+                .unwrap()
+        })
+        .await;
+    assert!(
+        page.contains(&format!("{filed} in all")),
+        "kept count matches {filed}"
+    );
 }

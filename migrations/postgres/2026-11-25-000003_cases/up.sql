@@ -27,13 +27,15 @@ CREATE TABLE cases (
     UNIQUE (filing_year, filing_seq),
     CHECK ((state = 'draft') = (case_no IS NULL))
 );
-CREATE INDEX cases_complainant ON cases (complainant_user_id, created_at);
-CREATE INDEX cases_state ON cases (state, created_at);
-CREATE INDEX cases_kind ON cases (kind, created_at);
-CREATE INDEX cases_track ON cases (track, created_at);
-CREATE INDEX cases_officer ON cases (assigned_officer_id, created_at);
-CREATE INDEX cases_created ON cases (created_at);
-CREATE INDEX cases_track_kind ON cases (track, kind, created_at);
+-- Lists show the newest first, by id (ids are given in the order cases are created), so
+-- each filter's index ends in id.
+CREATE INDEX cases_complainant ON cases (complainant_user_id, id);
+CREATE INDEX cases_state ON cases (state, id);
+CREATE INDEX cases_kind ON cases (kind, id);
+CREATE INDEX cases_track ON cases (track, id);
+CREATE INDEX cases_officer ON cases (assigned_officer_id, id);
+CREATE INDEX cases_track_kind ON cases (track, kind, id);
+CREATE INDEX cases_title ON cases (title, id);
 
 -- How many cases there are per state, kind and track, kept by the database itself, so the
 -- list's counts need not count 100,000 rows on every page view.

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use crate::auth::policy::{Permission, allows, case_scope};
 use crate::auth::session::CurrentUser;
 use crate::domain::{Kind, Role, State, Track};
-use crate::models::user::{self, User};
 use crate::error::AppError;
 use crate::models::case::{self, CaseListRow, Filter, PAGE_SIZE, Sort};
+use crate::models::user::{self, User};
 use crate::routes::page::{self, PageCtx};
 use crate::startup::AppState;
 
@@ -40,6 +40,8 @@ struct ListPage<'a> {
     rows: Vec<Row<'a>>,
     query: &'a ListQuery,
     total: i64,
+    /// More matches than `total` (a text search counts only so far).
+    more: bool,
     page: i64,
     pages: i64,
     counts: &'a [(String, i64)],
@@ -131,14 +133,18 @@ pub async fn list(
         sort: Sort::parse(&query.sort).unwrap_or_default(),
         page,
     };
-    let (rows, total, leads, counts, officers) = state
+    let (rows, (total, more), leads, counts, officers) = state
         .db(move |c| {
-            let (rows, total) = case::list(c, scope, &filter)?;
+            let case::Listed { rows, total, more } = case::list(c, scope, &filter)?;
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let leads = case::lead_parties(c, &ids)?;
             let counts = case::count_by_state(c, scope)?;
-            let officers = if staff { user::active_with_roles(c, &[Role::Examiner, Role::Legal])? } else { Vec::new() };
-            Ok((rows, total, leads, counts, officers))
+            let officers = if staff {
+                user::active_with_roles(c, &[Role::Examiner, Role::Legal])?
+            } else {
+                Vec::new()
+            };
+            Ok((rows, (total, more), leads, counts, officers))
         })
         .await?;
     let name = |id: i64, side: &str| {
@@ -161,6 +167,7 @@ pub async fn list(
         rows: view,
         query: &query,
         total,
+        more,
         page,
         pages,
         counts: &counts,
