@@ -497,25 +497,43 @@ fn text_condition(
     }
 }
 
-/// SUM of the kept counts as a BIGINT on both databases (PostgreSQL's SUM of a BIGINT is a
-/// NUMERIC).
-fn sum_n() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
-    diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(case_counts.n), 0) AS BIGINT)")
-}
+/// The kept counts per (state, kind, track): a few hundred rows at most, read in one
+/// statement and summed as each view needs.
+struct KeptCounts(Vec<(String, String, String, i64)>);
 
-/// How many cases match filters on state, kind and track only, from the kept counts.
-fn counted(conn: &mut DbConn, f: &Filter) -> QueryResult<i64> {
-    let mut q = case_counts::table.into_boxed();
-    if let Some(s) = &f.state {
-        q = q.filter(case_counts::state.eq(s.clone()));
+impl KeptCounts {
+    fn load(conn: &mut DbConn) -> QueryResult<KeptCounts> {
+        case_counts::table
+            .select((
+                case_counts::state,
+                case_counts::kind,
+                case_counts::track,
+                case_counts::n,
+            ))
+            .load(conn)
+            .map(KeptCounts)
     }
-    if let Some(k) = &f.kind {
-        q = q.filter(case_counts::kind.eq(k.clone()));
+
+    /// How many cases match filters on state, kind and track only.
+    fn total(&self, f: &Filter) -> i64 {
+        let matches = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+        self.0
+            .iter()
+            .filter(|(s, k, t, _)| matches(&f.state, s) && matches(&f.kind, k) && matches(&f.track, t))
+            .map(|(_, _, _, n)| n)
+            .sum()
     }
-    if let Some(t) = &f.track {
-        q = q.filter(case_counts::track.eq(t.clone()));
+
+    fn by_state(&self) -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> = Vec::new();
+        for (state, _, _, n) in &self.0 {
+            match out.iter_mut().find(|(s, _)| s == state) {
+                Some((_, total)) => *total += n,
+                None => out.push((state.clone(), *n)),
+            }
+        }
+        out
     }
-    q.select(sum_n()).first(conn)
 }
 
 /// Text searches count exactly only up to here; beyond, the list says "more than".
@@ -526,6 +544,8 @@ pub struct Listed {
     pub total: i64,
     /// There are more than `total` matches (a text search counts only up to `COUNT_CAP`).
     pub more: bool,
+    /// How many of the viewer's cases are in each state, whatever the filters.
+    pub by_state: Vec<(String, i64)>,
 }
 
 #[derive(QueryableByName)]
@@ -556,6 +576,7 @@ fn search_sqlite(
                 rows: Vec::new(),
                 total: 0,
                 more: false,
+                by_state: Vec::new(),
             });
         }
     }
@@ -621,10 +642,24 @@ fn search_sqlite(
         rows,
         total: counted.min(COUNT_CAP),
         more: counted > COUNT_CAP,
+        by_state: Vec::new(),
     })
 }
 
 pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<Listed> {
+    let kept = match scope {
+        CaseScope::All => Some(KeptCounts::load(conn)?),
+        _ => None,
+    };
+    let by_state = match (&kept, scope) {
+        (Some(k), _) => k.by_state(),
+        (None, CaseScope::OwnedBy(u)) => cases::table
+            .filter(cases::complainant_user_id.eq(u.0))
+            .group_by(cases::state)
+            .select((cases::state, diesel::dsl::count_star()))
+            .load(conn)?,
+        (None, _) => Vec::new(),
+    };
     let text = f
         .text
         .as_deref()
@@ -634,7 +669,7 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<List
     if let (DbConn::Sqlite(c), Some(needle)) = (&mut *conn, &text)
         && needle.chars().count() >= 3
     {
-        return search_sqlite(c, scope, f, needle);
+        return search_sqlite(c, scope, f, needle).map(|l| Listed { by_state, ..l });
     }
     let build = |conn: &DbConn| {
         let mut q = scoped(scope);
@@ -663,12 +698,18 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<List
             .load::<i64>(conn)?
             .len() as i64;
         (n.min(COUNT_CAP), n > COUNT_CAP)
-    } else if scope == CaseScope::All && f.officer.is_none() {
-        (counted(conn, f)?, false)
+    } else if let Some(kept) = kept.as_ref().filter(|_| f.officer.is_none()) {
+        (kept.total(f), false)
     } else {
         (build(conn).count().get_result(conn)?, false)
     };
+    // With a search on PostgreSQL, `id + 0` keeps the planner on the trigram index instead of
+    // walking the primary key backwards through every row that does not match.
+    let searching_pg = text.is_some() && matches!(conn, DbConn::Postgres(_));
+    let by_id = || diesel::dsl::sql::<diesel::sql_types::BigInt>("cases.id + 0");
     let ordered = match f.sort {
+        Sort::Newest if searching_pg => build(conn).order(by_id().desc()),
+        Sort::Oldest if searching_pg => build(conn).order(by_id().asc()),
         Sort::Newest => build(conn).order(cases::id.desc()),
         Sort::Oldest => build(conn).order(cases::id.asc()),
         Sort::Title => build(conn).order((cases::title.asc(), cases::id.asc())),
@@ -678,7 +719,12 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<List
         .limit(PAGE_SIZE)
         .select(CaseListRow::as_select())
         .load(conn)?;
-    Ok(Listed { rows, total, more })
+    Ok(Listed {
+        rows,
+        total,
+        more,
+        by_state,
+    })
 }
 
 /// The first party of each side for a page of cases, in one query (no query per row).
@@ -688,20 +734,4 @@ pub fn lead_parties(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Str
         .filter(parties::position.eq(0))
         .select((parties::case_id, parties::side, parties::name))
         .load(conn)
-}
-
-/// Per-state counts of what the viewer may see, for the list's summary.
-pub fn count_by_state(conn: &mut DbConn, scope: CaseScope) -> QueryResult<Vec<(String, i64)>> {
-    match scope {
-        CaseScope::All => case_counts::table
-            .group_by(case_counts::state)
-            .select((case_counts::state, sum_n()))
-            .load(conn),
-        CaseScope::OwnedBy(u) => cases::table
-            .filter(cases::complainant_user_id.eq(u.0))
-            .group_by(cases::state)
-            .select((cases::state, diesel::dsl::count_star()))
-            .load(conn),
-        CaseScope::Nothing => Ok(Vec::new()),
-    }
 }

@@ -135,10 +135,14 @@ pub async fn list(
     };
     let (rows, (total, more), leads, counts, officers) = state
         .db(move |c| {
-            let case::Listed { rows, total, more } = case::list(c, scope, &filter)?;
+            let case::Listed {
+                rows,
+                total,
+                more,
+                by_state: counts,
+            } = case::list(c, scope, &filter)?;
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let leads = case::lead_parties(c, &ids)?;
-            let counts = case::count_by_state(c, scope)?;
             let officers = if staff {
                 user::active_with_roles(c, &[Role::Examiner, Role::Legal])?
             } else {
