@@ -465,24 +465,30 @@ pub struct CaseListRow {
     pub created_at: NaiveDateTime,
 }
 
-/// The search condition: a trigram index on both databases, used when the text has three or
-/// more characters (shorter text is matched by scanning).
+/// `IPD-2025-0001`, `ipd-2025`: a case number or its beginning, in the stored spelling.
+fn case_number_prefix(text: &str) -> Option<String> {
+    let upper = text.trim().to_uppercase();
+    let rest = upper.strip_prefix("IPD-")?;
+    let (year, seq) = rest.split_once('-').unwrap_or((rest, ""));
+    let digits = |s: &str, max: usize| s.len() <= max && s.chars().all(|c| c.is_ascii_digit());
+    let ok = digits(year, 4) && digits(seq, 6) && (seq.is_empty() || year.len() == 4);
+    ok.then_some(upper)
+}
+
+/// The search condition outside SQLite's trigram path: a case-number prefix, or a substring
+/// of the search text (PostgreSQL's trigram index; short text on SQLite is scanned).
 fn text_condition(
     conn: &DbConn,
     text: &str,
 ) -> Box<dyn BoxableExpression<cases::table, crate::db::MultiBackend, SqlType = Bool>> {
     let needle = text.to_lowercase();
-    match conn {
-        DbConn::Sqlite(_) if needle.chars().count() >= 3 => {
-            // A trigram phrase query is answered from the index alone, without reading rows.
-            let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
-            Box::new(
-                diesel::dsl::sql::<Bool>(
-                    "cases.id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ",
-                )
-                .bind::<Text, _>(phrase)
-                .sql(")"),
-            )
+    match (conn, case_number_prefix(text)) {
+        // A case number, or its beginning: the number's own index answers it.
+        (DbConn::Sqlite(_), Some(prefix)) => {
+            Box::new(diesel::dsl::sql::<Bool>("cases.case_no GLOB ").bind::<Text, _>(format!("{prefix}*")))
+        }
+        (DbConn::Postgres(_), Some(prefix)) => {
+            Box::new(diesel::dsl::sql::<Bool>("cases.case_no LIKE ").bind::<Text, _>(format!("{prefix}%")))
         }
         _ => {
             let like = format!(
@@ -668,6 +674,7 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<List
         .map(str::to_lowercase);
     if let (DbConn::Sqlite(c), Some(needle)) = (&mut *conn, &text)
         && needle.chars().count() >= 3
+        && case_number_prefix(needle).is_none()
     {
         return search_sqlite(c, scope, f, needle).map(|l| Listed { by_state, ..l });
     }
@@ -734,4 +741,29 @@ pub fn lead_parties(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, Str
         .filter(parties::position.eq(0))
         .select((parties::case_id, parties::side, parties::name))
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::case_number_prefix;
+
+    #[test]
+    fn case_number_beginnings_are_recognised() {
+        assert_eq!(
+            case_number_prefix("ipd-2025-0001").as_deref(),
+            Some("IPD-2025-0001")
+        );
+        assert_eq!(case_number_prefix("IPD-").as_deref(), Some("IPD-"));
+        assert_eq!(case_number_prefix("IPD-20").as_deref(), Some("IPD-20"));
+        for not in [
+            "ipd",
+            "IPD-20x",
+            "IPD-2025-1234567",
+            "IPD-25-0001",
+            "samsung",
+            "00005",
+        ] {
+            assert_eq!(case_number_prefix(not), None, "{not}");
+        }
+    }
 }

@@ -36,6 +36,8 @@ CREATE INDEX cases_track ON cases (track, id);
 CREATE INDEX cases_officer ON cases (assigned_officer_id, id);
 CREATE INDEX cases_track_kind ON cases (track, kind, id);
 CREATE INDEX cases_title ON cases (title, id);
+-- Case-number prefixes (`IPD-2025-00…`) whatever the database's collation.
+CREATE INDEX cases_case_no_pattern ON cases (case_no text_pattern_ops);
 
 -- How many cases there are per state, kind and track, kept by the database itself, so the
 -- list's counts need not count 100,000 rows on every page view.
