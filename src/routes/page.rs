@@ -159,6 +159,19 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
+/// A form whose only field is its CSRF token (a button that does one thing).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
+/// For pages whose address carries a one-time token: never send it on to another site.
+pub fn no_referrer(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    res
+}
+
 /// Only paths on this site are followed after signing in; anything else goes home.
 pub fn local_path(next: &str) -> &str {
     let ok = next.starts_with('/')

@@ -171,15 +171,12 @@ pub async fn submit(
     Ok(page::see_other(next))
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 /// Ends the session on the server, so the cookie is worthless even if it was copied.
 pub async fn logout(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
-    _: CsrfForm<Empty>,
+    _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = current.session;
     let actor = Actor::user(&current.user);

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::TimeDelta;
@@ -50,12 +49,6 @@ struct ConfirmPage<'a> {
     token: &'a str,
     valid: bool,
     errors: FieldErrors,
-}
-
-fn no_referrer(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut()
-        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    res
 }
 
 pub async fn request_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
@@ -180,7 +173,7 @@ pub async fn confirm_form(
         valid,
         errors: FieldErrors::default(),
     };
-    page::render(status, &page).map(no_referrer)
+    page::render(status, &page).map(page::no_referrer)
 }
 
 #[derive(Deserialize, Default)]
@@ -233,7 +226,7 @@ pub async fn confirm(
             valid: false,
             errors,
         };
-        page::render(StatusCode::NOT_FOUND, &page).map(no_referrer)
+        page::render(StatusCode::NOT_FOUND, &page).map(page::no_referrer)
     };
     let Some((token_id, owner)) = owner else {
         return invalid(FieldErrors::default());
@@ -249,7 +242,7 @@ pub async fn confirm(
                 valid: true,
                 errors,
             };
-            return page::invalid(&page).map(no_referrer);
+            return page::invalid(&page).map(page::no_referrer);
         }
     };
     let new_hash = state.hasher.hash(password.expose().to_owned()).await?;

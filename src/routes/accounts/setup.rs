@@ -2,7 +2,6 @@
 //! an administrator or `ipdesk user add` without a password.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -65,15 +64,8 @@ fn find(c: &mut DbConn, raw: &str) -> Result<Option<(SetupTokenRow, Option<User>
     Ok(Some((row, account)))
 }
 
-/// The token is in the address: never send it on to another site.
-fn no_referrer(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut()
-        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    res
-}
-
 fn invalid_link(ctx: &PageCtx) -> Result<HttpResponse, AppError> {
-    page::render(StatusCode::NOT_FOUND, &InvalidLinkPage { ctx }).map(no_referrer)
+    page::render(StatusCode::NOT_FOUND, &InvalidLinkPage { ctx }).map(page::no_referrer)
 }
 
 #[derive(Deserialize, Default)]
@@ -106,7 +98,7 @@ pub async fn form(
         form: &form,
         errors: FieldErrors::default(),
     };
-    page::ok(&page).map(no_referrer)
+    page::ok(&page).map(page::no_referrer)
 }
 
 /// What the form asked for: a whole new administrator, or a password for an existing account.
@@ -141,7 +133,7 @@ pub async fn submit(
             form: &form,
             errors,
         };
-        page::invalid(&page).map(no_referrer)
+        page::invalid(&page).map(page::no_referrer)
     };
     let field_error = |field, key| {
         let mut errors = FieldErrors::default();

@@ -141,15 +141,12 @@ pub async fn confirm(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 /// Sends a fresh link (the older one stops working).
 pub async fn resend(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
-    _: CsrfForm<Empty>,
+    _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     if user.email_verified {

@@ -70,16 +70,13 @@ pub async fn list(
     })
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 /// Sends a failed notice again (with the same Message-ID).
 pub async fn retry(
     req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     id: web::Path<i64>,
-    _: CsrfForm<Empty>,
+    _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let admin = Actor::user(&current.user);

@@ -174,9 +174,6 @@ pub async fn create(
     })
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 async fn set_active(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -242,7 +239,7 @@ pub async fn deactivate(
     state: web::Data<AppState>,
     current: CurrentUser,
     id: web::Path<i64>,
-    _: CsrfForm<Empty>,
+    _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     set_active(req, state, current, id, false).await
 }
@@ -252,7 +249,7 @@ pub async fn activate(
     state: web::Data<AppState>,
     current: CurrentUser,
     id: web::Path<i64>,
-    _: CsrfForm<Empty>,
+    _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     set_active(req, state, current, id, true).await
 }
