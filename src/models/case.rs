@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Text};
+use diesel::sql_types::{Bool, Integer, Nullable, Text};
 
 use super::user::UserId;
 use crate::db::DbConn;
@@ -463,7 +463,25 @@ pub struct CaseListRow {
     pub assigned_officer_id: Option<i64>,
     pub filed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The first complainant's name, read in the same statement (no query per row).
+    #[diesel(
+        select_expression = diesel::dsl::sql::<Nullable<Text>>(LEAD_COMPLAINANT),
+        select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>,
+        sql_type = Nullable<Text>
+    )]
+    pub complainant: Option<String>,
+    #[diesel(
+        select_expression = diesel::dsl::sql::<Nullable<Text>>(LEAD_RESPONDENT),
+        select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>,
+        sql_type = Nullable<Text>
+    )]
+    pub respondent: Option<String>,
 }
+
+const LEAD_COMPLAINANT: &str = "(SELECT p.name FROM parties p WHERE p.case_id = cases.id \
+     AND p.side = 'complainant' AND p.position = 0)";
+const LEAD_RESPONDENT: &str = "(SELECT p.name FROM parties p WHERE p.case_id = cases.id \
+     AND p.side = 'respondent' AND p.position = 0)";
 
 /// `IPD-2025-0001`, `ipd-2025`: a case number or its beginning, in the stored spelling.
 fn case_number_prefix(text: &str) -> Option<String> {
@@ -575,7 +593,7 @@ fn search_sqlite(
     match scope {
         CaseScope::All => {}
         CaseScope::OwnedBy(_) => {
-            conditions.push_str(" AND c.complainant_user_id = ?");
+            conditions.push_str(" AND cases.complainant_user_id = ?");
         }
         CaseScope::Nothing => {
             return Ok(Listed {
@@ -586,7 +604,11 @@ fn search_sqlite(
             });
         }
     }
-    for (column, value) in [("c.state", &f.state), ("c.kind", &f.kind), ("c.track", &f.track)] {
+    for (column, value) in [
+        ("cases.state", &f.state),
+        ("cases.kind", &f.kind),
+        ("cases.track", &f.track),
+    ] {
         if let Some(v) = value {
             conditions.push_str(" AND ");
             conditions.push_str(column);
@@ -595,14 +617,14 @@ fn search_sqlite(
         }
     }
     if f.officer.is_some() {
-        conditions.push_str(" AND c.assigned_officer_id = ?");
+        conditions.push_str(" AND cases.assigned_officer_id = ?");
     }
     let order = match f.sort {
         Sort::Newest => "cases_search.rowid DESC",
         Sort::Oldest => "cases_search.rowid ASC",
-        Sort::Title => "c.title ASC, c.id ASC",
+        Sort::Title => "cases.title ASC, cases.id ASC",
     };
-    let from = "FROM cases_search JOIN cases c ON c.id = cases_search.rowid WHERE ";
+    let from = "FROM cases_search JOIN cases ON cases.id = cases_search.rowid WHERE ";
     let bind_all = |sql: String| {
         let mut q = diesel::sql_query(sql).into_boxed::<Sqlite>();
         let mut texts = texts.iter();
@@ -631,8 +653,12 @@ fn search_sqlite(
         .get_result::<Counted>(c)?
         .n;
     let rows_sql = [
-        "SELECT c.id, c.draft_key, c.case_no, c.state, c.track, c.kind, c.title, c.assigned_officer_id, \
-         c.filed_at, c.created_at ",
+        "SELECT cases.id, cases.draft_key, cases.case_no, cases.state, cases.track, cases.kind, cases.title, \
+         cases.assigned_officer_id, cases.filed_at, cases.created_at, ",
+        LEAD_COMPLAINANT,
+        " AS complainant, ",
+        LEAD_RESPONDENT,
+        " AS respondent ",
         from,
         &conditions,
         " ORDER BY ",
@@ -732,15 +758,6 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<List
         more,
         by_state,
     })
-}
-
-/// The first party of each side for a page of cases, in one query (no query per row).
-pub fn lead_parties(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String, String)>> {
-    parties::table
-        .filter(parties::case_id.eq_any(ids))
-        .filter(parties::position.eq(0))
-        .select((parties::case_id, parties::side, parties::name))
-        .load(conn)
 }
 
 #[cfg(test)]

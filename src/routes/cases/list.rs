@@ -133,7 +133,7 @@ pub async fn list(
         sort: Sort::parse(&query.sort).unwrap_or_default(),
         page,
     };
-    let (rows, (total, more), leads, counts, officers) = state
+    let (rows, (total, more), counts, officers) = state
         .db(move |c| {
             let case::Listed {
                 rows,
@@ -141,28 +141,20 @@ pub async fn list(
                 more,
                 by_state: counts,
             } = case::list(c, scope, &filter)?;
-            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            let leads = case::lead_parties(c, &ids)?;
             let officers = if staff {
                 user::active_with_roles(c, &[Role::Examiner, Role::Legal])?
             } else {
                 Vec::new()
             };
-            Ok((rows, (total, more), leads, counts, officers))
+            Ok((rows, (total, more), counts, officers))
         })
         .await?;
-    let name = |id: i64, side: &str| {
-        leads
-            .iter()
-            .find(|(c, s, _)| *c == id && s == side)
-            .map_or("", |(_, _, n)| n.as_str())
-    };
     let view: Vec<Row<'_>> = rows
         .iter()
         .map(|r| Row {
             case: r,
-            complainant: name(r.id, "complainant"),
-            respondent: name(r.id, "respondent"),
+            complainant: r.complainant.as_deref().unwrap_or_default(),
+            respondent: r.respondent.as_deref().unwrap_or_default(),
         })
         .collect();
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
