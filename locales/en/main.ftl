@@ -352,3 +352,5 @@ mail-new-case-subject = New case for intake: { $case_no }
 mail-new-case-intro = A new case, { $case_no }, is waiting for intake review.
 mail-case-complainant = Complainant
 list-count-more = more than { $count }
+err-submit-draft-saved = Not submitted yet: please correct the fields marked below. What you typed has been saved as a draft.
+case-field-ipc-short = Technology field (IPC)

@@ -352,3 +352,5 @@ mail-new-case-subject = 접수 검토 대기: { $case_no }
 mail-new-case-intro = 새 사건 { $case_no }이(가) 접수 검토를 기다리고 있습니다.
 mail-case-complainant = 신청인
 list-count-more = { $count }건 이상
+err-submit-draft-saved = 아직 제출되지 않았습니다. 아래 표시된 항목을 고쳐 주세요. 입력하신 내용은 임시 저장되었습니다.
+case-field-ipc-short = 기술 분야 (IPC)

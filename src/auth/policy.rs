@@ -35,7 +35,7 @@ const GRANTS: &[(Permission, &[Role])] = &[
 /// nothing. Respondents likewise once they are invited.
 pub fn case_scope(user: &User) -> CaseScope {
     match user.role {
-        Role::Admin | Role::Examiner | Role::Legal => CaseScope::All,
+        Role::Admin | Role::Examiner | Role::Legal => CaseScope::Office(user.id),
         Role::Complainant => CaseScope::OwnedBy(user.id),
         Role::Mediator | Role::Respondent => CaseScope::Nothing,
     }

@@ -16,7 +16,9 @@ pub struct CaseId(pub i64);
 /// Which cases someone may see, decided from their role (auth::policy) and applied in SQL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CaseScope {
-    All,
+    /// The office: every filed case, and the drafts it started itself. A complainant's
+    /// draft is theirs alone until they submit it.
+    Office(UserId),
     OwnedBy(UserId),
     Nothing,
 }
@@ -251,7 +253,11 @@ pub fn file(
 fn scoped(scope: CaseScope) -> cases::BoxedQuery<'static, crate::db::MultiBackend> {
     let q = cases::table.into_boxed();
     match scope {
-        CaseScope::All => q,
+        CaseScope::Office(me) => q.filter(
+            cases::state
+                .ne(State::Draft.as_str())
+                .or(cases::created_by.eq(me.0)),
+        ),
         CaseScope::OwnedBy(u) => q.filter(cases::complainant_user_id.eq(u.0)),
         CaseScope::Nothing => q.filter(diesel::dsl::sql::<Bool>("1 = 0")),
     }
@@ -526,8 +532,10 @@ fn text_condition(
 struct KeptCounts(Vec<(String, String, String, i64)>);
 
 impl KeptCounts {
+    /// Drafts are left out: the office's list counts filed cases.
     fn load(conn: &mut DbConn) -> QueryResult<KeptCounts> {
         case_counts::table
+            .filter(case_counts::state.ne(State::Draft.as_str()))
             .select((
                 case_counts::state,
                 case_counts::kind,
@@ -591,7 +599,9 @@ fn search_sqlite(
     let mut conditions = String::from("cases_search MATCH ?");
     let mut texts: Vec<String> = vec![format!("\"{}\"", needle.replace('"', "\"\""))];
     match scope {
-        CaseScope::All => {}
+        CaseScope::Office(_) => {
+            conditions.push_str(" AND (cases.state <> 'draft' OR cases.created_by = ?)");
+        }
         CaseScope::OwnedBy(_) => {
             conditions.push_str(" AND cases.complainant_user_id = ?");
         }
@@ -630,7 +640,7 @@ fn search_sqlite(
         let mut texts = texts.iter();
         // The MATCH text first, then the scope's number, then the text filters, then the officer.
         q = q.bind::<Text, _>(texts.next().cloned().unwrap_or_default());
-        if let CaseScope::OwnedBy(u) = scope {
+        if let CaseScope::Office(u) | CaseScope::OwnedBy(u) = scope {
             q = q.bind::<diesel::sql_types::BigInt, _>(u.0);
         }
         for t in texts {
@@ -680,7 +690,7 @@ fn search_sqlite(
 
 pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<Listed> {
     let kept = match scope {
-        CaseScope::All => Some(KeptCounts::load(conn)?),
+        CaseScope::Office(_) => Some(KeptCounts::load(conn)?),
         _ => None,
     };
     let by_state = match (&kept, scope) {
@@ -731,8 +741,23 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<List
             .load::<i64>(conn)?
             .len() as i64;
         (n.min(COUNT_CAP), n > COUNT_CAP)
-    } else if let Some(kept) = kept.as_ref().filter(|_| f.officer.is_none()) {
-        (kept.total(f), false)
+    } else if let (Some(kept), CaseScope::Office(me), None) = (&kept, scope, f.officer) {
+        // Filed cases from the kept counts, plus the viewer's own drafts.
+        let mut drafts = cases::table
+            .filter(cases::created_by.eq(me.0))
+            .filter(cases::state.eq(State::Draft.as_str()))
+            .into_boxed();
+        if let Some(k) = &f.kind {
+            drafts = drafts.filter(cases::kind.eq(k.clone()));
+        }
+        if let Some(t) = &f.track {
+            drafts = drafts.filter(cases::track.eq(t.clone()));
+        }
+        let own_drafts: i64 = match f.state.as_deref() {
+            None | Some("draft") => drafts.count().get_result(conn)?,
+            Some(_) => 0,
+        };
+        (kept.total(f) + own_drafts, false)
     } else {
         (build(conn).count().get_result(conn)?, false)
     };

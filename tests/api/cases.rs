@@ -517,3 +517,53 @@ async fn demo_data_fills_an_empty_database_and_the_list_copes_with_it() {
         "kept count matches {filed}"
     );
 }
+
+#[tokio::test]
+async fn a_complainants_draft_stays_theirs_until_submitted() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let res = post_case(
+        &app,
+        &complainant,
+        vec![("title".into(), "Unfinished secret draft".into())],
+        "save",
+    )
+    .await;
+    let draft = location(&res);
+    assert_eq!(
+        app.get_as(&examiner, &draft).await.status(),
+        404,
+        "the office does not see drafts"
+    );
+    let list = app.page(&examiner, "/cases").await;
+    assert!(
+        !list.contains("Unfinished secret draft"),
+        "the draft is not listed"
+    );
+    assert!(
+        list.contains("0 in all"),
+        "{}",
+        &list[list.find("case-count").unwrap_or(0)..][..80]
+    );
+    assert!(
+        !app.page(&examiner, "/cases?q=secret")
+            .await
+            .contains("Unfinished")
+    );
+    assert!(
+        app.page(&complainant, "/cases")
+            .await
+            .contains("Unfinished secret draft")
+    );
+    // The examiner's own paper draft is listed for them.
+    post_case(
+        &app,
+        &examiner,
+        vec![("title".into(), "Paper draft".into())],
+        "save",
+    )
+    .await;
+    let list = app.page(&examiner, "/cases").await;
+    assert!(list.contains("Paper draft") && list.contains("1 in all"));
+}

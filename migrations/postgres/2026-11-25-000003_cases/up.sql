@@ -36,6 +36,7 @@ CREATE INDEX cases_track ON cases (track, id);
 CREATE INDEX cases_officer ON cases (assigned_officer_id, id);
 CREATE INDEX cases_track_kind ON cases (track, kind, id);
 CREATE INDEX cases_title ON cases (title, id);
+CREATE INDEX cases_created_by ON cases (created_by, state);
 -- Case-number prefixes (`IPD-2025-00…`) whatever the database's collation.
 CREATE INDEX cases_case_no_pattern ON cases (case_no text_pattern_ops);
 

@@ -36,6 +36,7 @@ CREATE INDEX cases_track ON cases (track, id);
 CREATE INDEX cases_officer ON cases (assigned_officer_id, id);
 CREATE INDEX cases_track_kind ON cases (track, kind, id);
 CREATE INDEX cases_title ON cases (title, id);
+CREATE INDEX cases_created_by ON cases (created_by, state);
 
 -- How many cases there are per state, kind and track, kept by the database itself, so the
 -- list's counts need not count 100,000 rows on every page view.

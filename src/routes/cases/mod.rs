@@ -219,7 +219,9 @@ pub async fn save(
             })
         })
         .await?;
-    if let Some(errors) = refusal {
+    if let Some(mut errors) = refusal {
+        // Nothing typed is lost: it was kept as a draft, and the form says so.
+        errors.add("form", "err-submit-draft-saved");
         return form_page(&ctx, &user, &input, errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     match saved {
