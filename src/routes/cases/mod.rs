@@ -107,6 +107,8 @@ pub async fn new_form(ctx: PageCtx, current: CurrentUser) -> Result<HttpResponse
     let mut input = CaseInput::blank(uuid::Uuid::new_v4().to_string());
     if user.role == Role::Complainant {
         // Pre-filled from the account; the complainant may file for their company instead.
+        // The account is a person; they may switch to their company.
+        input.complainant.kind = PartyKind::Person.as_str().to_owned();
         input.complainant.name = user.name.clone();
         input.complainant.email = user.email.clone();
     }
