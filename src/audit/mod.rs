@@ -233,13 +233,7 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<(Vec<AuditRow>, i64)
             q = q.filter(audit_log::action.eq(s.action.clone()));
         }
         if !s.text.is_empty() {
-            let pattern = format!(
-                "%{}%",
-                s.text
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
+            let pattern = crate::db::contains_pattern(&s.text);
             q = q.filter(
                 audit_log::actor
                     .like(pattern.clone())

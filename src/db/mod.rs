@@ -153,3 +153,12 @@ pub fn check(conn: &mut DbConn) -> QueryResult<()> {
         .first::<i64>(conn)
         .map(|_| ())
 }
+
+/// `%text%` for `LIKE … ESCAPE '\\'`: the text's own `%`, `_` and backslash match only
+/// themselves.
+pub fn contains_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    )
+}

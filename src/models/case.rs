@@ -53,6 +53,22 @@ impl CaseRow {
     pub fn state(&self) -> State {
         State::parse(&self.state).unwrap_or(State::Draft)
     }
+
+    /// What the case form edits, as stored.
+    pub fn fields(&self) -> CaseFields {
+        CaseFields {
+            track: self.track.clone(),
+            kind: self.kind.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            ipc_class: self.ipc_class.clone(),
+            damages_amount: self.damages_amount,
+            damages_currency: self.damages_currency.clone(),
+            remedy: self.remedy.clone(),
+            origin: self.origin.clone(),
+            origin_reference: self.origin_reference.clone(),
+        }
+    }
 }
 
 /// What a case form edits. A draft may leave any of it empty.
@@ -153,32 +169,42 @@ fn replace_parties(conn: &mut DbConn, id: CaseId, list: &[PartyFields]) -> Query
     Ok(())
 }
 
-/// Saves the form into the case (its parties replaced), bumping the version.
+/// Saves the form into the case (its parties replaced), bumping the version, if it is still
+/// at `expected_version`; `false` if someone changed it since.
 pub fn update(
     conn: &mut DbConn,
     id: CaseId,
     case_no: Option<&str>,
     f: &CaseFields,
     list: &[PartyFields],
-) -> QueryResult<()> {
-    diesel::update(cases::table.find(id.0))
-        .set((
-            cases::track.eq(&f.track),
-            cases::kind.eq(&f.kind),
-            cases::title.eq(&f.title),
-            cases::description.eq(&f.description),
-            cases::ipc_class.eq(&f.ipc_class),
-            cases::damages_amount.eq(f.damages_amount),
-            cases::damages_currency.eq(&f.damages_currency),
-            cases::remedy.eq(&f.remedy),
-            cases::origin.eq(&f.origin),
-            cases::origin_reference.eq(&f.origin_reference),
-            cases::search_text.eq(search_text(case_no, f, list)),
-            cases::version.eq(cases::version + 1),
-            cases::updated_at.eq(super::now()),
-        ))
-        .execute(conn)?;
-    replace_parties(conn, id, list)
+    expected_version: i32,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        cases::table
+            .find(id.0)
+            .filter(cases::version.eq(expected_version)),
+    )
+    .set((
+        cases::track.eq(&f.track),
+        cases::kind.eq(&f.kind),
+        cases::title.eq(&f.title),
+        cases::description.eq(&f.description),
+        cases::ipc_class.eq(&f.ipc_class),
+        cases::damages_amount.eq(f.damages_amount),
+        cases::damages_currency.eq(&f.damages_currency),
+        cases::remedy.eq(&f.remedy),
+        cases::origin.eq(&f.origin),
+        cases::origin_reference.eq(&f.origin_reference),
+        cases::search_text.eq(search_text(case_no, f, list)),
+        cases::version.eq(cases::version + 1),
+        cases::updated_at.eq(super::now()),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        return Ok(false);
+    }
+    replace_parties(conn, id, list)?;
+    Ok(true)
 }
 
 #[derive(QueryableByName)]
@@ -389,14 +415,6 @@ pub fn notes_of(conn: &mut DbConn, id: CaseId, include_internal: bool) -> QueryR
         .load(conn)
 }
 
-/// Takes the case from `version` to the next; `false` if someone changed it meanwhile.
-pub fn bump_version(conn: &mut DbConn, id: CaseId, version: i32) -> QueryResult<bool> {
-    diesel::update(cases::table.find(id.0).filter(cases::version.eq(version)))
-        .set(cases::version.eq(version + 1))
-        .execute(conn)
-        .map(|n| n == 1)
-}
-
 pub fn set_officer(conn: &mut DbConn, id: CaseId, officer: UserId) -> QueryResult<()> {
     diesel::update(cases::table.find(id.0))
         .set(cases::assigned_officer_id.eq(officer.0))
@@ -514,16 +532,11 @@ fn text_condition(
         (DbConn::Postgres(_), Some(prefix)) => {
             Box::new(diesel::dsl::sql::<Bool>("cases.case_no LIKE ").bind::<Text, _>(format!("{prefix}%")))
         }
-        _ => {
-            let like = format!(
-                "%{}%",
-                needle
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            Box::new(cases::search_text.like(like).escape('\\'))
-        }
+        _ => Box::new(
+            cases::search_text
+                .like(crate::db::contains_pattern(&needle))
+                .escape('\\'),
+        ),
     }
 }
 

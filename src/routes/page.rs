@@ -186,6 +186,13 @@ pub fn local_path(next: &str) -> &str {
 pub struct FieldErrors(Vec<(String, &'static str)>);
 
 impl FieldErrors {
+    /// A form refused for one reason.
+    pub fn one(field: impl Into<String>, key: &'static str) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(field, key);
+        errors
+    }
+
     pub fn add(&mut self, field: impl Into<String>, key: &'static str) {
         self.0.push((field.into(), key));
     }

@@ -153,15 +153,7 @@ async fn a_draft_is_kept_and_finished_later_in_korean() {
     // The same form sent again (a refresh, a double click) files nothing more.
     let again = post_case(&app, &client, full, "submit").await;
     assert_eq!(location(&again), format!("/cases/{case_no}"));
-    let count = app
-        .with_db(|c| {
-            use diesel::prelude::*;
-            ipdesk::db::schema::cases::table
-                .count()
-                .get_result::<i64>(c)
-                .unwrap()
-        })
-        .await;
+    let count = app.count_cases().await;
     assert_eq!(count, 1);
     assert_eq!(
         app.get_as(&client, &draft).await.status(),
@@ -432,15 +424,7 @@ async fn an_unverified_complainant_cannot_file_yet() {
     form.push(("draft_key".into(), uuid::Uuid::new_v4().to_string()));
     let res = post_case(&app, &app.client, form, "submit").await;
     assert_eq!(res.status(), 403);
-    let count = app
-        .with_db(|c| {
-            use diesel::prelude::*;
-            ipdesk::db::schema::cases::table
-                .count()
-                .get_result::<i64>(c)
-                .unwrap()
-        })
-        .await;
+    let count = app.count_cases().await;
     assert_eq!(count, 0);
 }
 

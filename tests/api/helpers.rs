@@ -311,6 +311,18 @@ impl TestApp {
         }
     }
 
+    /// How many cases the database holds (drafts included).
+    pub async fn count_cases(&self) -> i64 {
+        self.with_db(|c| {
+            use diesel::prelude::*;
+            ipdesk::db::schema::cases::table
+                .count()
+                .get_result::<i64>(c)
+                .unwrap()
+        })
+        .await
+    }
+
     /// The audit actions recorded so far, oldest first.
     pub async fn audit_actions(&self) -> Vec<String> {
         self.with_db(|c| {

@@ -84,12 +84,6 @@ pub fn validate(name: &str, email: &str, password: &str) -> Result<Validated, Fi
     }
 }
 
-fn email_taken() -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    errors.add("email", "err-email-taken");
-    errors
-}
-
 /// Complainants register themselves and are signed in at once; the verification mail is
 /// queued in the same transaction as the account.
 pub async fn submit(
@@ -130,8 +124,7 @@ pub async fn submit(
         })
         .await?;
     if !allowed {
-        let mut errors = FieldErrors::default();
-        errors.add("form", "err-register-throttled");
+        let errors = FieldErrors::one("form", "err-register-throttled");
         return page::render(
             StatusCode::TOO_MANY_REQUESTS,
             &RegisterPage {
@@ -142,7 +135,7 @@ pub async fn submit(
         );
     }
     if taken {
-        return refuse(email_taken());
+        return refuse(FieldErrors::one("email", "err-email-taken"));
     }
     let hash = state.hasher.hash(valid.password.expose().to_owned()).await?;
     let replacing = RequestCtx::of(&req).and_then(|r| r.session_id());
@@ -186,7 +179,7 @@ pub async fn submit(
         })
         .await?;
     let Some((user, cookie)) = created else {
-        return refuse(email_taken());
+        return refuse(FieldErrors::one("email", "err-email-taken"));
     };
     state.mail_queued();
     tracing::info!(

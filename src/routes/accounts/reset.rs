@@ -234,8 +234,7 @@ pub async fn confirm(
     let password = match NewPassword::parse(&form.password, &[&owner.name, &owner.email]) {
         Ok(p) => p,
         Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("password", e.message_key());
+            let errors = FieldErrors::one("password", e.message_key());
             let page = ConfirmPage {
                 ctx: &ctx,
                 token: &form.token,

@@ -135,16 +135,11 @@ pub async fn submit(
         };
         page::invalid(&page).map(page::no_referrer)
     };
-    let field_error = |field, key| {
-        let mut errors = FieldErrors::default();
-        errors.add(field, key);
-        errors
-    };
 
     let setup = match &account {
         Some(a) => match NewPassword::parse(&form.password, &[&a.name, &a.email]) {
             Ok(password) => Setup::Password(a.clone(), password),
-            Err(e) => return refuse(field_error("password", e.message_key())),
+            Err(e) => return refuse(FieldErrors::one("password", e.message_key())),
         },
         None => match validate(&form.name, &form.email, &form.password) {
             Ok(valid) => Setup::NewAdmin(valid),
@@ -209,7 +204,7 @@ pub async fn submit(
         .await?;
     let (user, cookie) = match done {
         Ok(done) => done,
-        Err(Some(field)) => return refuse(field_error(field, "err-email-taken")),
+        Err(Some(field)) => return refuse(FieldErrors::one(field, "err-email-taken")),
         Err(None) => return invalid_link(&ctx),
     };
     tracing::info!(

@@ -7,6 +7,8 @@ pub mod list;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde_json::json;
 
@@ -195,7 +197,7 @@ pub async fn save(
                 let id = match case::find_draft(c, scope, &key)? {
                     Some(row) if row.case_no.is_some() => return Ok(Saved::AlreadyFiled(row.case_no.unwrap_or_default())),
                     Some(row) => {
-                        case::update(c, CaseId(row.id), None, &fields, &parties)?;
+                        case::update(c, CaseId(row.id), None, &fields, &parties, row.version)?;
                         CaseId(row.id)
                     }
                     None => case::create_draft(c, &key, owner, author.id, &fields, &parties)?,
@@ -511,49 +513,24 @@ pub async fn edit(
         page::invalid(&page)
     };
     if sent_version != l.case.version {
-        let mut errors = FieldErrors::default();
-        errors.add("form", "err-case-changed");
-        return refuse(errors);
+        return refuse(FieldErrors::one("form", "err-case-changed"));
     }
     let (fields, parties) = match input.parse(true) {
         Ok(parsed) => parsed,
         Err(errors) => return refuse(errors),
     };
-    let before = described(
-        &CaseFields {
-            track: l.case.track.clone(),
-            kind: l.case.kind.clone(),
-            title: l.case.title.clone(),
-            description: l.case.description.clone(),
-            ipc_class: l.case.ipc_class.clone(),
-            damages_amount: l.case.damages_amount,
-            damages_currency: l.case.damages_currency.clone(),
-            remedy: l.case.remedy.clone(),
-            origin: l.case.origin.clone(),
-            origin_reference: l.case.origin_reference.clone(),
-        },
-        &l.parties,
-    );
-    let after = described(&fields, &parties);
-    let mut changed: Vec<(String, Option<String>, Option<String>)> = Vec::new();
-    let keys: Vec<String> = before
-        .iter()
-        .chain(after.iter())
-        .map(|(k, _)| k.clone())
+    // Field by field, old → new, in the order the history shows them.
+    let before: BTreeMap<String, Option<String>> =
+        described(&l.case.fields(), &l.parties).into_iter().collect();
+    let after: BTreeMap<String, Option<String>> = described(&fields, &parties).into_iter().collect();
+    let changed: Vec<(String, Option<String>, Option<String>)> = before
+        .keys()
+        .chain(after.keys().filter(|k| !before.contains_key(*k)))
+        .filter_map(|k| {
+            let (old, new) = (before.get(k).cloned().flatten(), after.get(k).cloned().flatten());
+            (old != new).then(|| (k.clone(), old, new))
+        })
         .collect();
-    for key in keys {
-        if changed.iter().any(|(k, _, _)| *k == key) {
-            continue;
-        }
-        let old = before
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| v.clone());
-        let new = after.iter().find(|(k, _)| *k == key).and_then(|(_, v)| v.clone());
-        if old != new {
-            changed.push((key, old, new));
-        }
-    }
     let id = CaseId(l.case.id);
     let version = l.case.version;
     let actor = current.user.clone();
@@ -565,10 +542,9 @@ pub async fn edit(
                 if changed.is_empty() {
                     return Ok(true);
                 }
-                if !case::bump_version(c, id, version)? {
+                if !case::update(c, id, Some(&number), &fields, &parties, version)? {
                     return Ok(false);
                 }
-                case::update(c, id, Some(&number), &fields, &parties)?;
                 for (field, old, new) in &changed {
                     case::record_change(c, id, actor.id, field, old.as_deref(), new.as_deref())?;
                 }
@@ -587,9 +563,7 @@ pub async fn edit(
         })
         .await?;
     if !applied {
-        let mut errors = FieldErrors::default();
-        errors.add("form", "err-case-changed");
-        return refuse(errors);
+        return refuse(FieldErrors::one("form", "err-case-changed"));
     }
     flash::set(&req, Flash::CaseCorrected);
     Ok(page::see_other(&format!(
