@@ -19,6 +19,10 @@ use ipdesk::domain::{Email, PersonName, Role};
 use ipdesk::models::user::{self, NewUser};
 use ipdesk::startup::Application;
 
+/// The same allocator as the `ipdesk` binary, so the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Args {
     cases: usize,
     clients: usize,

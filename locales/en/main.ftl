@@ -354,3 +354,7 @@ mail-case-complainant = Complainant
 list-count-more = more than { $count }
 err-submit-draft-saved = Not submitted yet: please correct the fields marked below. What you typed has been saved as a draft.
 case-field-ipc-short = Technology field (IPC)
+
+## Workflow
+err-action-not-now = This action cannot be taken while the case is in its current state. The page shows what can be done now.
+err-action-not-yours = This action is not yours to take on this case.

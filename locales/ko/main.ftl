@@ -354,3 +354,7 @@ mail-case-complainant = 신청인
 list-count-more = { $count }건 이상
 err-submit-draft-saved = 아직 제출되지 않았습니다. 아래 표시된 항목을 고쳐 주세요. 입력하신 내용은 임시 저장되었습니다.
 case-field-ipc-short = 기술 분야 (IPC)
+
+## Workflow
+err-action-not-now = 사건의 현재 단계에서는 이 조치를 할 수 없습니다. 지금 할 수 있는 조치는 화면에 표시되어 있습니다.
+err-action-not-yours = 이 사건에서 귀하가 할 수 있는 조치가 아닙니다.

@@ -1,6 +1,7 @@
 //! The database: one connection type over SQLite and PostgreSQL, the pool, migrations and
 //! write transactions. The backend is chosen from the URL, never by trying one after another.
 
+pub mod page;
 pub mod schema;
 mod url;
 

@@ -3,38 +3,6 @@
 
 use std::fmt;
 
-/// A closed list of named values, each with its machine name and translation key.
-macro_rules! named_values {
-    ($(#[$meta:meta])* $name:ident, $prefix:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-
-            /// The translation key of the value's name.
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$variant => concat!($prefix, "-", $text)),+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
 named_values!(
     /// What the dispute is about.
     Kind, "kind" {

@@ -1,11 +1,44 @@
 //! Pure types and rules: no HTTP, no database. Each value is parsed once, at the edge.
 
+/// A closed set of values with their stored spelling and translation key.
+macro_rules! named_values {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            /// The translation key of the value's name.
+            pub fn label_key(self) -> &'static str {
+                match self { $($name::$variant => concat!($prefix, "-", $text)),+ }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 pub mod case;
 mod email;
 mod language;
 mod name;
 mod password;
 mod role;
+pub mod workflow;
 
 pub use case::{CaseNumber, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, State, Track};
 pub use email::{Email, EmailError};

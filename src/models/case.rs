@@ -7,6 +7,7 @@ use diesel::sql_types::{Bool, Integer, Nullable, Text};
 
 use super::user::UserId;
 use crate::db::DbConn;
+use crate::db::page::paged;
 use crate::db::schema::{case_changes, case_counts, case_notes, cases, parties, users};
 use crate::domain::{CaseNumber, NoteVisibility, State};
 
@@ -472,7 +473,7 @@ pub struct Filter {
     pub page: i64,
 }
 
-pub const PAGE_SIZE: i64 = 25;
+pub const PAGE_SIZE: u16 = 25;
 
 #[derive(Queryable, QueryableByName, Selectable, Debug, Clone)]
 #[diesel(table_name = cases)]
@@ -489,23 +490,57 @@ pub struct CaseListRow {
     pub created_at: NaiveDateTime,
     /// The first complainant's name, read in the same statement (no query per row).
     #[diesel(
-        select_expression = diesel::dsl::sql::<Nullable<Text>>(LEAD_COMPLAINANT),
-        select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>,
+        select_expression = LeadParty::COMPLAINANT,
+        select_expression_type = LeadParty,
         sql_type = Nullable<Text>
     )]
     pub complainant: Option<String>,
     #[diesel(
-        select_expression = diesel::dsl::sql::<Nullable<Text>>(LEAD_RESPONDENT),
-        select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>,
+        select_expression = LeadParty::RESPONDENT,
+        select_expression_type = LeadParty,
         sql_type = Nullable<Text>
     )]
     pub respondent: Option<String>,
 }
 
-const LEAD_COMPLAINANT: &str = "(SELECT p.name FROM parties p WHERE p.case_id = cases.id \
-     AND p.side = 'complainant' AND p.position = 0)";
-const LEAD_RESPONDENT: &str = "(SELECT p.name FROM parties p WHERE p.case_id = cases.id \
-     AND p.side = 'respondent' AND p.position = 0)";
+/// The first party's name on one side of the case in the outer query, as a subquery.
+/// Written by hand rather than with `dsl::sql`, which would keep the whole list statement
+/// out of the prepared-statement cache.
+#[derive(Debug, Clone, Copy)]
+pub struct LeadParty(&'static str);
+
+impl LeadParty {
+    const COMPLAINANT: LeadParty = LeadParty(
+        "(SELECT p.name FROM parties p WHERE p.case_id = cases.id \
+         AND p.side = 'complainant' AND p.position = 0)",
+    );
+    const RESPONDENT: LeadParty = LeadParty(
+        "(SELECT p.name FROM parties p WHERE p.case_id = cases.id \
+         AND p.side = 'respondent' AND p.position = 0)",
+    );
+}
+
+impl diesel::Expression for LeadParty {
+    type SqlType = Nullable<Text>;
+}
+
+impl<DB: diesel::backend::Backend> diesel::query_builder::QueryFragment<DB> for LeadParty {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(self.0);
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::QueryId for LeadParty {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::AppearsOnTable<cases::table> for LeadParty {}
+impl diesel::SelectableExpression<cases::table> for LeadParty {}
+impl<G> diesel::expression::ValidGrouping<G> for LeadParty {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
 
 /// `IPD-2025-0001`, `ipd-2025`: a case number or its beginning, in the stored spelling.
 fn case_number_prefix(text: &str) -> Option<String> {
@@ -540,23 +575,33 @@ fn text_condition(
     }
 }
 
-/// The kept counts per (state, kind, track): a few hundred rows at most, read in one
-/// statement and summed as each view needs.
+/// What the office's list counts, per (state, kind, track): the filed cases from the kept
+/// counts and the viewer's own drafts, a few hundred rows at most, read in one statement and
+/// summed as each view needs.
 struct KeptCounts(Vec<(String, String, String, i64)>);
 
 impl KeptCounts {
-    /// Drafts are left out: the office's list counts filed cases.
-    fn load(conn: &mut DbConn) -> QueryResult<KeptCounts> {
-        case_counts::table
+    fn load(conn: &mut DbConn, me: UserId) -> QueryResult<KeptCounts> {
+        let filed = case_counts::table
             .filter(case_counts::state.ne(State::Draft.as_str()))
             .select((
                 case_counts::state,
                 case_counts::kind,
                 case_counts::track,
                 case_counts::n,
-            ))
-            .load(conn)
-            .map(KeptCounts)
+            ));
+        let own_drafts = cases::table
+            .filter(cases::created_by.eq(me.0))
+            .filter(cases::state.eq(State::Draft.as_str()))
+            .group_by((cases::state, cases::kind, cases::track))
+            .select((cases::state, cases::kind, cases::track, diesel::dsl::count_star()));
+        // diesel's multi-backend has no UNION; each backend runs the same query itself.
+        let both = filed.union_all(own_drafts);
+        match conn {
+            DbConn::Postgres(c) => both.load(c),
+            DbConn::Sqlite(c) => both.load(c),
+        }
+        .map(KeptCounts)
     }
 
     /// How many cases match filters on state, kind and track only.
@@ -678,9 +723,9 @@ fn search_sqlite(
     let rows_sql = [
         "SELECT cases.id, cases.draft_key, cases.case_no, cases.state, cases.track, cases.kind, cases.title, \
          cases.assigned_officer_id, cases.filed_at, cases.created_at, ",
-        LEAD_COMPLAINANT,
+        LeadParty::COMPLAINANT.0,
         " AS complainant, ",
-        LEAD_RESPONDENT,
+        LeadParty::RESPONDENT.0,
         " AS respondent ",
         from,
         &conditions,
@@ -690,8 +735,8 @@ fn search_sqlite(
     ]
     .concat();
     let rows = bind_all(rows_sql)
-        .bind::<diesel::sql_types::BigInt, _>(PAGE_SIZE)
-        .bind::<diesel::sql_types::BigInt, _>(f.page.max(0) * PAGE_SIZE)
+        .bind::<diesel::sql_types::BigInt, _>(i64::from(PAGE_SIZE))
+        .bind::<diesel::sql_types::BigInt, _>(f.page.max(0) * i64::from(PAGE_SIZE))
         .load::<CaseListRow>(c)?;
     Ok(Listed {
         rows,
@@ -703,7 +748,7 @@ fn search_sqlite(
 
 pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<Listed> {
     let kept = match scope {
-        CaseScope::Office(_) => Some(KeptCounts::load(conn)?),
+        CaseScope::Office(me) => Some(KeptCounts::load(conn, me)?),
         _ => None,
     };
     let by_state = match (&kept, scope) {
@@ -754,23 +799,8 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<List
             .load::<i64>(conn)?
             .len() as i64;
         (n.min(COUNT_CAP), n > COUNT_CAP)
-    } else if let (Some(kept), CaseScope::Office(me), None) = (&kept, scope, f.officer) {
-        // Filed cases from the kept counts, plus the viewer's own drafts.
-        let mut drafts = cases::table
-            .filter(cases::created_by.eq(me.0))
-            .filter(cases::state.eq(State::Draft.as_str()))
-            .into_boxed();
-        if let Some(k) = &f.kind {
-            drafts = drafts.filter(cases::kind.eq(k.clone()));
-        }
-        if let Some(t) = &f.track {
-            drafts = drafts.filter(cases::track.eq(t.clone()));
-        }
-        let own_drafts: i64 = match f.state.as_deref() {
-            None | Some("draft") => drafts.count().get_result(conn)?,
-            Some(_) => 0,
-        };
-        (kept.total(f) + own_drafts, false)
+    } else if let (Some(kept), None) = (&kept, f.officer) {
+        (kept.total(f), false)
     } else {
         (build(conn).count().get_result(conn)?, false)
     };
@@ -785,11 +815,7 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<List
         Sort::Oldest => build(conn).order(cases::id.asc()),
         Sort::Title => build(conn).order((cases::title.asc(), cases::id.asc())),
     };
-    let rows = ordered
-        .offset(f.page.max(0) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-        .select(CaseListRow::as_select())
-        .load(conn)?;
+    let rows = paged(ordered.select(CaseListRow::as_select()), PAGE_SIZE, f.page).load(conn)?;
     Ok(Listed {
         rows,
         total,

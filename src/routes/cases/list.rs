@@ -157,7 +157,8 @@ pub async fn list(
             respondent: r.respondent.as_deref().unwrap_or_default(),
         })
         .collect();
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let size = i64::from(PAGE_SIZE);
+    let pages = ((total + size - 1) / size).max(1);
     let list = ListPage {
         ctx: &ctx,
         rows: view,
