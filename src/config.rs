@@ -69,6 +69,18 @@ pub struct Settings {
     pub mail_retry_max_secs: u64,
     /// Attempts before a notice is parked as failed.
     pub mail_max_attempts: i32,
+    /// Workflow periods in calendar days (DESIGN §3).
+    pub mediation_days: u32,
+    pub supplement_days: u32,
+    pub response_days: u32,
+    pub acceptance_days: u32,
+    pub compliance_days: u32,
+    /// Deadline reminders go this many days before the due date, and on the day.
+    pub reminder_days_before: u32,
+    /// How long a respondent's invitation link stays valid.
+    pub invitation_days: u32,
+    /// How often the deadline job looks for reminders to send and responses that lapsed.
+    pub deadline_poll_secs: u64,
 }
 
 impl Default for Settings {
@@ -97,6 +109,14 @@ impl Default for Settings {
             mail_retry_base_secs: 30,
             mail_retry_max_secs: 3600,
             mail_max_attempts: 20,
+            mediation_days: 90,
+            supplement_days: 14,
+            response_days: 15,
+            acceptance_days: 14,
+            compliance_days: 30,
+            reminder_days_before: 3,
+            invitation_days: 30,
+            deadline_poll_secs: 60,
         }
     }
 }

@@ -12,3 +12,4 @@ pub mod models;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod workflow;

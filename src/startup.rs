@@ -72,6 +72,7 @@ pub struct Application {
     pool: DbPool,
     setup_link: Option<String>,
     housekeeping: tokio::task::JoinHandle<()>,
+    deadline_job: tokio::task::JoinHandle<()>,
     mail_worker: tokio::task::JoinHandle<()>,
     stop_workers: watch::Sender<bool>,
 }
@@ -149,6 +150,40 @@ async fn not_found() -> HttpResponse {
     HttpResponse::NotFound().finish()
 }
 
+/// The deadline job (reminders, lapsed responses) every `deadline_poll_secs`. Each server
+/// runs it; a reminder or a lapse is claimed by one of them in the database.
+async fn deadlines(pool: DbPool, settings: Settings, public_url: Url, mail_wake: Arc<Notify>) {
+    let mut every = tokio::time::interval(Duration::from_secs(settings.deadline_poll_secs.max(1)));
+    loop {
+        every.tick().await;
+        let (pool, settings, public_url) = (pool.clone(), settings.clone(), public_url.clone());
+        let swept = web::block(move || -> anyhow::Result<crate::workflow::SweepReport> {
+            let mut conn = pool.get()?;
+            let ctx = crate::workflow::Ctx {
+                public_url: &public_url,
+                settings: &settings,
+                address: None,
+            };
+            Ok(crate::workflow::sweep(&mut conn, &ctx, models::now())?)
+        })
+        .await;
+        match swept {
+            Ok(Ok(report)) => {
+                if report.reminders + report.lapsed > 0 {
+                    tracing::info!(
+                        reminders = report.reminders,
+                        lapsed = report.lapsed,
+                        "deadline job"
+                    );
+                    mail_wake.notify_one();
+                }
+            }
+            Ok(Err(e)) => tracing::warn!(error = ?e, "deadline job failed"),
+            Err(e) => tracing::warn!(error = %e, "deadline job failed"),
+        }
+    }
+}
+
 /// Removes timed-out sessions and old failure counters every few minutes.
 async fn housekeeping(pool: DbPool, settings: Settings) {
     let mut every = tokio::time::interval(Duration::from_secs(300));
@@ -211,6 +246,12 @@ impl Application {
         };
         let mail_worker = tokio::spawn(worker.run(stopped));
         let housekeeping = tokio::spawn(housekeeping(pool.clone(), settings.clone()));
+        let deadline_job = tokio::spawn(deadlines(
+            pool.clone(),
+            settings.clone(),
+            public_url.clone(),
+            mail_wake.clone(),
+        ));
         let state = web::Data::new(AppState {
             throttle: throttle::Policy::from_settings(&settings),
             settings,
@@ -240,6 +281,7 @@ impl Application {
             pool,
             setup_link,
             housekeeping,
+            deadline_job,
             mail_worker,
             stop_workers,
         })
@@ -262,6 +304,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         self.housekeeping.abort();
+        self.deadline_job.abort();
         let _ = self.stop_workers.send(true);
         if tokio::time::timeout(Duration::from_secs(30), self.mail_worker)
             .await

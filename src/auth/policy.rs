@@ -31,13 +31,14 @@ const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::EditCase, &[Role::Examiner, Role::Legal, Role::Admin]),
 ];
 
-/// Which cases a role sees. Mediators see their panels' cases once panels exist; until then,
-/// nothing. Respondents likewise once they are invited.
+/// Which cases a role sees: the office all filed cases, a complainant their own, a
+/// respondent the cases they were invited to, a mediator their panels' cases.
 pub fn case_scope(user: &User) -> CaseScope {
     match user.role {
         Role::Admin | Role::Examiner | Role::Legal => CaseScope::Office(user.id),
         Role::Complainant => CaseScope::OwnedBy(user.id),
-        Role::Mediator | Role::Respondent => CaseScope::Nothing,
+        Role::Respondent => CaseScope::RespondentIn(user.id),
+        Role::Mediator => CaseScope::PanelOf(user.id),
     }
 }
 

@@ -12,6 +12,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         email_verified_at -> Nullable<Timestamp>,
+        organisation -> Nullable<Text>,
+        registration_no -> Nullable<Text>,
     }
 }
 
@@ -80,6 +82,9 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        case_id -> Nullable<BigInt>,
+        link_token_hash -> Nullable<Text>,
+        opened_at -> Nullable<Timestamp>,
     }
 }
 
@@ -161,6 +166,7 @@ diesel::table! {
         counsel_name -> Nullable<Text>,
         counsel_firm -> Nullable<Text>,
         counsel_email -> Nullable<Text>,
+        user_id -> Nullable<BigInt>,
     }
 }
 
@@ -187,10 +193,116 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_events (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        action -> Text,
+        from_state -> Text,
+        to_state -> Text,
+        actor_id -> Nullable<BigInt>,
+        actor_as -> Text,
+        details -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deadlines (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        kind -> Text,
+        due_on -> Date,
+        status -> Text,
+        paused_on -> Nullable<Date>,
+        opened_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        reminded_before -> Bool,
+        reminded_on_day -> Bool,
+    }
+}
+
+diesel::table! {
+    panel_members (case_id, mediator_id) {
+        case_id -> BigInt,
+        mediator_id -> BigInt,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mediation_sessions (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        held_at -> Timestamp,
+        place -> Text,
+        held -> Bool,
+        complainant_attended -> Nullable<Bool>,
+        respondent_attended -> Nullable<Bool>,
+        minutes -> Nullable<Text>,
+        recorded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        body -> Text,
+        issued_by -> BigInt,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    proposal_answers (proposal_id, party_id) {
+        proposal_id -> BigInt,
+        party_id -> BigInt,
+        accepted -> Bool,
+        answered_by -> BigInt,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        party_id -> BigInt,
+        email -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        used_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    case_closures (case_id) {
+        case_id -> BigInt,
+        outcome -> Text,
+        closed_at -> Timestamp,
+        days_open -> Integer,
+        sessions -> Integer,
+        respondent_appeared -> Bool,
+        respondent_size -> Nullable<Text>,
+        kind -> Text,
+        track -> Text,
+        origin -> Text,
+    }
+}
+
 diesel::joinable!(parties -> cases (case_id));
 diesel::joinable!(case_notes -> cases (case_id));
 diesel::joinable!(case_notes -> users (author_id));
 diesel::joinable!(case_changes -> cases (case_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(deadlines -> cases (case_id));
+diesel::joinable!(panel_members -> users (mediator_id));
+diesel::joinable!(mediation_sessions -> cases (case_id));
+diesel::joinable!(proposal_answers -> parties (party_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(setup_tokens -> users (user_id));
@@ -209,4 +321,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     parties,
     case_notes,
     case_changes,
+    case_events,
+    deadlines,
+    panel_members,
+    mediation_sessions,
+    proposals,
+    proposal_answers,
+    invitations,
+    case_closures,
 );

@@ -49,6 +49,18 @@ named_values!(
 );
 
 named_values!(
+    /// Whether a deadline still runs: open, paused (the mediation clock while awaiting a
+    /// supplement), or closed as met, lapsed or cancelled.
+    DeadlineStatus, "deadline-status" {
+        Open => "open",
+        Paused => "paused",
+        Met => "met",
+        Lapsed => "lapsed",
+        Cancelled => "cancelled",
+    }
+);
+
+named_values!(
     /// Where a referred case goes.
     ReceivingBody, "body" {
         TechnologyPolice => "technology_police",
@@ -365,9 +377,173 @@ pub fn available(state: State, who: Option<Who>) -> impl Iterator<Item = &'stati
     RULES.iter().filter(move |r| r.check(state, who).is_ok())
 }
 
+/// Why a mediator may not sit on a case's panel (DESIGN §3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    /// The mediator's name or organisation is a party's or its counsel's name.
+    Name(String),
+    /// The mediator's e-mail domain is a party's or its counsel's.
+    EmailDomain(String),
+    /// The mediator's organisation has a party's registration number.
+    RegistrationNo(String),
+}
+
+impl Conflict {
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Conflict::Name(_) => "conflict-name",
+            Conflict::EmailDomain(_) => "conflict-email-domain",
+            Conflict::RegistrationNo(_) => "conflict-registration-no",
+        }
+    }
+
+    /// What matched, for the message.
+    pub fn detail(&self) -> &str {
+        match self {
+            Conflict::Name(s) | Conflict::EmailDomain(s) | Conflict::RegistrationNo(s) => s,
+        }
+    }
+}
+
+/// What the conflict check knows of a mediator.
+pub struct Mediator<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub organisation: Option<&'a str>,
+    pub registration_no: Option<&'a str>,
+}
+
+/// What the conflict check knows of a party.
+pub struct PartyLinks<'a> {
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub registration_no: Option<&'a str>,
+    pub counsel_name: Option<&'a str>,
+    pub counsel_firm: Option<&'a str>,
+    pub counsel_email: Option<&'a str>,
+}
+
+/// Mail providers anyone can use: sharing one says nothing about a link between people.
+const PUBLIC_MAIL: &[&str] = &[
+    "gmail.com",
+    "naver.com",
+    "daum.net",
+    "hanmail.net",
+    "kakao.com",
+    "nate.com",
+    "outlook.com",
+    "hotmail.com",
+    "yahoo.com",
+    "icloud.com",
+    "proton.me",
+];
+
+fn comparable_name(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn domain_of(email: &str) -> Option<String> {
+    let domain = email.rsplit_once('@')?.1.trim().to_lowercase();
+    (!domain.is_empty() && !PUBLIC_MAIL.contains(&domain.as_str())).then_some(domain)
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The first link found between the mediator and any party (or its counsel), if any.
+pub fn conflict(m: &Mediator<'_>, parties: &[PartyLinks<'_>]) -> Option<Conflict> {
+    let own_names: Vec<String> = [Some(m.name), m.organisation]
+        .into_iter()
+        .flatten()
+        .map(comparable_name)
+        .filter(|n| !n.is_empty())
+        .collect();
+    let own_domain = domain_of(m.email);
+    let own_reg = m.registration_no.map(digits).filter(|d| !d.is_empty());
+    for p in parties {
+        for name in [Some(p.name), p.counsel_name, p.counsel_firm]
+            .into_iter()
+            .flatten()
+        {
+            if own_names.contains(&comparable_name(name)) {
+                return Some(Conflict::Name(name.to_owned()));
+            }
+        }
+        for email in [p.email, p.counsel_email].into_iter().flatten() {
+            if let (Some(mine), Some(theirs)) = (&own_domain, domain_of(email))
+                && *mine == theirs
+            {
+                return Some(Conflict::EmailDomain(theirs));
+            }
+        }
+        if let (Some(mine), Some(theirs)) = (&own_reg, p.registration_no)
+            && *mine == digits(theirs)
+        {
+            return Some(Conflict::RegistrationNo(theirs.to_owned()));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn party<'a>(name: &'a str, email: Option<&'a str>, reg: Option<&'a str>) -> PartyLinks<'a> {
+        PartyLinks {
+            name,
+            email,
+            registration_no: reg,
+            counsel_name: None,
+            counsel_firm: Some("Kim & Partners"),
+            counsel_email: Some("lee@kimpartners.kr"),
+        }
+    }
+
+    #[test]
+    fn a_mediator_linked_to_a_party_is_in_conflict_with_the_reason() {
+        let parties = [
+            party(
+                "Hanbit Tech Co., Ltd.",
+                Some("ceo@hanbit.co.kr"),
+                Some("123-45-67890"),
+            ),
+            party("MegaCorp", Some("legal@gmail.com"), None),
+        ];
+        let m = |email, org, reg| Mediator {
+            name: "Park Ji-won",
+            email,
+            organisation: org,
+            registration_no: reg,
+        };
+        assert_eq!(
+            conflict(&m("park@hanbit.co.kr", None, None), &parties),
+            Some(Conflict::EmailDomain("hanbit.co.kr".into()))
+        );
+        assert_eq!(
+            conflict(
+                &m("park@uni.ac.kr", Some("  hanbit tech co., ltd. "), None),
+                &parties
+            ),
+            Some(Conflict::Name("Hanbit Tech Co., Ltd.".into()))
+        );
+        assert_eq!(
+            conflict(&m("park@uni.ac.kr", None, Some("1234567890")), &parties),
+            Some(Conflict::RegistrationNo("123-45-67890".into()))
+        );
+        assert_eq!(
+            conflict(&m("park@kimpartners.kr", None, None), &parties),
+            Some(Conflict::EmailDomain("kimpartners.kr".into()))
+        );
+        assert_eq!(
+            conflict(&m("park@uni.ac.kr", Some("Kim & Partners"), None), &parties),
+            Some(Conflict::Name("Kim & Partners".into()))
+        );
+        // Sharing a public mail provider is no link.
+        assert_eq!(conflict(&m("park@gmail.com", None, None), &parties), None);
+        assert_eq!(conflict(&m("park@uni.ac.kr", None, Some("999")), &parties), None);
+    }
 
     #[test]
     fn every_action_has_exactly_one_rule() {

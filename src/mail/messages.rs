@@ -5,6 +5,9 @@ use askama::Template;
 use url::Url;
 
 use super::Recipient;
+use chrono::NaiveDate;
+
+use crate::domain::workflow::{Action, DeadlineKind};
 use crate::domain::{Lang, Role};
 use crate::i18n;
 
@@ -38,6 +41,34 @@ pub enum Notice<'a> {
         complainant: &'a str,
         link: &'a str,
     },
+    /// To those concerned: an action was taken on a case (DESIGN §7's workflow events).
+    CaseUpdate {
+        case_no: &'a str,
+        title: &'a str,
+        action: Action,
+        /// What the actor wrote (what is missing, the proposal, the reason), if the
+        /// recipient may read it.
+        detail: &'a str,
+        link: &'a str,
+    },
+    /// To a respondent: a complaint names you; reply through this single-use link.
+    RespondentInvitation {
+        case_no: &'a str,
+        title: &'a str,
+        complainant: &'a str,
+        due: NaiveDate,
+        link: &'a str,
+        /// Their language is not known: the notice is in Korean and in English.
+        bilingual: bool,
+    },
+    /// A deadline is near, or due today.
+    DeadlineReminder {
+        case_no: &'a str,
+        title: &'a str,
+        kind: DeadlineKind,
+        due: NaiveDate,
+        link: &'a str,
+    },
 }
 
 impl Notice<'_> {
@@ -49,6 +80,9 @@ impl Notice<'_> {
             Notice::AccountInvitation { .. } => "account_invitation",
             Notice::FilingReceipt { .. } => "filing_receipt",
             Notice::NewCase { .. } => "new_case",
+            Notice::CaseUpdate { .. } => "case_update",
+            Notice::RespondentInvitation { .. } => "respondent_invitation",
+            Notice::DeadlineReminder { .. } => "deadline_reminder",
         }
     }
 }
@@ -72,6 +106,10 @@ pub struct MailCtx<'a> {
     pub title: &'a str,
     /// The other party named in the notice (the complainant, for intake).
     pub party: &'a str,
+    /// What happened, in a sentence (workflow notices).
+    pub headline: String,
+    pub detail: &'a str,
+    pub due: String,
 }
 
 impl MailCtx<'_> {
@@ -110,19 +148,56 @@ mail_template!(ReceiptText, "email/filing_receipt.txt");
 mail_template!(ReceiptHtml, "email/filing_receipt.html");
 mail_template!(NewCaseText, "email/new_case.txt");
 mail_template!(NewCaseHtml, "email/new_case.html");
+mail_template!(UpdateText, "email/case_update.txt");
+mail_template!(UpdateHtml, "email/case_update.html");
+mail_template!(RespondentText, "email/respondent_invitation.txt");
+mail_template!(RespondentHtml, "email/respondent_invitation.html");
+mail_template!(ReminderText, "email/deadline_reminder.txt");
+mail_template!(ReminderHtml, "email/deadline_reminder.html");
 
 impl Notice<'_> {
     pub fn render(&self, to: &Recipient<'_>, public_url: &Url) -> askama::Result<Rendered> {
+        match *self {
+            Notice::RespondentInvitation { bilingual: true, .. } => {
+                // Korean first (the office's language), then English, in one message.
+                let ko = self.render_in(Lang::Ko, to, public_url)?;
+                let en = self.render_in(Lang::En, to, public_url)?;
+                Ok(Rendered {
+                    subject: format!("{} / {}", ko.subject, en.subject),
+                    text: format!(
+                        "{}\n\n----------------------------------------\n\n{}",
+                        ko.text, en.text
+                    ),
+                    html: format!("{}\n<hr>\n{}", ko.html, en.html),
+                })
+            }
+            _ => self.render_in(to.lang, to, public_url),
+        }
+    }
+
+    fn render_in(&self, lang: Lang, to: &Recipient<'_>, public_url: &Url) -> askama::Result<Rendered> {
         let (link, hours, minutes, role) = match *self {
             Notice::VerifyEmail { link, hours } => (link, hours, 0, None),
             Notice::PasswordReset { link, minutes } => (link, 0, minutes, None),
             Notice::PasswordChanged => ("", 0, 0, None),
             Notice::AccountInvitation { link, hours, role } => (link, hours, 0, Some(role)),
-            Notice::FilingReceipt { link, .. } | Notice::NewCase { link, .. } => (link, 0, 0, None),
+            Notice::FilingReceipt { link, .. }
+            | Notice::NewCase { link, .. }
+            | Notice::CaseUpdate { link, .. }
+            | Notice::RespondentInvitation { link, .. }
+            | Notice::DeadlineReminder { link, .. } => (link, 0, 0, None),
         };
         let (case_no, title, party) = match *self {
-            Notice::FilingReceipt { case_no, title, .. } => (case_no, title, ""),
+            Notice::FilingReceipt { case_no, title, .. }
+            | Notice::CaseUpdate { case_no, title, .. }
+            | Notice::DeadlineReminder { case_no, title, .. } => (case_no, title, ""),
             Notice::NewCase {
+                case_no,
+                title,
+                complainant,
+                ..
+            }
+            | Notice::RespondentInvitation {
                 case_no,
                 title,
                 complainant,
@@ -130,8 +205,19 @@ impl Notice<'_> {
             } => (case_no, title, complainant),
             _ => ("", "", ""),
         };
+        let t = |key: &str| i18n::text(lang, key);
+        let (headline, detail, due) = match *self {
+            Notice::CaseUpdate { action, detail, .. } => (
+                t(&format!("mail-event-{}", action.as_str())),
+                detail,
+                String::new(),
+            ),
+            Notice::RespondentInvitation { due, .. } => (String::new(), "", due.to_string()),
+            Notice::DeadlineReminder { kind, due, .. } => (t(kind.label_key()), "", due.to_string()),
+            _ => (String::new(), "", String::new()),
+        };
         let m = MailCtx {
-            lang: to.lang,
+            lang,
             name: to.name,
             link,
             hours,
@@ -141,6 +227,9 @@ impl Notice<'_> {
             case_no,
             title,
             party,
+            headline,
+            detail,
+            due,
         };
         let (text, html) = match self {
             Notice::VerifyEmail { .. } => (VerifyText { m: &m }.render()?, VerifyHtml { m: &m }.render()?),
@@ -154,12 +243,23 @@ impl Notice<'_> {
                 (ReceiptText { m: &m }.render()?, ReceiptHtml { m: &m }.render()?)
             }
             Notice::NewCase { .. } => (NewCaseText { m: &m }.render()?, NewCaseHtml { m: &m }.render()?),
+            Notice::CaseUpdate { .. } => (UpdateText { m: &m }.render()?, UpdateHtml { m: &m }.render()?),
+            Notice::RespondentInvitation { .. } => (
+                RespondentText { m: &m }.render()?,
+                RespondentHtml { m: &m }.render()?,
+            ),
+            Notice::DeadlineReminder { .. } => {
+                (ReminderText { m: &m }.render()?, ReminderHtml { m: &m }.render()?)
+            }
         };
-        let subject = m.t1(
-            &format!("mail-{}-subject", self.kind().replace('_', "-")),
-            "case_no",
-            case_no,
-        );
+        let subject = match self {
+            Notice::CaseUpdate { .. } => format!("{case_no}: {}", m.headline),
+            _ => m.t1(
+                &format!("mail-{}-subject", self.kind().replace('_', "-")),
+                "case_no",
+                case_no,
+            ),
+        };
         Ok(Rendered { subject, text, html })
     }
 }

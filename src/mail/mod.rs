@@ -7,12 +7,14 @@ pub mod worker;
 
 use url::Url;
 
+use crate::auth::token;
 use crate::db::DbConn;
 use crate::domain::Lang;
 use crate::error::AppError;
 use crate::models::{self, outbox::NewOutboxRow};
 
 pub use messages::Notice;
+
 pub use transport::Mailer;
 
 /// Who a notice goes to, and in which language.
@@ -30,6 +32,62 @@ pub fn queue(
     event: &str,
     to: &Recipient<'_>,
     notice: &Notice<'_>,
+) -> Result<bool, AppError> {
+    queue_row(conn, public_url, event, to, notice, None)
+}
+
+/// A link into a case that is one recipient's own (`/n/{token}`), so the case can show when
+/// the notice was first opened: proof of notice.
+pub struct TrackedLink {
+    pub url: String,
+    case_id: i64,
+    token_hash: String,
+}
+
+pub fn tracked_link(public_url: &Url, case_id: i64) -> TrackedLink {
+    let token = token::generate();
+    TrackedLink {
+        url: crate::startup::page_link(public_url, &format!("/n/{token}")),
+        case_id,
+        token_hash: token::hash(&token),
+    }
+}
+
+/// A tracked link whose token is one the caller already made (an invitation's own), at `path`.
+pub fn tracked_token_link(public_url: &Url, case_id: i64, path: &str, token: &str) -> TrackedLink {
+    TrackedLink {
+        url: crate::startup::page_link(public_url, path),
+        case_id,
+        token_hash: token::hash(token),
+    }
+}
+
+/// Like [`queue`], for a notice about a case whose link is `link`.
+pub fn queue_tracked(
+    conn: &mut DbConn,
+    public_url: &Url,
+    event: &str,
+    to: &Recipient<'_>,
+    notice: &Notice<'_>,
+    link: &TrackedLink,
+) -> Result<bool, AppError> {
+    queue_row(
+        conn,
+        public_url,
+        event,
+        to,
+        notice,
+        Some((link.case_id, &link.token_hash)),
+    )
+}
+
+fn queue_row(
+    conn: &mut DbConn,
+    public_url: &Url,
+    event: &str,
+    to: &Recipient<'_>,
+    notice: &Notice<'_>,
+    tracked: Option<(i64, &str)>,
 ) -> Result<bool, AppError> {
     let rendered = notice
         .render(to, public_url)
@@ -60,6 +118,8 @@ pub fn queue(
         next_attempt_at: now,
         created_at: now,
         updated_at: now,
+        case_id: tracked.map(|t| t.0),
+        link_token_hash: tracked.map(|t| t.1),
     };
     Ok(models::outbox::insert(conn, &row)?)
 }

@@ -8,7 +8,7 @@ use diesel::sql_types::{Bool, Integer, Nullable, Text};
 use super::user::UserId;
 use crate::db::DbConn;
 use crate::db::page::paged;
-use crate::db::schema::{case_changes, case_counts, case_notes, cases, parties, users};
+use crate::db::schema::{case_changes, case_counts, case_notes, cases, panel_members, parties, users};
 use crate::domain::{CaseNumber, NoteVisibility, State};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -21,6 +21,10 @@ pub enum CaseScope {
     /// draft is theirs alone until they submit it.
     Office(UserId),
     OwnedBy(UserId),
+    /// A respondent: the filed cases where their account is tied to a respondent party.
+    RespondentIn(UserId),
+    /// A mediator: the cases whose panel they sit on.
+    PanelOf(UserId),
     Nothing,
 }
 
@@ -87,8 +91,8 @@ pub struct CaseFields {
     pub origin_reference: Option<String>,
 }
 
-#[derive(Queryable, Selectable, Insertable, Debug, Clone, Default, PartialEq, Eq)]
-#[diesel(table_name = parties)]
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Debug, Clone, Default, PartialEq, Eq)]
+#[diesel(table_name = parties, treat_none_as_null = true)]
 pub struct PartyFields {
     pub side: String,
     pub position: i32,
@@ -160,12 +164,35 @@ pub fn create_draft(
     Ok(CaseId(id))
 }
 
+/// Makes the case's parties those of `list`, changing each party in place (matched by side
+/// and position) so that what hangs off a party (a respondent's account, answers to a
+/// proposal) stays with it.
 fn replace_parties(conn: &mut DbConn, id: CaseId, list: &[PartyFields]) -> QueryResult<()> {
-    diesel::delete(parties::table.filter(parties::case_id.eq(id.0))).execute(conn)?;
+    let existing: Vec<(i64, String, i32)> = parties::table
+        .filter(parties::case_id.eq(id.0))
+        .select((parties::id, parties::side, parties::position))
+        .load(conn)?;
+    for (party_id, side, position) in &existing {
+        if !list.iter().any(|p| &p.side == side && p.position == *position) {
+            diesel::delete(parties::table.find(party_id)).execute(conn)?;
+        }
+    }
     for p in list {
-        diesel::insert_into(parties::table)
-            .values((parties::case_id.eq(id.0), p))
-            .execute(conn)?;
+        match existing
+            .iter()
+            .find(|(_, side, position)| *side == p.side && *position == p.position)
+        {
+            Some((party_id, _, _)) => {
+                diesel::update(parties::table.find(party_id))
+                    .set(p)
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(parties::table)
+                    .values((parties::case_id.eq(id.0), p))
+                    .execute(conn)?;
+            }
+        }
     }
     Ok(())
 }
@@ -286,8 +313,32 @@ fn scoped(scope: CaseScope) -> cases::BoxedQuery<'static, crate::db::MultiBacken
                 .or(cases::created_by.eq(me.0)),
         ),
         CaseScope::OwnedBy(u) => q.filter(cases::complainant_user_id.eq(u.0)),
+        CaseScope::RespondentIn(u) => q.filter(cases::state.ne(State::Draft.as_str())).filter(
+            cases::id.eq_any(
+                parties::table
+                    .filter(parties::user_id.eq(u.0))
+                    .filter(parties::side.eq("respondent"))
+                    .select(parties::case_id),
+            ),
+        ),
+        CaseScope::PanelOf(u) => q.filter(
+            cases::id.eq_any(
+                panel_members::table
+                    .filter(panel_members::mediator_id.eq(u.0))
+                    .select(panel_members::case_id),
+            ),
+        ),
         CaseScope::Nothing => q.filter(diesel::dsl::sql::<Bool>("1 = 0")),
     }
+}
+
+/// A case by id, whoever asks: for the workflow, after access was decided.
+pub fn find_by_id(conn: &mut DbConn, id: CaseId) -> QueryResult<Option<CaseRow>> {
+    cases::table
+        .find(id.0)
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// A filed case by number, if the viewer may see it.
@@ -663,6 +714,15 @@ fn search_sqlite(
         CaseScope::OwnedBy(_) => {
             conditions.push_str(" AND cases.complainant_user_id = ?");
         }
+        CaseScope::RespondentIn(_) => {
+            conditions.push_str(
+                " AND cases.state <> 'draft' AND cases.id IN \
+                 (SELECT case_id FROM parties WHERE user_id = ? AND side = 'respondent')",
+            );
+        }
+        CaseScope::PanelOf(_) => {
+            conditions.push_str(" AND cases.id IN (SELECT case_id FROM panel_members WHERE mediator_id = ?)");
+        }
         CaseScope::Nothing => {
             return Ok(Listed {
                 rows: Vec::new(),
@@ -698,7 +758,11 @@ fn search_sqlite(
         let mut texts = texts.iter();
         // The MATCH text first, then the scope's number, then the text filters, then the officer.
         q = q.bind::<Text, _>(texts.next().cloned().unwrap_or_default());
-        if let CaseScope::Office(u) | CaseScope::OwnedBy(u) = scope {
+        if let CaseScope::Office(u)
+        | CaseScope::OwnedBy(u)
+        | CaseScope::RespondentIn(u)
+        | CaseScope::PanelOf(u) = scope
+        {
             q = q.bind::<diesel::sql_types::BigInt, _>(u.0);
         }
         for t in texts {
@@ -755,6 +819,30 @@ pub fn list(conn: &mut DbConn, scope: CaseScope, f: &Filter) -> QueryResult<List
         (Some(k), _) => k.by_state(),
         (None, CaseScope::OwnedBy(u)) => cases::table
             .filter(cases::complainant_user_id.eq(u.0))
+            .group_by(cases::state)
+            .select((cases::state, diesel::dsl::count_star()))
+            .load(conn)?,
+        (None, CaseScope::RespondentIn(u)) => cases::table
+            .filter(cases::state.ne(State::Draft.as_str()))
+            .filter(
+                cases::id.eq_any(
+                    parties::table
+                        .filter(parties::user_id.eq(u.0))
+                        .filter(parties::side.eq("respondent"))
+                        .select(parties::case_id),
+                ),
+            )
+            .group_by(cases::state)
+            .select((cases::state, diesel::dsl::count_star()))
+            .load(conn)?,
+        (None, CaseScope::PanelOf(u)) => cases::table
+            .filter(
+                cases::id.eq_any(
+                    panel_members::table
+                        .filter(panel_members::mediator_id.eq(u.0))
+                        .select(panel_members::case_id),
+                ),
+            )
             .group_by(cases::state)
             .select((cases::state, diesel::dsl::count_star()))
             .load(conn)?,

@@ -81,6 +81,9 @@ pub struct NewOutboxRow<'a> {
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The case the notice is about, and the hash of the token in its link (proof of notice).
+    pub case_id: Option<i64>,
+    pub link_token_hash: Option<&'a str>,
 }
 
 /// Queues the notice unless the same (event, recipient, kind) is already queued: re-running
@@ -266,4 +269,54 @@ pub fn list(conn: &mut DbConn, status: Option<Status>, page: i64) -> QueryResult
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<OutboxRow> {
     outbox::table.find(id).select(OutboxRow::as_select()).first(conn)
+}
+
+/// Records the first opening of a notice's link; returns the case it belongs to.
+pub fn opened(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> QueryResult<Option<i64>> {
+    let row: Option<(i64, Option<i64>, Option<NaiveDateTime>)> = outbox::table
+        .filter(outbox::link_token_hash.eq(token_hash))
+        .select((outbox::id, outbox::case_id, outbox::opened_at))
+        .first(conn)
+        .optional()?;
+    let Some((id, case_id, opened_at)) = row else {
+        return Ok(None);
+    };
+    if opened_at.is_none() {
+        diesel::update(outbox::table.find(id).filter(outbox::opened_at.is_null()))
+            .set(outbox::opened_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(case_id)
+}
+
+/// A notice about a case, as its page shows it: to whom, what, sent when, opened when.
+#[derive(Queryable, Debug, Clone)]
+pub struct NoticeView {
+    pub recipient: String,
+    pub recipient_name: String,
+    pub kind: String,
+    pub subject: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub opened_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+}
+
+pub fn of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<NoticeView>> {
+    outbox::table
+        .filter(outbox::case_id.eq(case_id))
+        .order(outbox::id.asc())
+        .select((
+            outbox::recipient,
+            outbox::recipient_name,
+            outbox::kind,
+            outbox::subject,
+            outbox::status,
+            outbox::created_at,
+            outbox::sent_at,
+            outbox::opened_at,
+            outbox::last_error,
+        ))
+        .load(conn)
 }

@@ -115,6 +115,15 @@ pub fn find_row(conn: &mut DbConn, id: UserId) -> QueryResult<UserRow> {
     users::table.find(id.0).select(UserRow::as_select()).first(conn)
 }
 
+pub fn find(conn: &mut DbConn, id: UserId) -> QueryResult<Option<User>> {
+    users::table
+        .find(id.0)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+        .map(|r| r.map(|r| r.to_user()))
+}
+
 pub fn email_taken(conn: &mut DbConn, email: &Email) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         users::table.filter(users::email.eq(email.as_str())),

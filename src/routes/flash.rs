@@ -24,13 +24,15 @@ pub enum Flash {
     DraftSaved,
     CaseCorrected,
     NoteAdded,
+    ActionDone,
+    InvitationAccepted,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 16] = [
+    pub const ALL: [Flash; 18] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -47,6 +49,8 @@ impl Flash {
         Flash::DraftSaved,
         Flash::CaseCorrected,
         Flash::NoteAdded,
+        Flash::ActionDone,
+        Flash::InvitationAccepted,
     ];
 
     pub fn key(self) -> &'static str {
@@ -67,6 +71,8 @@ impl Flash {
             Flash::DraftSaved => "flash-draft-saved",
             Flash::CaseCorrected => "flash-case-corrected",
             Flash::NoteAdded => "flash-note-added",
+            Flash::ActionDone => "flash-action-done",
+            Flash::InvitationAccepted => "flash-invitation-accepted",
         }
     }
 

@@ -4,10 +4,12 @@ pub mod accounts;
 pub mod admin;
 pub mod assets;
 pub mod cases;
+pub mod deadlines;
 pub mod flash;
 pub mod health;
 pub mod home;
 pub mod page;
+pub mod portal;
 
 use actix_web::http::Method;
 use actix_web::web;
@@ -74,6 +76,11 @@ pub const ROUTES: &[Route] = &[
     route(Get,  "/cases/{case_no}/edit",          Allowed(EditCase)),
     route(Post, "/cases/{case_no}/edit",          Allowed(EditCase)),
     route(Post, "/cases/{case_no}/notes",         SignedIn),
+    route(Post, "/cases/{case_no}/actions/{action}", SignedIn),
+    route(Get,  "/deadlines",                     Allowed(EditCase)),
+    route(Get,  "/n/{token}",                     Public),
+    route(Get,  "/invitations/{token}",           Public),
+    route(Post, "/invitations/{token}",           Public),
 ];
 
 /// The rule for a matched route; `None` means the route is not in the table and is refused.
@@ -165,5 +172,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(get().to(cases::edit_form))
                 .route(web::post().to(cases::edit)),
         )
-        .route("/cases/{case_no}/notes", web::post().to(cases::add_note));
+        .route("/cases/{case_no}/notes", web::post().to(cases::add_note))
+        .route(
+            "/cases/{case_no}/actions/{action}",
+            web::post().to(cases::actions::act),
+        )
+        .route("/deadlines", get().to(deadlines::list))
+        .route("/n/{token}", get().to(portal::opened))
+        .service(
+            web::resource("/invitations/{token}")
+                .route(get().to(portal::show))
+                .route(web::post().to(portal::join)),
+        );
 }

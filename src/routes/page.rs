@@ -182,7 +182,7 @@ pub fn local_path(next: &str) -> &str {
 }
 
 /// Field errors of a form, as translation keys, in the order the fields appear.
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone)]
 pub struct FieldErrors(Vec<(String, &'static str)>);
 
 impl FieldErrors {

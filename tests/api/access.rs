@@ -56,6 +56,11 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
             Page(200)
         }
         ("/cases/{case_no}" | "/cases/{case_no}/edit", Some(_)) => Hidden,
+        ("/deadlines", None) => SignIn,
+        ("/deadlines", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(200),
+        ("/deadlines", Some(_)) => Hidden,
+        // A token nobody was sent.
+        ("/n/{token}" | "/invitations/{token}", _) => Page(404),
         ("/admin/audit" | "/admin/outbox", None) => SignIn,
         ("/admin/audit" | "/admin/outbox", Some(Role::Admin)) => Page(200),
         ("/admin/audit" | "/admin/outbox", Some(_)) => Hidden,
@@ -89,6 +94,11 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
             Some(Role::Examiner | Role::Legal | Role::Admin),
         ) => Page(422),
         ("/cases/{case_no}/edit" | "/cases/{case_no}/notes", Some(_)) => Hidden,
+        ("/cases/{case_no}/actions/{action}", None) => SignIn,
+        // `reject` without its reason: refused next to the field, for those who see the case.
+        ("/cases/{case_no}/actions/{action}", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(422),
+        ("/cases/{case_no}/actions/{action}", Some(_)) => Hidden,
+        ("/invitations/{token}", _) => Page(404),
         ("/verify-email" | "/password-reset/confirm", _) => Page(404),
         ("/verify-email/resend", None) => SignIn,
         ("/verify-email/resend", Some(_)) => Redirect,
@@ -133,7 +143,9 @@ async fn every_role_gets_exactly_what_it_should_on_every_route() {
                 .replace("{file}", "app.css")
                 .replace("{id}", &target.id.0.to_string())
                 .replace("{case_no}", &case_no)
-                .replace("{key}", &uuid::Uuid::new_v4().to_string());
+                .replace("{key}", &uuid::Uuid::new_v4().to_string())
+                .replace("{action}", "reject")
+                .replace("{token}", "no-such-token");
             let (got, want) = match route.verb {
                 Verb::Get => {
                     let res = app.get_as(&client, &path).await;

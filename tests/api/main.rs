@@ -14,3 +14,4 @@ mod mail;
 mod sessions;
 mod setup;
 mod smtp;
+mod workflow;

@@ -1,6 +1,7 @@
 //! Cases: filing (by complainants, and by staff for paper complaints), drafts, the case page,
 //! corrections, notes and messages, and the case list.
 
+pub mod actions;
 pub mod form;
 pub mod list;
 
@@ -20,17 +21,24 @@ use crate::auth::policy::{Permission, allows, case_scope};
 use crate::auth::session::CurrentUser;
 use crate::db::{DbConn, write_tx};
 use crate::domain::case::format_amount;
+use crate::domain::workflow::{
+    self as workflow_rules, Action, DeadlineKind, DeadlineStatus, Input, InvestigationOutcome, ReceivingBody,
+    Refusal, Rule, Who,
+};
 use crate::domain::{
     CaseNumber, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, Role, State, Track,
 };
 use crate::error::AppError;
 use crate::mail::{self, Notice, Recipient};
 use crate::models::case::{self, CaseFields, CaseId, CaseRow, ChangeView, NoteView, PartyFields};
+use crate::models::outbox::{self, NoticeView};
 use crate::models::user::{self, User};
+use crate::models::workflow::{self as store, ClosureRow, DeadlineRow, EventView, ProposalRow, SessionRow};
 use crate::models::{self};
 use crate::routes::flash::{self, Flash};
 use crate::routes::page::{self, FieldErrors, PageCtx};
 use crate::startup::{AppState, page_link};
+use chrono::NaiveDate;
 
 /// The choices the form offers, for its select boxes.
 pub struct Choices {
@@ -205,9 +213,11 @@ pub async fn save(
                 if !file_now {
                     return Ok(Saved::Draft);
                 }
-                let Some(number) = case::file(c, id, models::now(), &fields, &parties)? else {
+                let now = models::now();
+                let Some(number) = case::file(c, id, now, &fields, &parties)? else {
                     return Ok(Saved::Draft);
                 };
+                crate::workflow::on_filed(c, &app.settings, id, &fields.track, now)?;
                 notify_filing(c, &app, &author, lang, number, &fields, &parties)?;
                 audit::record(
                     c,
@@ -302,6 +312,25 @@ fn notify_filing(
 
 // ---- The case page ----
 
+/// What the case page says above everything else, besides the flash.
+pub enum Banner {
+    None,
+    /// A note or message refused: its errors and what was typed.
+    NoteErrors(FieldErrors, String),
+    /// An action's form refused: the action, its errors, what was typed, and a detail (the
+    /// mediator and the link, for a conflict).
+    ActionErrors(Action, FieldErrors, Vec<(String, String)>, String),
+    /// Someone else acted first; the page shows the case as it is now.
+    Stale,
+    Refused(Refusal),
+}
+
+/// One action the viewer may take now, with what its form needs.
+pub struct Offer {
+    pub rule: &'static Rule,
+    pub due: Option<NaiveDate>,
+}
+
 #[derive(Template)]
 #[template(path = "cases/show.html")]
 struct CasePage<'a> {
@@ -316,8 +345,15 @@ struct CasePage<'a> {
     changes: &'a [ChangeView],
     officer: Option<String>,
     staff: bool,
+    /// Staff and the panel read internal notes.
+    inside: bool,
     note_errors: FieldErrors,
     note_body: &'a str,
+    notice: &'a Banner,
+    offers: Vec<Offer>,
+    l: &'a Loaded,
+    bodies: &'static [ReceivingBody],
+    outcomes: &'static [InvestigationOutcome],
 }
 
 impl CasePage<'_> {
@@ -338,21 +374,150 @@ impl CasePage<'_> {
             )
         })
     }
+
+    /// The error for a field of one action's form, if that form was the one refused.
+    fn action_error(&self, action: &Action, field: &str) -> Option<&'static str> {
+        match self.notice {
+            Banner::ActionErrors(a, errors, _, _) if a == action => errors.get(field),
+            _ => None,
+        }
+    }
+
+    fn action_detail(&self, action: &Action) -> &str {
+        match self.notice {
+            Banner::ActionErrors(a, _, _, detail) if a == action => detail,
+            _ => "",
+        }
+    }
+
+    /// What was typed into a field of the refused form (nothing typed is lost).
+    fn typed(&self, action: &Action, field: &str) -> String {
+        match self.notice {
+            Banner::ActionErrors(a, _, pairs, _) if a == action => pairs
+                .iter()
+                .find(|(k, _)| k == field)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    fn is_officer(&self, u: &User) -> bool {
+        self.case.assigned_officer_id == Some(u.id.0)
+    }
+
+    fn due_value(&self, o: &Offer) -> String {
+        self.typed_or(
+            &o.rule.action,
+            "due",
+            o.due.map(|d| d.to_string()).unwrap_or_default(),
+        )
+    }
+
+    fn typed_or(&self, action: &Action, field: &str, default: String) -> String {
+        match self.notice {
+            Banner::ActionErrors(a, _, _, _) if a == action => self.typed(action, field),
+            _ => default,
+        }
+    }
+
+    fn was_chosen(&self, action: &Action, field: &str, value: &i64) -> bool {
+        match self.notice {
+            Banner::ActionErrors(a, _, pairs, _) if a == action => pairs
+                .iter()
+                .any(|(k, v)| k == field && v.parse::<i64>().ok() == Some(*value)),
+            _ => false,
+        }
+    }
+
+    fn text_label(&self, action: &Action) -> String {
+        self.ctx.t(&format!("action-{}-text", action.as_str()))
+    }
+
+    fn first_respondent_email(&self) -> String {
+        self.respondents
+            .first()
+            .and_then(|p| p.email.clone())
+            .unwrap_or_default()
+    }
+
+    fn event_label(&self, action: &str) -> String {
+        self.ctx.t(&format!("action-{action}"))
+    }
+
+    fn state_label(&self, state: &str) -> String {
+        State::parse(state).map_or_else(|| state.to_owned(), |s| self.ctx.t(s.label_key()))
+    }
+
+    fn deadline_label(&self, kind: &str) -> String {
+        DeadlineKind::parse(kind).map_or_else(|| kind.to_owned(), |k| self.ctx.t(k.label_key()))
+    }
+
+    fn deadline_status(&self, status: &str) -> String {
+        DeadlineStatus::parse(status).map_or_else(|| status.to_owned(), |k| self.ctx.t(k.label_key()))
+    }
+
+    fn overdue(&self, d: &DeadlineRow) -> bool {
+        d.status == "open" && d.due_on < models::now().date()
+    }
+
+    /// Details of a history entry worth showing: the text given, if any.
+    fn event_text(&self, details: &str) -> String {
+        serde_json::from_str::<serde_json::Value>(details)
+            .ok()
+            .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    fn answer_of(&self, party_id: &i64) -> Option<bool> {
+        self.l
+            .answers
+            .iter()
+            .find(|(p, _)| p == party_id)
+            .map(|(_, a)| *a)
+    }
+
+    fn party_name(&self, party_id: &i64) -> &str {
+        self.l
+            .party_refs
+            .iter()
+            .find(|p| p.0 == *party_id)
+            .map_or("", |p| p.2.as_str())
+    }
+
+    fn notice_status(&self, status: &str) -> String {
+        self.ctx.t(&format!("outbox-status-{status}"))
+    }
 }
 
-struct Loaded {
-    case: CaseRow,
+pub struct Loaded {
+    pub case: CaseRow,
     parties: Vec<PartyFields>,
     notes: Vec<NoteView>,
     changes: Vec<ChangeView>,
     officer: Option<String>,
+    who: Option<Who>,
+    events: Vec<EventView>,
+    deadlines: Vec<DeadlineRow>,
+    panel: Vec<User>,
+    sessions: Vec<SessionRow>,
+    proposal: Option<ProposalRow>,
+    answers: Vec<(i64, bool)>,
+    party_refs: Vec<store::PartyRef>,
+    /// Proof of notice: the office's view of every notice about the case.
+    notices: Vec<NoticeView>,
+    closure: Option<ClosureRow>,
+    /// Choices for the action forms (staff only).
+    mediators: Vec<User>,
+    officers: Vec<User>,
 }
 
 /// The case by number, scoped to the viewer in the query; missing and hidden look the same.
-async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, AppError> {
+pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, AppError> {
     let number = CaseNumber::parse(raw).ok_or(AppError::NotFound)?;
     let scope = case_scope(user);
     let staff = is_staff(user);
+    let (me, role) = (user.id, user.role);
     state
         .db(move |c| {
             let case = case::find_by_number(c, scope, &number)?.ok_or(AppError::NotFound)?;
@@ -361,30 +526,76 @@ async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, AppErr
                 Some(o) => case::user_name(c, o)?,
                 None => None,
             };
+            let who = Who::of(role, store::part_of(c, id, me)?);
+            let inside = staff || who == Some(Who::Panel);
+            let proposal = store::current_proposal(c, id)?;
+            let answers = match &proposal {
+                Some(p) => store::answers_of(c, p.id)?,
+                None => Vec::new(),
+            };
             Ok(Loaded {
                 parties: case::parties_of(c, id)?,
-                notes: case::notes_of(c, id, staff)?,
+                notes: case::notes_of(c, id, inside)?,
                 changes: case::changes_of(c, id)?,
                 officer,
+                who,
+                events: store::events_of(c, id)?,
+                deadlines: store::deadlines_of(c, id)?,
+                panel: store::panel_of(c, id)?,
+                sessions: store::sessions_of(c, id)?,
+                proposal,
+                answers,
+                party_refs: store::party_refs(c, id)?,
+                notices: if staff {
+                    outbox::of_case(c, id.0)?
+                } else {
+                    Vec::new()
+                },
+                closure: store::closure_of(c, id)?,
+                mediators: if staff {
+                    user::active_with_roles(c, &[Role::Mediator])?
+                } else {
+                    Vec::new()
+                },
+                officers: if staff {
+                    user::active_with_roles(c, &[Role::Examiner, Role::Legal])?
+                } else {
+                    Vec::new()
+                },
                 case,
             })
         })
         .await
 }
 
-fn case_page(
+pub fn render_case(
     ctx: &PageCtx,
+    settings: &crate::config::Settings,
     user: &User,
     l: &Loaded,
-    note_errors: FieldErrors,
-    note_body: &str,
+    notice: Banner,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let state = l.case.state();
+    let today = models::now().date();
+    let offers = workflow_rules::available(state, l.who)
+        .filter(|r| r.action != Action::ResponseLapsed)
+        .map(|rule| Offer {
+            rule,
+            due: rule
+                .opens
+                .map(|k| crate::workflow::default_due(settings, k, today)),
+        })
+        .collect();
+    let (note_errors, note_body) = match &notice {
+        Banner::NoteErrors(e, body) => (e.clone(), body.as_str()),
+        _ => (FieldErrors::default(), ""),
+    };
     let page = CasePage {
         ctx,
         case: &l.case,
         case_no: l.case.case_no.as_deref().unwrap_or_default(),
-        state: l.case.state(),
+        state,
         complainants: l.parties.iter().filter(|p| p.side == "complainant").collect(),
         respondents: l.parties.iter().filter(|p| p.side == "respondent").collect(),
         internal_notes: l.notes.iter().filter(|n| n.visibility == "internal").collect(),
@@ -392,8 +603,14 @@ fn case_page(
         changes: &l.changes,
         officer: l.officer.clone(),
         staff: is_staff(user),
+        inside: is_staff(user) || l.who == Some(Who::Panel),
         note_errors,
         note_body,
+        notice: &notice,
+        offers,
+        l,
+        bodies: ReceivingBody::ALL,
+        outcomes: InvestigationOutcome::ALL,
     };
     page::render(status, &page)
 }
@@ -405,12 +622,12 @@ pub async fn show(
     case_no: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let loaded = load(&state, &current.user, &case_no).await?;
-    case_page(
+    render_case(
         &ctx,
+        &state.settings,
         &current.user,
         &loaded,
-        FieldErrors::default(),
-        "",
+        Banner::None,
         StatusCode::OK,
     )
 }
@@ -593,7 +810,7 @@ pub async fn add_note(
     let user = current.user;
     let l = load(&state, &user, &case_no).await?;
     let visibility = NoteVisibility::parse(&form.visibility).unwrap_or(NoteVisibility::Shared);
-    if visibility == NoteVisibility::Internal && !is_staff(&user) {
+    if visibility == NoteVisibility::Internal && !(is_staff(&user) || l.who == Some(Who::Panel)) {
         return Err(AppError::NotFound);
     }
     let body = form.body.trim();
@@ -604,12 +821,12 @@ pub async fn add_note(
         errors.add("body", "err-too-long");
     }
     if !errors.is_empty() {
-        return case_page(
+        return render_case(
             &ctx,
+            &state.settings,
             &user,
             &l,
-            errors,
-            &form.body,
+            Banner::NoteErrors(errors, form.body.clone()),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }

@@ -1,0 +1,17 @@
+ALTER TABLE users DROP COLUMN registration_no;
+ALTER TABLE users DROP COLUMN organisation;
+DROP TABLE case_closures;
+DROP INDEX outbox_link;
+DROP INDEX outbox_case;
+ALTER TABLE outbox DROP COLUMN opened_at;
+ALTER TABLE outbox DROP COLUMN link_token_hash;
+ALTER TABLE outbox DROP COLUMN case_id;
+DROP TABLE invitations;
+DROP INDEX parties_user;
+ALTER TABLE parties DROP COLUMN user_id;
+DROP TABLE proposal_answers;
+DROP TABLE proposals;
+DROP TABLE mediation_sessions;
+DROP TABLE panel_members;
+DROP TABLE deadlines;
+DROP TABLE case_events;

@@ -1,0 +1,81 @@
+//! `/deadlines`: every running deadline across cases, earliest (so overdue) first,
+//! optionally for one officer's cases.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::session::CurrentUser;
+use crate::domain::Role;
+use crate::domain::workflow::{DeadlineKind, DeadlineStatus};
+use crate::error::AppError;
+use crate::models::user::{self, User, UserId};
+use crate::models::workflow::{self as store, DueView};
+use crate::models::{self};
+use crate::routes::page::{self, PageCtx};
+use crate::startup::AppState;
+
+/// The report shows this many at most; it is meant to be worked through, not archived.
+const LIMIT: i64 = 500;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DeadlineQuery {
+    pub officer: String,
+}
+
+#[derive(Template)]
+#[template(path = "deadlines.html")]
+struct DeadlinesPage<'a> {
+    ctx: &'a PageCtx,
+    rows: &'a [DueView],
+    officers: &'a [User],
+    officer: Option<i64>,
+    today: chrono::NaiveDate,
+}
+
+impl DeadlinesPage<'_> {
+    fn kind_label(&self, kind: &str) -> String {
+        DeadlineKind::parse(kind).map_or_else(|| kind.to_owned(), |k| self.ctx.t(k.label_key()))
+    }
+
+    fn status_label(&self, status: &str) -> String {
+        DeadlineStatus::parse(status).map_or_else(|| status.to_owned(), |k| self.ctx.t(k.label_key()))
+    }
+
+    fn state_label(&self, state: &str) -> String {
+        crate::domain::State::parse(state).map_or_else(|| state.to_owned(), |s| self.ctx.t(s.label_key()))
+    }
+
+    fn overdue(&self, d: &DueView) -> bool {
+        d.status == "open" && d.due_on < self.today
+    }
+
+    fn is_chosen(&self, u: &User) -> bool {
+        self.officer == Some(u.id.0)
+    }
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    _current: CurrentUser,
+    query: web::Query<DeadlineQuery>,
+) -> Result<HttpResponse, AppError> {
+    let officer = query.officer.parse::<i64>().ok();
+    let (rows, officers) = state
+        .db(move |c| {
+            Ok((
+                store::running(c, officer.map(UserId), LIMIT)?,
+                user::active_with_roles(c, &[Role::Examiner, Role::Legal])?,
+            ))
+        })
+        .await?;
+    page::ok(&DeadlinesPage {
+        ctx: &ctx,
+        rows: &rows,
+        officers: &officers,
+        officer,
+        today: models::now().date(),
+    })
+}

@@ -1,0 +1,621 @@
+//! Carrying out workflow actions (DESIGN §3). Each action is one transaction that checks the
+//! table against the case as it is now, moves the case (only from the version the actor saw),
+//! records the history and the audit entry, opens and closes deadlines, and queues the
+//! notices. The deadline job runs here too: reminders, and responses that lapsed.
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use serde_json::json;
+use url::Url;
+
+use crate::audit::{self, Event};
+use crate::config::Settings;
+use crate::db::{DbConn, write_tx};
+use crate::domain::workflow::{
+    self as flow, Action, Clock, DeadlineKind, DeadlineStatus, InvestigationOutcome, Mediator, PartyLinks,
+    ReceivingBody, Refusal, Tell, Who,
+};
+use crate::domain::{Email, Lang, Role, State};
+use crate::error::AppError;
+use crate::mail::{self, Notice, Recipient};
+use crate::models::case::{self, CaseId, CaseRow};
+use crate::models::user::{User, UserId};
+use crate::models::workflow as store;
+
+/// What an action was given, parsed from its form.
+#[derive(Debug, Default, Clone)]
+pub struct Inputs {
+    pub text: String,
+    pub due: Option<NaiveDate>,
+    pub email: Option<Email>,
+    pub mediators: Vec<UserId>,
+    pub session_at: Option<NaiveDateTime>,
+    pub place: String,
+    pub complainant_attended: bool,
+    pub respondent_attended: bool,
+    pub body: Option<ReceivingBody>,
+    pub outcome: Option<InvestigationOutcome>,
+    pub days: Option<i64>,
+    pub officer: Option<UserId>,
+    /// The party staff answer for (accepting or rejecting a proposal).
+    pub party: Option<i64>,
+}
+
+/// How an action ended.
+#[derive(Debug)]
+pub enum Done {
+    Moved(State),
+    /// Someone acted on the case since the actor loaded it; nothing was changed.
+    Stale,
+    Refused(Refusal),
+    /// An input the table could not check on its own (a conflicted mediator, say): the field
+    /// and the message, with a detail to show.
+    Invalid(&'static str, &'static str, String),
+}
+
+/// What carrying out an action needs besides the database.
+pub struct Ctx<'a> {
+    pub public_url: &'a Url,
+    pub settings: &'a Settings,
+    pub address: Option<String>,
+}
+
+fn period(settings: &Settings, kind: DeadlineKind) -> i64 {
+    i64::from(match kind {
+        DeadlineKind::Mediation => settings.mediation_days,
+        DeadlineKind::Supplement => settings.supplement_days,
+        DeadlineKind::Response => settings.response_days,
+        DeadlineKind::Acceptance => settings.acceptance_days,
+        DeadlineKind::Compliance => settings.compliance_days,
+    })
+}
+
+/// The due date an action's form offers: today plus the setting.
+pub fn default_due(settings: &Settings, kind: DeadlineKind, today: NaiveDate) -> NaiveDate {
+    today + TimeDelta::days(period(settings, kind))
+}
+
+/// Starts the mediation clock of a case just filed on the mediation track.
+pub fn on_filed(
+    conn: &mut DbConn,
+    settings: &Settings,
+    case: CaseId,
+    track: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    if track == "mediation" {
+        let due = default_due(settings, DeadlineKind::Mediation, now.date());
+        store::open_deadline(conn, case, DeadlineKind::Mediation, due, now)?;
+    }
+    Ok(())
+}
+
+/// Carries out `action` on the case for `actor` (or the system, with `None`), if the case is
+/// still at `version`.
+#[allow(clippy::too_many_arguments)]
+pub fn act(
+    conn: &mut DbConn,
+    ctx: &Ctx<'_>,
+    case_id: CaseId,
+    version: i32,
+    action: Action,
+    actor: Option<&User>,
+    inputs: &Inputs,
+    now: NaiveDateTime,
+) -> Result<Done, AppError> {
+    write_tx(conn, |c| {
+        let Some(case) = case::find_by_id(c, case_id)? else {
+            return Err(AppError::NotFound);
+        };
+        if case.version != version {
+            return Ok(Done::Stale);
+        }
+        let who = match actor {
+            Some(u) => Who::of(u.role, store::part_of(c, case_id, u.id)?),
+            None => Some(Who::System),
+        };
+        let rule = action.rule();
+        let from = case.state();
+        if let Err(refusal) = rule.check(from, who) {
+            return Ok(Done::Refused(refusal));
+        }
+        let who = who.unwrap_or(Who::System);
+        let actor_id = actor.map(|u| u.id);
+        let today = now.date();
+        let mut all_accepted = false;
+        let mut details = json!({});
+        match action {
+            Action::StartReview => {
+                if case.assigned_officer_id.is_none()
+                    && let Some(u) = actor
+                {
+                    case::set_officer(c, case_id, u.id)?;
+                }
+            }
+            Action::AssignOfficer => {
+                let Some(officer) = inputs.officer else {
+                    return Ok(Done::Invalid("officer", "err-officer-required", String::new()));
+                };
+                let ok = crate::models::user::find(c, officer)?
+                    .is_some_and(|u| u.active && matches!(u.role, Role::Examiner | Role::Legal));
+                if !ok {
+                    return Ok(Done::Invalid("officer", "err-officer-required", String::new()));
+                }
+                case::set_officer(c, case_id, officer)?;
+                details = json!({ "officer": officer.0 });
+            }
+            Action::NotifyRespondent => {
+                let email = inputs
+                    .email
+                    .as_ref()
+                    .map(|e| e.as_str().to_owned())
+                    .unwrap_or_default();
+                details = json!({ "email": email, "due": inputs.due });
+            }
+            Action::AssignPanel => {
+                if let Some(reason) = panel_conflict(c, case_id, &inputs.mediators)? {
+                    return Ok(reason);
+                }
+                store::set_panel(c, case_id, &inputs.mediators, now)?;
+                details = json!({ "mediators": inputs.mediators.iter().map(|m| m.0).collect::<Vec<_>>() });
+            }
+            Action::ScheduleSession | Action::RecordSession => {
+                let at = inputs.session_at.unwrap_or(now);
+                let record = (action == Action::RecordSession).then_some((
+                    inputs.complainant_attended,
+                    inputs.respondent_attended,
+                    inputs.text.as_str(),
+                ));
+                store::add_session(
+                    c,
+                    case_id,
+                    store::NewSession {
+                        at,
+                        place: &inputs.place,
+                        record,
+                    },
+                    actor_id.unwrap_or(UserId(0)),
+                    now,
+                )?;
+                details = json!({
+                    "at": at, "place": inputs.place,
+                    "complainant_attended": record.map(|r| r.0),
+                    "respondent_attended": record.map(|r| r.1),
+                });
+            }
+            Action::IssueProposal => {
+                store::issue_proposal(c, case_id, &inputs.text, actor_id.unwrap_or(UserId(0)), now)?;
+            }
+            Action::AcceptProposal | Action::RejectProposal => {
+                let Some(proposal) = store::current_proposal(c, case_id)? else {
+                    return Ok(Done::Refused(Refusal::NotNow));
+                };
+                let parties = store::party_refs(c, case_id)?;
+                let party = match (who, actor) {
+                    (Who::Complainant, _) => parties.iter().find(|p| p.1 == "complainant").map(|p| p.0),
+                    (Who::Respondent, Some(u)) => parties
+                        .iter()
+                        .find(|p| p.1 == "respondent" && p.4 == Some(u.id.0))
+                        .map(|p| p.0),
+                    _ => inputs.party.filter(|id| parties.iter().any(|p| p.0 == *id)),
+                };
+                let Some(party) = party else {
+                    return Ok(Done::Invalid("party", "err-party-required", String::new()));
+                };
+                let accepted = action == Action::AcceptProposal;
+                if !store::answer(
+                    c,
+                    proposal.id,
+                    party,
+                    accepted,
+                    actor_id.unwrap_or(UserId(0)),
+                    now,
+                )? {
+                    return Ok(Done::Invalid("party", "err-party-answered", String::new()));
+                }
+                let answers = store::answers_of(c, proposal.id)?;
+                all_accepted = parties
+                    .iter()
+                    .all(|p| answers.iter().any(|(id, yes)| *id == p.0 && *yes));
+                details = json!({ "party": party, "proposal": proposal.id });
+            }
+            Action::StartInvestigation => store::set_track(c, case_id, "investigation")?,
+            Action::ExtendClock => {
+                let days = inputs.days.unwrap_or(0);
+                if !store::extend_clock(c, case_id, days)? {
+                    return Ok(Done::Refused(Refusal::NotNow));
+                }
+                details = json!({ "days": days });
+            }
+            Action::ReferOut => details = json!({ "body": inputs.body.map(|b| b.as_str()) }),
+            Action::Close => details = json!({ "outcome": inputs.outcome.map(|o| o.as_str()) }),
+            _ => {}
+        }
+        if !inputs.text.is_empty() {
+            details["text"] = json!(inputs.text);
+        }
+        let to = rule.target(from, all_accepted);
+        if !store::move_case(c, case_id, version, from, to, now)? {
+            return Ok(Done::Stale);
+        }
+        // Deadlines this action answers, or that the end of the case ends.
+        if to.is_terminal() {
+            let status = if action == Action::ResponseLapsed {
+                DeadlineStatus::Lapsed
+            } else {
+                DeadlineStatus::Met
+            };
+            store::close_deadlines(c, case_id, rule.closes, status, now)?;
+            store::cancel_all(c, case_id, now)?;
+            store::record_closure(c, case_id, to, now)?;
+        } else if to != from || rule.to == flow::To::Same {
+            store::close_deadlines(c, case_id, rule.closes, DeadlineStatus::Met, now)?;
+        }
+        if let Some(kind) = rule.opens {
+            let due = inputs
+                .due
+                .unwrap_or_else(|| default_due(ctx.settings, kind, today));
+            store::open_deadline(c, case_id, kind, due, now)?;
+        }
+        match rule.clock {
+            Clock::Keep => {}
+            Clock::Pause => store::pause_clock(c, case_id, today)?,
+            Clock::Resume => store::resume_clock(c, case_id, today)?,
+            Clock::Stop => {
+                store::close_deadlines(
+                    c,
+                    case_id,
+                    &[DeadlineKind::Mediation],
+                    DeadlineStatus::Cancelled,
+                    now,
+                )?;
+            }
+        }
+        store::record_event(
+            c,
+            store::NewEvent {
+                case: case_id,
+                action,
+                from,
+                to,
+                actor: actor_id,
+                who,
+                details: &details,
+                at: now,
+            },
+        )?;
+        let case_no = case.case_no.clone().unwrap_or_default();
+        audit::record(
+            c,
+            Event {
+                actor: &actor.map_or_else(audit::Actor::system, audit::Actor::user),
+                action: &format!("case.{}", action.as_str()),
+                object: Some(("case", case_no.clone())),
+                details: json!({ "from": from.as_str(), "to": to.as_str(), "as": store::who_str(who) }),
+                address: ctx.address.clone(),
+            },
+        )?;
+        notify(c, ctx, &case, action, from, inputs, now)?;
+        Ok(Done::Moved(to))
+    })
+}
+
+/// The first conflict among the chosen mediators, or a refusal of the choice itself.
+fn panel_conflict(c: &mut DbConn, case_id: CaseId, chosen: &[UserId]) -> Result<Option<Done>, AppError> {
+    if chosen.is_empty() || chosen.len() > 3 {
+        return Ok(Some(Done::Invalid("mediators", "err-panel-size", String::new())));
+    }
+    let ids: Vec<i64> = chosen.iter().map(|u| u.0).collect();
+    let roster = store::affiliations(c, &ids)?;
+    let mediators = crate::models::user::active_with_roles(c, &[Role::Mediator])?;
+    if roster.len() != chosen.len() || !ids.iter().all(|id| mediators.iter().any(|m| m.id.0 == *id)) {
+        return Ok(Some(Done::Invalid("mediators", "err-panel-size", String::new())));
+    }
+    let parties = case::parties_of(c, case_id)?;
+    let links: Vec<PartyLinks<'_>> = parties
+        .iter()
+        .map(|p| PartyLinks {
+            name: &p.name,
+            email: p.email.as_deref(),
+            registration_no: p.registration_no.as_deref(),
+            counsel_name: p.counsel_name.as_deref(),
+            counsel_firm: p.counsel_firm.as_deref(),
+            counsel_email: p.counsel_email.as_deref(),
+        })
+        .collect();
+    for m in &roster {
+        let mediator = Mediator {
+            name: &m.name,
+            email: &m.email,
+            organisation: m.organisation.as_deref(),
+            registration_no: m.registration_no.as_deref(),
+        };
+        if let Some(conflict) = flow::conflict(&mediator, &links) {
+            return Ok(Some(Done::Invalid(
+                "mediators",
+                conflict.message_key(),
+                format!("{}: {}", m.name, conflict.detail()),
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// Queues the action's notices, each with its recipient's own link into the case. The
+/// respondent's invitation carries a single-use link to join the case instead.
+#[allow(clippy::too_many_arguments)]
+fn notify(
+    c: &mut DbConn,
+    ctx: &Ctx<'_>,
+    case: &CaseRow,
+    action: Action,
+    from: State,
+    inputs: &Inputs,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let rule = action.rule();
+    let case_id = CaseId(case.id);
+    let case_no = case.case_no.clone().unwrap_or_default();
+    let event = format!(
+        "case:{case_no}:{}:{}:{}",
+        action.as_str(),
+        from.as_str(),
+        now.and_utc().timestamp_micros()
+    );
+    let parties = store::party_refs(c, case_id)?;
+    let mut people: Vec<(String, String, Option<Lang>, Tell)> = Vec::new();
+    for tell in rule.tell {
+        match tell {
+            Tell::Complainant => {
+                if let Some(u) = case.complainant_user_id.map(UserId) {
+                    if let Some(user) = crate::models::user::find(c, u)? {
+                        people.push((user.email.clone(), user.name.clone(), user.language, *tell));
+                    }
+                } else if let Some(p) = parties.iter().find(|p| p.1 == "complainant")
+                    && let Some(email) = &p.3
+                {
+                    people.push((email.clone(), p.2.clone(), None, *tell));
+                }
+            }
+            Tell::Respondents if action == Action::NotifyRespondent => {
+                invite_respondents(c, ctx, case, inputs, now, &event)?;
+            }
+            Tell::Respondents => {
+                for p in parties.iter().filter(|p| p.1 == "respondent") {
+                    let account = match p.4 {
+                        Some(id) => crate::models::user::find(c, UserId(id))?,
+                        None => None,
+                    };
+                    match (account, &p.3) {
+                        (Some(u), _) => people.push((u.email.clone(), u.name.clone(), u.language, *tell)),
+                        // Not yet joined: they hear of the case only once invited.
+                        (None, Some(email)) if store::was_invited(c, case_id, p.0)? => {
+                            people.push((email.clone(), p.2.clone(), None, *tell));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Tell::Panel => {
+                for m in store::panel_of(c, case_id)? {
+                    people.push((m.email.clone(), m.name.clone(), m.language, *tell));
+                }
+            }
+            Tell::Officer => {
+                if let Some(o) = case.assigned_officer_id.map(UserId)
+                    && let Some(u) = crate::models::user::find(c, o)?
+                {
+                    people.push((u.email.clone(), u.name.clone(), u.language, *tell));
+                }
+            }
+        }
+    }
+    // What the actor wrote goes to whoever may read it: the parties do not see the panel's
+    // or the office's internal reasons for an officer's own assignment.
+    let detail = inputs.text.as_str();
+    for (email, name, lang, _) in people {
+        let link = mail::tracked_link(ctx.public_url, case.id);
+        let notice = Notice::CaseUpdate {
+            case_no: &case_no,
+            title: &case.title,
+            action,
+            detail,
+            link: &link.url,
+        };
+        let to = Recipient {
+            email: &email,
+            name: &name,
+            lang: lang.unwrap_or_default(),
+        };
+        mail::queue_tracked(c, ctx.public_url, &event, &to, &notice, &link)?;
+    }
+    Ok(())
+}
+
+/// Invites every respondent party without an account: a single-use link, in their language
+/// if known, else in Korean and English.
+fn invite_respondents(
+    c: &mut DbConn,
+    ctx: &Ctx<'_>,
+    case: &CaseRow,
+    inputs: &Inputs,
+    now: NaiveDateTime,
+    event: &str,
+) -> Result<(), AppError> {
+    let case_id = CaseId(case.id);
+    let case_no = case.case_no.clone().unwrap_or_default();
+    let parties = store::party_refs(c, case_id)?;
+    let complainant = parties
+        .iter()
+        .find(|p| p.1 == "complainant")
+        .map(|p| p.2.clone())
+        .unwrap_or_default();
+    let due = inputs
+        .due
+        .unwrap_or_else(|| default_due(ctx.settings, DeadlineKind::Response, now.date()));
+    // The e-mail given on the form is the first respondent's; others keep theirs.
+    for (i, p) in parties.iter().filter(|p| p.1 == "respondent").enumerate() {
+        let email = match (i, &inputs.email, &p.3) {
+            (0, Some(e), _) => e.as_str().to_owned(),
+            (_, _, Some(e)) => e.clone(),
+            _ => continue,
+        };
+        let token = crate::auth::token::generate();
+        let expires = now + TimeDelta::days(i64::from(ctx.settings.invitation_days));
+        store::invite(
+            c,
+            case_id,
+            p.0,
+            &email,
+            &crate::auth::token::hash(&token),
+            now,
+            expires,
+        )?;
+        // The invitation's own link is the tracked one: opening it is the proof of notice.
+        let link =
+            mail::tracked_token_link(ctx.public_url, case.id, &format!("/invitations/{token}"), &token);
+        let notice = Notice::RespondentInvitation {
+            case_no: &case_no,
+            title: &case.title,
+            complainant: &complainant,
+            due,
+            link: &link.url,
+            bilingual: true,
+        };
+        let to = Recipient {
+            email: &email,
+            name: &p.2,
+            lang: Lang::Ko,
+        };
+        mail::queue_tracked(c, ctx.public_url, event, &to, &notice, &link)?;
+    }
+    Ok(())
+}
+
+/// One pass of the deadline job at `now`: reminders before and on the due day, and the
+/// respondent's silence turned into `deemed_not_settled` once their deadline has passed.
+/// Safe to run on several servers at once: each reminder is claimed by one update, each
+/// lapse by the case's version.
+pub fn sweep(conn: &mut DbConn, ctx: &Ctx<'_>, now: NaiveDateTime) -> Result<SweepReport, AppError> {
+    let today = now.date();
+    let mut report = SweepReport::default();
+    let ahead = today + TimeDelta::days(i64::from(ctx.settings.reminder_days_before));
+    for (until, on_day) in [(ahead, false), (today, true)] {
+        for d in store::needing_reminder(conn, until, on_day)? {
+            let sent = write_tx(conn, |c| {
+                if !store::mark_reminded(c, d.id, on_day)? {
+                    return Ok::<_, AppError>(false);
+                }
+                remind(c, ctx, &d, on_day)?;
+                Ok(true)
+            })?;
+            report.reminders += usize::from(sent);
+        }
+    }
+    for id in store::lapsed_responses(conn, today)? {
+        let Some(case) = case::find_by_id(conn, CaseId(id))? else {
+            continue;
+        };
+        let done = act(
+            conn,
+            ctx,
+            CaseId(id),
+            case.version,
+            Action::ResponseLapsed,
+            None,
+            &Inputs::default(),
+            now,
+        )?;
+        if matches!(done, Done::Moved(_)) {
+            report.lapsed += 1;
+        }
+    }
+    Ok(report)
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    pub reminders: usize,
+    pub lapsed: usize,
+}
+
+/// Reminds whoever owes the deadline: the complainant of a supplement, the respondents of a
+/// response or compliance, the parties of an acceptance, the officer of the mediation clock.
+fn remind(c: &mut DbConn, ctx: &Ctx<'_>, d: &store::DeadlineRow, on_day: bool) -> Result<(), AppError> {
+    let Some(kind) = DeadlineKind::parse(&d.kind) else {
+        return Ok(());
+    };
+    let Some(case) = case::find_by_id(c, CaseId(d.case_id))? else {
+        return Ok(());
+    };
+    let parties = store::party_refs(c, CaseId(case.id))?;
+    let mut people: Vec<(String, String, Option<Lang>)> = Vec::new();
+    let complainant =
+        |c: &mut DbConn, people: &mut Vec<(String, String, Option<Lang>)>| -> Result<(), AppError> {
+            if let Some(u) = case.complainant_user_id
+                && let Some(user) = crate::models::user::find(c, UserId(u))?
+            {
+                people.push((user.email.clone(), user.name.clone(), user.language));
+            } else if let Some(p) = parties.iter().find(|p| p.1 == "complainant")
+                && let Some(e) = &p.3
+            {
+                people.push((e.clone(), p.2.clone(), None));
+            }
+            Ok(())
+        };
+    let respondents =
+        |c: &mut DbConn, people: &mut Vec<(String, String, Option<Lang>)>| -> Result<(), AppError> {
+            for p in parties.iter().filter(|p| p.1 == "respondent") {
+                match p.4 {
+                    Some(id) => {
+                        if let Some(u) = crate::models::user::find(c, UserId(id))? {
+                            people.push((u.email.clone(), u.name.clone(), u.language));
+                        }
+                    }
+                    None => {
+                        if let Some(e) = &p.3 {
+                            people.push((e.clone(), p.2.clone(), None));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        };
+    match kind {
+        DeadlineKind::Supplement => complainant(c, &mut people)?,
+        DeadlineKind::Response | DeadlineKind::Compliance => respondents(c, &mut people)?,
+        DeadlineKind::Acceptance => {
+            complainant(c, &mut people)?;
+            respondents(c, &mut people)?;
+        }
+        DeadlineKind::Mediation => {}
+    }
+    if let Some(o) = case.assigned_officer_id
+        && let Some(u) = crate::models::user::find(c, UserId(o))?
+    {
+        people.push((u.email.clone(), u.name.clone(), u.language));
+    }
+    let case_no = case.case_no.clone().unwrap_or_default();
+    let event = format!(
+        "deadline:{}:{}:{}",
+        d.id,
+        d.due_on,
+        if on_day { "day" } else { "before" }
+    );
+    for (email, name, lang) in people {
+        let link = mail::tracked_link(ctx.public_url, case.id);
+        let notice = Notice::DeadlineReminder {
+            case_no: &case_no,
+            title: &case.title,
+            kind,
+            due: d.due_on,
+            link: &link.url,
+        };
+        let to = Recipient {
+            email: &email,
+            name: &name,
+            lang: lang.unwrap_or_default(),
+        };
+        mail::queue_tracked(c, ctx.public_url, &event, &to, &notice, &link)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,357 @@
+//! The workflow of DESIGN §3 through the real HTTP surface: stories from filing to outcomes.
+
+use chrono::TimeDelta;
+use ipdesk::config::Settings;
+use ipdesk::domain::Role;
+use ipdesk::domain::workflow::{Action, RULES, Who};
+
+use crate::helpers::{STRONG_PASSWORD, TestApp, browser, location, spawn_app};
+
+/// Takes an action from the case page's own form (with the version the page shows).
+async fn act(
+    app: &TestApp,
+    client: &reqwest::Client,
+    case_no: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = app.page(client, &format!("/cases/{case_no}")).await;
+    let version = regex::Regex::new(r#"name="version" value="(\d+)""#)
+        .unwrap()
+        .captures(&page)
+        .map(|c| c[1].to_owned())
+        .unwrap_or_else(|| "1".into());
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    all.push(("version", &version));
+    app.post_as(client, &format!("/cases/{case_no}/actions/{action}"), &all)
+        .await
+}
+
+async fn state_of(app: &TestApp, case_no: &str) -> String {
+    let no = case_no.to_owned();
+    app.with_db(move |c| {
+        use diesel::prelude::*;
+        use ipdesk::db::schema::cases::dsl;
+        dsl::cases
+            .filter(dsl::case_no.eq(no))
+            .select(dsl::state)
+            .first::<String>(c)
+            .unwrap()
+    })
+    .await
+}
+
+fn due_in(days: i64) -> String {
+    (chrono::Utc::now().date_naive() + TimeDelta::days(days)).to_string()
+}
+
+async fn invitation_link(app: &TestApp) -> String {
+    let notices = app.notices().await;
+    let invitation = notices
+        .iter()
+        .find(|n| n.kind == "respondent_invitation")
+        .expect("an invitation was queued");
+    let re = regex::Regex::new(r"/invitations/[A-Za-z0-9_-]+").unwrap();
+    re.find(&invitation.body_text).unwrap().as_str().to_owned()
+}
+
+#[test]
+fn the_case_page_offers_each_role_only_what_the_table_allows() {
+    // Every (state, action, who): the table either allows it or refuses it, and the system
+    // is never offered anything but the lapse.
+    for rule in RULES {
+        for state in ipdesk::domain::State::ALL {
+            for who in Who::ALL {
+                let allowed = rule.check(*state, Some(who)).is_ok();
+                assert_eq!(allowed, rule.from.contains(state) && rule.by.contains(&who));
+            }
+        }
+    }
+    assert!(Action::ResponseLapsed.rule().by == [Who::System]);
+}
+
+#[tokio::test]
+async fn a_case_goes_from_filing_through_mediation_to_settlement() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let (legal, _) = app.signed_in(Role::Legal).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Separator coating taken").await;
+    assert_eq!(state_of(&app, &case_no).await, "filed");
+
+    // A complainant may not start the review: refused, nothing changed.
+    let res = act(&app, &complainant, &case_no, "start_review", &[]).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(state_of(&app, &case_no).await, "filed");
+
+    assert_eq!(
+        act(&app, &examiner, &case_no, "start_review", &[]).await.status(),
+        303
+    );
+    let due = due_in(14);
+    let res = act(
+        &app,
+        &examiner,
+        &case_no,
+        "request_supplement",
+        &[("text", "The contract with the former employee."), ("due", &due)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(state_of(&app, &case_no).await, "awaiting_supplement");
+    let page = app.page(&complainant, &format!("/cases/{case_no}")).await;
+    assert!(
+        page.contains(r#"data-action="supply""#),
+        "the complainant is offered to supply"
+    );
+    // An empty supplement is refused next to the field.
+    let res = act(&app, &complainant, &case_no, "supply", &[("text", "  ")]).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        act(
+            &app,
+            &complainant,
+            &case_no,
+            "supply",
+            &[("text", "Contract attached.")]
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(state_of(&app, &case_no).await, "intake_review");
+
+    let due = due_in(15);
+    let res = act(
+        &app,
+        &examiner,
+        &case_no,
+        "notify_respondent",
+        &[("email", "legal@megacorp.example"), ("due", &due)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(state_of(&app, &case_no).await, "respondent_notified");
+
+    // The respondent joins through the single-use link in the invitation.
+    let link = invitation_link(&app).await;
+    let respondent = browser();
+    let page = app.page(&respondent, &link).await;
+    assert!(page.contains(&case_no));
+    let res = app
+        .post_as(
+            &respondent,
+            &link,
+            &[("name", "Megacorp Legal Team"), ("password", STRONG_PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), format!("/cases/{case_no}"));
+    // The link cannot be used twice.
+    let again = app
+        .post_as(
+            &browser(),
+            &link,
+            &[("name", "Someone Else"), ("password", STRONG_PASSWORD)],
+        )
+        .await;
+    assert_eq!(again.status(), 410);
+    // Proof of notice: the invitation shows as opened on the case, for staff.
+    let staff_view = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert!(staff_view.contains(r#"data-notice="respondent_invitation""#));
+    assert!(staff_view.contains(r#"data-opened="true""#));
+
+    assert_eq!(
+        act(&app, &respondent, &case_no, "respondent_agrees", &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(state_of(&app, &case_no).await, "panel_assignment");
+
+    // A mediator linked to the respondent by e-mail domain is refused, with the reason.
+    let conflicted = app
+        .create_user(Role::Mediator, "kim@megacorp.example", STRONG_PASSWORD)
+        .await;
+    let res = act(
+        &app,
+        &legal,
+        &case_no,
+        "assign_panel",
+        &[("mediator", &conflicted.id.0.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("megacorp.example"), "the conflict names the link");
+    assert_eq!(state_of(&app, &case_no).await, "panel_assignment");
+
+    let (mediator, m) = app.signed_in(Role::Mediator).await;
+    assert_eq!(
+        act(
+            &app,
+            &legal,
+            &case_no,
+            "assign_panel",
+            &[("mediator", &m.id.0.to_string())]
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(state_of(&app, &case_no).await, "in_mediation");
+    // The mediator now sees the case; another mediator still does not.
+    assert_eq!(
+        app.get_as(&mediator, &format!("/cases/{case_no}")).await.status(),
+        200
+    );
+    let (other_mediator, _) = app.signed_in(Role::Mediator).await;
+    assert_eq!(
+        app.get_as(&other_mediator, &format!("/cases/{case_no}"))
+            .await
+            .status(),
+        404
+    );
+
+    let res = act(
+        &app,
+        &mediator,
+        &case_no,
+        "schedule_session",
+        &[
+            ("session_at", "2026-12-10T14:00"),
+            ("place", "Seoul mediation room 3"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let res = act(
+        &app,
+        &mediator,
+        &case_no,
+        "record_session",
+        &[
+            ("session_at", "2026-12-10T14:00"),
+            ("place", "Seoul mediation room 3"),
+            ("complainant_attended", "1"),
+            ("respondent_attended", "1"),
+            ("text", "Both sides heard."),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let due = due_in(14);
+    let res = act(
+        &app,
+        &mediator,
+        &case_no,
+        "issue_proposal",
+        &[("text", "Licence at 3% royalty."), ("due", &due)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(state_of(&app, &case_no).await, "proposal_issued");
+
+    assert_eq!(
+        act(&app, &complainant, &case_no, "accept_proposal", &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        state_of(&app, &case_no).await,
+        "proposal_issued",
+        "one side is not enough"
+    );
+    assert_eq!(
+        act(&app, &respondent, &case_no, "accept_proposal", &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(state_of(&app, &case_no).await, "settled");
+
+    let page = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert!(page.contains(r#"data-closure="settled""#));
+    assert!(page.contains(r#"data-event="accept_proposal""#));
+    // Every step was notified.
+    let kinds: Vec<String> = app.notices().await.into_iter().map(|n| n.kind).collect();
+    assert!(
+        kinds.iter().filter(|k| *k == "case_update").count() >= 8,
+        "{kinds:?}"
+    );
+}
+
+#[tokio::test]
+async fn two_officers_acting_at_once_one_wins_the_other_sees_the_case_as_it_is() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (first, _) = app.signed_in(Role::Examiner).await;
+    let (second, _) = app.signed_in(Role::Legal).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Race").await;
+    // Both loaded the page at version 1 (filed); the first starts the review.
+    assert_eq!(
+        act(&app, &first, &case_no, "start_review", &[]).await.status(),
+        303
+    );
+    let stale = app
+        .post_as(
+            &second,
+            &format!("/cases/{case_no}/actions/start_review"),
+            &[("version", "2")],
+        )
+        .await;
+    assert_eq!(stale.status(), 409);
+    assert!(stale.text().await.unwrap().contains("intake_review"));
+}
+
+#[tokio::test]
+async fn a_silent_respondent_is_reminded_then_the_case_is_deemed_not_settled_by_the_system() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Silence").await;
+    act(&app, &examiner, &case_no, "start_review", &[]).await;
+    let due = due_in(15);
+    let res = act(
+        &app,
+        &examiner,
+        &case_no,
+        "notify_respondent",
+        &[("email", "legal@megacorp.example"), ("due", &due)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+
+    let sweep = |days: i64| {
+        move |c: &mut ipdesk::db::DbConn| {
+            let settings = Settings::default();
+            let url = url::Url::parse("http://ipdesk.test").unwrap();
+            let ctx = ipdesk::workflow::Ctx {
+                public_url: &url,
+                settings: &settings,
+                address: None,
+            };
+            let now = chrono::Utc::now().naive_utc() + TimeDelta::days(days);
+            ipdesk::workflow::sweep(c, &ctx, now).unwrap()
+        }
+    };
+    // Three days before: reminded once, however often the job runs (several servers).
+    let report = app.with_db(sweep(12)).await;
+    assert!(report.reminders >= 1);
+    assert_eq!(report.lapsed, 0);
+    assert_eq!(app.with_db(sweep(12)).await.reminders, 0);
+    // On the day: reminded again; still waiting.
+    assert!(app.with_db(sweep(15)).await.reminders >= 1);
+    assert_eq!(state_of(&app, &case_no).await, "respondent_notified");
+    // The day after: the system acts.
+    let report = app.with_db(sweep(16)).await;
+    assert_eq!(report.lapsed, 1);
+    assert_eq!(state_of(&app, &case_no).await, "deemed_not_settled");
+    assert_eq!(app.with_db(sweep(17)).await.lapsed, 0, "idempotent");
+    let page = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert!(page.contains(r#"data-event="response_lapsed""#));
+    assert!(page.contains(r#"data-closure="deemed_not_settled""#));
+    let kinds: Vec<String> = app.notices().await.into_iter().map(|n| n.kind).collect();
+    assert!(kinds.iter().any(|k| k == "deadline_reminder"));
+}
