@@ -102,13 +102,14 @@ pub fn act(
     inputs: &Inputs,
     now: NaiveDateTime,
 ) -> Result<Done, AppError> {
-    write_tx(conn, |c| {
-        let Some(case) = case::find_by_id(c, case_id)? else {
-            return Err(AppError::NotFound);
-        };
-        if case.version != version {
-            return Ok(Done::Stale);
+    let result = write_tx(conn, |c| {
+        // Claim the case at the version the actor saw before anything else: a second action
+        // on the same case waits here (PostgreSQL locks the row; SQLite's write transaction
+        // is exclusive) and then finds the version moved on, before it has changed anything.
+        if !store::claim(c, case_id, version)? {
+            return Err(Stop::Done(Done::Stale));
         }
+        let case = case::find_by_id(c, case_id)?.ok_or(AppError::NotFound)?;
         let who = match actor {
             Some(u) => Who::of(u.role, store::part_of(c, case_id, u.id)?),
             None => Some(Who::System),
@@ -116,10 +117,12 @@ pub fn act(
         let rule = action.rule();
         let from = case.state();
         if let Err(refusal) = rule.check(from, who) {
-            return Ok(Done::Refused(refusal));
+            return Err(Stop::Done(Done::Refused(refusal)));
         }
         let who = who.unwrap_or(Who::System);
         let actor_id = actor.map(|u| u.id);
+        // Sessions, proposals and answers are a person's (the table gives them to no system).
+        let by = || actor_id.ok_or_else(|| AppError::Internal(anyhow::anyhow!("{action} needs a person")));
         let today = now.date();
         let mut all_accepted = false;
         let mut details = json!({});
@@ -133,12 +136,20 @@ pub fn act(
             }
             Action::AssignOfficer => {
                 let Some(officer) = inputs.officer else {
-                    return Ok(Done::Invalid("officer", "err-officer-required", String::new()));
+                    return Err(Stop::Done(Done::Invalid(
+                        "officer",
+                        "err-officer-required",
+                        String::new(),
+                    )));
                 };
                 let ok = crate::models::user::find(c, officer)?
                     .is_some_and(|u| u.active && matches!(u.role, Role::Examiner | Role::Legal));
                 if !ok {
-                    return Ok(Done::Invalid("officer", "err-officer-required", String::new()));
+                    return Err(Stop::Done(Done::Invalid(
+                        "officer",
+                        "err-officer-required",
+                        String::new(),
+                    )));
                 }
                 case::set_officer(c, case_id, officer)?;
                 details = json!({ "officer": officer.0 });
@@ -153,7 +164,7 @@ pub fn act(
             }
             Action::AssignPanel => {
                 if let Some(reason) = panel_conflict(c, case_id, &inputs.mediators)? {
-                    return Ok(reason);
+                    return Err(Stop::Done(reason));
                 }
                 store::set_panel(c, case_id, &inputs.mediators, now)?;
                 details = json!({ "mediators": inputs.mediators.iter().map(|m| m.0).collect::<Vec<_>>() });
@@ -173,7 +184,7 @@ pub fn act(
                         place: &inputs.place,
                         record,
                     },
-                    actor_id.unwrap_or(UserId(0)),
+                    by()?,
                     now,
                 )?;
                 details = json!({
@@ -183,46 +194,47 @@ pub fn act(
                 });
             }
             Action::IssueProposal => {
-                store::issue_proposal(c, case_id, &inputs.text, actor_id.unwrap_or(UserId(0)), now)?;
+                store::issue_proposal(c, case_id, &inputs.text, by()?, now)?;
             }
             Action::AcceptProposal | Action::RejectProposal => {
                 let Some(proposal) = store::current_proposal(c, case_id)? else {
-                    return Ok(Done::Refused(Refusal::NotNow));
+                    return Err(Stop::Done(Done::Refused(Refusal::NotNow)));
                 };
                 let parties = store::party_refs(c, case_id)?;
                 let party = match (who, actor) {
-                    (Who::Complainant, _) => parties.iter().find(|p| p.1 == "complainant").map(|p| p.0),
+                    (Who::Complainant, _) => parties.iter().find(|p| p.side == "complainant").map(|p| p.id),
                     (Who::Respondent, Some(u)) => parties
                         .iter()
-                        .find(|p| p.1 == "respondent" && p.4 == Some(u.id.0))
-                        .map(|p| p.0),
-                    _ => inputs.party.filter(|id| parties.iter().any(|p| p.0 == *id)),
+                        .find(|p| p.side == "respondent" && p.user_id == Some(u.id.0))
+                        .map(|p| p.id),
+                    _ => inputs.party.filter(|id| parties.iter().any(|p| p.id == *id)),
                 };
                 let Some(party) = party else {
-                    return Ok(Done::Invalid("party", "err-party-required", String::new()));
+                    return Err(Stop::Done(Done::Invalid(
+                        "party",
+                        "err-party-required",
+                        String::new(),
+                    )));
                 };
                 let accepted = action == Action::AcceptProposal;
-                if !store::answer(
-                    c,
-                    proposal.id,
-                    party,
-                    accepted,
-                    actor_id.unwrap_or(UserId(0)),
-                    now,
-                )? {
-                    return Ok(Done::Invalid("party", "err-party-answered", String::new()));
+                if !store::answer(c, proposal.id, party, accepted, by()?, now)? {
+                    return Err(Stop::Done(Done::Invalid(
+                        "party",
+                        "err-party-answered",
+                        String::new(),
+                    )));
                 }
                 let answers = store::answers_of(c, proposal.id)?;
                 all_accepted = parties
                     .iter()
-                    .all(|p| answers.iter().any(|(id, yes)| *id == p.0 && *yes));
+                    .all(|p| answers.iter().any(|(id, yes)| *id == p.id && *yes));
                 details = json!({ "party": party, "proposal": proposal.id });
             }
             Action::StartInvestigation => store::set_track(c, case_id, "investigation")?,
             Action::ExtendClock => {
                 let days = inputs.days.unwrap_or(0);
                 if !store::extend_clock(c, case_id, days)? {
-                    return Ok(Done::Refused(Refusal::NotNow));
+                    return Err(Stop::Done(Done::Refused(Refusal::NotNow)));
                 }
                 details = json!({ "days": days });
             }
@@ -234,9 +246,7 @@ pub fn act(
             details["text"] = json!(inputs.text);
         }
         let to = rule.target(from, all_accepted);
-        if !store::move_case(c, case_id, version, from, to, now)? {
-            return Ok(Done::Stale);
-        }
+        store::set_state(c, case_id, to, now)?;
         // Deadlines this action answers, or that the end of the case ends.
         if to.is_terminal() {
             let status = if action == Action::ResponseLapsed {
@@ -247,7 +257,8 @@ pub fn act(
             store::close_deadlines(c, case_id, rule.closes, status, now)?;
             store::cancel_all(c, case_id, now)?;
             store::record_closure(c, case_id, to, now)?;
-        } else if to != from || rule.to == flow::To::Same {
+        } else if rule.to != flow::To::SettledWhenAllAccept {
+            // An acceptance answers its deadline only once everyone has accepted (terminal).
             store::close_deadlines(c, case_id, rule.closes, DeadlineStatus::Met, now)?;
         }
         if let Some(kind) = rule.opens {
@@ -290,13 +301,35 @@ pub fn act(
                 actor: &actor.map_or_else(audit::Actor::system, audit::Actor::user),
                 action: &format!("case.{}", action.as_str()),
                 object: Some(("case", case_no.clone())),
-                details: json!({ "from": from.as_str(), "to": to.as_str(), "as": store::who_str(who) }),
+                details: json!({ "from": from.as_str(), "to": to.as_str(), "as": who.as_str() }),
                 address: ctx.address.clone(),
             },
         )?;
-        notify(c, ctx, &case, action, from, inputs, now)?;
+        notify(c, ctx, &case, action, inputs, now)?;
         Ok(Done::Moved(to))
-    })
+    });
+    match result {
+        Ok(done) | Err(Stop::Done(done)) => Ok(done),
+        Err(Stop::Failed(e)) => Err(e),
+    }
+}
+
+/// Why an action's transaction ends early: a refusal (rolled back, nothing changed) or a failure.
+enum Stop {
+    Done(Done),
+    Failed(AppError),
+}
+
+impl From<AppError> for Stop {
+    fn from(e: AppError) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+impl From<diesel::result::Error> for Stop {
+    fn from(e: diesel::result::Error) -> Self {
+        Stop::Failed(e.into())
+    }
 }
 
 /// The first conflict among the chosen mediators, or a refusal of the choice itself.
@@ -305,9 +338,8 @@ fn panel_conflict(c: &mut DbConn, case_id: CaseId, chosen: &[UserId]) -> Result<
         return Ok(Some(Done::Invalid("mediators", "err-panel-size", String::new())));
     }
     let ids: Vec<i64> = chosen.iter().map(|u| u.0).collect();
-    let roster = store::affiliations(c, &ids)?;
-    let mediators = crate::models::user::active_with_roles(c, &[Role::Mediator])?;
-    if roster.len() != chosen.len() || !ids.iter().all(|id| mediators.iter().any(|m| m.id.0 == *id)) {
+    let roster = store::mediator_affiliations(c, &ids)?;
+    if roster.len() != chosen.len() {
         return Ok(Some(Done::Invalid("mediators", "err-panel-size", String::new())));
     }
     let parties = case::parties_of(c, case_id)?;
@@ -340,99 +372,158 @@ fn panel_conflict(c: &mut DbConn, case_id: CaseId, chosen: &[UserId]) -> Result<
     Ok(None)
 }
 
-/// Queues the action's notices, each with its recipient's own link into the case. The
-/// respondent's invitation carries a single-use link to join the case instead.
-#[allow(clippy::too_many_arguments)]
+/// Someone a notice goes to.
+struct Addressee {
+    email: String,
+    name: String,
+    lang: Option<Lang>,
+}
+
+impl From<User> for Addressee {
+    fn from(u: User) -> Self {
+        Addressee {
+            email: u.email,
+            name: u.name,
+            lang: u.language,
+        }
+    }
+}
+
+/// Who is told of a case's events, looked up once per notice run.
+struct Audience {
+    case: CaseRow,
+    parties: Vec<store::PartyRef>,
+    /// The accounts tied to the case: its complainant, its joined respondents, its officer.
+    accounts: Vec<User>,
+}
+
+impl Audience {
+    fn load(c: &mut DbConn, case: &CaseRow) -> Result<Audience, AppError> {
+        let parties = store::party_refs(c, CaseId(case.id))?;
+        let ids: Vec<UserId> = parties
+            .iter()
+            .filter_map(|p| p.user_id)
+            .chain(case.complainant_user_id)
+            .chain(case.assigned_officer_id)
+            .map(UserId)
+            .collect();
+        Ok(Audience {
+            case: case.clone(),
+            accounts: crate::models::user::find_many(c, &ids)?,
+            parties,
+        })
+    }
+
+    fn account(&self, id: Option<i64>) -> Option<Addressee> {
+        let id = id?;
+        self.accounts
+            .iter()
+            .find(|u| u.id.0 == id)
+            .cloned()
+            .map(Addressee::from)
+    }
+
+    /// The complainant's account, or for a paper complaint the party's own e-mail.
+    fn complainant(&self) -> Option<Addressee> {
+        self.account(self.case.complainant_user_id).or_else(|| {
+            let p = self.parties.iter().find(|p| p.side == "complainant")?;
+            Some(Addressee {
+                email: p.email.clone()?,
+                name: p.name.clone(),
+                lang: None,
+            })
+        })
+    }
+
+    /// Each respondent's account once they joined; before, their e-mail once invited (a
+    /// respondent hears of a case first through its invitation).
+    fn respondents(&self) -> Vec<Addressee> {
+        self.parties
+            .iter()
+            .filter(|p| p.side == "respondent")
+            .filter_map(|p| {
+                self.account(p.user_id).or_else(|| {
+                    let email = p.email.clone().filter(|_| p.invited)?;
+                    Some(Addressee {
+                        email,
+                        name: p.name.clone(),
+                        lang: None,
+                    })
+                })
+            })
+            .collect()
+    }
+
+    fn officer(&self) -> Option<Addressee> {
+        self.account(self.case.assigned_officer_id)
+    }
+}
+
+/// Queues the notice once per addressee, each with their own link into the case.
+fn send_all(
+    c: &mut DbConn,
+    ctx: &Ctx<'_>,
+    case: &CaseRow,
+    event: &str,
+    people: Vec<Addressee>,
+    notice: &Notice<'_>,
+) -> Result<(), AppError> {
+    for person in people {
+        let link = mail::tracked_link(ctx.public_url, case.id);
+        let to = Recipient {
+            email: &person.email,
+            name: &person.name,
+            lang: person.lang.unwrap_or_default(),
+        };
+        mail::queue_tracked(c, ctx.public_url, event, &to, &notice.with_link(&link.url), &link)?;
+    }
+    Ok(())
+}
+
+/// Queues the action's notices. The respondent's invitation carries a single-use link to join
+/// the case instead.
 fn notify(
     c: &mut DbConn,
     ctx: &Ctx<'_>,
     case: &CaseRow,
     action: Action,
-    from: State,
     inputs: &Inputs,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let rule = action.rule();
-    let case_id = CaseId(case.id);
+    // The version the action moved the case from: one event per action, stable if re-run.
     let case_no = case.case_no.clone().unwrap_or_default();
-    let event = format!(
-        "case:{case_no}:{}:{}:{}",
-        action.as_str(),
-        from.as_str(),
-        now.and_utc().timestamp_micros()
-    );
-    let parties = store::party_refs(c, case_id)?;
-    let mut people: Vec<(String, String, Option<Lang>, Tell)> = Vec::new();
-    for tell in rule.tell {
+    let event = format!("case:{case_no}:v{}:{}", case.version, action.as_str());
+    if action == Action::NotifyRespondent {
+        invite_respondents(c, ctx, case, inputs, now, &event)?;
+    }
+    let audience = Audience::load(c, case)?;
+    let mut people = Vec::new();
+    for tell in action.rule().tell {
         match tell {
-            Tell::Complainant => {
-                if let Some(u) = case.complainant_user_id.map(UserId) {
-                    if let Some(user) = crate::models::user::find(c, u)? {
-                        people.push((user.email.clone(), user.name.clone(), user.language, *tell));
-                    }
-                } else if let Some(p) = parties.iter().find(|p| p.1 == "complainant")
-                    && let Some(email) = &p.3
-                {
-                    people.push((email.clone(), p.2.clone(), None, *tell));
-                }
-            }
-            Tell::Respondents if action == Action::NotifyRespondent => {
-                invite_respondents(c, ctx, case, inputs, now, &event)?;
-            }
-            Tell::Respondents => {
-                for p in parties.iter().filter(|p| p.1 == "respondent") {
-                    let account = match p.4 {
-                        Some(id) => crate::models::user::find(c, UserId(id))?,
-                        None => None,
-                    };
-                    match (account, &p.3) {
-                        (Some(u), _) => people.push((u.email.clone(), u.name.clone(), u.language, *tell)),
-                        // Not yet joined: they hear of the case only once invited.
-                        (None, Some(email)) if store::was_invited(c, case_id, p.0)? => {
-                            people.push((email.clone(), p.2.clone(), None, *tell));
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            Tell::Panel => {
-                for m in store::panel_of(c, case_id)? {
-                    people.push((m.email.clone(), m.name.clone(), m.language, *tell));
-                }
-            }
-            Tell::Officer => {
-                if let Some(o) = case.assigned_officer_id.map(UserId)
-                    && let Some(u) = crate::models::user::find(c, o)?
-                {
-                    people.push((u.email.clone(), u.name.clone(), u.language, *tell));
-                }
-            }
+            Tell::Complainant => people.extend(audience.complainant()),
+            // Invited just now: the invitation is their notice.
+            Tell::Respondents if action == Action::NotifyRespondent => {}
+            Tell::Respondents => people.extend(audience.respondents()),
+            Tell::Panel => people.extend(
+                store::panel_of(c, CaseId(case.id))?
+                    .into_iter()
+                    .map(Addressee::from),
+            ),
+            Tell::Officer => people.extend(audience.officer()),
         }
     }
-    // What the actor wrote goes to whoever may read it: the parties do not see the panel's
-    // or the office's internal reasons for an officer's own assignment.
-    let detail = inputs.text.as_str();
-    for (email, name, lang, _) in people {
-        let link = mail::tracked_link(ctx.public_url, case.id);
-        let notice = Notice::CaseUpdate {
-            case_no: &case_no,
-            title: &case.title,
-            action,
-            detail,
-            link: &link.url,
-        };
-        let to = Recipient {
-            email: &email,
-            name: &name,
-            lang: lang.unwrap_or_default(),
-        };
-        mail::queue_tracked(c, ctx.public_url, &event, &to, &notice, &link)?;
-    }
-    Ok(())
+    let notice = Notice::CaseUpdate {
+        case_no: &case_no,
+        title: &case.title,
+        action,
+        detail: &inputs.text,
+        link: "",
+    };
+    send_all(c, ctx, case, &event, people, &notice)
 }
 
-/// Invites every respondent party without an account: a single-use link, in their language
-/// if known, else in Korean and English.
+/// Invites every respondent party that has no account yet: a single-use link, in Korean and
+/// English (a respondent's language is not known before they join).
 fn invite_respondents(
     c: &mut DbConn,
     ctx: &Ctx<'_>,
@@ -446,17 +537,17 @@ fn invite_respondents(
     let parties = store::party_refs(c, case_id)?;
     let complainant = parties
         .iter()
-        .find(|p| p.1 == "complainant")
-        .map(|p| p.2.clone())
+        .find(|p| p.side == "complainant")
+        .map(|p| p.name.clone())
         .unwrap_or_default();
     let due = inputs
         .due
         .unwrap_or_else(|| default_due(ctx.settings, DeadlineKind::Response, now.date()));
     // The e-mail given on the form is the first respondent's; others keep theirs.
-    for (i, p) in parties.iter().filter(|p| p.1 == "respondent").enumerate() {
-        let email = match (i, &inputs.email, &p.3) {
+    for (i, p) in parties.iter().filter(|p| p.side == "respondent").enumerate() {
+        let email = match (i, &inputs.email, &p.email) {
             (0, Some(e), _) => e.as_str().to_owned(),
-            (_, _, Some(e)) => e.clone(),
+            (_, _, Some(e)) if p.user_id.is_none() => e.clone(),
             _ => continue,
         };
         let token = crate::auth::token::generate();
@@ -464,7 +555,7 @@ fn invite_respondents(
         store::invite(
             c,
             case_id,
-            p.0,
+            p.id,
             &email,
             &crate::auth::token::hash(&token),
             now,
@@ -483,7 +574,7 @@ fn invite_respondents(
         };
         let to = Recipient {
             email: &email,
-            name: &p.2,
+            name: &p.name,
             lang: Lang::Ko,
         };
         mail::queue_tracked(c, ctx.public_url, event, &to, &notice, &link)?;
@@ -538,8 +629,8 @@ pub struct SweepReport {
     pub lapsed: usize,
 }
 
-/// Reminds whoever owes the deadline: the complainant of a supplement, the respondents of a
-/// response or compliance, the parties of an acceptance, the officer of the mediation clock.
+/// Reminds whoever owes the deadline (the complainant of a supplement, the respondents of a
+/// response or compliance, both sides of an acceptance) and the case's officer.
 fn remind(c: &mut DbConn, ctx: &Ctx<'_>, d: &store::DeadlineRow, on_day: bool) -> Result<(), AppError> {
     let Some(kind) = DeadlineKind::parse(&d.kind) else {
         return Ok(());
@@ -547,53 +638,18 @@ fn remind(c: &mut DbConn, ctx: &Ctx<'_>, d: &store::DeadlineRow, on_day: bool) -
     let Some(case) = case::find_by_id(c, CaseId(d.case_id))? else {
         return Ok(());
     };
-    let parties = store::party_refs(c, CaseId(case.id))?;
-    let mut people: Vec<(String, String, Option<Lang>)> = Vec::new();
-    let complainant =
-        |c: &mut DbConn, people: &mut Vec<(String, String, Option<Lang>)>| -> Result<(), AppError> {
-            if let Some(u) = case.complainant_user_id
-                && let Some(user) = crate::models::user::find(c, UserId(u))?
-            {
-                people.push((user.email.clone(), user.name.clone(), user.language));
-            } else if let Some(p) = parties.iter().find(|p| p.1 == "complainant")
-                && let Some(e) = &p.3
-            {
-                people.push((e.clone(), p.2.clone(), None));
-            }
-            Ok(())
-        };
-    let respondents =
-        |c: &mut DbConn, people: &mut Vec<(String, String, Option<Lang>)>| -> Result<(), AppError> {
-            for p in parties.iter().filter(|p| p.1 == "respondent") {
-                match p.4 {
-                    Some(id) => {
-                        if let Some(u) = crate::models::user::find(c, UserId(id))? {
-                            people.push((u.email.clone(), u.name.clone(), u.language));
-                        }
-                    }
-                    None => {
-                        if let Some(e) = &p.3 {
-                            people.push((e.clone(), p.2.clone(), None));
-                        }
-                    }
-                }
-            }
-            Ok(())
-        };
-    match kind {
-        DeadlineKind::Supplement => complainant(c, &mut people)?,
-        DeadlineKind::Response | DeadlineKind::Compliance => respondents(c, &mut people)?,
-        DeadlineKind::Acceptance => {
-            complainant(c, &mut people)?;
-            respondents(c, &mut people)?;
-        }
-        DeadlineKind::Mediation => {}
+    let audience = Audience::load(c, &case)?;
+    let mut people = Vec::new();
+    if matches!(kind, DeadlineKind::Supplement | DeadlineKind::Acceptance) {
+        people.extend(audience.complainant());
     }
-    if let Some(o) = case.assigned_officer_id
-        && let Some(u) = crate::models::user::find(c, UserId(o))?
-    {
-        people.push((u.email.clone(), u.name.clone(), u.language));
+    if matches!(
+        kind,
+        DeadlineKind::Response | DeadlineKind::Compliance | DeadlineKind::Acceptance
+    ) {
+        people.extend(audience.respondents());
     }
+    people.extend(audience.officer());
     let case_no = case.case_no.clone().unwrap_or_default();
     let event = format!(
         "deadline:{}:{}:{}",
@@ -601,21 +657,12 @@ fn remind(c: &mut DbConn, ctx: &Ctx<'_>, d: &store::DeadlineRow, on_day: bool) -
         d.due_on,
         if on_day { "day" } else { "before" }
     );
-    for (email, name, lang) in people {
-        let link = mail::tracked_link(ctx.public_url, case.id);
-        let notice = Notice::DeadlineReminder {
-            case_no: &case_no,
-            title: &case.title,
-            kind,
-            due: d.due_on,
-            link: &link.url,
-        };
-        let to = Recipient {
-            email: &email,
-            name: &name,
-            lang: lang.unwrap_or_default(),
-        };
-        mail::queue_tracked(c, ctx.public_url, &event, &to, &notice, &link)?;
-    }
-    Ok(())
+    let notice = Notice::DeadlineReminder {
+        case_no: &case_no,
+        title: &case.title,
+        kind,
+        due: d.due_on,
+        link: "",
+    };
+    send_all(c, ctx, &case, &event, people, &notice)
 }

@@ -123,12 +123,17 @@ impl Who {
         }
     }
 
-    pub fn is_party(self) -> bool {
-        matches!(self, Who::Complainant | Who::Respondent)
-    }
-
-    pub fn is_staff(self) -> bool {
-        matches!(self, Who::Examiner | Who::Legal | Who::Admin)
+    /// How the history names them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Who::Complainant => "complainant",
+            Who::Respondent => "respondent",
+            Who::Examiner => "examiner",
+            Who::Legal => "legal",
+            Who::Admin => "admin",
+            Who::Panel => "mediator",
+            Who::System => "system",
+        }
     }
 }
 

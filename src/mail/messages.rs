@@ -87,6 +87,74 @@ impl Notice<'_> {
     }
 }
 
+impl<'a> Notice<'a> {
+    /// The same notice with another link (each recipient of a case notice has their own).
+    pub fn with_link<'b>(&self, link: &'b str) -> Notice<'b>
+    where
+        'a: 'b,
+    {
+        match *self {
+            Notice::CaseUpdate {
+                case_no,
+                title,
+                action,
+                detail,
+                ..
+            } => Notice::CaseUpdate {
+                case_no,
+                title,
+                action,
+                detail,
+                link,
+            },
+            Notice::DeadlineReminder {
+                case_no,
+                title,
+                kind,
+                due,
+                ..
+            } => Notice::DeadlineReminder {
+                case_no,
+                title,
+                kind,
+                due,
+                link,
+            },
+            Notice::FilingReceipt { case_no, title, .. } => Notice::FilingReceipt { case_no, title, link },
+            Notice::NewCase {
+                case_no,
+                title,
+                complainant,
+                ..
+            } => Notice::NewCase {
+                case_no,
+                title,
+                complainant,
+                link,
+            },
+            Notice::RespondentInvitation {
+                case_no,
+                title,
+                complainant,
+                due,
+                bilingual,
+                ..
+            } => Notice::RespondentInvitation {
+                case_no,
+                title,
+                complainant,
+                due,
+                link,
+                bilingual,
+            },
+            Notice::VerifyEmail { hours, .. } => Notice::VerifyEmail { link, hours },
+            Notice::PasswordReset { minutes, .. } => Notice::PasswordReset { link, minutes },
+            Notice::AccountInvitation { hours, role, .. } => Notice::AccountInvitation { link, hours, role },
+            Notice::PasswordChanged => Notice::PasswordChanged,
+        }
+    }
+}
+
 pub struct Rendered {
     pub subject: String,
     pub text: String,

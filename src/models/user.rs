@@ -124,6 +124,15 @@ pub fn find(conn: &mut DbConn, id: UserId) -> QueryResult<Option<User>> {
         .map(|r| r.map(|r| r.to_user()))
 }
 
+pub fn find_many(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<User>> {
+    let ids: Vec<i64> = ids.iter().map(|u| u.0).collect();
+    let rows: Vec<UserRow> = users::table
+        .filter(users::id.eq_any(ids))
+        .select(UserRow::as_select())
+        .load(conn)?;
+    Ok(rows.iter().map(UserRow::to_user).collect())
+}
+
 pub fn email_taken(conn: &mut DbConn, email: &Email) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         users::table.filter(users::email.eq(email.as_str())),

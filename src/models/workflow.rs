@@ -16,29 +16,20 @@ use crate::domain::workflow::{Action, DeadlineKind, DeadlineStatus, Part, Who};
 
 // ---- The case itself ----
 
-/// Moves the case from `from` to `to` if it is still at `version` in `from`; `false` if
-/// someone else acted first.
-pub fn move_case(
-    conn: &mut DbConn,
-    id: CaseId,
-    version: i32,
-    from: State,
-    to: State,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let n = diesel::update(
-        cases::table
-            .find(id.0)
-            .filter(cases::version.eq(version))
-            .filter(cases::state.eq(from.as_str())),
-    )
-    .set((
-        cases::state.eq(to.as_str()),
-        cases::version.eq(cases::version + 1),
-        cases::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+/// Takes the case for one action if it is still at `version`, moving the version on; `false`
+/// if someone else acted first.
+pub fn claim(conn: &mut DbConn, id: CaseId, version: i32) -> QueryResult<bool> {
+    let n = diesel::update(cases::table.find(id.0).filter(cases::version.eq(version)))
+        .set(cases::version.eq(cases::version + 1))
+        .execute(conn)?;
     Ok(n == 1)
+}
+
+pub fn set_state(conn: &mut DbConn, id: CaseId, to: State, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(cases::table.find(id.0))
+        .set((cases::state.eq(to.as_str()), cases::updated_at.eq(now)))
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn set_track(conn: &mut DbConn, id: CaseId, track: &str) -> QueryResult<()> {
@@ -97,24 +88,12 @@ pub fn record_event(conn: &mut DbConn, e: NewEvent<'_>) -> QueryResult<()> {
             case_events::from_state.eq(e.from.as_str()),
             case_events::to_state.eq(e.to.as_str()),
             case_events::actor_id.eq(e.actor.map(|u| u.0)),
-            case_events::actor_as.eq(who_str(e.who)),
+            case_events::actor_as.eq(e.who.as_str()),
             case_events::details.eq(e.details.to_string()),
             case_events::at.eq(e.at),
         ))
         .execute(conn)
         .map(drop)
-}
-
-pub fn who_str(who: Who) -> &'static str {
-    match who {
-        Who::Complainant => "complainant",
-        Who::Respondent => "respondent",
-        Who::Examiner => "examiner",
-        Who::Legal => "legal",
-        Who::Admin => "admin",
-        Who::Panel => "mediator",
-        Who::System => "system",
-    }
 }
 
 #[derive(Queryable, Debug, Clone)]
@@ -395,9 +374,12 @@ pub struct Affiliation {
     pub registration_no: Option<String>,
 }
 
-pub fn affiliations(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Affiliation>> {
+/// The affiliations of those of `ids` who are active mediators on the roster.
+pub fn mediator_affiliations(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Affiliation>> {
     users::table
         .filter(users::id.eq_any(ids))
+        .filter(users::role.eq(crate::domain::Role::Mediator.as_str()))
+        .filter(users::active.eq(true))
         .select((
             users::id,
             users::name,
@@ -535,8 +517,18 @@ pub fn answers_of(conn: &mut DbConn, proposal: i64) -> QueryResult<Vec<(i64, boo
         .load(conn)
 }
 
-/// The case's parties: (id, side, name, e-mail, the account tied to it).
-pub type PartyRef = (i64, String, String, Option<String>, Option<i64>);
+/// A party as the workflow addresses it.
+#[derive(Queryable, Debug, Clone)]
+pub struct PartyRef {
+    pub id: i64,
+    pub side: String,
+    pub name: String,
+    pub email: Option<String>,
+    /// The account tied to the party (a respondent who joined).
+    pub user_id: Option<i64>,
+    /// An invitation was sent to this party.
+    pub invited: bool,
+}
 
 pub fn party_refs(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<PartyRef>> {
     parties::table
@@ -548,6 +540,7 @@ pub fn party_refs(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<PartyRef>> {
             parties::name,
             parties::email,
             parties::user_id,
+            diesel::dsl::exists(invitations::table.filter(invitations::party_id.eq(parties::id))),
         ))
         .load(conn)
 }
@@ -577,15 +570,6 @@ pub fn invite(
         ))
         .execute(conn)
         .map(drop)
-}
-
-pub fn was_invited(conn: &mut DbConn, id: CaseId, party: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        invitations::table
-            .filter(invitations::case_id.eq(id.0))
-            .filter(invitations::party_id.eq(party)),
-    ))
-    .get_result(conn)
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]

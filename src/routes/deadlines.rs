@@ -7,7 +7,6 @@ use serde::Deserialize;
 
 use crate::auth::session::CurrentUser;
 use crate::domain::Role;
-use crate::domain::workflow::{DeadlineKind, DeadlineStatus};
 use crate::error::AppError;
 use crate::models::user::{self, User, UserId};
 use crate::models::workflow::{self as store, DueView};
@@ -35,18 +34,6 @@ struct DeadlinesPage<'a> {
 }
 
 impl DeadlinesPage<'_> {
-    fn kind_label(&self, kind: &str) -> String {
-        DeadlineKind::parse(kind).map_or_else(|| kind.to_owned(), |k| self.ctx.t(k.label_key()))
-    }
-
-    fn status_label(&self, status: &str) -> String {
-        DeadlineStatus::parse(status).map_or_else(|| status.to_owned(), |k| self.ctx.t(k.label_key()))
-    }
-
-    fn state_label(&self, state: &str) -> String {
-        crate::domain::State::parse(state).map_or_else(|| state.to_owned(), |s| self.ctx.t(s.label_key()))
-    }
-
     fn overdue(&self, d: &DueView) -> bool {
         d.status == "open" && d.due_on < self.today
     }

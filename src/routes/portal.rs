@@ -83,8 +83,8 @@ async fn find(state: &AppState, raw: &str) -> Result<Found, AppError> {
                 .ok_or(AppError::NotFound)?;
             let party_name = store::party_refs(c, crate::models::case::CaseId(case.id))?
                 .into_iter()
-                .find(|p| p.0 == invitation.party_id)
-                .map(|p| p.2)
+                .find(|p| p.id == invitation.party_id)
+                .map(|p| p.name)
                 .unwrap_or_default();
             Ok(Found {
                 invitation,

@@ -28,10 +28,6 @@ struct OutboxPage<'a> {
 }
 
 impl OutboxPage<'_> {
-    fn status_label(&self, status: &str) -> String {
-        Status::parse(status).map_or_else(|| status.to_owned(), |s| self.ctx.t(s.label_key()))
-    }
-
     fn is_current(&self, status: &Status) -> bool {
         self.status == Some(*status)
     }

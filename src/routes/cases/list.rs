@@ -93,14 +93,6 @@ impl ListPage<'_> {
         self.href("page", &(page + 1).to_string())
     }
 
-    fn state_label(&self, state: &str) -> String {
-        State::parse(state).map_or_else(|| state.to_owned(), |s| self.ctx.t(s.label_key()))
-    }
-
-    fn kind_label(&self, kind: &str) -> String {
-        Kind::parse(kind).map_or_else(|| kind.to_owned(), |k| self.ctx.t(k.label_key()))
-    }
-
     fn count_of(&self, state: &State) -> i64 {
         self.counts
             .iter()

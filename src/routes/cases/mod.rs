@@ -22,8 +22,7 @@ use crate::auth::session::CurrentUser;
 use crate::db::{DbConn, write_tx};
 use crate::domain::case::format_amount;
 use crate::domain::workflow::{
-    self as workflow_rules, Action, DeadlineKind, DeadlineStatus, Input, InvestigationOutcome, ReceivingBody,
-    Refusal, Rule, Who,
+    self as workflow_rules, Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule, Who,
 };
 use crate::domain::{
     CaseNumber, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, Role, State, Track,
@@ -357,10 +356,6 @@ struct CasePage<'a> {
 }
 
 impl CasePage<'_> {
-    fn label(&self, key_prefix: &str, value: &str) -> String {
-        self.ctx.t(&format!("{key_prefix}-{value}"))
-    }
-
     fn role_key(&self, role: &str) -> &'static str {
         Role::parse(role).map_or("role-respondent", Role::label_key)
     }
@@ -441,22 +436,6 @@ impl CasePage<'_> {
             .unwrap_or_default()
     }
 
-    fn event_label(&self, action: &str) -> String {
-        self.ctx.t(&format!("action-{action}"))
-    }
-
-    fn state_label(&self, state: &str) -> String {
-        State::parse(state).map_or_else(|| state.to_owned(), |s| self.ctx.t(s.label_key()))
-    }
-
-    fn deadline_label(&self, kind: &str) -> String {
-        DeadlineKind::parse(kind).map_or_else(|| kind.to_owned(), |k| self.ctx.t(k.label_key()))
-    }
-
-    fn deadline_status(&self, status: &str) -> String {
-        DeadlineStatus::parse(status).map_or_else(|| status.to_owned(), |k| self.ctx.t(k.label_key()))
-    }
-
     fn overdue(&self, d: &DeadlineRow) -> bool {
         d.status == "open" && d.due_on < models::now().date()
     }
@@ -481,12 +460,8 @@ impl CasePage<'_> {
         self.l
             .party_refs
             .iter()
-            .find(|p| p.0 == *party_id)
-            .map_or("", |p| p.2.as_str())
-    }
-
-    fn notice_status(&self, status: &str) -> String {
-        self.ctx.t(&format!("outbox-status-{status}"))
+            .find(|p| p.id == *party_id)
+            .map_or("", |p| p.name.as_str())
     }
 }
 
@@ -497,6 +472,8 @@ pub struct Loaded {
     changes: Vec<ChangeView>,
     officer: Option<String>,
     who: Option<Who>,
+    /// Staff and the panel: they read internal notes.
+    inside: bool,
     events: Vec<EventView>,
     deadlines: Vec<DeadlineRow>,
     panel: Vec<User>,
@@ -513,6 +490,8 @@ pub struct Loaded {
 }
 
 /// The case by number, scoped to the viewer in the query; missing and hidden look the same.
+/// The case page is a busy page: what only staff need is read for staff only, and what only
+/// exists once there is a proposal, only then.
 pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, AppError> {
     let number = CaseNumber::parse(raw).ok_or(AppError::NotFound)?;
     let scope = case_scope(user);
@@ -522,16 +501,29 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
         .db(move |c| {
             let case = case::find_by_number(c, scope, &number)?.ok_or(AppError::NotFound)?;
             let id = CaseId(case.id);
-            let officer = match case.assigned_officer_id {
-                Some(o) => case::user_name(c, o)?,
-                None => None,
+            // Staff act by their office role; the others by their part in this case.
+            let part = if staff {
+                Default::default()
+            } else {
+                store::part_of(c, id, me)?
             };
-            let who = Who::of(role, store::part_of(c, id, me)?);
+            let who = Who::of(role, part);
             let inside = staff || who == Some(Who::Panel);
+            let roster = if staff {
+                user::active_with_roles(c, &[Role::Examiner, Role::Legal, Role::Mediator])?
+            } else {
+                Vec::new()
+            };
+            let officer = match (case.assigned_officer_id, staff) {
+                (Some(o), true) if let Some(u) = roster.iter().find(|u| u.id.0 == o) => Some(u.name.clone()),
+                (Some(o), _) => case::user_name(c, o)?,
+                (None, _) => None,
+            };
+            let (mediators, officers) = roster.into_iter().partition(|u| u.role == Role::Mediator);
             let proposal = store::current_proposal(c, id)?;
-            let answers = match &proposal {
-                Some(p) => store::answers_of(c, p.id)?,
-                None => Vec::new(),
+            let (answers, party_refs) = match &proposal {
+                Some(p) => (store::answers_of(c, p.id)?, store::party_refs(c, id)?),
+                None => (Vec::new(), Vec::new()),
             };
             Ok(Loaded {
                 parties: case::parties_of(c, id)?,
@@ -539,29 +531,22 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
                 changes: case::changes_of(c, id)?,
                 officer,
                 who,
+                inside,
                 events: store::events_of(c, id)?,
                 deadlines: store::deadlines_of(c, id)?,
                 panel: store::panel_of(c, id)?,
                 sessions: store::sessions_of(c, id)?,
                 proposal,
                 answers,
-                party_refs: store::party_refs(c, id)?,
+                party_refs,
                 notices: if staff {
                     outbox::of_case(c, id.0)?
                 } else {
                     Vec::new()
                 },
                 closure: store::closure_of(c, id)?,
-                mediators: if staff {
-                    user::active_with_roles(c, &[Role::Mediator])?
-                } else {
-                    Vec::new()
-                },
-                officers: if staff {
-                    user::active_with_roles(c, &[Role::Examiner, Role::Legal])?
-                } else {
-                    Vec::new()
-                },
+                mediators,
+                officers,
                 case,
             })
         })
@@ -603,7 +588,7 @@ pub fn render_case(
         changes: &l.changes,
         officer: l.officer.clone(),
         staff: is_staff(user),
-        inside: is_staff(user) || l.who == Some(Who::Panel),
+        inside: l.inside,
         note_errors,
         note_body,
         notice: &notice,
@@ -810,7 +795,7 @@ pub async fn add_note(
     let user = current.user;
     let l = load(&state, &user, &case_no).await?;
     let visibility = NoteVisibility::parse(&form.visibility).unwrap_or(NoteVisibility::Shared);
-    if visibility == NoteVisibility::Internal && !(is_staff(&user) || l.who == Some(Who::Panel)) {
+    if visibility == NoteVisibility::Internal && !l.inside {
         return Err(AppError::NotFound);
     }
     let body = form.body.trim();
