@@ -14,4 +14,5 @@ mod mail;
 mod sessions;
 mod setup;
 mod smtp;
+mod transitions;
 mod workflow;
