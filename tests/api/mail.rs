@@ -10,7 +10,7 @@ use crate::helpers::{
 };
 use crate::smtp::{SmtpSink, free_port, link_in};
 
-async fn with_smtp(sink: &SmtpSink) -> TestApp {
+pub async fn with_smtp(sink: &SmtpSink) -> TestApp {
     let url = sink.url();
     spawn_app_with(move |s| s.smtp_url = Some(url)).await
 }

@@ -352,6 +352,111 @@ async fn a_silent_respondent_is_reminded_then_the_case_is_deemed_not_settled_by_
     let page = app.page(&examiner, &format!("/cases/{case_no}")).await;
     assert!(page.contains(r#"data-event="response_lapsed""#));
     assert!(page.contains(r#"data-closure="deemed_not_settled""#));
+    // The cross-case report lists running deadlines (the lapsed one no longer runs).
+    let report = app.page(&examiner, "/deadlines").await;
+    assert!(!report.contains(&format!(r#"<a href="/cases/{case_no}">"#)));
     let kinds: Vec<String> = app.notices().await.into_iter().map(|n| n.kind).collect();
     assert!(kinds.iter().any(|k| k == "deadline_reminder"));
+}
+
+#[tokio::test]
+async fn a_theft_report_is_investigated_and_referred_out_in_korean() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "설계 도면 유출").await;
+    let legal = crate::helpers::korean_browser();
+    let officer = app
+        .create_user(Role::Legal, "legal-ko@ipo.example", STRONG_PASSWORD)
+        .await;
+    assert_eq!(
+        app.login_as(&legal, &officer.email, STRONG_PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        act(&app, &legal, &case_no, "start_review", &[]).await.status(),
+        303
+    );
+    let page = app.page(&legal, &format!("/cases/{case_no}")).await;
+    assert!(
+        page.contains("조사 개시"),
+        "the legal officer's actions are offered in Korean"
+    );
+    assert_eq!(
+        act(&app, &legal, &case_no, "start_investigation", &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(state_of(&app, &case_no).await, "under_investigation");
+    // The mediation clock stops when the case leaves mediation.
+    let page = app.page(&legal, &format!("/cases/{case_no}")).await;
+    assert!(page.contains(r#"data-deadline="mediation" data-status="cancelled""#));
+    // A referral without its receiving body is refused next to the field, in Korean.
+    let res = act(&app, &legal, &case_no, "refer_out", &[("text", "형사 절차 필요")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("선택"));
+    let res = act(
+        &app,
+        &legal,
+        &case_no,
+        "refer_out",
+        &[("body", "technology_police"), ("text", "형사 절차 필요")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(state_of(&app, &case_no).await, "referred_out");
+    let page = app.page(&legal, &format!("/cases/{case_no}")).await;
+    assert!(page.contains(r#"data-closure="referred_out""#));
+    // The complainant was told, in a notice about the case.
+    let told = app.notices().await.into_iter().any(|n| {
+        n.kind == "case_update" && n.subject.contains(&case_no) && n.body_text.contains("형사 절차 필요")
+    });
+    assert!(told);
+}
+
+#[tokio::test]
+async fn a_notice_shows_when_it_was_opened_and_a_failed_one_shows_as_failed() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Proof of notice").await;
+    let notices = app.notices().await;
+    let receipt = notices.iter().find(|n| n.kind == "filing_receipt").unwrap();
+    let link = regex::Regex::new(r"/n/[A-Za-z0-9_-]+")
+        .unwrap()
+        .find(&receipt.body_text)
+        .expect("the receipt carries its own link")
+        .as_str()
+        .to_owned();
+    let page = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert!(!page.contains(r#"data-opened="true""#), "nothing opened yet");
+    // The complainant follows the link in the mail: it leads to the case and is recorded.
+    let res = app.get_as(&complainant, &link).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), format!("/cases/{case_no}"));
+    let page = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert!(page.contains(r#"data-opened="true""#));
+    // The case's notices are the office's view: a party does not see them.
+    let theirs = app.page(&complainant, &format!("/cases/{case_no}")).await;
+    assert!(!theirs.contains("data-notice="));
+}
+
+#[tokio::test]
+async fn a_notice_the_mail_server_refused_shows_as_failed_on_the_case() {
+    let sink = crate::smtp::SmtpSink::start(0);
+    sink.reject_all(true);
+    let app = crate::mail::with_smtp(&sink).await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Bounced receipt").await;
+    app.wait_for_notices("the refusal", |rows| {
+        rows.iter()
+            .any(|r| r.kind == "filing_receipt" && r.status == "failed")
+    })
+    .await;
+    let page = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert!(page.contains(r#"data-notice="filing_receipt" data-status="failed""#));
+    assert!(page.contains("550"), "the server's reason is shown");
 }

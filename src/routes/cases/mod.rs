@@ -36,7 +36,7 @@ use crate::models::workflow::{self as store, ClosureRow, DeadlineRow, EventView,
 use crate::models::{self};
 use crate::routes::flash::{self, Flash};
 use crate::routes::page::{self, FieldErrors, PageCtx};
-use crate::startup::{AppState, page_link};
+use crate::startup::AppState;
 use chrono::NaiveDate;
 
 /// The choices the form offers, for its select boxes.
@@ -217,7 +217,7 @@ pub async fn save(
                     return Ok(Saved::Draft);
                 };
                 crate::workflow::on_filed(c, &app.settings, id, &fields.track, now)?;
-                notify_filing(c, &app, &author, lang, number, &fields, &parties)?;
+                notify_filing(c, &app, &author, lang, id, number, &fields, &parties)?;
                 audit::record(
                     c,
                     Event {
@@ -255,24 +255,37 @@ pub async fn save(
     }
 }
 
-/// The filing receipt to the complainant and a new-case notice to everyone on intake.
+/// The filing receipt to the complainant and a new-case notice to everyone on intake, each
+/// with its own link so the case shows when it was opened (proof of notice).
+#[allow(clippy::too_many_arguments)]
 fn notify_filing(
     c: &mut DbConn,
     state: &AppState,
     author: &User,
     lang: crate::domain::Lang,
+    id: CaseId,
     number: CaseNumber,
     fields: &CaseFields,
     parties: &[PartyFields],
 ) -> Result<(), AppError> {
     let case_no = number.to_string();
-    let link = page_link(&state.public_url, &format!("/cases/{case_no}"));
     let complainant = parties.iter().find(|p| p.side == "complainant");
     let event = format!("case-filed:{case_no}");
+    let send = |c: &mut DbConn, to: Recipient<'_>, notice: &Notice<'_>| {
+        let link = mail::tracked_link(&state.public_url, id.0);
+        mail::queue_tracked(
+            c,
+            &state.public_url,
+            &event,
+            &to,
+            &notice.with_link(&link.url),
+            &link,
+        )
+    };
     let receipt = Notice::FilingReceipt {
         case_no: &case_no,
         title: &fields.title,
-        link: &link,
+        link: "",
     };
     if author.role == Role::Complainant {
         let to = Recipient {
@@ -280,7 +293,7 @@ fn notify_filing(
             name: &author.name,
             lang: author.language.unwrap_or(lang),
         };
-        mail::queue(c, &state.public_url, &event, &to, &receipt)?;
+        send(c, to, &receipt)?;
     } else if let Some(p) = complainant
         && let Some(email) = &p.email
     {
@@ -289,14 +302,13 @@ fn notify_filing(
             name: &p.name,
             lang,
         };
-        mail::queue(c, &state.public_url, &event, &to, &receipt)?;
+        send(c, to, &receipt)?;
     }
-    let complainant_name = complainant.map_or("", |p| p.name.as_str());
     let notice = Notice::NewCase {
         case_no: &case_no,
         title: &fields.title,
-        complainant: complainant_name,
-        link: &link,
+        complainant: complainant.map_or("", |p| p.name.as_str()),
+        link: "",
     };
     for staff in user::active_with_roles(c, &[Role::Examiner, Role::Legal])? {
         let to = Recipient {
@@ -304,7 +316,7 @@ fn notify_filing(
             name: &staff.name,
             lang: staff.language.unwrap_or_default(),
         };
-        mail::queue(c, &state.public_url, &event, &to, &notice)?;
+        send(c, to, &notice)?;
     }
     Ok(())
 }
