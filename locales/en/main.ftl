@@ -528,3 +528,5 @@ body-trial_board = IP Trial and Appeal Board
 body-other = Other
 investigation-outcome-complied = Complied
 investigation-outcome-no_violation = No violation
+
+nav-deadlines = Deadlines

@@ -528,3 +528,5 @@ body-trial_board = 특허심판원
 body-other = 기타
 investigation-outcome-complied = 이행 완료
 investigation-outcome-no_violation = 위반 없음
+
+nav-deadlines = 기한 현황

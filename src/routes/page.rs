@@ -106,6 +106,7 @@ impl PageCtx {
             items.push(("/cases", "nav-cases", 0));
             items.push(("/account", "nav-account", 0));
             for (permission, href, key, count) in [
+                (Permission::EditCase, "/deadlines", "nav-deadlines", 0),
                 (Permission::ManageUsers, "/admin/users", "nav-admin-users", 0),
                 (Permission::ViewAudit, "/admin/audit", "nav-admin-audit", 0),
                 (

@@ -532,10 +532,37 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
                 (None, _) => None,
             };
             let (mediators, officers) = roster.into_iter().partition(|u| u.role == Role::Mediator);
-            let proposal = store::current_proposal(c, id)?;
+            // The history says what exists: a panel, sessions and a proposal only once the
+            // actions that make them were taken, so most case pages skip those reads.
+            let events = store::events_of(c, id)?;
+            let happened = |actions: &[Action]| {
+                events
+                    .iter()
+                    .any(|e| actions.iter().any(|a| a.as_str() == e.action))
+            };
+            let panel = if happened(&[Action::AssignPanel]) {
+                store::panel_of(c, id)?
+            } else {
+                Vec::new()
+            };
+            let sessions = if happened(&[Action::ScheduleSession, Action::RecordSession]) {
+                store::sessions_of(c, id)?
+            } else {
+                Vec::new()
+            };
+            let proposal = if happened(&[Action::IssueProposal]) {
+                store::current_proposal(c, id)?
+            } else {
+                None
+            };
             let (answers, party_refs) = match &proposal {
                 Some(p) => (store::answers_of(c, p.id)?, store::party_refs(c, id)?),
                 None => (Vec::new(), Vec::new()),
+            };
+            let closure = if case.state().is_terminal() {
+                store::closure_of(c, id)?
+            } else {
+                None
             };
             Ok(Loaded {
                 parties: case::parties_of(c, id)?,
@@ -544,10 +571,10 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
                 officer,
                 who,
                 inside,
-                events: store::events_of(c, id)?,
+                events,
                 deadlines: store::deadlines_of(c, id)?,
-                panel: store::panel_of(c, id)?,
-                sessions: store::sessions_of(c, id)?,
+                panel,
+                sessions,
                 proposal,
                 answers,
                 party_refs,
@@ -556,7 +583,7 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
                 } else {
                     Vec::new()
                 },
-                closure: store::closure_of(c, id)?,
+                closure,
                 mediators,
                 officers,
                 case,
