@@ -460,3 +460,69 @@ async fn a_notice_the_mail_server_refused_shows_as_failed_on_the_case() {
     assert!(page.contains(r#"data-notice="filing_receipt" data-status="failed""#));
     assert!(page.contains("550"), "the server's reason is shown");
 }
+
+#[tokio::test]
+async fn two_different_actions_at_the_same_moment_exactly_one_is_applied() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let (legal, _) = app.signed_in(Role::Legal).await;
+    for round in 0..5 {
+        let case_no = crate::cases::file_case(&app, &complainant, &format!("Race {round}")).await;
+        assert_eq!(
+            act(&app, &examiner, &case_no, "start_review", &[]).await.status(),
+            303
+        );
+        let due = due_in(14);
+        // Both officers saw the same page, at the same version, and act at once.
+        let page = app.page(&examiner, &format!("/cases/{case_no}")).await;
+        let version = regex::Regex::new(r#"name="version" value="(\d+)""#)
+            .unwrap()
+            .captures(&page)
+            .unwrap()[1]
+            .to_owned();
+        let (supplement, reject) = (
+            format!("/cases/{case_no}/actions/request_supplement"),
+            format!("/cases/{case_no}/actions/reject"),
+        );
+        let supplement_form = [
+            ("text", "Missing contract."),
+            ("due", due.as_str()),
+            ("version", version.as_str()),
+        ];
+        let reject_form = [("text", "Out of scope."), ("version", version.as_str())];
+        let (a, b) = tokio::join!(
+            app.post_as(&examiner, &supplement, &supplement_form),
+            app.post_as(&legal, &reject, &reject_form),
+        );
+        let (sa, sb) = (a.status().as_u16(), b.status().as_u16());
+        let mut statuses = [sa, sb];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [303, 409],
+            "one wins, the other is told the case changed"
+        );
+        let state = state_of(&app, &case_no).await;
+        let winner = if a.status() == 303 {
+            "awaiting_supplement"
+        } else {
+            "rejected"
+        };
+        assert_eq!(state, winner);
+        let no = case_no.clone();
+        let events: i64 = app
+            .with_db(move |c| {
+                use diesel::prelude::*;
+                use ipdesk::db::schema::{case_events, cases};
+                case_events::table
+                    .inner_join(cases::table)
+                    .filter(cases::case_no.eq(no))
+                    .count()
+                    .get_result(c)
+                    .unwrap()
+            })
+            .await;
+        assert_eq!(events, 2, "start_review and the winner only");
+    }
+}
