@@ -467,6 +467,7 @@ async fn two_different_actions_at_the_same_moment_exactly_one_is_applied() {
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
     let (legal, _) = app.signed_in(Role::Legal).await;
+    let version_field = regex::Regex::new(r#"name="version" value="(\d+)""#).unwrap();
     for round in 0..5 {
         let case_no = crate::cases::file_case(&app, &complainant, &format!("Race {round}")).await;
         assert_eq!(
@@ -476,11 +477,7 @@ async fn two_different_actions_at_the_same_moment_exactly_one_is_applied() {
         let due = due_in(14);
         // Both officers saw the same page, at the same version, and act at once.
         let page = app.page(&examiner, &format!("/cases/{case_no}")).await;
-        let version = regex::Regex::new(r#"name="version" value="(\d+)""#)
-            .unwrap()
-            .captures(&page)
-            .unwrap()[1]
-            .to_owned();
+        let version = version_field.captures(&page).unwrap()[1].to_owned();
         let (supplement, reject) = (
             format!("/cases/{case_no}/actions/request_supplement"),
             format!("/cases/{case_no}/actions/reject"),
