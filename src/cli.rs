@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `user add`.
+//! The command line: `serve`, `migrate`, `user add`, `rights import`, `audit verify`, `demo seed`.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -56,6 +56,29 @@ pub enum Command {
     /// Demo data for trying ipdesk out and for benchmarks.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// The registry of cited rights.
+    #[command(subcommand)]
+    Rights(RightsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RightsCommand {
+    /// Load bibliographic files into the registry: USPTO grant XML (weekly files of many
+    /// documents included), EPO OPS exchange or family XML, EP publication XML, KIPRIS Plus
+    /// XML, or ipdesk CSV (header: number,kind_of_right,title,applicants,owners,inventors,
+    /// filing_date,publication_date,grant_date,status,ipc,cpc,abstract,citations; lists
+    /// separated by ';', dates YYYY-MM-DD). The format is recognised from each file's
+    /// beginning. Rights are matched by their DOCDB number, so importing a file again changes
+    /// nothing. A record that cannot be read is reported and the rest are imported; each
+    /// record is written whole or not at all. Exits 1 if any record failed.
+    Import {
+        /// The files, in order.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// List every failed record (by default the first 20 per file).
+        #[arg(long)]
+        all_failures: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +158,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Rights(RightsCommand::Import { files, all_failures }) => {
+            import_rights(&settings, &files, all_failures)
+        }
         Command::Audit(AuditCommand::Verify) => {
             let pool = db::connect(&settings.database()?, 1)?;
             let mut conn = pool.get()?;
@@ -182,6 +208,72 @@ fn serve(settings: Settings) -> anyhow::Result<ExitCode> {
         app.run_until_stopped().await.context("the server failed")?;
         tracing::info!("ipdesk stopped");
         Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn import_rights(settings: &Settings, files: &[PathBuf], all_failures: bool) -> anyhow::Result<ExitCode> {
+    use crate::import::run;
+    let pool = db::connect(&settings.database()?, 1)?;
+    let mut conn = pool.get()?;
+    let mut failed = false;
+    for path in files {
+        let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut reader = std::io::BufReader::with_capacity(256 * 1024, file);
+        let Some(format) = run::detect(&mut reader)? else {
+            println!(
+                "{}: not a file ipdesk can import (USPTO, EPO OPS, EP, KIPRIS XML or ipdesk CSV).",
+                path.display()
+            );
+            failed = true;
+            continue;
+        };
+        let bar = indicatif::ProgressBar::new(size);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} ({eta})",
+            )?
+            .progress_chars("=> "),
+        );
+        let started = std::time::Instant::now();
+        let name = path.display().to_string();
+        let summary = run::run(&mut conn, reader, format, &name, &audit::Actor::system(), |p| {
+            bar.set_message(format!("{} records", p.records));
+            bar.set_position(p.bytes);
+        })?;
+        bar.finish_and_clear();
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "{name} ({}): {} records in {seconds:.1} s — {} created, {} updated, {} unchanged, {} failed.",
+            format.as_str(),
+            summary.records(),
+            summary.created,
+            summary.updated,
+            summary.unchanged,
+            summary.failures.len(),
+        );
+        if summary.citations_skipped > 0 {
+            println!(
+                "  {} cited numbers could not be read and were left out.",
+                summary.citations_skipped
+            );
+        }
+        let shown = if all_failures { usize::MAX } else { 20 };
+        for f in summary.failures.iter().take(shown) {
+            println!("  failed: {f}");
+        }
+        if summary.failures.len() > shown {
+            println!(
+                "  … and {} more (--all-failures lists them).",
+                summary.failures.len() - shown
+            );
+        }
+        failed |= !summary.failures.is_empty();
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

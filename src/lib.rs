@@ -7,6 +7,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod import;
 pub mod mail;
 pub mod models;
 pub mod routes;

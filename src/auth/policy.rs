@@ -17,6 +17,10 @@ pub enum Permission {
     FileCase,
     /// Correct a filed case's data and write internal notes.
     EditCase,
+    /// Add and correct rights in the registry by hand.
+    EditRights,
+    /// Load offices' bibliographic files into the registry.
+    ImportRights,
 }
 
 /// Which roles hold each permission. Nothing is granted that is not listed here.
@@ -29,6 +33,11 @@ const GRANTS: &[(Permission, &[Role])] = &[
         &[Role::Complainant, Role::Examiner, Role::Legal],
     ),
     (Permission::EditCase, &[Role::Examiner, Role::Legal, Role::Admin]),
+    (
+        Permission::EditRights,
+        &[Role::Examiner, Role::Legal, Role::Admin],
+    ),
+    (Permission::ImportRights, &[Role::Admin]),
 ];
 
 /// Which cases a role sees: the office all filed cases, a complainant their own, a

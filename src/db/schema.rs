@@ -294,6 +294,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rights (id) {
+        id -> BigInt,
+        docdb -> Text,
+        base -> Text,
+        country -> Text,
+        kind_code -> Nullable<Text>,
+        kind_presumed -> Bool,
+        right_kind -> Text,
+        display -> Text,
+        title -> Text,
+        other_titles -> Text,
+        applicants -> Text,
+        owners -> Text,
+        inventors -> Text,
+        application_no -> Nullable<Text>,
+        filing_date -> Nullable<Date>,
+        publication_date -> Nullable<Date>,
+        grant_date -> Nullable<Date>,
+        status -> Nullable<Text>,
+        #[sql_name = "abstract"]
+        abstract_text -> Nullable<Text>,
+        source -> Text,
+        search_text -> Text,
+        data_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    right_classes (right_id, scheme, symbol) {
+        right_id -> BigInt,
+        scheme -> Text,
+        symbol -> Text,
+        subclass -> Text,
+        main_group -> Text,
+    }
+}
+
+diesel::table! {
+    right_citations (right_id, position) {
+        right_id -> BigInt,
+        position -> Integer,
+        cited_docdb -> Text,
+        cited_base -> Text,
+        cited_display -> Text,
+        category -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    case_rights (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        right_id -> BigInt,
+        role -> Text,
+        claims -> Text,
+        note -> Text,
+        linked_by -> BigInt,
+        linked_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(parties -> cases (case_id));
 diesel::joinable!(case_notes -> cases (case_id));
 diesel::joinable!(case_notes -> users (author_id));
@@ -306,6 +370,10 @@ diesel::joinable!(proposal_answers -> parties (party_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(setup_tokens -> users (user_id));
+diesel::joinable!(right_classes -> rights (right_id));
+diesel::joinable!(right_citations -> rights (right_id));
+diesel::joinable!(case_rights -> rights (right_id));
+diesel::joinable!(case_rights -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -329,4 +397,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     proposal_answers,
     invitations,
     case_closures,
+    rights,
+    right_classes,
+    right_citations,
+    case_rights,
 );

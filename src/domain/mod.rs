@@ -33,16 +33,22 @@ macro_rules! named_values {
 }
 
 pub mod case;
+pub mod claims;
 mod email;
 mod language;
 mod name;
 mod password;
+pub mod patent_number;
+pub mod right;
 mod role;
 pub mod workflow;
 
 pub use case::{CaseNumber, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, State, Track};
+pub use claims::{Claims, ClaimsError};
 pub use email::{Email, EmailError};
 pub use language::Lang;
 pub use name::{PersonName, PersonNameError};
 pub use password::{NewPassword, PasswordError};
+pub use patent_number::{NumberError, PatentNumber, RightKind};
+pub use right::{CitationRole, ClassSymbol, RightSource};
 pub use role::Role;

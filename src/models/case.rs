@@ -304,7 +304,7 @@ pub fn file(
     Ok((filed == 1).then_some(number))
 }
 
-fn scoped(scope: CaseScope) -> cases::BoxedQuery<'static, crate::db::MultiBackend> {
+pub(super) fn scoped(scope: CaseScope) -> cases::BoxedQuery<'static, crate::db::MultiBackend> {
     let q = cases::table.into_boxed();
     match scope {
         CaseScope::Office(me) => q.filter(

@@ -3,6 +3,7 @@
 pub mod case;
 pub mod email_token;
 pub mod outbox;
+pub mod right;
 pub mod session;
 pub mod setup_token;
 pub mod throttle;

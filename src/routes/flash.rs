@@ -26,13 +26,16 @@ pub enum Flash {
     NoteAdded,
     ActionDone,
     InvitationAccepted,
+    RightCited,
+    RightUncited,
+    RightSaved,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 18] = [
+    pub const ALL: [Flash; 21] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -51,6 +54,9 @@ impl Flash {
         Flash::NoteAdded,
         Flash::ActionDone,
         Flash::InvitationAccepted,
+        Flash::RightCited,
+        Flash::RightUncited,
+        Flash::RightSaved,
     ];
 
     pub fn key(self) -> &'static str {
@@ -73,6 +79,9 @@ impl Flash {
             Flash::NoteAdded => "flash-note-added",
             Flash::ActionDone => "flash-action-done",
             Flash::InvitationAccepted => "flash-invitation-accepted",
+            Flash::RightCited => "flash-right-cited",
+            Flash::RightUncited => "flash-right-uncited",
+            Flash::RightSaved => "flash-right-saved",
         }
     }
 

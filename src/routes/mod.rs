@@ -10,6 +10,7 @@ pub mod health;
 pub mod home;
 pub mod page;
 pub mod portal;
+pub mod rights;
 
 use actix_web::http::Method;
 use actix_web::web;
@@ -35,7 +36,7 @@ const fn route(verb: Verb, path: &'static str, access: Access) -> Route {
 }
 
 use Access::{Allowed, Open, Public, SignedIn};
-use Permission::{EditCase, FileCase, ManageOutbox, ManageUsers, ViewAudit};
+use Permission::{EditCase, EditRights, FileCase, ImportRights, ManageOutbox, ManageUsers, ViewAudit};
 use Verb::{Get, Post};
 
 #[rustfmt::skip]
@@ -77,6 +78,18 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/cases/{case_no}/edit",          Allowed(EditCase)),
     route(Post, "/cases/{case_no}/notes",         SignedIn),
     route(Post, "/cases/{case_no}/actions/{action}", SignedIn),
+    route(Post, "/cases/{case_no}/rights",        SignedIn),
+    route(Post, "/cases/{case_no}/rights/{link}/remove", SignedIn),
+    route(Post, "/cases/drafts/{key}/rights",     Allowed(FileCase)),
+    route(Post, "/cases/drafts/{key}/rights/{link}/remove", Allowed(FileCase)),
+    route(Get,  "/rights",                        SignedIn),
+    route(Post, "/rights",                        Allowed(EditRights)),
+    route(Get,  "/rights/new",                    Allowed(EditRights)),
+    route(Get,  "/rights/{docdb}",                SignedIn),
+    route(Get,  "/rights/{docdb}/edit",           Allowed(EditRights)),
+    route(Post, "/rights/{docdb}/edit",           Allowed(EditRights)),
+    route(Get,  "/admin/rights/import",           Allowed(ImportRights)),
+    route(Post, "/admin/rights/import",           Allowed(ImportRights)),
     route(Get,  "/deadlines",                     Allowed(EditCase)),
     route(Get,  "/n/{token}",                     Public),
     route(Get,  "/invitations/{token}",           Public),
@@ -158,6 +171,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/audit", get().to(audit::list))
         .route("/admin/outbox", get().to(outbox::list))
         .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry))
+        .service(
+            web::resource("/admin/rights/import")
+                .route(get().to(rights::import::form))
+                .route(web::post().to(rights::import::upload)),
+        )
         // `/cases/new` before `/cases/{case_no}`: the first pattern that matches wins.
         .service(
             web::resource("/cases")
@@ -166,6 +184,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/cases/new", get().to(cases::new_form))
         .route("/cases/drafts/{key}", get().to(cases::draft_form))
+        .route(
+            "/cases/drafts/{key}/rights",
+            web::post().to(cases::rights::cite_draft),
+        )
+        .route(
+            "/cases/drafts/{key}/rights/{link}/remove",
+            web::post().to(cases::rights::uncite_draft),
+        )
         .route("/cases/{case_no}", get().to(cases::show))
         .service(
             web::resource("/cases/{case_no}/edit")
@@ -176,6 +202,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/cases/{case_no}/actions/{action}",
             web::post().to(cases::actions::act),
+        )
+        .route(
+            "/cases/{case_no}/rights",
+            web::post().to(cases::rights::cite_filed),
+        )
+        .route(
+            "/cases/{case_no}/rights/{link}/remove",
+            web::post().to(cases::rights::uncite_filed),
+        )
+        // `/rights/new` before `/rights/{docdb}`.
+        .service(
+            web::resource("/rights")
+                .route(get().to(rights::search))
+                .route(web::post().to(rights::form::create)),
+        )
+        .route("/rights/new", get().to(rights::form::new_form))
+        .route("/rights/{docdb}", get().to(rights::show))
+        .service(
+            web::resource("/rights/{docdb}/edit")
+                .route(get().to(rights::form::edit_form))
+                .route(web::post().to(rights::form::update)),
         )
         .route("/deadlines", get().to(deadlines::list))
         .route("/n/{token}", get().to(portal::opened))

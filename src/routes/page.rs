@@ -104,11 +104,18 @@ impl PageCtx {
         let mut items = vec![("/", "nav-home", 0)];
         if let Some(user) = &self.user {
             items.push(("/cases", "nav-cases", 0));
+            items.push(("/rights", "nav-rights", 0));
             items.push(("/account", "nav-account", 0));
             for (permission, href, key, count) in [
                 (Permission::EditCase, "/deadlines", "nav-deadlines", 0),
                 (Permission::ManageUsers, "/admin/users", "nav-admin-users", 0),
                 (Permission::ViewAudit, "/admin/audit", "nav-admin-audit", 0),
+                (
+                    Permission::ImportRights,
+                    "/admin/rights/import",
+                    "nav-admin-import",
+                    0,
+                ),
                 (
                     Permission::ManageOutbox,
                     "/admin/outbox",

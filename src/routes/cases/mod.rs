@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod form;
 pub mod list;
+pub mod rights;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -25,12 +26,14 @@ use crate::domain::workflow::{
     self as workflow_rules, Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule, Who,
 };
 use crate::domain::{
-    CaseNumber, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, Role, State, Track,
+    CaseNumber, CitationRole, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, Role, State,
+    Track,
 };
 use crate::error::AppError;
 use crate::mail::{self, Notice, Recipient};
 use crate::models::case::{self, CaseFields, CaseId, CaseRow, ChangeView, NoteView, PartyFields};
 use crate::models::outbox::{self, NoticeView};
+use crate::models::right::{self, CaseRightView};
 use crate::models::user::{self, User};
 use crate::models::workflow::{self as store, ClosureRow, DeadlineRow, EventView, ProposalRow, SessionRow};
 use crate::models::{self};
@@ -71,6 +74,8 @@ struct FormPage<'a> {
     case_no: Option<&'a str>,
     version: i32,
     staff: bool,
+    /// A saved draft's cited rights; a new form has none yet.
+    rights: Option<rights::RightsPanel<'a>>,
 }
 
 #[derive(Template)]
@@ -104,6 +109,7 @@ fn form_page(
         case_no: None,
         version: 0,
         staff: is_staff(user),
+        rights: None,
     };
     page::render(status, &page)
 }
@@ -130,31 +136,56 @@ pub async fn draft_form(
     current: CurrentUser,
     key: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let scope = case_scope(&current.user);
-    let key = key.into_inner();
+    draft_page(&state, &ctx, &current.user, &key, None, StatusCode::OK).await
+}
+
+/// A saved draft in its form, with the rights it cites (and a refused citation, if any).
+pub async fn draft_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &User,
+    key: &str,
+    refused: Option<rights::CiteErrors>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let scope = case_scope(user);
+    let key = key.to_owned();
     let found = state
         .db(move |c| {
             let Some(row) = case::find_draft(c, scope, &key)? else {
                 return Ok(None);
             };
             let parties = case::parties_of(c, CaseId(row.id))?;
-            Ok(Some((row, parties)))
+            let cited = right::of_case(c, CaseId(row.id))?;
+            Ok(Some((row, parties, cited)))
         })
         .await?;
-    let Some((row, parties)) = found else {
+    let Some((row, parties, cited)) = found else {
         return Err(AppError::NotFound);
     };
     if let Some(no) = &row.case_no {
         return Ok(page::see_other(&format!("/cases/{no}")));
     }
     let input = CaseInput::from_case(&row, &parties);
-    form_page(
-        &ctx,
-        &current.user,
-        &input,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
+    let panel = rights::RightsPanel {
+        links: &cited,
+        can_cite: rights::may_cite(user, &row),
+        base: format!("/cases/drafts/{}", row.draft_key),
+        refused: refused.as_ref(),
+        roles: CitationRole::ALL,
+    };
+    let page = FormPage {
+        ctx,
+        input: &input,
+        errors: FieldErrors::default(),
+        choices: &CHOICES,
+        action: "/cases".into(),
+        case_no: None,
+        version: 0,
+        staff: is_staff(user),
+        rights: Some(panel),
+    };
+    page::render(status, &page)
 }
 
 enum Saved {
@@ -334,6 +365,10 @@ pub enum Banner {
     /// Someone else acted first; the page shows the case as it is now.
     Stale,
     Refused(Refusal),
+    /// A cited right refused: the reasons and what was typed.
+    CiteErrors(rights::CiteErrors),
+    /// This viewer may not change the case's cited rights (any more).
+    CiteRefused,
 }
 
 /// One action the viewer may take now, with what its form needs.
@@ -365,6 +400,7 @@ struct CasePage<'a> {
     l: &'a Loaded,
     bodies: &'static [ReceivingBody],
     outcomes: &'static [InvestigationOutcome],
+    rights: rights::RightsPanel<'a>,
 }
 
 impl CasePage<'_> {
@@ -499,6 +535,7 @@ pub struct Loaded {
     /// Choices for the action forms (staff only).
     mediators: Vec<User>,
     officers: Vec<User>,
+    cited: Vec<CaseRightView>,
 }
 
 /// The case by number, scoped to the viewer in the query; missing and hidden look the same.
@@ -586,6 +623,7 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
                 closure,
                 mediators,
                 officers,
+                cited: right::of_case(c, id)?,
                 case,
             })
         })
@@ -635,6 +673,16 @@ pub fn render_case(
         l,
         bodies: ReceivingBody::ALL,
         outcomes: InvestigationOutcome::ALL,
+        rights: rights::RightsPanel {
+            links: &l.cited,
+            can_cite: rights::may_cite(user, &l.case),
+            base: format!("/cases/{}", l.case.case_no.as_deref().unwrap_or_default()),
+            refused: match &notice {
+                Banner::CiteErrors(e) => Some(e),
+                _ => None,
+            },
+            roles: CitationRole::ALL,
+        },
     };
     page::render(status, &page)
 }
@@ -675,6 +723,7 @@ pub async fn edit_form(
         case_no: Some(case_no.as_str()),
         version: l.case.version,
         staff: true,
+        rights: None,
     };
     page::ok(&page)
 }
@@ -750,6 +799,7 @@ pub async fn edit(
             case_no: Some(case_no.as_str()),
             version: l.case.version,
             staff: true,
+            rights: None,
         };
         page::invalid(&page)
     };

@@ -1,0 +1,4 @@
+DROP TABLE case_rights;
+DROP TABLE right_citations;
+DROP TABLE right_classes;
+DROP TABLE rights;

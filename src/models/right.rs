@@ -1,0 +1,1022 @@
+//! The registry of cited rights: rights by DOCDB number, their classes and citations, the
+//! cases that cite them, and the search over them.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use sha2::{Digest, Sha256};
+
+use super::case::{CaseId, CaseScope, scoped};
+use super::user::UserId;
+use crate::db::DbConn;
+use crate::db::schema::{case_rights, cases, right_citations, right_classes, rights, users};
+use crate::domain::{CitationRole, Claims, ClassSymbol, PatentNumber, RightKind, RightSource};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RightId(pub i64);
+
+/// A document the right cites, with the search report's category when the file gives one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cited {
+    pub number: PatentNumber,
+    pub category: Option<String>,
+}
+
+/// Everything known about a right, parsed: what the form and the importers write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RightData {
+    pub number: PatentNumber,
+    pub title: String,
+    /// Titles in other languages, as `en: …`.
+    pub other_titles: Vec<String>,
+    pub applicants: Vec<String>,
+    pub owners: Vec<String>,
+    pub inventors: Vec<String>,
+    pub application_no: Option<String>,
+    pub filing_date: Option<NaiveDate>,
+    pub publication_date: Option<NaiveDate>,
+    pub grant_date: Option<NaiveDate>,
+    pub status: Option<String>,
+    pub abstract_text: Option<String>,
+    /// Complete symbols (`H04L 9/32`), each once.
+    pub ipc: Vec<ClassSymbol>,
+    pub cpc: Vec<ClassSymbol>,
+    pub citations: Vec<Cited>,
+    pub source: RightSource,
+}
+
+impl RightData {
+    /// A number someone cited before anything else was known about it.
+    pub fn stub(number: PatentNumber) -> RightData {
+        RightData {
+            number,
+            title: String::new(),
+            other_titles: Vec::new(),
+            applicants: Vec::new(),
+            owners: Vec::new(),
+            inventors: Vec::new(),
+            application_no: None,
+            filing_date: None,
+            publication_date: None,
+            grant_date: None,
+            status: None,
+            abstract_text: None,
+            ipc: Vec::new(),
+            cpc: Vec::new(),
+            citations: Vec::new(),
+            source: RightSource::Stub,
+        }
+    }
+
+    /// This data, with what it lacks taken from `old`: values it has win, empty ones are
+    /// filled. A stub taken over keeps nothing of its own but the link.
+    fn with_gaps_from(mut self, old: RightData) -> RightData {
+        fn text(new: &mut String, old: String) {
+            if new.is_empty() {
+                *new = old;
+            }
+        }
+        fn list<T>(new: &mut Vec<T>, old: Vec<T>) {
+            if new.is_empty() {
+                *new = old;
+            }
+        }
+        fn value<T>(new: &mut Option<T>, old: Option<T>) {
+            if new.is_none() {
+                *new = old;
+            }
+        }
+        text(&mut self.title, old.title);
+        list(&mut self.other_titles, old.other_titles);
+        list(&mut self.applicants, old.applicants);
+        list(&mut self.owners, old.owners);
+        list(&mut self.inventors, old.inventors);
+        value(&mut self.application_no, old.application_no);
+        value(&mut self.filing_date, old.filing_date);
+        value(&mut self.publication_date, old.publication_date);
+        value(&mut self.grant_date, old.grant_date);
+        value(&mut self.status, old.status);
+        value(&mut self.abstract_text, old.abstract_text);
+        list(&mut self.ipc, old.ipc);
+        list(&mut self.cpc, old.cpc);
+        list(&mut self.citations, old.citations);
+        self
+    }
+
+    /// Lower-cased text the search looks in: titles and names.
+    fn search_text(&self) -> String {
+        let mut text = String::new();
+        for part in std::iter::once(&self.title)
+            .chain(&self.other_titles)
+            .chain(&self.applicants)
+            .chain(&self.owners)
+            .chain(&self.inventors)
+        {
+            text.push_str(part);
+            text.push('\n');
+        }
+        text.to_lowercase()
+    }
+
+    /// A fingerprint of the data (not of where it came from): the same data imported again,
+    /// from any file, is recognised as unchanged.
+    fn hash(&self) -> String {
+        let mut h = Sha256::new();
+        let mut field = |s: &str| {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        };
+        field(&self.number.docdb());
+        field(if self.number.kind_presumed() {
+            "presumed"
+        } else {
+            "given"
+        });
+        field(&self.title);
+        for list in [
+            &self.other_titles,
+            &self.applicants,
+            &self.owners,
+            &self.inventors,
+        ] {
+            field(&list.len().to_string());
+            list.iter().for_each(|s| field(s));
+        }
+        field(self.application_no.as_deref().unwrap_or("\0"));
+        for d in [self.filing_date, self.publication_date, self.grant_date] {
+            field(&d.map(|d| d.to_string()).unwrap_or_default());
+        }
+        field(self.status.as_deref().unwrap_or("\0"));
+        field(self.abstract_text.as_deref().unwrap_or("\0"));
+        for list in [&self.ipc, &self.cpc] {
+            field(&list.len().to_string());
+            list.iter().for_each(|s| field(&s.to_string()));
+        }
+        field(&self.citations.len().to_string());
+        for c in &self.citations {
+            field(&c.number.docdb());
+            field(c.category.as_deref().unwrap_or("\0"));
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = rights)]
+pub struct RightRow {
+    pub id: i64,
+    pub docdb: String,
+    pub base: String,
+    pub country: String,
+    pub kind_code: Option<String>,
+    pub kind_presumed: bool,
+    pub right_kind: String,
+    pub display: String,
+    pub title: String,
+    pub other_titles: String,
+    pub applicants: String,
+    pub owners: String,
+    pub inventors: String,
+    pub application_no: Option<String>,
+    pub filing_date: Option<NaiveDate>,
+    pub publication_date: Option<NaiveDate>,
+    pub grant_date: Option<NaiveDate>,
+    pub status: Option<String>,
+    pub abstract_text: Option<String>,
+    pub source: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl RightRow {
+    pub fn is_stub(&self) -> bool {
+        self.source == RightSource::Stub.as_str()
+    }
+
+    pub fn right_kind(&self) -> RightKind {
+        RightKind::parse(&self.right_kind).unwrap_or(RightKind::Patent)
+    }
+
+    fn lines(text: &str) -> Vec<&str> {
+        text.lines().filter(|l| !l.is_empty()).collect()
+    }
+
+    pub fn applicant_list(&self) -> Vec<&str> {
+        Self::lines(&self.applicants)
+    }
+
+    pub fn owner_list(&self) -> Vec<&str> {
+        Self::lines(&self.owners)
+    }
+
+    pub fn inventor_list(&self) -> Vec<&str> {
+        Self::lines(&self.inventors)
+    }
+
+    pub fn other_title_list(&self) -> Vec<&str> {
+        Self::lines(&self.other_titles)
+    }
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = rights, treat_none_as_null = true)]
+struct RightChange<'a> {
+    docdb: String,
+    base: String,
+    country: &'a str,
+    kind_code: Option<&'a str>,
+    kind_presumed: bool,
+    right_kind: &'a str,
+    display: String,
+    title: &'a str,
+    other_titles: String,
+    applicants: String,
+    owners: String,
+    inventors: String,
+    application_no: Option<&'a str>,
+    filing_date: Option<NaiveDate>,
+    publication_date: Option<NaiveDate>,
+    grant_date: Option<NaiveDate>,
+    status: Option<&'a str>,
+    abstract_text: Option<&'a str>,
+    source: &'a str,
+    search_text: String,
+    data_hash: String,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> RightChange<'a> {
+    fn of(d: &'a RightData, now: NaiveDateTime) -> RightChange<'a> {
+        RightChange {
+            docdb: d.number.docdb(),
+            base: d.number.base(),
+            country: d.number.country(),
+            kind_code: d.number.kind(),
+            kind_presumed: d.number.kind_presumed(),
+            right_kind: d.number.right_kind().as_str(),
+            display: d.number.display(),
+            title: &d.title,
+            other_titles: d.other_titles.join("\n"),
+            applicants: d.applicants.join("\n"),
+            owners: d.owners.join("\n"),
+            inventors: d.inventors.join("\n"),
+            application_no: d.application_no.as_deref(),
+            filing_date: d.filing_date,
+            publication_date: d.publication_date,
+            grant_date: d.grant_date,
+            status: d.status.as_deref(),
+            abstract_text: d.abstract_text.as_deref(),
+            source: d.source.as_str(),
+            search_text: d.search_text(),
+            data_hash: d.hash(),
+            updated_at: now,
+        }
+    }
+}
+
+/// What an upsert did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upserted {
+    Created(RightId),
+    Updated(RightId),
+    /// The registry already held exactly this data.
+    Unchanged(RightId),
+}
+
+impl Upserted {
+    pub fn id(self) -> RightId {
+        match self {
+            Upserted::Created(id) | Upserted::Updated(id) | Upserted::Unchanged(id) => id,
+        }
+    }
+}
+
+/// Writes a right by its number: a new row, or the existing one replaced by `data`. A stub
+/// (or any row whose kind was unknown or presumed) for the same number is taken over by the
+/// first record that knows the kind, so the cases citing it keep their link. The caller
+/// holds the transaction.
+pub fn upsert(conn: &mut DbConn, data: &RightData, now: NaiveDateTime) -> QueryResult<Upserted> {
+    let change = RightChange::of(data, now);
+    let existing: Option<(i64, String)> = rights::table
+        .filter(rights::docdb.eq(&change.docdb))
+        .select((rights::id, rights::data_hash))
+        .first(conn)
+        .optional()?;
+    let existing = match existing {
+        Some(found) => Some(found),
+        None if data.number.kind().is_some() && !data.number.kind_presumed() => rights::table
+            .filter(rights::base.eq(&change.base))
+            .filter(rights::kind_code.is_null().or(rights::kind_presumed.eq(true)))
+            .filter(rights::source.eq(RightSource::Stub.as_str()))
+            .select((rights::id, rights::data_hash))
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    match existing {
+        Some((id, hash)) if hash == change.data_hash => Ok(Upserted::Unchanged(RightId(id))),
+        Some((id, hash)) => {
+            // A file that lacks what another gave (an OPS family list has numbers, no titles)
+            // fills gaps and corrects values; it does not erase what it does not know.
+            let old = match find_by_id(conn, RightId(id))? {
+                Some(row) => data_of(conn, &row)?,
+                None => None,
+            };
+            let merged = match old {
+                Some(old) => data.clone().with_gaps_from(old),
+                None => data.clone(),
+            };
+            let change = RightChange::of(&merged, now);
+            if change.data_hash == hash {
+                return Ok(Upserted::Unchanged(RightId(id)));
+            }
+            rewrite(conn, RightId(id), &change, &merged)?;
+            Ok(Upserted::Updated(RightId(id)))
+        }
+        None => {
+            let id = diesel::insert_into(rights::table)
+                .values((&change, rights::created_at.eq(now)))
+                .returning(rights::id)
+                .get_result(conn)?;
+            write_classes(conn, RightId(id), data)?;
+            write_citations(conn, RightId(id), data)?;
+            Ok(Upserted::Created(RightId(id)))
+        }
+    }
+}
+
+/// Replaces what the registry holds for one right, its number included (a stub completed
+/// by hand). The caller has checked that the number is not another right's.
+pub fn replace(conn: &mut DbConn, id: RightId, data: &RightData, now: NaiveDateTime) -> QueryResult<()> {
+    rewrite(conn, id, &RightChange::of(data, now), data)
+}
+
+fn rewrite(conn: &mut DbConn, id: RightId, change: &RightChange<'_>, data: &RightData) -> QueryResult<()> {
+    diesel::update(rights::table.find(id.0))
+        .set(change)
+        .execute(conn)?;
+    diesel::delete(right_classes::table.filter(right_classes::right_id.eq(id.0))).execute(conn)?;
+    diesel::delete(right_citations::table.filter(right_citations::right_id.eq(id.0))).execute(conn)?;
+    write_classes(conn, id, data)?;
+    write_citations(conn, id, data)
+}
+
+/// Everything the registry holds about one right, as its edit form shows it.
+pub fn data_of(conn: &mut DbConn, row: &RightRow) -> QueryResult<Option<RightData>> {
+    let id = RightId(row.id);
+    let Ok(number) = PatentNumber::from_docdb(&row.docdb) else {
+        return Ok(None);
+    };
+    let classes = classes_of(conn, id)?;
+    let symbols = |scheme: &str| {
+        classes
+            .iter()
+            .filter(|c| c.scheme == scheme)
+            .filter_map(|c| ClassSymbol::parse(&c.symbol))
+            .collect()
+    };
+    let cited: Vec<(String, Option<String>)> = right_citations::table
+        .filter(right_citations::right_id.eq(id.0))
+        .order(right_citations::position.asc())
+        .select((right_citations::cited_docdb, right_citations::category))
+        .load(conn)?;
+    let lines = |text: &str| RightRow::lines(text).into_iter().map(str::to_string).collect();
+    Ok(Some(RightData {
+        title: row.title.clone(),
+        other_titles: lines(&row.other_titles),
+        applicants: lines(&row.applicants),
+        owners: lines(&row.owners),
+        inventors: lines(&row.inventors),
+        application_no: row.application_no.clone(),
+        filing_date: row.filing_date,
+        publication_date: row.publication_date,
+        grant_date: row.grant_date,
+        status: row.status.clone(),
+        abstract_text: row.abstract_text.clone(),
+        ipc: symbols("ipc"),
+        cpc: symbols("cpc"),
+        citations: cited
+            .into_iter()
+            .filter_map(|(docdb, category)| {
+                PatentNumber::from_docdb(&docdb)
+                    .ok()
+                    .map(|number| Cited { number, category })
+            })
+            .collect(),
+        source: RightSource::parse(&row.source).unwrap_or(RightSource::Manual),
+        number,
+    }))
+}
+
+fn write_classes(conn: &mut DbConn, id: RightId, data: &RightData) -> QueryResult<()> {
+    let mut seen: Vec<(&str, String)> = Vec::new();
+    let mut rows = Vec::new();
+    for (scheme, list) in [("ipc", &data.ipc), ("cpc", &data.cpc)] {
+        for symbol in list {
+            let stored = symbol.to_string();
+            if seen.contains(&(scheme, stored.clone())) {
+                continue;
+            }
+            seen.push((scheme, stored.clone()));
+            rows.push((
+                right_classes::right_id.eq(id.0),
+                right_classes::scheme.eq(scheme),
+                right_classes::symbol.eq(stored),
+                right_classes::subclass.eq(symbol.subclass().to_string()),
+                right_classes::main_group.eq(symbol.main_group().unwrap_or_default()),
+            ));
+        }
+    }
+    insert_all(conn, right_classes::table, rows)
+}
+
+fn write_citations(conn: &mut DbConn, id: RightId, data: &RightData) -> QueryResult<()> {
+    let rows: Vec<_> = data
+        .citations
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                right_citations::right_id.eq(id.0),
+                right_citations::position.eq(i as i32 + 1),
+                right_citations::cited_docdb.eq(c.number.docdb()),
+                right_citations::cited_base.eq(c.number.base()),
+                right_citations::cited_display.eq(c.number.display()),
+                right_citations::category.eq(c.category.clone()),
+            )
+        })
+        .collect();
+    insert_all(conn, right_citations::table, rows)
+}
+
+/// Many rows in few statements: diesel's multi-backend connection has no multi-row INSERT,
+/// so each backend runs it itself, in slices small enough for SQLite's bound-value limit.
+fn insert_all<T, R>(conn: &mut DbConn, table: T, rows: Vec<R>) -> QueryResult<()>
+where
+    T: diesel::Table + Copy,
+    R: Clone,
+    Vec<R>: Insertable<T>,
+    diesel::query_builder::InsertStatement<T, <Vec<R> as Insertable<T>>::Values>:
+        diesel::query_dsl::methods::ExecuteDsl<diesel::SqliteConnection>
+            + diesel::query_dsl::methods::ExecuteDsl<diesel::PgConnection>,
+{
+    for chunk in rows.chunks(100) {
+        let statement = diesel::insert_into(table).values(chunk.to_vec());
+        match conn {
+            DbConn::Sqlite(c) => diesel::RunQueryDsl::execute(statement, c)?,
+            DbConn::Postgres(c) => diesel::RunQueryDsl::execute(statement, c)?,
+        };
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConn, docdb: &str) -> QueryResult<Option<RightRow>> {
+    rights::table
+        .filter(rights::docdb.eq(docdb))
+        .select(RightRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_id(conn: &mut DbConn, id: RightId) -> QueryResult<Option<RightRow>> {
+    rights::table
+        .find(id.0)
+        .select(RightRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The rights a typed number denotes: every publication of that number, the exact kind
+/// first. A number typed without its kind (or with a presumed one) finds all of them.
+pub fn by_number(conn: &mut DbConn, number: &PatentNumber) -> QueryResult<Vec<RightRow>> {
+    let mut found: Vec<RightRow> = rights::table
+        .filter(rights::base.eq(number.base()))
+        .order(rights::id.asc())
+        .select(RightRow::as_select())
+        .load(conn)?;
+    let exact = number.docdb();
+    found.sort_by_key(|r| r.docdb != exact);
+    Ok(found)
+}
+
+/// The one right a case link should point at: the exact publication if known, else the
+/// only publication of that number, else a new stub. `None` when the number is ambiguous
+/// (several publications, none of them the one typed).
+pub fn resolve_or_stub(
+    conn: &mut DbConn,
+    number: &PatentNumber,
+    now: NaiveDateTime,
+) -> QueryResult<Result<RightId, Vec<RightRow>>> {
+    let found = by_number(conn, number)?;
+    let given_kind = number.kind().is_some() && !number.kind_presumed();
+    match found.as_slice() {
+        [] => upsert(conn, &RightData::stub(number.clone()), now).map(|u| Ok(u.id())),
+        [first, ..] if first.docdb == number.docdb() => Ok(Ok(RightId(first.id))),
+        [only] if !given_kind => Ok(Ok(RightId(only.id))),
+        _ if given_kind => upsert(conn, &RightData::stub(number.clone()), now).map(|u| Ok(u.id())),
+        _ => Ok(Err(found)),
+    }
+}
+
+pub struct ClassRow {
+    pub scheme: String,
+    pub symbol: String,
+}
+
+pub fn classes_of(conn: &mut DbConn, id: RightId) -> QueryResult<Vec<ClassRow>> {
+    right_classes::table
+        .filter(right_classes::right_id.eq(id.0))
+        .order((right_classes::scheme.desc(), right_classes::symbol.asc()))
+        .select((right_classes::scheme, right_classes::symbol))
+        .load::<(String, String)>(conn)
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(scheme, symbol)| ClassRow { scheme, symbol })
+                .collect()
+        })
+}
+
+/// A document cited by a right, and the registry's record of it when there is one.
+pub struct CitationView {
+    pub display: String,
+    pub docdb: String,
+    pub category: Option<String>,
+    /// The registry's right for that number (the exact publication if present).
+    pub known: Option<String>,
+}
+
+pub fn citations_of(conn: &mut DbConn, id: RightId) -> QueryResult<Vec<CitationView>> {
+    let cited: Vec<(String, String, String, Option<String>)> = right_citations::table
+        .filter(right_citations::right_id.eq(id.0))
+        .order(right_citations::position.asc())
+        .select((
+            right_citations::cited_display,
+            right_citations::cited_docdb,
+            right_citations::cited_base,
+            right_citations::category,
+        ))
+        .load(conn)?;
+    let bases: Vec<&String> = cited.iter().map(|(_, _, base, _)| base).collect();
+    let known: Vec<(String, String)> = rights::table
+        .filter(rights::base.eq_any(bases))
+        .select((rights::base, rights::docdb))
+        .load(conn)?;
+    Ok(cited
+        .into_iter()
+        .map(|(display, docdb, base, category)| {
+            let exact = known.iter().find(|(_, d)| *d == docdb);
+            let any = known.iter().find(|(b, _)| *b == base);
+            CitationView {
+                known: exact.or(any).map(|(_, d)| d.clone()),
+                display,
+                docdb,
+                category,
+            }
+        })
+        .collect())
+}
+
+pub struct CitingRight {
+    pub docdb: String,
+    pub display: String,
+    pub title: String,
+}
+
+/// The rights in the registry that cite this number, any publication of it.
+pub fn cited_by(conn: &mut DbConn, base: &str, limit: i64) -> QueryResult<Vec<CitingRight>> {
+    rights::table
+        .filter(
+            rights::id.eq_any(
+                right_citations::table
+                    .filter(right_citations::cited_base.eq(base))
+                    .select(right_citations::right_id),
+            ),
+        )
+        .order(rights::id.asc())
+        .limit(limit)
+        .select((rights::docdb, rights::display, rights::title))
+        .load::<(String, String, String)>(conn)
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(docdb, display, title)| CitingRight {
+                    docdb,
+                    display,
+                    title,
+                })
+                .collect()
+        })
+}
+
+/// A case citing a right, as the right's page lists it.
+pub struct CitingCase {
+    pub case_no: Option<String>,
+    pub draft_key: String,
+    pub title: String,
+    pub state: String,
+    pub role: String,
+    pub claims: String,
+}
+
+/// The cases citing a right that the viewer may see.
+pub fn citing_cases(conn: &mut DbConn, scope: CaseScope, id: RightId) -> QueryResult<Vec<CitingCase>> {
+    let visible: Vec<(i64, Option<String>, String, String, String)> = scoped(scope)
+        .filter(
+            cases::id.eq_any(
+                case_rights::table
+                    .filter(case_rights::right_id.eq(id.0))
+                    .select(case_rights::case_id),
+            ),
+        )
+        .order(cases::id.desc())
+        .select((
+            cases::id,
+            cases::case_no,
+            cases::draft_key,
+            cases::title,
+            cases::state,
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = visible.iter().map(|v| v.0).collect();
+    let links: Vec<(i64, String, String)> = case_rights::table
+        .filter(case_rights::right_id.eq(id.0))
+        .filter(case_rights::case_id.eq_any(ids))
+        .order(case_rights::id.asc())
+        .select((case_rights::case_id, case_rights::role, case_rights::claims))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (case_id, case_no, draft_key, title, state) in visible {
+        for (_, role, claims) in links.iter().filter(|l| l.0 == case_id) {
+            out.push(CitingCase {
+                case_no: case_no.clone(),
+                draft_key: draft_key.clone(),
+                title: title.clone(),
+                state: state.clone(),
+                role: role.clone(),
+                claims: claims.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A right as a case cites it.
+pub struct CaseRightView {
+    pub link_id: i64,
+    pub docdb: String,
+    pub display: String,
+    pub title: String,
+    pub stub: bool,
+    pub role: String,
+    pub claims: String,
+    pub note: String,
+    pub linked_by: String,
+    pub linked_at: NaiveDateTime,
+}
+
+pub fn of_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseRightView>> {
+    case_rights::table
+        .inner_join(rights::table)
+        .inner_join(users::table.on(users::id.eq(case_rights::linked_by)))
+        .filter(case_rights::case_id.eq(case.0))
+        .order(case_rights::id.asc())
+        .select((
+            case_rights::id,
+            rights::docdb,
+            rights::display,
+            rights::title,
+            rights::source,
+            case_rights::role,
+            case_rights::claims,
+            case_rights::note,
+            users::name,
+            case_rights::linked_at,
+        ))
+        .load::<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            NaiveDateTime,
+        )>(conn)
+        .map(|rows| {
+            rows.into_iter()
+                .map(
+                    |(link_id, docdb, display, title, source, role, claims, note, linked_by, linked_at)| {
+                        CaseRightView {
+                            link_id,
+                            docdb,
+                            display,
+                            title,
+                            stub: source == RightSource::Stub.as_str(),
+                            role,
+                            claims,
+                            note,
+                            linked_by,
+                            linked_at,
+                        }
+                    },
+                )
+                .collect()
+        })
+}
+
+pub struct NewLink<'a> {
+    pub case: CaseId,
+    pub right: RightId,
+    pub role: CitationRole,
+    pub claims: &'a Claims,
+    pub note: &'a str,
+    pub by: UserId,
+}
+
+/// Links a right to a case; `false` when the case already cites it in that role.
+pub fn link(conn: &mut DbConn, l: NewLink<'_>, now: NaiveDateTime) -> QueryResult<bool> {
+    let taken = case_rights::table
+        .filter(case_rights::case_id.eq(l.case.0))
+        .filter(case_rights::right_id.eq(l.right.0))
+        .filter(case_rights::role.eq(l.role.as_str()))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if taken {
+        return Ok(false);
+    }
+    diesel::insert_into(case_rights::table)
+        .values((
+            case_rights::case_id.eq(l.case.0),
+            case_rights::right_id.eq(l.right.0),
+            case_rights::role.eq(l.role.as_str()),
+            case_rights::claims.eq(l.claims.to_string()),
+            case_rights::note.eq(l.note),
+            case_rights::linked_by.eq(l.by.0),
+            case_rights::linked_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Removes a case's link; the docdb of the right it pointed to, if it was there.
+pub fn unlink(conn: &mut DbConn, case: CaseId, link_id: i64) -> QueryResult<Option<String>> {
+    let docdb: Option<String> = case_rights::table
+        .inner_join(rights::table)
+        .filter(case_rights::id.eq(link_id))
+        .filter(case_rights::case_id.eq(case.0))
+        .select(rights::docdb)
+        .first(conn)
+        .optional()?;
+    if docdb.is_some() {
+        diesel::delete(case_rights::table.filter(case_rights::id.eq(link_id))).execute(conn)?;
+    }
+    Ok(docdb)
+}
+
+/// What the registry search looks for.
+#[derive(Clone, Debug)]
+pub enum Query {
+    All,
+    Number(PatentNumber),
+    Class(ClassSymbol),
+    /// Lower-cased words that must all appear in a title or a name.
+    Words(Vec<String>),
+}
+
+pub struct Search {
+    pub query: Query,
+    pub right_kind: Option<RightKind>,
+    pub country: Option<String>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Queryable, Selectable, QueryableByName, Debug, Clone)]
+#[diesel(table_name = rights)]
+pub struct RightListRow {
+    pub id: i64,
+    pub docdb: String,
+    pub display: String,
+    pub right_kind: String,
+    pub title: String,
+    pub applicants: String,
+    pub owners: String,
+    pub grant_date: Option<NaiveDate>,
+    pub publication_date: Option<NaiveDate>,
+    pub source: String,
+}
+
+impl RightListRow {
+    pub fn holder(&self) -> &str {
+        let owners = self.owners.lines().next().unwrap_or("");
+        if owners.is_empty() {
+            self.applicants.lines().next().unwrap_or("")
+        } else {
+            owners
+        }
+    }
+
+    pub fn is_stub(&self) -> bool {
+        self.source == RightSource::Stub.as_str()
+    }
+}
+
+/// Searches count exactly only up to here; beyond, the page says "more than".
+pub const COUNT_CAP: i64 = 1000;
+
+pub struct Found {
+    pub rows: Vec<RightListRow>,
+    pub total: i64,
+    pub more: bool,
+}
+
+/// The registry search, newest entries first. Every value is bound; the SQL differs per
+/// backend only in how a text or prefix match is written.
+pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
+    let sqlite = matches!(conn, DbConn::Sqlite(_));
+    let mut sql = SqlBuilder::default();
+    match &s.query {
+        Query::All => sql.from("rights"),
+        Query::Number(n) => {
+            sql.from("rights");
+            sql.and("rights.base = ?", n.base());
+        }
+        Query::Class(symbol) => {
+            let (column, value, exact) = match (symbol.main_group(), symbol.subgroup()) {
+                (None, _) if symbol.subclass().len() == 4 => ("subclass", symbol.prefix(), true),
+                (None, _) => ("subclass", symbol.prefix(), false),
+                (Some(group), None) => ("main_group", group, true),
+                (Some(_), Some(_)) if symbol.is_complete() => ("symbol", symbol.prefix(), true),
+                (Some(_), Some(_)) => ("symbol", symbol.prefix(), false),
+            };
+            sql.from("rights");
+            let test = match (exact, sqlite) {
+                (true, _) => format!("right_classes.{column} = ?"),
+                (false, true) => format!("right_classes.{column} GLOB ?"),
+                (false, false) => format!("right_classes.{column} LIKE ?"),
+            };
+            let value = match (exact, sqlite) {
+                (true, _) => value,
+                (false, true) => format!("{value}*"),
+                (false, false) => format!("{value}%"),
+            };
+            sql.and(
+                &format!("rights.id IN (SELECT right_id FROM right_classes WHERE {test})"),
+                value,
+            );
+        }
+        Query::Words(words) => {
+            let (long, short): (Vec<&String>, Vec<&String>) =
+                words.iter().partition(|w| w.chars().count() >= 3);
+            if sqlite && !long.is_empty() {
+                // The trigram index answers words of three letters or more.
+                let phrase = long
+                    .iter()
+                    .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                sql.from("rights_search JOIN rights ON rights.id = rights_search.rowid");
+                sql.and("rights_search MATCH ?", phrase);
+                for w in short {
+                    sql.and(
+                        "rights.search_text LIKE ? ESCAPE '\\'",
+                        crate::db::contains_pattern(w),
+                    );
+                }
+            } else {
+                sql.from("rights");
+                for w in words {
+                    sql.and(
+                        "rights.search_text LIKE ? ESCAPE '\\'",
+                        crate::db::contains_pattern(w),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(kind) = s.right_kind {
+        sql.and("rights.right_kind = ?", kind.as_str().to_string());
+    }
+    if let Some(country) = &s.country {
+        sql.and("rights.country = ?", country.clone());
+    }
+    let rows = sql.rows(conn, s.offset, s.limit)?;
+    let counted = sql.count(conn, COUNT_CAP + 1)?;
+    Ok(Found {
+        total: counted.min(COUNT_CAP).max(s.offset + rows.len() as i64),
+        more: counted > COUNT_CAP,
+        rows,
+    })
+}
+
+/// Joins fixed SQL fragments; every value is a bound parameter, written `?` here and
+/// numbered for PostgreSQL when the statement is built.
+#[derive(Default)]
+struct SqlBuilder {
+    from: &'static str,
+    conditions: Vec<String>,
+    values: Vec<String>,
+}
+
+#[derive(QueryableByName)]
+struct Counted {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+impl SqlBuilder {
+    fn from(&mut self, from: &'static str) {
+        self.from = from;
+    }
+
+    fn and(&mut self, condition: &str, value: String) {
+        self.conditions.push(condition.to_string());
+        self.values.push(value);
+    }
+
+    fn where_clause(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+
+    fn numbered(sql: &str, conn: &DbConn) -> String {
+        if matches!(conn, DbConn::Sqlite(_)) {
+            return sql.to_string();
+        }
+        let mut out = String::with_capacity(sql.len() + 8);
+        let mut n = 0;
+        let mut quoted = false;
+        for ch in sql.chars() {
+            match ch {
+                '\'' => {
+                    quoted = !quoted;
+                    out.push(ch);
+                }
+                '?' if !quoted => {
+                    n += 1;
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                }
+                _ => out.push(ch),
+            }
+        }
+        out
+    }
+
+    fn rows(&self, conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<Vec<RightListRow>> {
+        let sql = format!(
+            "SELECT rights.id, rights.docdb, rights.display, rights.right_kind, rights.title, \
+             rights.applicants, rights.owners, rights.grant_date, rights.publication_date, \
+             rights.source FROM {}{} ORDER BY rights.id DESC LIMIT {limit} OFFSET ?",
+            self.from,
+            self.where_clause(),
+        );
+        let sql = Self::numbered(&sql, conn);
+        // A raw statement runs on the backend's own connection.
+        macro_rules! run {
+            ($c:expr, $backend:ty) => {{
+                let mut q = diesel::sql_query(sql).into_boxed::<$backend>();
+                for v in &self.values {
+                    q = q.bind::<Text, _>(v.clone());
+                }
+                q.bind::<BigInt, _>(offset).load($c)
+            }};
+        }
+        match conn {
+            DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
+            DbConn::Postgres(c) => run!(c, diesel::pg::Pg),
+        }
+    }
+
+    fn count(&self, conn: &mut DbConn, cap: i64) -> QueryResult<i64> {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM {}{} LIMIT {cap}) AS capped",
+            self.from,
+            self.where_clause()
+        );
+        let sql = Self::numbered(&sql, conn);
+        macro_rules! run {
+            ($c:expr, $backend:ty) => {{
+                let mut q = diesel::sql_query(sql).into_boxed::<$backend>();
+                for v in &self.values {
+                    q = q.bind::<Text, _>(v.clone());
+                }
+                q.get_result::<Counted>($c).map(|c| c.n)
+            }};
+        }
+        match conn {
+            DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
+            DbConn::Postgres(c) => run!(c, diesel::pg::Pg),
+        }
+    }
+}
+
+/// Whether any right is in the registry, for the demo and the benchmark.
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    rights::table.count().get_result(conn)
+}

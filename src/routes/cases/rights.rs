@@ -1,0 +1,404 @@
+//! Rights a case cites (DESIGN §4): staff link them at any time, the complainant while the
+//! case is a draft or awaits a supplement. A number not yet in the registry becomes a stub
+//! right that an import or a member of staff completes later.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Banner, is_staff, load, render_case};
+use crate::audit::{self, Actor, Event};
+use crate::auth::address::client_address;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::policy::case_scope;
+use crate::auth::session::CurrentUser;
+use crate::db::write_tx;
+use crate::domain::{CitationRole, Claims, PatentNumber, Role, State};
+use crate::error::AppError;
+use crate::i18n;
+use crate::models::case::{self, CaseId, CaseRow};
+use crate::models::right::{self, CaseRightView, NewLink, RightRow};
+use crate::models::{self, user::User};
+use crate::routes::flash::{self, Flash};
+use crate::routes::page::{self, PageCtx};
+use crate::startup::AppState;
+
+/// The longest note kept with a citation.
+const NOTE_MAX: usize = 2_000;
+
+#[derive(Deserialize, Default, Clone, Debug)]
+#[serde(default)]
+pub struct CiteForm {
+    pub number: String,
+    pub role: String,
+    pub claims: String,
+    pub note: String,
+}
+
+/// A refused citation: a message per field, what was typed, and, when the number has
+/// several publications, the ones to choose from.
+#[derive(Default, Clone, Debug)]
+pub struct CiteErrors {
+    pub typed: CiteForm,
+    pub messages: Vec<(&'static str, String)>,
+    pub choices: Vec<(String, String)>,
+}
+
+/// The rights section of the case page and of the draft form.
+pub struct RightsPanel<'a> {
+    pub links: &'a [CaseRightView],
+    pub can_cite: bool,
+    /// The case's own path; the forms post below it.
+    pub base: String,
+    pub refused: Option<&'a CiteErrors>,
+    pub roles: &'static [CitationRole],
+}
+
+impl RightsPanel<'_> {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.refused?
+            .messages
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn typed(&self, field: &str) -> &str {
+        let Some(r) = self.refused else { return "" };
+        match field {
+            "number" => &r.typed.number,
+            "role" => &r.typed.role,
+            "claims" => &r.typed.claims,
+            "note" => &r.typed.note,
+            _ => "",
+        }
+    }
+
+    pub fn choices(&self) -> &[(String, String)] {
+        self.refused.map_or(&[], |r| r.choices.as_slice())
+    }
+
+    pub fn role_chosen(&self, role: &CitationRole) -> bool {
+        match self.refused {
+            Some(r) => r.typed.role == role.as_str(),
+            None => *role == CitationRole::Asserted,
+        }
+    }
+}
+
+/// Staff may cite rights on any case they see; the complainant on their own case only while
+/// it is a draft or awaits a supplement; nobody else.
+pub fn may_cite(user: &User, case: &CaseRow) -> bool {
+    is_staff(user)
+        || (user.role == Role::Complainant
+            && case.complainant_user_id == Some(user.id.0)
+            && matches!(case.state(), State::Draft | State::AwaitingSupplement))
+}
+
+/// Which case a citation is for: a filed case by number, or a draft by its key.
+enum Target {
+    Filed(String),
+    Draft(String),
+}
+
+impl Target {
+    fn path(&self) -> String {
+        match self {
+            Target::Filed(no) => format!("/cases/{no}"),
+            Target::Draft(key) => format!("/cases/drafts/{key}"),
+        }
+    }
+}
+
+/// The case a citation is for, scoped to the viewer: missing and hidden look the same.
+async fn find(state: &AppState, user: &User, target: &Target) -> Result<CaseRow, AppError> {
+    let scope = case_scope(user);
+    let found = match target {
+        Target::Filed(raw) => {
+            let number = crate::domain::CaseNumber::parse(raw).ok_or(AppError::NotFound)?;
+            state
+                .db(move |c| Ok(case::find_by_number(c, scope, &number)?))
+                .await?
+        }
+        Target::Draft(key) => {
+            let key = key.clone();
+            state.db(move |c| Ok(case::find_draft(c, scope, &key)?)).await?
+        }
+    };
+    found.ok_or(AppError::NotFound)
+}
+
+/// Reads the form into what is linked, or the reasons it cannot be.
+fn parse(
+    lang: crate::domain::Lang,
+    form: &CiteForm,
+) -> Result<(PatentNumber, CitationRole, Claims, String), CiteErrors> {
+    let mut messages = Vec::new();
+    let number = match PatentNumber::parse(&form.number) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            messages.push(("number", i18n::text_with(lang, e.key(), &e.args())));
+            None
+        }
+    };
+    let role = CitationRole::parse(&form.role);
+    if role.is_none() {
+        messages.push(("role", i18n::text(lang, "err-choose")));
+    }
+    let claims = match Claims::parse(&form.claims) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            messages.push((
+                "claims",
+                i18n::text_with(lang, e.key(), &[("part", e.part().to_string())]),
+            ));
+            None
+        }
+    };
+    let note = form.note.trim().to_string();
+    if note.chars().count() > NOTE_MAX {
+        messages.push(("note", i18n::text(lang, "err-too-long")));
+    }
+    match (number, role, claims) {
+        (Some(n), Some(r), Some(c)) if messages.is_empty() => Ok((n, r, c, note)),
+        _ => Err(CiteErrors {
+            typed: form.clone(),
+            messages,
+            choices: Vec::new(),
+        }),
+    }
+}
+
+enum Cited {
+    Done,
+    Refused(CiteErrors),
+}
+
+async fn cite(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: User,
+    target: Target,
+    form: CiteForm,
+) -> Result<HttpResponse, AppError> {
+    let case = find(&state, &user, &target).await?;
+    if !may_cite(&user, &case) {
+        return refuse(&state, &ctx, &user, &target).await;
+    }
+    let outcome = match parse(ctx.lang, &form) {
+        Err(errors) => Cited::Refused(errors),
+        Ok((number, role, claims, note)) => {
+            let (id, by) = (CaseId(case.id), user.clone());
+            let address = client_address(&req, state.settings.trusted_proxy);
+            let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
+            let lang = ctx.lang;
+            let typed = form.clone();
+            state
+                .db(move |c| {
+                    write_tx(c, |c| {
+                        let now = models::now();
+                        let right = match right::resolve_or_stub(c, &number, now)? {
+                            Ok(id) => id,
+                            Err(several) => return Ok(Cited::Refused(ambiguous(lang, typed, &several))),
+                        };
+                        let link = NewLink {
+                            case: id,
+                            right,
+                            role,
+                            claims: &claims,
+                            note: &note,
+                            by: by.id,
+                        };
+                        if !right::link(c, link, now)? {
+                            return Ok(Cited::Refused(CiteErrors {
+                                typed,
+                                messages: vec![("number", i18n::text(lang, "cite-already"))],
+                                choices: Vec::new(),
+                            }));
+                        }
+                        let linked = right::find_by_id(c, right)?.ok_or(AppError::NotFound)?;
+                        audit::record(
+                            c,
+                            Event {
+                                actor: &Actor::user(&by),
+                                action: "case.right_cited",
+                                object: Some(("case", object.clone())),
+                                details: json!({
+                                    "right": linked.docdb,
+                                    "role": role.as_str(),
+                                    "claims": claims.to_string(),
+                                    "stub": linked.is_stub(),
+                                }),
+                                address,
+                            },
+                        )?;
+                        Ok::<_, AppError>(Cited::Done)
+                    })
+                })
+                .await?
+        }
+    };
+    match outcome {
+        Cited::Done => {
+            flash::set(&req, Flash::RightCited);
+            Ok(page::see_other(&format!("{}#rights", target.path())))
+        }
+        Cited::Refused(errors) => refused_page(&state, &ctx, &user, &target, errors).await,
+    }
+}
+
+fn ambiguous(lang: crate::domain::Lang, typed: CiteForm, several: &[RightRow]) -> CiteErrors {
+    CiteErrors {
+        typed,
+        messages: vec![("number", i18n::text(lang, "cite-ambiguous"))],
+        choices: several
+            .iter()
+            .map(|r| (r.display.clone(), r.title.clone()))
+            .collect(),
+    }
+}
+
+/// The page again, the form filled in as it was sent, with the reasons next to the fields.
+async fn refused_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &User,
+    target: &Target,
+    errors: CiteErrors,
+) -> Result<HttpResponse, AppError> {
+    match target {
+        Target::Filed(no) => {
+            let l = load(state, user, no).await?;
+            render_case(
+                ctx,
+                &state.settings,
+                user,
+                &l,
+                Banner::CiteErrors(errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Target::Draft(key) => {
+            super::draft_page(
+                state,
+                ctx,
+                user,
+                key,
+                Some(errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// The case may be seen but not changed by this viewer, or not any more.
+async fn refuse(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &User,
+    target: &Target,
+) -> Result<HttpResponse, AppError> {
+    match target {
+        Target::Filed(no) => {
+            let l = load(state, user, no).await?;
+            render_case(
+                ctx,
+                &state.settings,
+                user,
+                &l,
+                Banner::CiteRefused,
+                StatusCode::FORBIDDEN,
+            )
+        }
+        // Whoever sees a draft may cite on it; this is only reached if that ever changes.
+        Target::Draft(_) => Err(AppError::NotFound),
+    }
+}
+
+async fn uncite(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    user: User,
+    target: Target,
+    link_id: i64,
+) -> Result<HttpResponse, AppError> {
+    let case = find(&state, &user, &target).await?;
+    if !may_cite(&user, &case) {
+        return refuse(&state, &ctx, &user, &target).await;
+    }
+    let (id, by) = (CaseId(case.id), user.clone());
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
+    state
+        .db(move |c| {
+            write_tx(c, |c| {
+                let docdb = right::unlink(c, id, link_id)?.ok_or(AppError::NotFound)?;
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&by),
+                        action: "case.right_uncited",
+                        object: Some(("case", object.clone())),
+                        details: json!({ "right": docdb }),
+                        address,
+                    },
+                )?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    flash::set(&req, Flash::RightUncited);
+    Ok(page::see_other(&format!("{}#rights", target.path())))
+}
+
+pub async fn cite_filed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    case_no: web::Path<String>,
+    CsrfForm(form): CsrfForm<CiteForm>,
+) -> Result<HttpResponse, AppError> {
+    let target = Target::Filed(case_no.into_inner());
+    cite(req, state, ctx, current.user, target, form).await
+}
+
+pub async fn cite_draft(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    key: web::Path<String>,
+    CsrfForm(form): CsrfForm<CiteForm>,
+) -> Result<HttpResponse, AppError> {
+    let target = Target::Draft(key.into_inner());
+    cite(req, state, ctx, current.user, target, form).await
+}
+
+pub async fn uncite_filed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    path: web::Path<(String, i64)>,
+    CsrfForm(_): CsrfForm<page::NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (case_no, link) = path.into_inner();
+    uncite(req, state, ctx, current.user, Target::Filed(case_no), link).await
+}
+
+pub async fn uncite_draft(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    path: web::Path<(String, i64)>,
+    CsrfForm(_): CsrfForm<page::NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (key, link) = path.into_inner();
+    uncite(req, state, ctx, current.user, Target::Draft(key), link).await
+}
