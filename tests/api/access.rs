@@ -64,6 +64,16 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
         ("/admin/audit" | "/admin/outbox", None) => SignIn,
         ("/admin/audit" | "/admin/outbox", Some(Role::Admin)) => Page(200),
         ("/admin/audit" | "/admin/outbox", Some(_)) => Hidden,
+        ("/rights" | "/rights/new" | "/rights/{docdb}" | "/rights/{docdb}/edit", None) => SignIn,
+        ("/rights", Some(_)) => Page(200),
+        ("/rights/new", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(200),
+        // A number the registry does not hold.
+        ("/rights/{docdb}", Some(_)) => Page(404),
+        ("/rights/{docdb}/edit", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(404),
+        ("/rights/new" | "/rights/{docdb}/edit", Some(_)) => Hidden,
+        ("/admin/rights/import", None) => SignIn,
+        ("/admin/rights/import", Some(Role::Admin)) => Page(200),
+        ("/admin/rights/import", Some(_)) => Hidden,
         (other, _) => panic!("no expectation written for GET {other}: add one"),
     }
 }
@@ -108,6 +118,34 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         // The id names no notice: not found, for the administrator too.
         ("/admin/outbox/{id}/retry", Some(Role::Admin)) => Page(404),
         ("/admin/outbox/{id}/retry", Some(_)) => Hidden,
+        (
+            "/cases/{case_no}/rights"
+            | "/cases/{case_no}/rights/{link}/remove"
+            | "/cases/drafts/{key}/rights"
+            | "/cases/drafts/{key}/rights/{link}/remove",
+            None,
+        ) => SignIn,
+        // Another complainant's case: staff are told what the empty form lacks; the link
+        // named is not there; the rest do not see the case.
+        ("/cases/{case_no}/rights", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(422),
+        ("/cases/{case_no}/rights/{link}/remove", Some(Role::Examiner | Role::Legal | Role::Admin)) => {
+            Page(404)
+        }
+        ("/cases/{case_no}/rights" | "/cases/{case_no}/rights/{link}/remove", Some(_)) => Hidden,
+        // A draft key nobody holds, for those who may file at all.
+        (
+            "/cases/drafts/{key}/rights" | "/cases/drafts/{key}/rights/{link}/remove",
+            Some(Role::Complainant | Role::Examiner | Role::Legal),
+        ) => Page(404),
+        ("/cases/drafts/{key}/rights" | "/cases/drafts/{key}/rights/{link}/remove", Some(_)) => Hidden,
+        ("/rights" | "/rights/{docdb}/edit", None) => SignIn,
+        ("/rights", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(422),
+        ("/rights/{docdb}/edit", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(404),
+        ("/rights" | "/rights/{docdb}/edit", Some(_)) => Hidden,
+        ("/admin/rights/import", None) => SignIn,
+        // Not a multipart upload at all.
+        ("/admin/rights/import", Some(Role::Admin)) => Page(400),
+        ("/admin/rights/import", Some(_)) => Hidden,
         (other, _) => panic!("no expectation written for POST {other}: add one"),
     }
 }
@@ -145,7 +183,9 @@ async fn every_role_gets_exactly_what_it_should_on_every_route() {
                 .replace("{case_no}", &case_no)
                 .replace("{key}", &uuid::Uuid::new_v4().to_string())
                 .replace("{action}", "reject")
-                .replace("{token}", "no-such-token");
+                .replace("{token}", "no-such-token")
+                .replace("{docdb}", "US8930553B2")
+                .replace("{link}", "999999");
             let (got, want) = match route.verb {
                 Verb::Get => {
                     let res = app.get_as(&client, &path).await;

@@ -1,0 +1,1 @@
+//! The registry of cited rights, case citations and bulk import, through HTTP.
