@@ -90,6 +90,9 @@ pub enum DemoCommand {
         /// How many cases to create.
         #[arg(long, default_value_t = 200)]
         cases: usize,
+        /// How many rights to add to the registry (synthetic KR, US, EP, JP and CN numbers).
+        #[arg(long, default_value_t = 1000)]
+        rights: u64,
         /// Add the demo data even though the database is not empty.
         #[arg(long)]
         force: bool,
@@ -141,7 +144,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("The database {url} is up to date.");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo(DemoCommand::Seed { cases, force }) => {
+        Command::Demo(DemoCommand::Seed { cases, rights, force }) => {
             let pool = db::connect(&settings.database()?, 1)?;
             let mut conn = pool.get()?;
             let started = std::time::Instant::now();
@@ -150,6 +153,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Created {} demo accounts and {} cases in {:.1} s.",
                 report.accounts,
                 report.cases,
+                started.elapsed().as_secs_f64()
+            );
+            let started = std::time::Instant::now();
+            crate::demo::seed_rights(&mut conn, rights, |_| {})?;
+            println!(
+                "Added {rights} rights to the registry in {:.1} s.",
                 started.elapsed().as_secs_f64()
             );
             println!(

@@ -31,6 +31,12 @@ pub enum AppError {
     Internal(#[source] anyhow::Error),
 }
 
+impl crate::db::MaybeConflict for AppError {
+    fn is_unique_violation(&self) -> bool {
+        matches!(self, AppError::Database(e) if e.is_unique_violation())
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {

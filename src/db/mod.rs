@@ -91,11 +91,11 @@ impl r2d2::ManageConnection for ConnectionManager {
 /// Connects once (so an unreachable database is a clear start-up error, not a pool time-out),
 /// runs the pending migrations on that connection, then builds the pool.
 pub fn connect(url: &DatabaseUrl, pool_size: u32) -> anyhow::Result<DbPool> {
-    if let DatabaseUrl::Sqlite(path) = url {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
-        }
+    if let DatabaseUrl::Sqlite(path) = url
+        && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the folder {}", parent.display()))?;
     }
     let manager = ConnectionManager::new(url.clone());
     let mut first = manager
@@ -143,6 +143,34 @@ where
             <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
             Err(e)
         }
+    }
+}
+
+/// Errors that may mean a concurrent transaction inserted the same unique row first.
+pub trait MaybeConflict {
+    fn is_unique_violation(&self) -> bool;
+}
+
+impl MaybeConflict for diesel::result::Error {
+    fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+        )
+    }
+}
+
+/// `write_tx` for work that reads, then inserts a row unless it exists. SQLite's write lock
+/// makes such transactions take turns; on PostgreSQL two can both find nothing and both
+/// insert, and the second fails on the unique key. Run again, it finds the row.
+pub fn write_tx_retrying<T, E, F>(conn: &mut DbConn, mut f: F) -> Result<T, E>
+where
+    F: FnMut(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error> + MaybeConflict,
+{
+    match write_tx(conn, &mut f) {
+        Err(e) if e.is_unique_violation() => write_tx(conn, f),
+        done => done,
     }
 }
 

@@ -83,9 +83,10 @@ impl ClassSymbol {
         })
     }
 
-    /// A whole symbol down to its subgroup, as stored.
+    /// A whole symbol down to its subgroup, as stored. Subgroups have at least two digits
+    /// (`/00`, `/02`, `/32`), so `H04L 9/3` is only the beginning of some.
     pub fn is_complete(&self) -> bool {
-        self.subclass.len() == 4 && matches!(self.group, Some((_, Some(_))))
+        self.subclass.len() == 4 && matches!(&self.group, Some((_, Some(sub))) if sub.len() >= 2)
     }
 
     /// Section, class and subclass, or as much of them as was given: `H04L`.
@@ -150,6 +151,9 @@ mod tests {
         assert_eq!(ClassSymbol::parse("H04L 9").unwrap().prefix(), "H04L 9/");
         assert_eq!(ClassSymbol::parse("H04L9/").unwrap().prefix(), "H04L 9/");
         assert!(!ClassSymbol::parse("H04L").unwrap().is_complete());
+        let partial = ClassSymbol::parse("H04L 9/3").unwrap();
+        assert!(!partial.is_complete());
+        assert_eq!(partial.prefix(), "H04L 9/3");
     }
 
     #[test]

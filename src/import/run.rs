@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::{DocRef, Format, RecordError, RightRecord, read};
 use crate::audit::{self, Actor, Event};
-use crate::db::{DbConn, write_tx};
+use crate::db::{DbConn, write_tx, write_tx_retrying};
 use crate::domain::{ClassSymbol, NumberError, PatentNumber, RightSource};
 use crate::models::right::{self, Cited, RightData, Upserted};
 
@@ -200,7 +200,7 @@ fn write_batch(
         Ok(done) => done.into_iter().for_each(|u| count(summary, u)),
         Err(_) => {
             for (index, data) in batch.iter() {
-                match write_tx(conn, |c| right::upsert(c, data, now)) {
+                match write_tx_retrying(conn, |c| right::upsert(c, data, now)) {
                     Ok(u) => count(summary, u),
                     Err(e @ diesel::result::Error::DatabaseError(..)) => summary.failures.push(Failure {
                         index: *index,

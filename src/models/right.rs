@@ -345,6 +345,40 @@ pub fn upsert(conn: &mut DbConn, data: &RightData, now: NaiveDateTime) -> QueryR
     }
 }
 
+/// Adds rights known to be new (demo data, benchmarks) in few statements: no lookup, no
+/// merge. The caller holds the transaction.
+pub fn insert_new(conn: &mut DbConn, batch: &[RightData], now: NaiveDateTime) -> QueryResult<()> {
+    // About 24 values a row: a slice stays under PostgreSQL's bound-value limit.
+    for slice in batch.chunks(1000) {
+        let rows: Vec<_> = slice
+            .iter()
+            .map(|d| (RightChange::of(d, now), rights::created_at.eq(now)))
+            .collect();
+        // SQLite has no DEFAULT in multi-row VALUES (an unknown date is one); row by row it
+        // is in-process and as fast.
+        let ids: Vec<i64> = match conn {
+            DbConn::Sqlite(c) => rows
+                .into_iter()
+                .map(|row| {
+                    diesel::insert_into(rights::table)
+                        .values(row)
+                        .returning(rights::id)
+                        .get_result(c)
+                })
+                .collect::<QueryResult<_>>()?,
+            DbConn::Postgres(c) => diesel::insert_into(rights::table)
+                .values(rows)
+                .returning(rights::id)
+                .get_results(c)?,
+        };
+        for (id, data) in ids.into_iter().zip(slice) {
+            write_classes(conn, RightId(id), data)?;
+            write_citations(conn, RightId(id), data)?;
+        }
+    }
+    Ok(())
+}
+
 /// Replaces what the registry holds for one right, its number included (a stub completed
 /// by hand). The caller has checked that the number is not another right's.
 pub fn replace(conn: &mut DbConn, id: RightId, data: &RightData, now: NaiveDateTime) -> QueryResult<()> {
@@ -826,6 +860,10 @@ impl RightListRow {
 /// Searches count exactly only up to here; beyond, the page says "more than".
 pub const COUNT_CAP: i64 = 1000;
 
+/// The same for searches no index can answer (words of one or two letters, such as most
+/// Korean words): each counted match costs a scan.
+pub const SCAN_COUNT_CAP: i64 = 200;
+
 pub struct Found {
     pub rows: Vec<RightListRow>,
     pub total: i64,
@@ -842,6 +880,8 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
         Query::Number(n) => {
             sql.from("rights");
             sql.and("rights.base = ?", n.base());
+            // The publication typed comes before the number's other publications.
+            sql.first("rights.docdb = ?", n.docdb());
         }
         Query::Class(symbol) => {
             let (column, value, exact) = match (symbol.main_group(), symbol.subgroup()) {
@@ -862,10 +902,17 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
                 (false, true) => format!("{value}*"),
                 (false, false) => format!("{value}%"),
             };
-            sql.and(
-                &format!("rights.id IN (SELECT right_id FROM right_classes WHERE {test})"),
-                value,
-            );
+            // A subclass (or a whole class) holds a good share of the registry: walking the
+            // newest rights and probing each one's classes stops after a page. A main group
+            // or a symbol holds few: those are read from the class index first.
+            let condition = if column == "subclass" {
+                format!(
+                    "EXISTS (SELECT 1 FROM right_classes WHERE right_classes.right_id = rights.id AND {test})"
+                )
+            } else {
+                format!("rights.id IN (SELECT right_id FROM right_classes WHERE {test})")
+            };
+            sql.and(&condition, value);
         }
         Query::Words(words) => {
             let (long, short): (Vec<&String>, Vec<&String>) =
@@ -878,6 +925,7 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
                     .collect::<Vec<_>>()
                     .join(" ");
                 sql.from("rights_search JOIN rights ON rights.id = rights_search.rowid");
+                sql.order = "rights_search.rowid";
                 sql.and("rights_search MATCH ?", phrase);
                 for w in short {
                     sql.and(
@@ -903,10 +951,16 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
         sql.and("rights.country = ?", country.clone());
     }
     let rows = sql.rows(conn, s.offset, s.limit)?;
-    let counted = sql.count(conn, COUNT_CAP + 1)?;
+    // Words too short for the trigram index are looked for row by row: counted only so far.
+    let cap = match &s.query {
+        Query::Words(words) if words.iter().all(|w| w.chars().count() < 3) => SCAN_COUNT_CAP,
+        _ => COUNT_CAP,
+    }
+    .max(s.offset + s.limit);
+    let counted = sql.count(conn, cap + 1)?;
     Ok(Found {
-        total: counted.min(COUNT_CAP).max(s.offset + rows.len() as i64),
-        more: counted > COUNT_CAP,
+        total: counted.min(cap).max(s.offset + rows.len() as i64),
+        more: counted > cap,
         rows,
     })
 }
@@ -918,6 +972,11 @@ struct SqlBuilder {
     from: &'static str,
     conditions: Vec<String>,
     values: Vec<String>,
+    /// Rows meeting this condition are listed first, with its value.
+    first: Option<(&'static str, String)>,
+    /// The id the newest-first order reads: the trigram index's own rowid when it drives
+    /// the search, so that a common word stops after the page it needs.
+    order: &'static str,
 }
 
 #[derive(QueryableByName)]
@@ -934,6 +993,10 @@ impl SqlBuilder {
     fn and(&mut self, condition: &str, value: String) {
         self.conditions.push(condition.to_string());
         self.values.push(value);
+    }
+
+    fn first(&mut self, condition: &'static str, value: String) {
+        self.first = Some((condition, value));
     }
 
     fn where_clause(&self) -> String {
@@ -969,19 +1032,29 @@ impl SqlBuilder {
     }
 
     fn rows(&self, conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<Vec<RightListRow>> {
+        let first = self
+            .first
+            .as_ref()
+            .map(|(c, _)| format!("({c}) DESC, "))
+            .unwrap_or_default();
         let sql = format!(
             "SELECT rights.id, rights.docdb, rights.display, rights.right_kind, rights.title, \
              rights.applicants, rights.owners, rights.grant_date, rights.publication_date, \
-             rights.source FROM {}{} ORDER BY rights.id DESC LIMIT {limit} OFFSET ?",
+             rights.source FROM {}{} ORDER BY {first}{} DESC LIMIT {limit} OFFSET ?",
             self.from,
             self.where_clause(),
+            if self.order.is_empty() {
+                "rights.id"
+            } else {
+                self.order
+            },
         );
         let sql = Self::numbered(&sql, conn);
         // A raw statement runs on the backend's own connection.
         macro_rules! run {
             ($c:expr, $backend:ty) => {{
                 let mut q = diesel::sql_query(sql).into_boxed::<$backend>();
-                for v in &self.values {
+                for v in self.values.iter().chain(self.first.iter().map(|(_, v)| v)) {
                     q = q.bind::<Text, _>(v.clone());
                 }
                 q.bind::<BigInt, _>(offset).load($c)

@@ -143,8 +143,8 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/rights/{docdb}/edit", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(404),
         ("/rights" | "/rights/{docdb}/edit", Some(_)) => Hidden,
         ("/admin/rights/import", None) => SignIn,
-        // Not a multipart upload at all.
-        ("/admin/rights/import", Some(Role::Admin)) => Page(400),
+        // Not a multipart upload, so no token where the upload carries it.
+        ("/admin/rights/import", Some(Role::Admin)) => Page(403),
         ("/admin/rights/import", Some(_)) => Hidden,
         (other, _) => panic!("no expectation written for POST {other}: add one"),
     }

@@ -117,7 +117,9 @@ async fn every_post_route_refuses_a_missing_token_even_for_staff() {
         let path = route
             .path
             .replace("{id}", &other.id.0.to_string())
-            .replace("{case_no}", &case_no);
+            .replace("{case_no}", &case_no)
+            .replace("{link}", "1")
+            .replace("{docdb}", "US8930553B2");
         let mut refused = 0;
         // Each route is tried by the administrator and an examiner: whoever may use it
         // must still be refused without the token; whoever may not is told nothing exists.

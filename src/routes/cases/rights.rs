@@ -13,7 +13,7 @@ use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::policy::case_scope;
 use crate::auth::session::CurrentUser;
-use crate::db::write_tx;
+use crate::db::{write_tx, write_tx_retrying};
 use crate::domain::{CitationRole, Claims, PatentNumber, Role, State};
 use crate::error::AppError;
 use crate::i18n;
@@ -129,11 +129,19 @@ async fn find(state: &AppState, user: &User, target: &Target) -> Result<CaseRow,
     found.ok_or(AppError::NotFound)
 }
 
+/// A message per refused field, in the reader's language.
+type Messages = Vec<(&'static str, String)>;
+
+/// A citation as the form asks for it, read.
+struct Citation {
+    number: PatentNumber,
+    role: CitationRole,
+    claims: Claims,
+    note: String,
+}
+
 /// Reads the form into what is linked, or the reasons it cannot be.
-fn parse(
-    lang: crate::domain::Lang,
-    form: &CiteForm,
-) -> Result<(PatentNumber, CitationRole, Claims, String), CiteErrors> {
+fn parse(lang: crate::domain::Lang, form: &CiteForm) -> Result<Citation, Messages> {
     let mut messages = Vec::new();
     let number = match PatentNumber::parse(&form.number) {
         Ok(n) => Some(n),
@@ -161,12 +169,13 @@ fn parse(
         messages.push(("note", i18n::text(lang, "err-too-long")));
     }
     match (number, role, claims) {
-        (Some(n), Some(r), Some(c)) if messages.is_empty() => Ok((n, r, c, note)),
-        _ => Err(CiteErrors {
-            typed: form.clone(),
-            messages,
-            choices: Vec::new(),
+        (Some(number), Some(role), Some(claims)) if messages.is_empty() => Ok(Citation {
+            number,
+            role,
+            claims,
+            note,
         }),
+        _ => Err(messages),
     }
 }
 
@@ -188,8 +197,17 @@ async fn cite(
         return refuse(&state, &ctx, &user, &target).await;
     }
     let outcome = match parse(ctx.lang, &form) {
-        Err(errors) => Cited::Refused(errors),
-        Ok((number, role, claims, note)) => {
+        Err(messages) => Cited::Refused(CiteErrors {
+            typed: form.clone(),
+            messages,
+            choices: Vec::new(),
+        }),
+        Ok(Citation {
+            number,
+            role,
+            claims,
+            note,
+        }) => {
             let (id, by) = (CaseId(case.id), user.clone());
             let address = client_address(&req, state.settings.trusted_proxy);
             let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
@@ -197,11 +215,13 @@ async fn cite(
             let typed = form.clone();
             state
                 .db(move |c| {
-                    write_tx(c, |c| {
+                    write_tx_retrying(c, |c| {
                         let now = models::now();
                         let right = match right::resolve_or_stub(c, &number, now)? {
                             Ok(id) => id,
-                            Err(several) => return Ok(Cited::Refused(ambiguous(lang, typed, &several))),
+                            Err(several) => {
+                                return Ok(Cited::Refused(ambiguous(lang, typed.clone(), &several)));
+                            }
                         };
                         let link = NewLink {
                             case: id,
@@ -213,7 +233,7 @@ async fn cite(
                         };
                         if !right::link(c, link, now)? {
                             return Ok(Cited::Refused(CiteErrors {
-                                typed,
+                                typed: typed.clone(),
                                 messages: vec![("number", i18n::text(lang, "cite-already"))],
                                 choices: Vec::new(),
                             }));
@@ -231,7 +251,7 @@ async fn cite(
                                     "claims": claims.to_string(),
                                     "stub": linked.is_stub(),
                                 }),
-                                address,
+                                address: address.clone(),
                             },
                         )?;
                         Ok::<_, AppError>(Cited::Done)

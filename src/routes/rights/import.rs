@@ -94,13 +94,20 @@ pub async fn upload(
     state: web::Data<AppState>,
     ctx: PageCtx,
     current: CurrentUser,
-    mut parts: Multipart,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
+    // Read by hand rather than extracted, so that a request that is not even a multipart
+    // upload is refused for its missing token like any other form.
+    let mut parts = Multipart::new(req.headers(), payload);
     let expected = RequestCtx::of(&req).and_then(|c| c.session).map(|s| s.csrf_token);
     let mut token_ok = false;
     let mut upload: Option<(tempfile::NamedTempFile, String)> = None;
     while let Some(part) = parts.next().await {
-        let mut part = part.map_err(|e| AppError::BadForm(e.to_string()))?;
+        let mut part = match part {
+            Ok(part) => part,
+            Err(_) if !token_ok => return Err(AppError::Csrf),
+            Err(e) => return Err(AppError::BadForm(e.to_string())),
+        };
         let name = part.name().unwrap_or_default().to_string();
         match name.as_str() {
             "csrf_token" => {
