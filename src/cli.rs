@@ -259,8 +259,14 @@ fn import_rights(settings: &Settings, files: &[PathBuf], all_failures: bool) -> 
             summary.created,
             summary.updated,
             summary.unchanged,
-            summary.failures.len(),
+            summary.failed,
         );
+        if summary.repeated > 0 {
+            println!(
+                "  {} records repeated a number just before and were merged into it.",
+                summary.repeated
+            );
+        }
         if summary.citations_skipped > 0 {
             println!(
                 "  {} cited numbers could not be read and were left out.",

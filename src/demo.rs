@@ -432,7 +432,8 @@ fn insert_cases(
     Ok(())
 }
 
-// ---- The rights registry ----
+// Rights: synthetic but shaped like the offices' data, so that the registry's search is
+// measured on realistic words, classes and owners.
 
 const TECH_WORDS: &[&str] = &[
     "sensor",

@@ -213,6 +213,24 @@ async fn housekeeping(pool: DbPool, settings: Settings) {
     }
 }
 
+/// Uploads live in `tmp` only while their request runs; what a crash left there is removed.
+/// Another server sharing the folder may be receiving one now, so only old files go.
+fn sweep_uploads(folder: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let stale = std::time::Duration::from_secs(6 * 3600);
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > stale));
+        if old && let Err(e) = std::fs::remove_file(entry.path()) {
+            tracing::warn!(file = %entry.path().display(), error = %e, "cannot remove a stale upload");
+        }
+    }
+}
+
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         settings.validate()?;
@@ -220,6 +238,7 @@ impl Application {
         let database = settings.database()?;
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
+        sweep_uploads(&settings.data_dir.join("tmp"));
         let pool = {
             let size = settings.db_pool_size;
             web::block(move || db::connect(&database, size)).await??

@@ -81,14 +81,6 @@ impl Claims {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-
-    pub fn contains(&self, claim: u32) -> bool {
-        self.0.iter().any(|&(a, b)| (a..=b).contains(&claim))
-    }
-
-    pub fn count(&self) -> u32 {
-        self.0.iter().map(|&(a, b)| b - a + 1).sum()
-    }
 }
 
 /// `3 - 5` stays one range; `1 3 5` is three numbers.
@@ -171,13 +163,6 @@ mod tests {
             Claims::parse("99999999999").unwrap_err(),
             ClaimsError::OutOfRange("99999999999".into())
         );
-    }
-
-    #[test]
-    fn membership_and_count() {
-        let c = Claims::parse("1, 3-5").unwrap();
-        assert!(c.contains(1) && c.contains(4) && !c.contains(2) && !c.contains(6));
-        assert_eq!(c.count(), 4);
     }
 
     #[test]

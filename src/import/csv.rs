@@ -8,9 +8,9 @@
 //!
 //! - Header names are matched case-insensitively, in any order; only `number` is required and
 //!   columns with other names are ignored.
-//! - `number`: the right's number in any form a person would type ("US 8,930,553 B2",
-//!   "EP3404678", "10-0031944"). It is kept whole as the number, without guessing a country
-//!   or kind, because ipdesk's number parser reads such forms.
+//! - `number`: the right's number in any form a person would type, with its country
+//!   ("US 8,930,553 B2", "EP3404678", "KR 10-0031944"). It is kept whole as the number,
+//!   without guessing a country or kind, because ipdesk's number parser reads such forms.
 //! - `applicants`, `owners`, `inventors`, `ipc`, `cpc`, `citations`: several values separated
 //!   by `;`. Classification symbols are brought to the "H04L 9/32" form; citations are numbers
 //!   written like `number`.

@@ -24,8 +24,8 @@ pub enum Reason {
     Unreadable(String),
     /// The record's number cannot be read.
     Number(NumberError),
-    /// The database refused the record.
-    Refused(String),
+    /// The database refused the record (its reason is in the log).
+    Refused,
 }
 
 #[derive(Debug, Clone)]
@@ -43,11 +43,15 @@ impl std::fmt::Display for Failure {
             write!(f, " ({n})")?;
         }
         match &self.reason {
-            Reason::Unreadable(why) | Reason::Refused(why) => write!(f, ": {why}"),
+            Reason::Unreadable(why) => write!(f, ": {why}"),
             Reason::Number(e) => write!(f, ": {e}"),
+            Reason::Refused => f.write_str(": the database refused it (see the log)"),
         }
     }
 }
+
+/// Failures listed one by one; beyond these they are only counted.
+pub const FAILURES_KEPT: usize = 1000;
 
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
@@ -55,6 +59,10 @@ pub struct Summary {
     pub updated: u64,
     /// Already in the registry exactly as the file has it.
     pub unchanged: u64,
+    /// Records repeating a number a few records before, merged into that record.
+    pub repeated: u64,
+    pub failed: u64,
+    /// The first `FAILURES_KEPT` failures, with their reasons.
     pub failures: Vec<Failure>,
     /// Cited documents whose numbers could not be read; the record is imported without them.
     pub citations_skipped: u64,
@@ -65,7 +73,14 @@ pub struct Summary {
 
 impl Summary {
     pub fn records(&self) -> u64 {
-        self.created + self.updated + self.unchanged + self.failures.len() as u64
+        self.created + self.updated + self.unchanged + self.repeated + self.failed
+    }
+
+    fn fail(&mut self, failure: Failure) {
+        self.failed += 1;
+        if self.failures.len() < FAILURES_KEPT {
+            self.failures.push(failure);
+        }
     }
 }
 
@@ -125,18 +140,18 @@ pub fn run<R: Read>(
                     if failure.index == 0 && !matches!(failure.reason, Reason::Unreadable(_)) {
                         failure.index = index;
                     }
-                    summary.failures.push(failure);
+                    summary.fail(failure);
                 }
             }
             if batch.len() == BATCH {
-                write_batch(conn, &mut batch, &mut summary)?;
+                write_batch(conn, &mut batch, &mut summary, (name, format, actor))?;
                 progress(Progress {
                     records: summary.records(),
                     bytes: bytes.load(std::sync::atomic::Ordering::Relaxed),
                 });
             }
         }
-        write_batch(conn, &mut batch, &mut summary)?;
+        write_batch(conn, &mut batch, &mut summary, (name, format, actor))?;
     }
     // What the reader left unread (a trailing part after the last record) still belongs
     // to the file whose fingerprint is recorded.
@@ -161,7 +176,8 @@ pub fn run<R: Read>(
                     "created": summary.created,
                     "updated": summary.updated,
                     "unchanged": summary.unchanged,
-                    "failed": summary.failures.len(),
+                    "repeated": summary.repeated,
+                    "failed": summary.failed,
                 }),
                 address: None,
             },
@@ -178,41 +194,100 @@ fn unreadable(e: RecordError) -> Failure {
     }
 }
 
-/// Writes a batch in one transaction. Should the database refuse any record, the batch is
-/// rolled back and written again one record per transaction, so that only the refused
-/// record is lost and the reason is reported with it.
+/// The file a batch comes from, as its audit entry names it.
+type Origin<'a> = (&'a str, Format, &'a Actor);
+
+/// Whether the database refused this one record (a constraint), rather than failed.
+fn refused(e: &diesel::result::Error) -> bool {
+    use diesel::result::DatabaseErrorKind::*;
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(
+            UniqueViolation | ForeignKeyViolation | NotNullViolation | CheckViolation,
+            _
+        )
+    )
+}
+
+/// Writes a batch in one transaction with its audit entry, so that an import cut short
+/// leaves whole batches, each on the record. Records repeating a number within the batch
+/// are merged first. Should the database refuse a record, the batch is rolled back and
+/// written again one record per transaction, so that only the refused record is lost; any
+/// other database failure stops the import.
 fn write_batch(
     conn: &mut DbConn,
     batch: &mut Vec<(usize, RightData)>,
     summary: &mut Summary,
+    (name, format, actor): Origin<'_>,
 ) -> anyhow::Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
+    let mut unique: Vec<(usize, RightData)> = Vec::with_capacity(batch.len());
+    for (index, data) in batch.drain(..) {
+        let docdb = data.number.docdb();
+        match unique.iter().position(|(_, d)| d.number.docdb() == docdb) {
+            Some(at) => {
+                let (_, earlier) = unique.remove(at);
+                unique.push((index, data.with_gaps_from(earlier)));
+                summary.repeated += 1;
+            }
+            None => unique.push((index, data)),
+        }
+    }
     let now = crate::models::now();
+    let audited = |c: &mut DbConn, done: &[Upserted]| {
+        let n = |f: fn(&Upserted) -> bool| done.iter().filter(|u| f(u)).count();
+        audit::record(
+            c,
+            Event {
+                actor,
+                action: "rights.import_batch",
+                object: Some(("file", name.to_string())),
+                details: serde_json::json!({
+                    "format": format.as_str(),
+                    "records": [unique.first().map(|u| u.0), unique.last().map(|u| u.0)],
+                    "created": n(|u| matches!(u, Upserted::Created(_))),
+                    "updated": n(|u| matches!(u, Upserted::Updated(_))),
+                    "unchanged": n(|u| matches!(u, Upserted::Unchanged(_))),
+                }),
+                address: None,
+            },
+        )
+    };
     let whole = write_tx(conn, |c| {
-        batch
+        let done = unique
             .iter()
             .map(|(_, d)| right::upsert(c, d, now))
-            .collect::<diesel::QueryResult<Vec<_>>>()
+            .collect::<diesel::QueryResult<Vec<_>>>()?;
+        audited(c, &done)?;
+        Ok::<_, diesel::result::Error>(done)
     });
     match whole {
         Ok(done) => done.into_iter().for_each(|u| count(summary, u)),
-        Err(_) => {
-            for (index, data) in batch.iter() {
-                match write_tx_retrying(conn, |c| right::upsert(c, data, now)) {
+        Err(e) if refused(&e) => {
+            tracing::warn!(error = %e, file = name, "a batch was refused; importing it record by record");
+            for (index, data) in &unique {
+                match write_tx_retrying(conn, |c| {
+                    let u = right::upsert(c, data, now)?;
+                    audited(c, &[u])?;
+                    Ok::<_, diesel::result::Error>(u)
+                }) {
                     Ok(u) => count(summary, u),
-                    Err(e @ diesel::result::Error::DatabaseError(..)) => summary.failures.push(Failure {
-                        index: *index,
-                        number: Some(data.number.display()),
-                        reason: Reason::Refused(e.to_string()),
-                    }),
+                    Err(e) if refused(&e) => {
+                        tracing::warn!(error = %e, record = index, file = name, "record refused");
+                        summary.fail(Failure {
+                            index: *index,
+                            number: Some(data.number.display()),
+                            reason: Reason::Refused,
+                        });
+                    }
                     Err(e) => return Err(e.into()),
                 }
             }
         }
+        Err(e) => return Err(e.into()),
     }
-    batch.clear();
     Ok(())
 }
 

@@ -70,7 +70,7 @@ impl RightData {
 
     /// This data, with what it lacks taken from `old`: values it has win, empty ones are
     /// filled. A stub taken over keeps nothing of its own but the link.
-    fn with_gaps_from(mut self, old: RightData) -> RightData {
+    pub fn with_gaps_from(mut self, old: RightData) -> RightData {
         fn text(new: &mut String, old: String) {
             if new.is_empty() {
                 *new = old;
@@ -193,10 +193,6 @@ impl RightRow {
         self.source == RightSource::Stub.as_str()
     }
 
-    pub fn right_kind(&self) -> RightKind {
-        RightKind::parse(&self.right_kind).unwrap_or(RightKind::Patent)
-    }
-
     fn lines(text: &str) -> Vec<&str> {
         text.lines().filter(|l| !l.is_empty()).collect()
     }
@@ -291,10 +287,12 @@ impl Upserted {
     }
 }
 
-/// Writes a right by its number: a new row, or the existing one replaced by `data`. A stub
-/// (or any row whose kind was unknown or presumed) for the same number is taken over by the
-/// first record that knows the kind, so the cases citing it keep their link. The caller
-/// holds the transaction.
+/// Writes a right by its number. A row already there is completed and corrected: the
+/// record's values win, except over a right staff entered or corrected by hand, and what the
+/// record lacks is kept (an OPS family list has numbers, no titles). A stub (a number cited
+/// before anything was known of it, its kind unknown or only presumed) is taken over by the
+/// first record for that number, so the cases citing it keep their link. The caller holds
+/// the transaction.
 pub fn upsert(conn: &mut DbConn, data: &RightData, now: NaiveDateTime) -> QueryResult<Upserted> {
     let change = RightChange::of(data, now);
     let existing: Option<(i64, String)> = rights::table
@@ -304,26 +302,27 @@ pub fn upsert(conn: &mut DbConn, data: &RightData, now: NaiveDateTime) -> QueryR
         .optional()?;
     let existing = match existing {
         Some(found) => Some(found),
-        None if data.number.kind().is_some() && !data.number.kind_presumed() => rights::table
-            .filter(rights::base.eq(&change.base))
-            .filter(rights::kind_code.is_null().or(rights::kind_presumed.eq(true)))
-            .filter(rights::source.eq(RightSource::Stub.as_str()))
-            .select((rights::id, rights::data_hash))
-            .first(conn)
-            .optional()?,
-        None => None,
+        None => {
+            let stubs: Vec<(i64, String)> = rights::table
+                .filter(rights::base.eq(&change.base))
+                .filter(rights::source.eq(RightSource::Stub.as_str()))
+                .filter(rights::kind_code.is_null().or(rights::kind_presumed.eq(true)))
+                .select((rights::id, rights::data_hash))
+                .limit(2)
+                .load(conn)?;
+            // Two stubs of one number would leave the choice to chance: keep them apart.
+            match <[_; 1]>::try_from(stubs) {
+                Ok([one]) => Some(one),
+                Err(_) => None,
+            }
+        }
     };
     match existing {
         Some((id, hash)) if hash == change.data_hash => Ok(Upserted::Unchanged(RightId(id))),
         Some((id, hash)) => {
-            // A file that lacks what another gave (an OPS family list has numbers, no titles)
-            // fills gaps and corrects values; it does not erase what it does not know.
-            let old = match find_by_id(conn, RightId(id))? {
-                Some(row) => data_of(conn, &row)?,
-                None => None,
-            };
-            let merged = match old {
-                Some(old) => data.clone().with_gaps_from(old),
+            let row = find_by_id(conn, RightId(id))?.ok_or(diesel::result::Error::NotFound)?;
+            let merged = match data_of(conn, &row)? {
+                Some(old) => merge(data, &row, old),
                 None => data.clone(),
             };
             let change = RightChange::of(&merged, now);
@@ -377,6 +376,21 @@ pub fn insert_new(conn: &mut DbConn, batch: &[RightData], now: NaiveDateTime) ->
         }
     }
     Ok(())
+}
+
+/// What a record makes of the right already in the registry.
+fn merge(data: &RightData, row: &RightRow, old: RightData) -> RightData {
+    let manual = RightSource::Manual.as_str();
+    if row.source == manual && data.source.as_str() != manual {
+        // Staff's hand wins over any file; the file only fills what they left empty.
+        return old.with_gaps_from(data.clone());
+    }
+    let mut merged = data.clone().with_gaps_from(old.clone());
+    // A kind the registry was given is not demoted to a presumed one (KIPRIS gives none).
+    if row.docdb == merged.number.docdb() && merged.number.kind_presumed() && !row.kind_presumed {
+        merged.number = old.number;
+    }
+    merged
 }
 
 /// Replaces what the registry holds for one right, its number included (a stub completed
@@ -703,6 +717,7 @@ pub struct CaseRightView {
     pub role: String,
     pub claims: String,
     pub note: String,
+    pub linked_by_id: i64,
     pub linked_by: String,
     pub linked_at: NaiveDateTime,
 }
@@ -722,6 +737,7 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseRightView
             case_rights::role,
             case_rights::claims,
             case_rights::note,
+            case_rights::linked_by,
             users::name,
             case_rights::linked_at,
         ))
@@ -734,13 +750,26 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseRightView
             String,
             String,
             String,
+            i64,
             String,
             NaiveDateTime,
         )>(conn)
         .map(|rows| {
             rows.into_iter()
                 .map(
-                    |(link_id, docdb, display, title, source, role, claims, note, linked_by, linked_at)| {
+                    |(
+                        link_id,
+                        docdb,
+                        display,
+                        title,
+                        source,
+                        role,
+                        claims,
+                        note,
+                        linked_by_id,
+                        linked_by,
+                        linked_at,
+                    )| {
                         CaseRightView {
                             link_id,
                             docdb,
@@ -750,6 +779,7 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseRightView
                             role,
                             claims,
                             note,
+                            linked_by_id,
                             linked_by,
                             linked_at,
                         }
@@ -794,19 +824,37 @@ pub fn link(conn: &mut DbConn, l: NewLink<'_>, now: NaiveDateTime) -> QueryResul
     Ok(true)
 }
 
-/// Removes a case's link; the docdb of the right it pointed to, if it was there.
-pub fn unlink(conn: &mut DbConn, case: CaseId, link_id: i64) -> QueryResult<Option<String>> {
-    let docdb: Option<String> = case_rights::table
+/// Removes a case's link (only one `by` made, when given); the docdb of the right it
+/// pointed to, if it was there. A stub no case cites any more goes with it: a number typed
+/// into a draft and taken back leaves nothing behind.
+pub fn unlink(
+    conn: &mut DbConn,
+    case: CaseId,
+    link_id: i64,
+    by: Option<UserId>,
+) -> QueryResult<Option<String>> {
+    let mut link = case_rights::table
         .inner_join(rights::table)
         .filter(case_rights::id.eq(link_id))
         .filter(case_rights::case_id.eq(case.0))
-        .select(rights::docdb)
-        .first(conn)
-        .optional()?;
-    if docdb.is_some() {
-        diesel::delete(case_rights::table.filter(case_rights::id.eq(link_id))).execute(conn)?;
+        .select((rights::id, rights::docdb, rights::source))
+        .into_boxed();
+    if let Some(by) = by {
+        link = link.filter(case_rights::linked_by.eq(by.0));
     }
-    Ok(docdb)
+    let Some((right_id, docdb, source)) = link.first::<(i64, String, String)>(conn).optional()? else {
+        return Ok(None);
+    };
+    diesel::delete(case_rights::table.filter(case_rights::id.eq(link_id))).execute(conn)?;
+    let still_cited = case_rights::table
+        .filter(case_rights::right_id.eq(right_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if source == RightSource::Stub.as_str() && !still_cited {
+        diesel::delete(rights::table.find(right_id)).execute(conn)?;
+    }
+    Ok(Some(docdb))
 }
 
 /// What the registry search looks for.
@@ -821,6 +869,8 @@ pub enum Query {
 
 pub struct Search {
     pub query: Query,
+    /// Stubs are numbers cited in cases, some of them drafts: only the office lists them.
+    pub include_stubs: bool,
     pub right_kind: Option<RightKind>,
     pub country: Option<String>,
     pub offset: i64,
@@ -943,6 +993,9 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
                 }
             }
         }
+    }
+    if !s.include_stubs {
+        sql.and("rights.source <> ?", RightSource::Stub.as_str().to_string());
     }
     if let Some(kind) = s.right_kind {
         sql.and("rights.right_kind = ?", kind.as_str().to_string());

@@ -212,8 +212,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(cases::rights::uncite_filed),
         )
         // `/rights/new` before `/rights/{docdb}`.
+        // A right's form carries its abstract: more than the usual form limit.
         .service(
             web::resource("/rights")
+                .app_data(rights::form::payload_limit())
                 .route(get().to(rights::search))
                 .route(web::post().to(rights::form::create)),
         )
@@ -221,6 +223,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/rights/{docdb}", get().to(rights::show))
         .service(
             web::resource("/rights/{docdb}/edit")
+                .app_data(rights::form::payload_limit())
                 .route(get().to(rights::form::edit_form))
                 .route(web::post().to(rights::form::update)),
         )

@@ -544,7 +544,31 @@ async fn a_complainant_cites_rights_on_a_draft_and_a_mistyped_claim_keeps_what_w
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
     assert!(html.contains(r#"id="cite-number-error""#));
-    assert!(html.contains("<code>EP 1 000 000 A1</code>") && html.contains("<code>EP 1 000 000 B1</code>"));
+    assert!(
+        html.contains(r#"name="choice" value="EP 1 000 000 A1""#)
+            && html.contains(r#"name="choice" value="EP 1 000 000 B1""#),
+        "each publication is offered as a choice"
+    );
+    assert!(
+        html.contains(r#"name="number" value="EP 1000000""#),
+        "what was typed is kept"
+    );
+    // Choosing one of them cites it.
+    let res = cite(
+        &app,
+        &complainant,
+        &draft,
+        &[
+            ("number", "EP 1000000"),
+            ("choice", "EP 1 000 000 B1"),
+            ("role", "prior_art"),
+            ("claims", ""),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let page = app.page(&complainant, &draft).await;
+    assert!(page.contains(r#"<tr data-right="EP1000000B1" data-role="prior_art">"#));
 
     // The same right twice in the same role.
     let res = cite(
@@ -573,7 +597,7 @@ async fn a_complainant_cites_rights_on_a_draft_and_a_mistyped_claim_keeps_what_w
     assert_eq!(res.status(), 303);
     let page = app.page(&complainant, &draft).await;
     let linked = values(&page, "<tr data-right");
-    assert_eq!(linked.len(), 2, "{linked:?}");
+    assert_eq!(linked.len(), 3, "{linked:?}");
     let stub = linked.iter().find(|d| d.starts_with("KR")).unwrap();
     assert!(page.contains(&format!(
         r#"<tr data-right="{stub}" data-role="respondent_right">"#
@@ -582,17 +606,24 @@ async fn a_complainant_cites_rights_on_a_draft_and_a_mistyped_claim_keeps_what_w
     assert!(stub_page.contains("Only this number is known so far"));
     assert_eq!(citing_cases(&app, &complainant, stub).await, ["draft"]);
 
-    // Removing a citation, by the form the page offers.
+    // Removing a citation, by the form the page offers: the stub, which nothing else cites,
+    // goes with it, so a number typed into a draft and taken back leaves no trace.
     let remove = values(&page, r#"<form method="post" action"#)
         .into_iter()
-        .find(|a| a.ends_with("/remove"))
+        .rfind(|a| a.ends_with("/remove"))
         .expect("each cited right can be removed");
     let res = app.post_as(&complainant, &remove, &[]).await;
     assert_eq!(res.status(), 303);
     let page = app.page(&complainant, &draft).await;
-    assert_eq!(values(&page, "<tr data-right").len(), 1);
+    assert_eq!(values(&page, "<tr data-right").len(), 2);
+    assert_eq!(
+        app.get_as(&complainant, &format!("/rights/{stub}"))
+            .await
+            .status(),
+        404
+    );
     let actions = app.audit_actions().await;
-    assert_eq!(actions.iter().filter(|a| *a == "case.right_cited").count(), 2);
+    assert_eq!(actions.iter().filter(|a| *a == "case.right_cited").count(), 3);
     assert_eq!(actions.iter().filter(|a| *a == "case.right_uncited").count(), 1);
 }
 
@@ -637,6 +668,23 @@ async fn a_right_page_lists_only_the_cases_the_viewer_may_see() {
     );
     let alice_sees = app.page(&alice, "/rights/KR101503659B1").await;
     assert!(!alice_sees.contains("Bob's separator case"));
+    // Only a number so far: outside the office, nobody who sees no citing case learns that
+    // it was cited, neither on its page nor in the registry's list.
+    let (respondent, _) = app.signed_in(Role::Respondent).await;
+    assert_eq!(
+        app.get_as(&respondent, "/rights/KR101503659B1").await.status(),
+        404
+    );
+    assert!(search(&app, &respondent, "KR 10-1503659").await.0.is_empty());
+    assert_eq!(
+        search(&app, &examiner, "KR 10-1503659").await.0,
+        ["KR101503659B1"]
+    );
+    // Completed by staff, the right is the registry's, for everyone to read.
+    let res = app
+        .post_as(&examiner, "/rights/KR101503659B1/edit", &right_form(&[]))
+        .await;
+    assert_eq!(res.status(), 303);
     for role in [Role::Respondent, Role::Mediator] {
         let (outsider, _) = app.signed_in(role).await;
         let page = app.page(&outsider, "/rights/KR101503659B1").await;
@@ -706,6 +754,35 @@ async fn a_complainant_cannot_change_cited_rights_once_filed_but_can_while_a_sup
     assert!(page.contains(r#"<td data-claims="1-3">"#));
     let res = cite(&app, &stranger, &path, &right).await;
     assert_eq!(res.status(), 404, "still hidden from others");
+
+    // The office's own citation is not the complainant's to take back.
+    let prior_art = [
+        ("number", "EP 3 404 678 B1"),
+        ("role", "prior_art"),
+        ("claims", ""),
+    ];
+    assert_eq!(cite(&app, &examiner, &path, &prior_art).await.status(), 303);
+    let staff_view = app.page(&examiner, &path).await;
+    let removals = values(&staff_view, r#"<form method="post" action"#)
+        .into_iter()
+        .filter(|a| a.ends_with("/remove"))
+        .collect::<Vec<_>>();
+    assert_eq!(removals.len(), 2, "staff may remove either");
+    let own_view = app.page(&complainant, &path).await;
+    let own = values(&own_view, r#"<form method="post" action"#)
+        .into_iter()
+        .filter(|a| a.ends_with("/remove"))
+        .collect::<Vec<_>>();
+    assert_eq!(own.len(), 1, "the complainant is offered only their own");
+    let office_link = removals.iter().find(|a| !own.contains(a)).unwrap();
+    assert_eq!(app.post_as(&complainant, office_link, &[]).await.status(), 404);
+    assert!(
+        app.page(&examiner, &path)
+            .await
+            .contains(r#"data-right="EP3404678B1""#)
+    );
+    let res = app.post_as(&examiner, office_link, &[]).await;
+    assert_eq!(res.status(), 303);
 
     assert_eq!(
         act(
@@ -1114,4 +1191,64 @@ async fn staff_citing_the_same_new_number_at_once_all_link_the_one_stub() {
         values(&app.page(&examiner, &path).await, "<tr data-right").len(),
         1
     );
+}
+
+#[tokio::test]
+async fn an_import_completes_a_right_staff_corrected_without_undoing_the_correction() {
+    let app = spawn_app().await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    import(&app, &admin, US_GRANT, fixture(US_GRANT)).await;
+    let form = right_form(&[
+        ("number", "US 8,930,553 B2"),
+        ("title", "Managing SIP messages in the middle of a dialog"),
+        ("ipc", ""),
+        ("citations", "US 7,844,851 B2"),
+    ]);
+    let res = app.post_as(&admin, "/rights/US8930553B2/edit", &form).await;
+    assert_eq!(res.status(), 303, "staff correct the imported title");
+    let html = import(&app, &admin, US_GRANT, fixture(US_GRANT)).await;
+    let c = counts(&html);
+    assert_eq!(
+        (c.created, c.updated),
+        (0, 1),
+        "the file fills what staff left empty"
+    );
+    let page = app.page(&admin, "/rights/US8930553B2").await;
+    assert!(
+        page.contains("Managing SIP messages in the middle of a dialog"),
+        "the correction stays"
+    );
+    assert!(
+        page.contains(r#"data-ipc="G06F 15/16""#),
+        "the empty class list is filled from the file"
+    );
+    assert!(
+        page.contains("cited by applicant"),
+        "a citation keeps its category through the form"
+    );
+
+    // A file naming one number twice: the records are merged, and importing it again
+    // changes nothing.
+    let row = |cells: &[(usize, &str)]| {
+        let mut all = vec![""; 14];
+        all[0] = "US 9000001 B2";
+        for (at, value) in cells {
+            all[*at] = value;
+        }
+        all.join(",")
+    };
+    let csv = format!(
+        "{CSV_HEADER}\n{}\n{}\n",
+        row(&[(2, "First title"), (3, "Acme Corp")]),
+        row(&[(6, "2014-01-02"), (10, "H04L 9/32")])
+    );
+    let html = import(&app, &admin, "twice.csv", csv.clone().into_bytes()).await;
+    let c = counts(&html);
+    assert_eq!((c.created, c.failed), (1, 0));
+    assert!(html.contains(r#"data-count="repeated">1<"#));
+    let html = import(&app, &admin, "twice.csv", csv.into_bytes()).await;
+    let c = counts(&html);
+    assert_eq!((c.created, c.updated, c.unchanged), (0, 0, 1));
+    let page = app.page(&admin, "/rights/US9000001B2").await;
+    assert!(page.contains("First title") && page.contains(r#"data-ipc="H04L 9/32""#));
 }

@@ -48,6 +48,8 @@ CREATE TABLE right_classes (
     PRIMARY KEY (right_id, scheme, symbol)
 );
 CREATE INDEX right_classes_symbol ON right_classes (symbol, right_id);
+-- The beginning of a subgroup (`H04L 9/3`) is a LIKE prefix: it needs the pattern operators.
+CREATE INDEX right_classes_symbol_pattern ON right_classes (symbol text_pattern_ops);
 CREATE INDEX right_classes_subclass ON right_classes (subclass, right_id);
 CREATE INDEX right_classes_group ON right_classes (main_group, right_id);
 

@@ -173,6 +173,7 @@ pub async fn draft_page(
         base: format!("/cases/drafts/{}", row.draft_key),
         refused: refused.as_ref(),
         roles: CitationRole::ALL,
+        viewer: user,
     };
     let page = FormPage {
         ctx,
@@ -682,6 +683,7 @@ pub fn render_case(
                 _ => None,
             },
             roles: CitationRole::ALL,
+            viewer: user,
         },
     };
     page::render(status, &page)

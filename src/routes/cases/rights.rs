@@ -31,6 +31,8 @@ const NOTE_MAX: usize = 2_000;
 #[serde(default)]
 pub struct CiteForm {
     pub number: String,
+    /// One of the publications offered when the number typed had several.
+    pub choice: String,
     pub role: String,
     pub claims: String,
     pub note: String,
@@ -53,6 +55,8 @@ pub struct RightsPanel<'a> {
     pub base: String,
     pub refused: Option<&'a CiteErrors>,
     pub roles: &'static [CitationRole],
+    /// Who looks: staff remove any link, a party only its own.
+    pub viewer: &'a User,
 }
 
 impl RightsPanel<'_> {
@@ -73,6 +77,10 @@ impl RightsPanel<'_> {
             "note" => &r.typed.note,
             _ => "",
         }
+    }
+
+    pub fn can_remove(&self, link: &CaseRightView) -> bool {
+        self.can_cite && (is_staff(self.viewer) || link.linked_by_id == self.viewer.id.0)
     }
 
     pub fn choices(&self) -> &[(String, String)] {
@@ -143,7 +151,12 @@ struct Citation {
 /// Reads the form into what is linked, or the reasons it cannot be.
 fn parse(lang: crate::domain::Lang, form: &CiteForm) -> Result<Citation, Messages> {
     let mut messages = Vec::new();
-    let number = match PatentNumber::parse(&form.number) {
+    let typed = if form.choice.is_empty() {
+        &form.number
+    } else {
+        &form.choice
+    };
+    let number = match PatentNumber::parse(typed) {
         Ok(n) => Some(n),
         Err(e) => {
             messages.push(("number", i18n::text_with(lang, e.key(), &e.args())));
@@ -182,6 +195,8 @@ fn parse(lang: crate::domain::Lang, form: &CiteForm) -> Result<Citation, Message
 enum Cited {
     Done,
     Refused(CiteErrors),
+    /// The case moved on meanwhile (a supplement supplied): the citation is no longer open.
+    NotAllowed,
 }
 
 async fn cite(
@@ -194,7 +209,7 @@ async fn cite(
 ) -> Result<HttpResponse, AppError> {
     let case = find(&state, &user, &target).await?;
     if !may_cite(&user, &case) {
-        return refuse(&state, &ctx, &user, &target).await;
+        return refuse(&state, &ctx, &user, &case).await;
     }
     let outcome = match parse(ctx.lang, &form) {
         Err(messages) => Cited::Refused(CiteErrors {
@@ -216,6 +231,11 @@ async fn cite(
             state
                 .db(move |c| {
                     write_tx_retrying(c, |c| {
+                        // Decided again inside the transaction: the case may have moved on.
+                        let current = case::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
+                        if !may_cite(&by, &current) {
+                            return Ok(Cited::NotAllowed);
+                        }
                         let now = models::now();
                         let right = match right::resolve_or_stub(c, &number, now)? {
                             Ok(id) => id,
@@ -266,6 +286,7 @@ async fn cite(
             Ok(page::see_other(&format!("{}#rights", target.path())))
         }
         Cited::Refused(errors) => refused_page(&state, &ctx, &user, &target, errors).await,
+        Cited::NotAllowed => refuse(&state, &ctx, &user, &case).await,
     }
 }
 
@@ -314,28 +335,26 @@ async fn refused_page(
     }
 }
 
-/// The case may be seen but not changed by this viewer, or not any more.
+/// The case may be seen but not changed by this viewer, or not any more: its page says so.
 async fn refuse(
     state: &AppState,
     ctx: &PageCtx,
     user: &User,
-    target: &Target,
+    case: &CaseRow,
 ) -> Result<HttpResponse, AppError> {
-    match target {
-        Target::Filed(no) => {
-            let l = load(state, user, no).await?;
-            render_case(
-                ctx,
-                &state.settings,
-                user,
-                &l,
-                Banner::CiteRefused,
-                StatusCode::FORBIDDEN,
-            )
-        }
-        // Whoever sees a draft may cite on it; this is only reached if that ever changes.
-        Target::Draft(_) => Err(AppError::NotFound),
-    }
+    // Only a filed case can be out of a party's reach: a draft is its author's.
+    let Some(no) = &case.case_no else {
+        return Err(AppError::NotFound);
+    };
+    let l = load(state, user, no).await?;
+    render_case(
+        ctx,
+        &state.settings,
+        user,
+        &l,
+        Banner::CiteRefused,
+        StatusCode::FORBIDDEN,
+    )
 }
 
 async fn uncite(
@@ -348,15 +367,21 @@ async fn uncite(
 ) -> Result<HttpResponse, AppError> {
     let case = find(&state, &user, &target).await?;
     if !may_cite(&user, &case) {
-        return refuse(&state, &ctx, &user, &target).await;
+        return refuse(&state, &ctx, &user, &case).await;
     }
     let (id, by) = (CaseId(case.id), user.clone());
+    // A party takes back only what it cited itself, never the office's links.
+    let only_own = (!is_staff(&user)).then_some(user.id);
     let address = client_address(&req, state.settings.trusted_proxy);
     let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
-    state
+    let allowed = state
         .db(move |c| {
             write_tx(c, |c| {
-                let docdb = right::unlink(c, id, link_id)?.ok_or(AppError::NotFound)?;
+                let current = case::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
+                if !may_cite(&by, &current) {
+                    return Ok(false);
+                }
+                let docdb = right::unlink(c, id, link_id, only_own)?.ok_or(AppError::NotFound)?;
                 audit::record(
                     c,
                     Event {
@@ -367,10 +392,13 @@ async fn uncite(
                         address,
                     },
                 )?;
-                Ok::<_, AppError>(())
+                Ok::<_, AppError>(true)
             })
         })
         .await?;
+    if !allowed {
+        return refuse(&state, &ctx, &user, &case).await;
+    }
     flash::set(&req, Flash::RightUncited);
     Ok(page::see_other(&format!("{}#rights", target.path())))
 }

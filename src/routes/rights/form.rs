@@ -24,6 +24,12 @@ use crate::startup::AppState;
 const TEXT_MAX: usize = 2_000;
 const ABSTRACT_MAX: usize = 20_000;
 
+/// Room for every field at its longest, in Korean, percent-encoded (up to 9 bytes a
+/// character).
+pub fn payload_limit() -> web::PayloadConfig {
+    web::PayloadConfig::new((ABSTRACT_MAX + 12 * TEXT_MAX) * 9 + 64 * 1024)
+}
+
 /// The form as typed: lists one item per line.
 #[derive(Deserialize, Default, Clone, Debug)]
 #[serde(default)]
@@ -347,6 +353,8 @@ async fn save(
     let address = client_address(req, state.settings.trusted_proxy);
     let (by, id) = (user.clone(), editing.as_ref().map(|r| RightId(r.id)));
     let before = editing.as_ref().map(|r| r.docdb.clone());
+    let row = editing.clone();
+    let mut data = data;
     let saved = state
         .db(move |c| {
             write_tx(c, |c| {
@@ -355,6 +363,18 @@ async fn save(
                     && Some(RightId(other.id)) != id
                 {
                     return Ok(Saved::Taken(other.display));
+                }
+                // The form shows cited numbers only; the search reports' categories stay.
+                if let Some(row) = &row
+                    && let Some(old) = right::data_of(c, row)?
+                {
+                    for cited in data.citations.iter_mut() {
+                        cited.category = old
+                            .citations
+                            .iter()
+                            .find(|o| o.number.docdb() == cited.number.docdb())
+                            .and_then(|o| o.category.clone());
+                    }
                 }
                 let now = models::now();
                 let id = match id {

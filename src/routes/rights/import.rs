@@ -21,7 +21,7 @@ use crate::routes::page::{self, PageCtx};
 use crate::startup::AppState;
 
 /// The largest upload taken through the browser; larger files go through the command line.
-const UPLOAD_MAX: u64 = 2 * 1024 * 1024 * 1024;
+const UPLOAD_MAX: u64 = 512 * 1024 * 1024;
 
 /// Failures listed on the page; the count covers them all.
 const SHOWN_FAILURES: usize = 200;
@@ -39,8 +39,16 @@ struct ImportPage<'a> {
 }
 
 impl ImportPage<'_> {
-    fn failed(&self) -> usize {
-        self.summary.map_or(0, |s| s.failures.len())
+    fn failed(&self) -> u64 {
+        self.summary.map_or(0, |s| s.failed)
+    }
+
+    fn failures_first(&self) -> String {
+        let args = [
+            ("shown", self.failures.len().to_string()),
+            ("count", self.failed().to_string()),
+        ];
+        i18n::text_with(self.ctx.lang, "import-failures-first", &args)
     }
 }
 
@@ -188,7 +196,8 @@ pub async fn upload(
         .map(|f| {
             let reason = match &f.reason {
                 Reason::Number(e) => i18n::text_with(ctx.lang, e.key(), &e.args()),
-                Reason::Unreadable(why) | Reason::Refused(why) => why.clone(),
+                Reason::Unreadable(why) => why.clone(),
+                Reason::Refused => ctx.t("import-refused"),
             };
             (f.index, f.number.clone().unwrap_or_default(), reason)
         })

@@ -120,9 +120,13 @@ pub async fn search(
         Query::Number(n) => Some(n.display()),
         _ => None,
     };
-    let page = query.page.parse::<i64>().unwrap_or(1).clamp(1, 10_000) - 1;
+    // Beyond the counted matches there is nothing to page to.
+    let last_page = right::COUNT_CAP / PAGE_SIZE;
+    let page = query.page.parse::<i64>().unwrap_or(1).clamp(1, last_page) - 1;
+    let staff = allows(current.user.role, Permission::EditRights);
     let search = Search {
         query: q,
+        include_stubs: staff,
         right_kind: RightKind::parse(&query.kind),
         country: Some(query.country.trim().to_ascii_uppercase())
             .filter(|c| c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase())),
@@ -144,7 +148,7 @@ pub async fn search(
         kinds: RightKind::ALL,
         page,
         pages,
-        staff: allows(user.role, Permission::EditRights),
+        staff,
         admin: allows(user.role, Permission::ImportRights),
     })
 }
@@ -213,6 +217,12 @@ pub async fn show(
         })
         .await?;
     let (classes, citations, cited_by, cases, right) = loaded.ok_or(AppError::NotFound)?;
+    let staff = allows(current.user.role, Permission::EditRights);
+    // A stub is a number someone cited, perhaps in a draft: outside the office, only those
+    // who see a case citing it learn that it was cited.
+    if right.is_stub() && !staff && cases.is_empty() {
+        return Err(AppError::NotFound);
+    }
     page::ok(&ShowPage {
         ctx: &ctx,
         right: &right,
@@ -220,7 +230,7 @@ pub async fn show(
         citations: &citations,
         cited_by: &cited_by,
         cases: &cases,
-        staff: allows(current.user.role, Permission::EditRights),
+        staff,
     })
 }
 
