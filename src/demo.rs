@@ -619,6 +619,7 @@ fn demo_right(
         })
         .collect();
     Ok(RightData {
+        right_kind: number.right_kind(),
         title: title_text,
         other_titles: other,
         applicants: vec![owner.clone()],
@@ -639,6 +640,7 @@ fn demo_right(
         cpc: ipc.clone(),
         ipc,
         citations,
+        publications: Vec::new(),
         source: crate::domain::RightSource::Csv,
         number,
     })

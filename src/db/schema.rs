@@ -335,6 +335,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    right_publications (right_id, position) {
+        right_id -> BigInt,
+        position -> Integer,
+        docdb -> Text,
+        base -> Text,
+    }
+}
+
+diesel::table! {
     right_citations (right_id, position) {
         right_id -> BigInt,
         position -> Integer,
@@ -372,6 +381,7 @@ diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(setup_tokens -> users (user_id));
 diesel::joinable!(right_classes -> rights (right_id));
 diesel::joinable!(right_citations -> rights (right_id));
+diesel::joinable!(right_publications -> rights (right_id));
 diesel::joinable!(case_rights -> rights (right_id));
 diesel::joinable!(case_rights -> cases (case_id));
 
@@ -400,5 +410,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     rights,
     right_classes,
     right_citations,
+    right_publications,
     case_rights,
 );

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::{DocRef, Format, RecordError, RightRecord, read};
 use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, write_tx, write_tx_retrying};
-use crate::domain::{ClassSymbol, NumberError, PatentNumber, RightSource};
+use crate::domain::{ClassSymbol, NumberError, PatentNumber, RightKind, RightSource};
 use crate::models::right::{self, Cited, RightData, Upserted};
 
 /// Records written per transaction: large enough that commits do not dominate, small
@@ -380,7 +380,21 @@ fn normalize(r: &RightRecord, summary: &mut Summary) -> Result<RightData, Failur
         Format::Kipris => RightSource::Kipris,
         Format::Csv => RightSource::Csv,
     };
+    let right_kind = r
+        .kind_of_right
+        .as_deref()
+        .and_then(kind_named)
+        .unwrap_or(number.right_kind());
+    // Other publications the file names: unreadable ones are simply not kept.
+    let publications = r
+        .other_publications
+        .iter()
+        .filter_map(|doc| number_of(doc, Some(&country)).ok())
+        .filter(|p| p.docdb() != number.docdb())
+        .collect();
     Ok(RightData {
+        publications,
+        right_kind,
         title,
         other_titles,
         applicants: r.applicants.clone(),
@@ -403,6 +417,16 @@ fn normalize(r: &RightRecord, summary: &mut Summary) -> Result<RightData, Failur
         citations,
         source,
         number,
+    })
+}
+
+/// The kind of right a file names: our own names, and the USPTO's application types (a
+/// "utility" application is a patent for an invention, not a utility model).
+fn kind_named(name: &str) -> Option<RightKind> {
+    let name = name.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+    RightKind::parse(&name).or(match name.as_str() {
+        "utility" | "plant" | "reissue" | "invention" => Some(RightKind::Patent),
+        _ => None,
     })
 }
 

@@ -9,7 +9,9 @@ use sha2::{Digest, Sha256};
 use super::case::{CaseId, CaseScope, scoped};
 use super::user::UserId;
 use crate::db::DbConn;
-use crate::db::schema::{case_rights, cases, right_citations, right_classes, rights, users};
+use crate::db::schema::{
+    case_rights, cases, right_citations, right_classes, right_publications, rights, users,
+};
 use crate::domain::{CitationRole, Claims, ClassSymbol, PatentNumber, RightKind, RightSource};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,6 +28,8 @@ pub struct Cited {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RightData {
     pub number: PatentNumber,
+    /// What the number denotes, unless the file or the office said otherwise.
+    pub right_kind: RightKind,
     pub title: String,
     /// Titles in other languages, as `en: …`.
     pub other_titles: Vec<String>,
@@ -42,6 +46,8 @@ pub struct RightData {
     pub ipc: Vec<ClassSymbol>,
     pub cpc: Vec<ClassSymbol>,
     pub citations: Vec<Cited>,
+    /// Other publications of the same right (a registration's earlier publications).
+    pub publications: Vec<PatentNumber>,
     pub source: RightSource,
 }
 
@@ -49,6 +55,7 @@ impl RightData {
     /// A number someone cited before anything else was known about it.
     pub fn stub(number: PatentNumber) -> RightData {
         RightData {
+            right_kind: number.right_kind(),
             number,
             title: String::new(),
             other_titles: Vec::new(),
@@ -64,6 +71,7 @@ impl RightData {
             ipc: Vec::new(),
             cpc: Vec::new(),
             citations: Vec::new(),
+            publications: Vec::new(),
             source: RightSource::Stub,
         }
     }
@@ -100,6 +108,7 @@ impl RightData {
         list(&mut self.ipc, old.ipc);
         list(&mut self.cpc, old.cpc);
         list(&mut self.citations, old.citations);
+        list(&mut self.publications, old.publications);
         self
     }
 
@@ -157,6 +166,8 @@ impl RightData {
             field(&c.number.docdb());
             field(c.category.as_deref().unwrap_or("\0"));
         }
+        field(&self.publications.len().to_string());
+        self.publications.iter().for_each(|p| field(&p.docdb()));
         hex::encode(h.finalize())
     }
 }
@@ -249,7 +260,7 @@ impl<'a> RightChange<'a> {
             country: d.number.country(),
             kind_code: d.number.kind(),
             kind_presumed: d.number.kind_presumed(),
-            right_kind: d.number.right_kind().as_str(),
+            right_kind: d.right_kind.as_str(),
             display: d.number.display(),
             title: &d.title,
             other_titles: d.other_titles.join("\n"),
@@ -339,6 +350,7 @@ pub fn upsert(conn: &mut DbConn, data: &RightData, now: NaiveDateTime) -> QueryR
                 .get_result(conn)?;
             write_classes(conn, RightId(id), data)?;
             write_citations(conn, RightId(id), data)?;
+            write_publications(conn, RightId(id), data)?;
             Ok(Upserted::Created(RightId(id)))
         }
     }
@@ -373,6 +385,7 @@ pub fn insert_new(conn: &mut DbConn, batch: &[RightData], now: NaiveDateTime) ->
         for (id, data) in ids.into_iter().zip(slice) {
             write_classes(conn, RightId(id), data)?;
             write_citations(conn, RightId(id), data)?;
+            write_publications(conn, RightId(id), data)?;
         }
     }
     Ok(())
@@ -405,8 +418,10 @@ fn rewrite(conn: &mut DbConn, id: RightId, change: &RightChange<'_>, data: &Righ
         .execute(conn)?;
     diesel::delete(right_classes::table.filter(right_classes::right_id.eq(id.0))).execute(conn)?;
     diesel::delete(right_citations::table.filter(right_citations::right_id.eq(id.0))).execute(conn)?;
+    diesel::delete(right_publications::table.filter(right_publications::right_id.eq(id.0))).execute(conn)?;
     write_classes(conn, id, data)?;
-    write_citations(conn, id, data)
+    write_citations(conn, id, data)?;
+    write_publications(conn, id, data)
 }
 
 /// Everything the registry holds about one right, as its edit form shows it.
@@ -428,8 +443,14 @@ pub fn data_of(conn: &mut DbConn, row: &RightRow) -> QueryResult<Option<RightDat
         .order(right_citations::position.asc())
         .select((right_citations::cited_docdb, right_citations::category))
         .load(conn)?;
+    let publications = publications_of(conn, id)?
+        .iter()
+        .filter_map(|docdb| PatentNumber::from_docdb(docdb).ok())
+        .collect();
     let lines = |text: &str| RightRow::lines(text).into_iter().map(str::to_string).collect();
     Ok(Some(RightData {
+        publications,
+        right_kind: RightKind::parse(&row.right_kind).unwrap_or(number.right_kind()),
         title: row.title.clone(),
         other_titles: lines(&row.other_titles),
         applicants: lines(&row.applicants),
@@ -476,6 +497,23 @@ fn write_classes(conn: &mut DbConn, id: RightId, data: &RightData) -> QueryResul
         }
     }
     insert_all(conn, right_classes::table, rows)
+}
+
+fn write_publications(conn: &mut DbConn, id: RightId, data: &RightData) -> QueryResult<()> {
+    let rows: Vec<_> = data
+        .publications
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                right_publications::right_id.eq(id.0),
+                right_publications::position.eq(i as i32 + 1),
+                right_publications::docdb.eq(p.docdb()),
+                right_publications::base.eq(p.base()),
+            )
+        })
+        .collect();
+    insert_all(conn, right_publications::table, rows)
 }
 
 fn write_citations(conn: &mut DbConn, id: RightId, data: &RightData) -> QueryResult<()> {
@@ -564,6 +602,38 @@ pub fn resolve_or_stub(
         _ if given_kind => upsert(conn, &RightData::stub(number.clone()), now).map(|u| Ok(u.id())),
         _ => Ok(Err(found)),
     }
+}
+
+/// The docdb numbers of a right's other publications, in the file's order.
+pub fn publications_of(conn: &mut DbConn, id: RightId) -> QueryResult<Vec<String>> {
+    right_publications::table
+        .filter(right_publications::right_id.eq(id.0))
+        .order(right_publications::position.asc())
+        .select(right_publications::docdb)
+        .load(conn)
+}
+
+/// Another publication of a right, and whether the registry holds it as a right of its own.
+pub struct PublicationView {
+    pub docdb: String,
+    pub display: String,
+    pub known: bool,
+}
+
+pub fn publication_views(conn: &mut DbConn, id: RightId) -> QueryResult<Vec<PublicationView>> {
+    let docdbs = publications_of(conn, id)?;
+    let known: Vec<String> = rights::table
+        .filter(rights::docdb.eq_any(&docdbs))
+        .select(rights::docdb)
+        .load(conn)?;
+    Ok(docdbs
+        .into_iter()
+        .map(|docdb| PublicationView {
+            display: PatentNumber::from_docdb(&docdb).map_or_else(|_| docdb.clone(), |n| n.display()),
+            known: known.contains(&docdb),
+            docdb,
+        })
+        .collect())
 }
 
 pub struct ClassRow {
@@ -712,6 +782,7 @@ pub struct CaseRightView {
     pub link_id: i64,
     pub docdb: String,
     pub display: String,
+    pub kind_presumed: bool,
     pub title: String,
     pub stub: bool,
     pub role: String,
@@ -732,6 +803,7 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseRightView
             case_rights::id,
             rights::docdb,
             rights::display,
+            rights::kind_presumed,
             rights::title,
             rights::source,
             case_rights::role,
@@ -745,6 +817,7 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseRightView
             i64,
             String,
             String,
+            bool,
             String,
             String,
             String,
@@ -761,6 +834,7 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseRightView
                         link_id,
                         docdb,
                         display,
+                        kind_presumed,
                         title,
                         source,
                         role,
@@ -774,6 +848,7 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseRightView
                             link_id,
                             docdb,
                             display,
+                            kind_presumed,
                             title,
                             stub: source == RightSource::Stub.as_str(),
                             role,
@@ -883,6 +958,7 @@ pub struct RightListRow {
     pub id: i64,
     pub docdb: String,
     pub display: String,
+    pub kind_presumed: bool,
     pub right_kind: String,
     pub title: String,
     pub applicants: String,
@@ -929,7 +1005,11 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
         Query::All => sql.from("rights"),
         Query::Number(n) => {
             sql.from("rights");
-            sql.and("rights.base = ?", n.base());
+            // The number itself, or a registration that names it as an earlier publication.
+            sql.and2(
+                "(rights.base = ? OR rights.id IN (SELECT right_id FROM right_publications WHERE base = ?))",
+                n.base(),
+            );
             // The publication typed comes before the number's other publications.
             sql.first("rights.docdb = ?", n.docdb());
         }
@@ -1048,6 +1128,13 @@ impl SqlBuilder {
         self.values.push(value);
     }
 
+    /// A condition using one value twice.
+    fn and2(&mut self, condition: &str, value: String) {
+        self.conditions.push(condition.to_string());
+        self.values.push(value.clone());
+        self.values.push(value);
+    }
+
     fn first(&mut self, condition: &'static str, value: String) {
         self.first = Some((condition, value));
     }
@@ -1091,7 +1178,7 @@ impl SqlBuilder {
             .map(|(c, _)| format!("({c}) DESC, "))
             .unwrap_or_default();
         let sql = format!(
-            "SELECT rights.id, rights.docdb, rights.display, rights.right_kind, rights.title, \
+            "SELECT rights.id, rights.docdb, rights.display, rights.kind_presumed, rights.right_kind, rights.title, \
              rights.applicants, rights.owners, rights.grant_date, rights.publication_date, \
              rights.source FROM {}{} ORDER BY {first}{} DESC LIMIT {limit} OFFSET ?",
             self.from,

@@ -326,6 +326,17 @@ async fn every_sample_file_imports_with_numbers_titles_parties_dates_classes_and
     assert!(rotator.contains("<dd>소멸</dd>"));
     assert!(rotator.contains(r#"<time datetime="1990-02-28" data-date="grant">"#));
     assert_eq!(values(&rotator, "data-ipc"), ["G01D 5/00"]);
+    // Its laid-open and examined publications are named, and find the registration.
+    assert_eq!(
+        values(&rotator, "<dd data-publication"),
+        ["KR19890002319", "KR19870006388"]
+    );
+    let (found, _) = search(&app, &admin, "KR 10-1987-0006388").await;
+    assert_eq!(
+        found,
+        ["KR100031944B1"],
+        "a registration is found by its laid-open number"
+    );
     let theft = page("KR100047081B1").await;
     assert!(theft.contains("자동차도난방지시스템</h1>"));
     assert_eq!(values(&theft, "data-ipc"), ["B60R 25/00", "B60R 25/01"]);
@@ -1251,4 +1262,15 @@ async fn an_import_completes_a_right_staff_corrected_without_undoing_the_correct
     assert_eq!((c.created, c.updated, c.unchanged), (0, 0, 1));
     let page = app.page(&admin, "/rights/US9000001B2").await;
     assert!(page.contains("First title") && page.contains(r#"data-ipc="H04L 9/32""#));
+
+    // The file may say what kind of right a number is, where the number does not tell.
+    let csv = format!("{CSV_HEADER}\nJP 1234567 B2,design,Chair,,,,,,,,,,,\n");
+    assert_eq!(
+        counts(&import(&app, &admin, "kinds.csv", csv.into_bytes()).await).created,
+        1
+    );
+    let (found, _) = search(&app, &admin, "JP 1234567").await;
+    assert_eq!(found, ["JP1234567B2"]);
+    let html = app.page(&admin, "/rights?kind=design").await;
+    assert_eq!(values(&html, "<tr data-right"), ["JP1234567B2"]);
 }

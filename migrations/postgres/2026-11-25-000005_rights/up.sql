@@ -53,6 +53,18 @@ CREATE INDEX right_classes_symbol_pattern ON right_classes (symbol text_pattern_
 CREATE INDEX right_classes_subclass ON right_classes (subclass, right_id);
 CREATE INDEX right_classes_group ON right_classes (main_group, right_id);
 
+-- Other publications of the same right that the office's file names (KIPRIS gives a
+-- registration's laid-open and examined publication numbers): a number search finds the
+-- right by any of them.
+CREATE TABLE right_publications (
+    right_id BIGINT NOT NULL REFERENCES rights (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    docdb TEXT NOT NULL,
+    base TEXT NOT NULL,
+    PRIMARY KEY (right_id, position)
+);
+CREATE INDEX right_publications_base ON right_publications (base, right_id);
+
 -- The documents a right cites, by number: a link to another right when that one is in the
 -- registry (now or after a later import), kept even when it is not.
 CREATE TABLE right_citations (

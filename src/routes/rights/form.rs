@@ -12,7 +12,7 @@ use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
-use crate::domain::{ClassSymbol, Lang, PatentNumber, RightSource};
+use crate::domain::{ClassSymbol, Lang, PatentNumber, RightKind, RightSource};
 use crate::error::AppError;
 use crate::i18n;
 use crate::models::right::{self, Cited, RightData, RightId, RightRow};
@@ -35,6 +35,8 @@ pub fn payload_limit() -> web::PayloadConfig {
 #[serde(default)]
 pub struct RightForm {
     pub number: String,
+    /// Empty: what the number denotes.
+    pub right_kind: String,
     pub title: String,
     pub other_titles: String,
     pub applicants: String,
@@ -58,6 +60,7 @@ impl RightForm {
             |list: &[ClassSymbol]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("\n");
         RightForm {
             number: d.number.display(),
+            right_kind: d.right_kind.as_str().to_string(),
             title: d.title.clone(),
             other_titles: d.other_titles.join("\n"),
             applicants: d.applicants.join("\n"),
@@ -171,8 +174,13 @@ fn parse(lang: Lang, f: &RightForm) -> Result<RightData, Errors> {
             }
         }
     }
+    let right_kind = RightKind::parse(&f.right_kind);
+    if right_kind.is_none() && !f.right_kind.is_empty() {
+        errors.push(("right_kind", i18n::text(lang, "err-choose")));
+    }
     match number {
         Some(number) if errors.is_empty() => Ok(RightData {
+            right_kind: right_kind.unwrap_or(number.right_kind()),
             number,
             title,
             other_titles: lines(&f.other_titles),
@@ -188,6 +196,7 @@ fn parse(lang: Lang, f: &RightForm) -> Result<RightData, Errors> {
             ipc,
             cpc,
             citations,
+            publications: Vec::new(),
             source: RightSource::Manual,
         }),
         _ => Err(errors),
@@ -210,6 +219,10 @@ impl FormPage<'_> {
             .iter()
             .find(|(f, _)| *f == field)
             .map(|(_, m)| m.as_str())
+    }
+
+    fn kinds(&self) -> &'static [RightKind] {
+        RightKind::ALL
     }
 
     /// One-line fields: (name, label key, value, hint key or "").
@@ -364,10 +377,12 @@ async fn save(
                 {
                     return Ok(Saved::Taken(other.display));
                 }
-                // The form shows cited numbers only; the search reports' categories stay.
+                // The form shows cited numbers only; the search reports' categories stay, and
+                // so do the other publications a file named.
                 if let Some(row) = &row
                     && let Some(old) = right::data_of(c, row)?
                 {
+                    data.publications = old.publications.clone();
                     for cited in data.citations.iter_mut() {
                         cited.category = old
                             .citations

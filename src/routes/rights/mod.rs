@@ -15,8 +15,8 @@ use crate::domain::{ClassSymbol, NumberError, PatentNumber, RightKind};
 use crate::error::AppError;
 use crate::i18n;
 use crate::models::right::{
-    self, CitationView, CitingCase, CitingRight, ClassRow, Found, Query, RightId, RightListRow, RightRow,
-    Search,
+    self, CitationView, CitingCase, CitingRight, ClassRow, Found, PublicationView, Query, RightId,
+    RightListRow, RightRow, Search,
 };
 use crate::routes::page::{self, PageCtx};
 use crate::startup::AppState;
@@ -162,6 +162,7 @@ struct ShowPage<'a> {
     citations: &'a [CitationView],
     cited_by: &'a [CitingRight],
     cases: &'a [CitingCase],
+    publications: &'a [PublicationView],
     staff: bool,
 }
 
@@ -208,7 +209,7 @@ pub async fn show(
             };
             let id = RightId(right.id);
             Ok(Some((
-                right::classes_of(c, id)?,
+                (right::classes_of(c, id)?, right::publication_views(c, id)?),
                 right::citations_of(c, id)?,
                 right::cited_by(c, &right.base, CITED_BY_LIMIT)?,
                 right::citing_cases(c, scope, id)?,
@@ -216,7 +217,7 @@ pub async fn show(
             )))
         })
         .await?;
-    let (classes, citations, cited_by, cases, right) = loaded.ok_or(AppError::NotFound)?;
+    let ((classes, publications), citations, cited_by, cases, right) = loaded.ok_or(AppError::NotFound)?;
     let staff = allows(current.user.role, Permission::EditRights);
     // A stub is a number someone cited, perhaps in a draft: outside the office, only those
     // who see a case citing it learn that it was cited.
@@ -230,6 +231,7 @@ pub async fn show(
         citations: &citations,
         cited_by: &cited_by,
         cases: &cases,
+        publications: &publications,
         staff,
     })
 }
