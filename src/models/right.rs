@@ -1007,7 +1007,8 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
             sql.from("rights");
             // The number itself, or a registration that names it as an earlier publication.
             sql.and2(
-                "(rights.base = ? OR rights.id IN (SELECT right_id FROM right_publications WHERE base = ?))",
+                "rights.id IN (SELECT id FROM rights WHERE base = ? \
+                 UNION SELECT right_id FROM right_publications WHERE base = ?)",
                 n.base(),
             );
             // The publication typed comes before the number's other publications.
@@ -1035,6 +1036,7 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
             // A subclass (or a whole class) holds a good share of the registry: walking the
             // newest rights and probing each one's classes stops after a page. A main group
             // or a symbol holds few: those are read from the class index first.
+            sql.walks = column == "subclass";
             let condition = if column == "subclass" {
                 format!(
                     "EXISTS (SELECT 1 FROM right_classes WHERE right_classes.right_id = rights.id AND {test})"
@@ -1065,6 +1067,7 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
                 }
             } else {
                 sql.from("rights");
+                sql.walks = long.is_empty();
                 for w in words {
                     sql.and(
                         "rights.search_text LIKE ? ESCAPE '\\'",
@@ -1110,6 +1113,8 @@ struct SqlBuilder {
     /// The id the newest-first order reads: the trigram index's own rowid when it drives
     /// the search, so that a common word stops after the page it needs.
     order: &'static str,
+    /// The search walks the rights newest first, testing each (no index narrows it).
+    walks: bool,
 }
 
 #[derive(QueryableByName)]
@@ -1137,6 +1142,14 @@ impl SqlBuilder {
 
     fn first(&mut self, condition: &'static str, value: String) {
         self.first = Some((condition, value));
+    }
+
+    fn order_column(&self) -> &'static str {
+        if self.order.is_empty() {
+            "rights.id"
+        } else {
+            self.order
+        }
     }
 
     fn where_clause(&self) -> String {
@@ -1207,10 +1220,18 @@ impl SqlBuilder {
     }
 
     fn count(&self, conn: &mut DbConn, cap: i64) -> QueryResult<i64> {
+        // A search that walks the rights (a subclass, words too short for an index) counts
+        // in the page's order, newest first, where the page found its matches, so counting to
+        // the cap stops as soon. So does SQLite always. PostgreSQL otherwise does better
+        // choosing for itself (a bitmap over the trigram index), which an order would forbid.
+        let order = match conn {
+            DbConn::Postgres(_) if !self.walks => String::new(),
+            _ => format!(" ORDER BY {} DESC", self.order_column()),
+        };
         let sql = format!(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM {}{} LIMIT {cap}) AS capped",
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM {}{}{order} LIMIT {cap}) AS capped",
             self.from,
-            self.where_clause()
+            self.where_clause(),
         );
         let sql = Self::numbered(&sql, conn);
         macro_rules! run {
