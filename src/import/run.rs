@@ -224,15 +224,19 @@ fn write_batch(
         return Ok(());
     }
     let mut unique: Vec<(usize, RightData)> = Vec::with_capacity(batch.len());
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (index, data) in batch.drain(..) {
-        let docdb = data.number.docdb();
-        match unique.iter().position(|(_, d)| d.number.docdb() == docdb) {
-            Some(at) => {
-                let (_, earlier) = unique.remove(at);
-                unique.push((index, data.with_gaps_from(earlier)));
+        match seen.entry(data.number.docdb()) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                let slot = &mut unique[*at.get()];
+                let earlier = std::mem::replace(&mut slot.1, RightData::stub(data.number.clone()));
+                *slot = (index, data.with_gaps_from(earlier));
                 summary.repeated += 1;
             }
-            None => unique.push((index, data)),
+            std::collections::hash_map::Entry::Vacant(at) => {
+                at.insert(unique.len());
+                unique.push((index, data));
+            }
         }
     }
     let now = crate::models::now();

@@ -1101,6 +1101,29 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<Found> {
     })
 }
 
+/// Runs a statement of fixed SQL with text values bound, on the backend's own connection
+/// (diesel's multi-backend connection takes no raw SQL); `$finish` binds the rest and runs it.
+macro_rules! raw {
+    ($conn:expr, $sql:expr, $values:expr, |$q:ident, $c:ident| $finish:expr) => {
+        match $conn {
+            DbConn::Sqlite($c) => {
+                let mut $q = diesel::sql_query($sql).into_boxed::<diesel::sqlite::Sqlite>();
+                for v in $values {
+                    $q = $q.bind::<Text, _>(v.clone());
+                }
+                $finish
+            }
+            DbConn::Postgres($c) => {
+                let mut $q = diesel::sql_query($sql).into_boxed::<diesel::pg::Pg>();
+                for v in $values {
+                    $q = $q.bind::<Text, _>(v.clone());
+                }
+                $finish
+            }
+        }
+    };
+}
+
 /// Joins fixed SQL fragments; every value is a bound parameter, written `?` here and
 /// numbered for PostgreSQL when the statement is built.
 #[derive(Default)]
@@ -1204,19 +1227,8 @@ impl SqlBuilder {
         );
         let sql = Self::numbered(&sql, conn);
         // A raw statement runs on the backend's own connection.
-        macro_rules! run {
-            ($c:expr, $backend:ty) => {{
-                let mut q = diesel::sql_query(sql).into_boxed::<$backend>();
-                for v in self.values.iter().chain(self.first.iter().map(|(_, v)| v)) {
-                    q = q.bind::<Text, _>(v.clone());
-                }
-                q.bind::<BigInt, _>(offset).load($c)
-            }};
-        }
-        match conn {
-            DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
-            DbConn::Postgres(c) => run!(c, diesel::pg::Pg),
-        }
+        let values = self.values.iter().chain(self.first.iter().map(|(_, v)| v));
+        raw!(conn, sql, values, |q, c| q.bind::<BigInt, _>(offset).load(c))
     }
 
     fn count(&self, conn: &mut DbConn, cap: i64) -> QueryResult<i64> {
@@ -1234,19 +1246,9 @@ impl SqlBuilder {
             self.where_clause(),
         );
         let sql = Self::numbered(&sql, conn);
-        macro_rules! run {
-            ($c:expr, $backend:ty) => {{
-                let mut q = diesel::sql_query(sql).into_boxed::<$backend>();
-                for v in &self.values {
-                    q = q.bind::<Text, _>(v.clone());
-                }
-                q.get_result::<Counted>($c).map(|c| c.n)
-            }};
-        }
-        match conn {
-            DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
-            DbConn::Postgres(c) => run!(c, diesel::pg::Pg),
-        }
+        raw!(conn, sql, self.values.iter(), |q, c| q
+            .get_result::<Counted>(c)
+            .map(|c| c.n))
     }
 }
 

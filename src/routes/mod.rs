@@ -184,13 +184,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/cases/new", get().to(cases::new_form))
         .route("/cases/drafts/{key}", get().to(cases::draft_form))
-        .route(
-            "/cases/drafts/{key}/rights",
-            web::post().to(cases::rights::cite_draft),
-        )
+        .route("/cases/drafts/{key}/rights", web::post().to(cases::rights::cite))
         .route(
             "/cases/drafts/{key}/rights/{link}/remove",
-            web::post().to(cases::rights::uncite_draft),
+            web::post().to(cases::rights::uncite),
         )
         .route("/cases/{case_no}", get().to(cases::show))
         .service(
@@ -203,13 +200,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/cases/{case_no}/actions/{action}",
             web::post().to(cases::actions::act),
         )
-        .route(
-            "/cases/{case_no}/rights",
-            web::post().to(cases::rights::cite_filed),
-        )
+        .route("/cases/{case_no}/rights", web::post().to(cases::rights::cite))
         .route(
             "/cases/{case_no}/rights/{link}/remove",
-            web::post().to(cases::rights::uncite_filed),
+            web::post().to(cases::rights::uncite),
         )
         // `/rights/new` before `/rights/{docdb}`.
         // A right's form carries its abstract: more than the usual form limit.

@@ -105,9 +105,31 @@ pub fn may_cite(user: &User, case: &CaseRow) -> bool {
 }
 
 /// Which case a citation is for: a filed case by number, or a draft by its key.
-enum Target {
+pub enum Target {
     Filed(String),
     Draft(String),
+}
+
+/// Both citation routes name their case in the path: `{case_no}` or `drafts/{key}`.
+impl actix_web::FromRequest for Target {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Target, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let path = req.match_info();
+        let target = match (path.get("key"), path.get("case_no")) {
+            (Some(key), _) => Ok(Target::Draft(key.to_owned())),
+            (None, Some(no)) => Ok(Target::Filed(no.to_owned())),
+            (None, None) => Err(AppError::NotFound),
+        };
+        std::future::ready(target)
+    }
+}
+
+/// The citation a removal names.
+#[derive(Deserialize)]
+pub struct LinkPath {
+    link: i64,
 }
 
 impl Target {
@@ -199,14 +221,15 @@ enum Cited {
     NotAllowed,
 }
 
-async fn cite(
+pub async fn cite(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: PageCtx,
-    user: User,
+    current: CurrentUser,
     target: Target,
-    form: CiteForm,
+    CsrfForm(form): CsrfForm<CiteForm>,
 ) -> Result<HttpResponse, AppError> {
+    let user = current.user;
     let case = find(&state, &user, &target).await?;
     if !may_cite(&user, &case) {
         return refuse(&state, &ctx, &user, &case).await;
@@ -357,14 +380,16 @@ async fn refuse(
     )
 }
 
-async fn uncite(
+pub async fn uncite(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: PageCtx,
-    user: User,
+    current: CurrentUser,
     target: Target,
-    link_id: i64,
+    link: web::Path<LinkPath>,
+    CsrfForm(_): CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
+    let (user, link_id) = (current.user, link.link);
     let case = find(&state, &user, &target).await?;
     if !may_cite(&user, &case) {
         return refuse(&state, &ctx, &user, &case).await;
@@ -401,52 +426,4 @@ async fn uncite(
     }
     flash::set(&req, Flash::RightUncited);
     Ok(page::see_other(&format!("{}#rights", target.path())))
-}
-
-pub async fn cite_filed(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    current: CurrentUser,
-    case_no: web::Path<String>,
-    CsrfForm(form): CsrfForm<CiteForm>,
-) -> Result<HttpResponse, AppError> {
-    let target = Target::Filed(case_no.into_inner());
-    cite(req, state, ctx, current.user, target, form).await
-}
-
-pub async fn cite_draft(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    current: CurrentUser,
-    key: web::Path<String>,
-    CsrfForm(form): CsrfForm<CiteForm>,
-) -> Result<HttpResponse, AppError> {
-    let target = Target::Draft(key.into_inner());
-    cite(req, state, ctx, current.user, target, form).await
-}
-
-pub async fn uncite_filed(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    current: CurrentUser,
-    path: web::Path<(String, i64)>,
-    CsrfForm(_): CsrfForm<page::NoFields>,
-) -> Result<HttpResponse, AppError> {
-    let (case_no, link) = path.into_inner();
-    uncite(req, state, ctx, current.user, Target::Filed(case_no), link).await
-}
-
-pub async fn uncite_draft(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    ctx: PageCtx,
-    current: CurrentUser,
-    path: web::Path<(String, i64)>,
-    CsrfForm(_): CsrfForm<page::NoFields>,
-) -> Result<HttpResponse, AppError> {
-    let (key, link) = path.into_inner();
-    uncite(req, state, ctx, current.user, Target::Draft(key), link).await
 }
