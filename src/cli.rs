@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `user add`, `rights import`, `audit verify`, `demo seed`.
+//! The command line: `serve`, `migrate`, `user add`, `rights import`, `evidence scrub`,
+//! `audit verify`, `demo seed`.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -59,6 +60,17 @@ pub enum Command {
     /// The registry of cited rights.
     #[command(subcommand)]
     Rights(RightsCommand),
+    /// The evidence store.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Hash every stored evidence file again and compare it with what was filed. Reports
+    /// each file that is missing or whose content changed (with the exhibits that name it),
+    /// and files no exhibit names; exits 1 if any file is missing or changed.
+    Scrub,
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,6 +182,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rights(RightsCommand::Import { files, all_failures }) => {
             import_rights(&settings, &files, all_failures)
         }
+        Command::Evidence(EvidenceCommand::Scrub) => scrub_evidence(&settings),
         Command::Audit(AuditCommand::Verify) => {
             let pool = db::connect(&settings.database()?, 1)?;
             let mut conn = pool.get()?;
@@ -192,6 +205,59 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             password_stdin,
         }) => add_user(&settings, &email, &name, role, password_stdin),
     }
+}
+
+fn scrub_evidence(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let pool = db::connect(&settings.database()?, 1)?;
+    let mut conn = pool.get()?;
+    let folder = settings.evidence_dir();
+    let store = crate::evidence::Store::open(&folder)
+        .with_context(|| format!("cannot open the evidence store {}", folder.display()))?;
+    let bar = indicatif::ProgressBar::no_length();
+    bar.set_style(indicatif::ProgressStyle::with_template(
+        "{spinner} {binary_bytes} hashed ({binary_bytes_per_sec})",
+    )?);
+    let report = crate::evidence::scrub::scrub(&mut conn, &store, |n| bar.inc(n))?;
+    bar.finish_and_clear();
+    for problem in &report.problems {
+        println!("{problem}");
+    }
+    for name in &report.unreferenced {
+        println!("UNREFERENCED  {name}  (no exhibit names this file; an interrupted upload)");
+    }
+    let verdict = if report.is_clean() { "intact" } else { "DAMAGED" };
+    println!(
+        "The evidence store is {verdict}: {} files ({} bytes) behind {} exhibits checked, \
+         {} missing or altered, {} unreferenced.",
+        report.files,
+        report.bytes,
+        report.exhibits,
+        report.problems.len(),
+        report.unreferenced.len()
+    );
+    write_tx(&mut conn, |c| {
+        audit::record(
+            c,
+            audit::Event {
+                actor: &audit::Actor::system(),
+                action: "evidence.scrubbed",
+                object: None,
+                details: serde_json::json!({
+                    "files": report.files,
+                    "exhibits": report.exhibits,
+                    "bytes": report.bytes,
+                    "problems": report.problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "unreferenced": report.unreferenced.len(),
+                }),
+                address: None,
+            },
+        )
+    })?;
+    Ok(if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn serve(settings: Settings) -> anyhow::Result<ExitCode> {

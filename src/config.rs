@@ -81,6 +81,15 @@ pub struct Settings {
     pub invitation_days: u32,
     /// How often the deadline job looks for reminders to send and responses that lapsed.
     pub deadline_poll_secs: u64,
+    /// Where evidence files are kept; default `<data_dir>/evidence`. Never a served folder;
+    /// several app servers share one.
+    pub evidence_dir: Option<PathBuf>,
+    /// The largest file one exhibit may be.
+    pub exhibit_max_bytes: u64,
+    /// How many exhibits one upload may carry.
+    pub exhibit_max_files: usize,
+    /// All of a case's exhibits together may not exceed this.
+    pub case_evidence_max_bytes: u64,
 }
 
 impl Default for Settings {
@@ -117,6 +126,10 @@ impl Default for Settings {
             reminder_days_before: 3,
             invitation_days: 30,
             deadline_poll_secs: 60,
+            evidence_dir: None,
+            exhibit_max_bytes: 200 * 1024 * 1024,
+            exhibit_max_files: 10,
+            case_evidence_max_bytes: 20 * 1024 * 1024 * 1024,
         }
     }
 }
@@ -158,6 +171,9 @@ impl Settings {
             bail!("mail_max_attempts must be at least 1");
         }
         self.mail_sender()?;
+        if self.exhibit_max_bytes == 0 || self.exhibit_max_files == 0 {
+            bail!("exhibit_max_bytes and exhibit_max_files must be at least 1");
+        }
         Ok(())
     }
 
@@ -179,6 +195,12 @@ impl Settings {
         };
         raw.parse()
             .with_context(|| format!("invalid mail_from `{raw}` (use `Name <address@domain>`)"))
+    }
+
+    pub fn evidence_dir(&self) -> PathBuf {
+        self.evidence_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("evidence"))
     }
 
     pub fn mail_dir(&self) -> PathBuf {

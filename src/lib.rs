@@ -6,6 +6,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod evidence;
 pub mod i18n;
 pub mod import;
 pub mod mail;

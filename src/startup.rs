@@ -33,6 +33,8 @@ pub struct AppState {
     pub throttle: throttle::Policy,
     /// Wakes the mail worker when a notice was queued.
     pub mail_wake: Arc<Notify>,
+    /// Where evidence files are kept.
+    pub evidence: crate::evidence::Store,
 }
 
 impl AppState {
@@ -213,13 +215,17 @@ async fn housekeeping(pool: DbPool, settings: Settings) {
     }
 }
 
+/// How old a file in an upload folder must be to count as left by an interrupted upload
+/// rather than one still arriving at another server sharing the folder.
+const STALE_UPLOAD: Duration = Duration::from_secs(6 * 3600);
+
 /// Uploads live in `tmp` only while their request runs; what a crash left there is removed.
 /// Another server sharing the folder may be receiving one now, so only old files go.
 fn sweep_uploads(folder: &std::path::Path) {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
     };
-    let stale = std::time::Duration::from_secs(6 * 3600);
+    let stale = STALE_UPLOAD;
     for entry in entries.flatten() {
         let old = entry
             .metadata()
@@ -239,6 +245,13 @@ impl Application {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
         sweep_uploads(&settings.data_dir.join("tmp"));
+        let evidence_dir = settings.evidence_dir();
+        let evidence = crate::evidence::Store::open(&evidence_dir)
+            .with_context(|| format!("cannot open the evidence store {}", evidence_dir.display()))?;
+        let swept = evidence.sweep(STALE_UPLOAD);
+        if swept > 0 {
+            tracing::info!(files = swept, "removed interrupted evidence uploads");
+        }
         let pool = {
             let size = settings.db_pool_size;
             web::block(move || db::connect(&database, size)).await??
@@ -278,6 +291,7 @@ impl Application {
             pool: pool.clone(),
             hasher,
             mail_wake,
+            evidence,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -480,6 +480,34 @@ fn send_all(
     Ok(())
 }
 
+/// Serves filed exhibits on those who must hear of them (DESIGN §7, "exhibit filed"): the
+/// complainant, the respondents, or both. `listing` names the exhibits, one per line.
+pub fn serve_exhibits(
+    c: &mut DbConn,
+    ctx: &Ctx<'_>,
+    case: &CaseRow,
+    (complainant, respondents): (bool, bool),
+    event: &str,
+    listing: &str,
+) -> Result<(), AppError> {
+    let audience = Audience::load(c, case)?;
+    let mut people = Vec::new();
+    if complainant {
+        people.extend(audience.complainant());
+    }
+    if respondents {
+        people.extend(audience.respondents());
+    }
+    let case_no = case.case_no.clone().unwrap_or_default();
+    let notice = Notice::ExhibitFiled {
+        case_no: &case_no,
+        title: &case.title,
+        detail: listing,
+        link: "",
+    };
+    send_all(c, ctx, case, event, people, &notice)
+}
+
 /// Queues the action's notices. The respondent's invitation carries a single-use link to join
 /// the case instead.
 fn notify(

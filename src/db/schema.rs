@@ -385,6 +385,53 @@ diesel::joinable!(right_publications -> rights (right_id));
 diesel::joinable!(case_rights -> rights (right_id));
 diesel::joinable!(case_rights -> cases (case_id));
 
+diesel::table! {
+    exhibits (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        number -> Integer,
+        side -> Text,
+        title -> Text,
+        description -> Text,
+        visibility -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        extension -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+        supports_event_id -> Nullable<BigInt>,
+        supersedes_id -> Nullable<BigInt>,
+        superseded_by_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    exhibit_counters (case_id, side) {
+        case_id -> BigInt,
+        side -> Text,
+        issued -> Integer,
+    }
+}
+
+diesel::table! {
+    custody_events (id) {
+        id -> BigInt,
+        exhibit_id -> BigInt,
+        action -> Text,
+        actor_id -> Nullable<BigInt>,
+        actor_name -> Text,
+        actor_role -> Text,
+        at -> Timestamp,
+        address -> Nullable<Text>,
+        details -> Text,
+    }
+}
+
+diesel::joinable!(exhibits -> cases (case_id));
+diesel::joinable!(custody_events -> exhibits (exhibit_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -412,4 +459,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     right_citations,
     right_publications,
     case_rights,
+    exhibits,
+    exhibit_counters,
+    custody_events,
 );

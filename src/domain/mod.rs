@@ -35,6 +35,7 @@ macro_rules! named_values {
 pub mod case;
 pub mod claims;
 mod email;
+pub mod exhibit;
 mod language;
 mod name;
 mod password;
@@ -46,6 +47,10 @@ pub mod workflow;
 pub use case::{CaseNumber, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, State, Track};
 pub use claims::{Claims, ClaimsError};
 pub use email::{Email, EmailError};
+pub use exhibit::{
+    CustodyAction, Detected, ExhibitNumber, Fingerprint, FingerprintError, Refusal, Side, Visibility,
+    clean_file_name, detect, download_type,
+};
 pub use language::Lang;
 pub use name::{PersonName, PersonNameError};
 pub use password::{NewPassword, PasswordError};

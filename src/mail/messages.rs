@@ -51,6 +51,14 @@ pub enum Notice<'a> {
         detail: &'a str,
         link: &'a str,
     },
+    /// To the other side: exhibits were filed that they may see (service, DESIGN §7).
+    ExhibitFiled {
+        case_no: &'a str,
+        title: &'a str,
+        /// The exhibits, one per line: number and title.
+        detail: &'a str,
+        link: &'a str,
+    },
     /// To a respondent: a complaint names you; reply through this single-use link.
     RespondentInvitation {
         case_no: &'a str,
@@ -81,6 +89,7 @@ impl Notice<'_> {
             Notice::FilingReceipt { .. } => "filing_receipt",
             Notice::NewCase { .. } => "new_case",
             Notice::CaseUpdate { .. } => "case_update",
+            Notice::ExhibitFiled { .. } => "exhibit_filed",
             Notice::RespondentInvitation { .. } => "respondent_invitation",
             Notice::DeadlineReminder { .. } => "deadline_reminder",
         }
@@ -121,6 +130,17 @@ impl<'a> Notice<'a> {
                 link,
             },
             Notice::FilingReceipt { case_no, title, .. } => Notice::FilingReceipt { case_no, title, link },
+            Notice::ExhibitFiled {
+                case_no,
+                title,
+                detail,
+                ..
+            } => Notice::ExhibitFiled {
+                case_no,
+                title,
+                detail,
+                link,
+            },
             Notice::NewCase {
                 case_no,
                 title,
@@ -252,12 +272,14 @@ impl Notice<'_> {
             Notice::FilingReceipt { link, .. }
             | Notice::NewCase { link, .. }
             | Notice::CaseUpdate { link, .. }
+            | Notice::ExhibitFiled { link, .. }
             | Notice::RespondentInvitation { link, .. }
             | Notice::DeadlineReminder { link, .. } => (link, 0, 0, None),
         };
         let (case_no, title, party) = match *self {
             Notice::FilingReceipt { case_no, title, .. }
             | Notice::CaseUpdate { case_no, title, .. }
+            | Notice::ExhibitFiled { case_no, title, .. }
             | Notice::DeadlineReminder { case_no, title, .. } => (case_no, title, ""),
             Notice::NewCase {
                 case_no,
@@ -280,6 +302,7 @@ impl Notice<'_> {
                 detail,
                 String::new(),
             ),
+            Notice::ExhibitFiled { detail, .. } => (t("mail-event-exhibit-filed"), detail, String::new()),
             Notice::RespondentInvitation { due, .. } => (String::new(), "", due.to_string()),
             Notice::DeadlineReminder { kind, due, .. } => (t(kind.label_key()), "", due.to_string()),
             _ => (String::new(), "", String::new()),
@@ -311,7 +334,10 @@ impl Notice<'_> {
                 (ReceiptText { m: &m }.render()?, ReceiptHtml { m: &m }.render()?)
             }
             Notice::NewCase { .. } => (NewCaseText { m: &m }.render()?, NewCaseHtml { m: &m }.render()?),
-            Notice::CaseUpdate { .. } => (UpdateText { m: &m }.render()?, UpdateHtml { m: &m }.render()?),
+            // Service of exhibits reads like any other case update.
+            Notice::CaseUpdate { .. } | Notice::ExhibitFiled { .. } => {
+                (UpdateText { m: &m }.render()?, UpdateHtml { m: &m }.render()?)
+            }
             Notice::RespondentInvitation { .. } => (
                 RespondentText { m: &m }.render()?,
                 RespondentHtml { m: &m }.render()?,
@@ -321,7 +347,7 @@ impl Notice<'_> {
             }
         };
         let subject = match self {
-            Notice::CaseUpdate { .. } => format!("{case_no}: {}", m.headline),
+            Notice::CaseUpdate { .. } | Notice::ExhibitFiled { .. } => format!("{case_no}: {}", m.headline),
             _ => m.t1(
                 &format!("mail-{}-subject", self.kind().replace('_', "-")),
                 "case_no",

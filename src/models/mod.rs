@@ -2,6 +2,7 @@
 
 pub mod case;
 pub mod email_token;
+pub mod exhibit;
 pub mod outbox;
 pub mod right;
 pub mod session;

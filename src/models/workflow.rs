@@ -98,6 +98,7 @@ pub fn record_event(conn: &mut DbConn, e: NewEvent<'_>) -> QueryResult<()> {
 
 #[derive(Queryable, Debug, Clone)]
 pub struct EventView {
+    pub id: i64,
     pub action: String,
     pub from_state: String,
     pub to_state: String,
@@ -113,6 +114,7 @@ pub fn events_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<EventView>> {
         .filter(case_events::case_id.eq(id.0))
         .order(case_events::id.asc())
         .select((
+            case_events::id,
             case_events::action,
             case_events::from_state,
             case_events::to_state,

@@ -29,13 +29,15 @@ pub enum Flash {
     RightCited,
     RightUncited,
     RightSaved,
+    ExhibitsFiled,
+    VisibilityChanged,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 21] = [
+    pub const ALL: [Flash; 23] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -57,6 +59,8 @@ impl Flash {
         Flash::RightCited,
         Flash::RightUncited,
         Flash::RightSaved,
+        Flash::ExhibitsFiled,
+        Flash::VisibilityChanged,
     ];
 
     pub fn key(self) -> &'static str {
@@ -82,6 +86,8 @@ impl Flash {
             Flash::RightCited => "flash-right-cited",
             Flash::RightUncited => "flash-right-uncited",
             Flash::RightSaved => "flash-right-saved",
+            Flash::ExhibitsFiled => "flash-exhibits-filed",
+            Flash::VisibilityChanged => "flash-visibility-changed",
         }
     }
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assets;
 pub mod cases;
 pub mod deadlines;
+pub mod exhibits;
 pub mod flash;
 pub mod health;
 pub mod home;
@@ -80,6 +81,14 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/cases/{case_no}/actions/{action}", SignedIn),
     route(Post, "/cases/{case_no}/rights",        SignedIn),
     route(Post, "/cases/{case_no}/rights/{link}/remove", SignedIn),
+    route(Post, "/cases/{case_no}/exhibits",      SignedIn),
+    route(Get,  "/cases/{case_no}/exhibits/{number}", SignedIn),
+    route(Get,  "/cases/{case_no}/exhibits/{number}/custody", SignedIn),
+    route(Get,  "/cases/{case_no}/exhibits/{number}/custody.csv", SignedIn),
+    route(Post, "/cases/{case_no}/exhibits/{number}/visibility", Allowed(EditCase)),
+    route(Post, "/cases/{case_no}/exhibits/{number}/check", SignedIn),
+    route(Get,  "/cases/{case_no}/custody.csv",   SignedIn),
+    route(Get,  "/cases/{case_no}/fingerprint",   SignedIn),
     route(Post, "/cases/drafts/{key}/rights",     Allowed(FileCase)),
     route(Post, "/cases/drafts/{key}/rights/{link}/remove", Allowed(FileCase)),
     route(Get,  "/rights",                        SignedIn),
@@ -204,6 +213,35 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/cases/{case_no}/rights/{link}/remove",
             web::post().to(cases::rights::uncite),
+        )
+        .route(
+            "/cases/{case_no}/exhibits",
+            web::post().to(exhibits::upload::upload),
+        )
+        .route("/cases/{case_no}/exhibits/{number}", get().to(exhibits::download))
+        .route(
+            "/cases/{case_no}/exhibits/{number}/custody",
+            get().to(exhibits::show),
+        )
+        .route(
+            "/cases/{case_no}/exhibits/{number}/custody.csv",
+            get().to(exhibits::custody_csv_one),
+        )
+        .route(
+            "/cases/{case_no}/exhibits/{number}/visibility",
+            web::post().to(exhibits::set_visibility),
+        )
+        .route(
+            "/cases/{case_no}/exhibits/{number}/check",
+            web::post().to(exhibits::check::check_file),
+        )
+        .route(
+            "/cases/{case_no}/custody.csv",
+            get().to(exhibits::custody_csv_case),
+        )
+        .route(
+            "/cases/{case_no}/fingerprint",
+            get().to(exhibits::check::fingerprint),
         )
         // `/rights/new` before `/rights/{docdb}`.
         // A right's form carries its abstract: more than the usual form limit.

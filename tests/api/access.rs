@@ -251,6 +251,7 @@ async fn a_route_without_an_access_rule_is_refused() {
         pool: app.pool.clone(),
         hasher: Hasher::new(1).unwrap(),
         mail_wake: Default::default(),
+        evidence: ipdesk::evidence::Store::open(&app.settings.evidence_dir()).unwrap(),
     });
     let service = actix_test::init_service(
         App::new()

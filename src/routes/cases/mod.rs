@@ -32,11 +32,13 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::mail::{self, Notice, Recipient};
 use crate::models::case::{self, CaseFields, CaseId, CaseRow, ChangeView, NoteView, PartyFields};
+use crate::models::exhibit::{self, ExhibitView};
 use crate::models::outbox::{self, NoticeView};
 use crate::models::right::{self, CaseRightView};
 use crate::models::user::{self, User};
 use crate::models::workflow::{self as store, ClosureRow, DeadlineRow, EventView, ProposalRow, SessionRow};
 use crate::models::{self};
+use crate::routes::exhibits::{self, ExhibitsPanel};
 use crate::routes::flash::{self, Flash};
 use crate::routes::page::{self, FieldErrors, PageCtx};
 use crate::startup::AppState;
@@ -84,7 +86,7 @@ struct VerifyFirstPage<'a> {
     ctx: &'a PageCtx,
 }
 
-fn is_staff(user: &User) -> bool {
+pub fn is_staff(user: &User) -> bool {
     allows(user.role, Permission::EditCase)
 }
 
@@ -370,6 +372,10 @@ pub enum Banner {
     CiteErrors(rights::CiteErrors),
     /// This viewer may not change the case's cited rights (any more).
     CiteRefused,
+    /// An upload refused: the reasons and what was typed.
+    ExhibitErrors(crate::routes::exhibits::upload::UploadErrors),
+    /// This viewer may not add evidence to the case (any more).
+    ExhibitRefused,
 }
 
 /// One action the viewer may take now, with what its form needs.
@@ -402,6 +408,7 @@ struct CasePage<'a> {
     bodies: &'static [ReceivingBody],
     outcomes: &'static [InvestigationOutcome],
     rights: rights::RightsPanel<'a>,
+    exhibits: ExhibitsPanel<'a>,
 }
 
 impl CasePage<'_> {
@@ -537,6 +544,8 @@ pub struct Loaded {
     mediators: Vec<User>,
     officers: Vec<User>,
     cited: Vec<CaseRightView>,
+    part: crate::domain::workflow::Part,
+    exhibits: Vec<ExhibitView>,
 }
 
 /// The case by number, scoped to the viewer in the query; missing and hidden look the same.
@@ -547,6 +556,7 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
     let scope = case_scope(user);
     let staff = is_staff(user);
     let (me, role) = (user.id, user.role);
+    let viewer = user.clone();
     state
         .db(move |c| {
             let case = case::find_by_number(c, scope, &number)?.ok_or(AppError::NotFound)?;
@@ -570,6 +580,7 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
                 (None, _) => None,
             };
             let (mediators, officers) = roster.into_iter().partition(|u| u.role == Role::Mediator);
+            let exhibits = exhibit::of_case(c, id, exhibits::viewer_of(&viewer, part))?;
             // The history says what exists: a panel, sessions and a proposal only once the
             // actions that make them were taken, so most case pages skip those reads.
             let events = store::events_of(c, id)?;
@@ -625,6 +636,8 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
                 mediators,
                 officers,
                 cited: right::of_case(c, id)?,
+                part,
+                exhibits,
                 case,
             })
         })
@@ -684,6 +697,25 @@ pub fn render_case(
             },
             roles: CitationRole::ALL,
             viewer: user,
+        },
+        exhibits: ExhibitsPanel {
+            list: &l.exhibits,
+            can_upload: exhibits::may_upload(user, &l.case, l.part),
+            staff: is_staff(user),
+            base: format!("/cases/{}", l.case.case_no.as_deref().unwrap_or_default()),
+            filings: exhibits::filings(&l.events, ctx),
+            supersedable: l
+                .exhibits
+                .iter()
+                .filter(|e| exhibits::may_supersede(user, l.part, &e.row))
+                .map(|e| (e.row.id, e.row.number, e.row.title.clone()))
+                .collect(),
+            refused: match &notice {
+                Banner::ExhibitErrors(e) => Some(e),
+                _ => None,
+            },
+            rows: 3,
+            max_bytes: settings.exhibit_max_bytes,
         },
     };
     page::render(status, &page)

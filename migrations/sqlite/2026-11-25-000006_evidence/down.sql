@@ -1,0 +1,3 @@
+DROP TABLE custody_events;
+DROP TABLE exhibit_counters;
+DROP TABLE exhibits;

@@ -1,0 +1,214 @@
+//! Fingerprint checks (DESIGN §5), which add nothing to the case. A SHA-256 (from a
+//! trade-secret originality certificate, say) is looked up among the exhibits the viewer may
+//! see; a local file is checked against one exhibit by hashing it as it streams in, and the
+//! file itself is never written anywhere.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{CasePath, ExhibitPath, Said, open, open_exhibit, render_exhibit};
+use crate::audit::{self, Actor, Event};
+use crate::auth::address::client_address;
+use crate::auth::session::{CurrentUser, RequestCtx};
+use crate::auth::token;
+use crate::db::write_tx;
+use crate::domain::Fingerprint;
+use crate::error::AppError;
+use crate::i18n;
+use crate::models::case::CaseId;
+use crate::models::exhibit::{self, ExhibitRow};
+use crate::routes::page::{self, PageCtx};
+use crate::startup::AppState;
+
+/// What a check of a local file against an exhibit found.
+pub struct Outcome {
+    pub matches: bool,
+    pub file_sha256: String,
+    pub size: u64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FingerprintQuery {
+    sha256: String,
+}
+
+#[derive(Template)]
+#[template(path = "exhibits/fingerprint.html")]
+struct FingerprintPage<'a> {
+    ctx: &'a PageCtx,
+    case_no: &'a str,
+    typed: &'a str,
+    error: Option<String>,
+    /// `None` before anything was asked.
+    found: Option<(Fingerprint, Vec<ExhibitRow>)>,
+}
+
+/// `GET /cases/{case_no}/fingerprint?sha256=…`: which exhibits the viewer may see have this
+/// fingerprint. A hidden exhibit is never a match.
+pub async fn fingerprint(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    path: web::Path<CasePath>,
+    query: web::Query<FingerprintQuery>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let opened = open(&state, &user, &path.case_no).await?;
+    let case_no = opened.case_no.to_string();
+    let typed = query.sha256.trim();
+    let mut page = FingerprintPage {
+        ctx: &ctx,
+        case_no: &case_no,
+        typed,
+        error: None,
+        found: None,
+    };
+    if typed.is_empty() {
+        return page::ok(&page);
+    }
+    let fingerprint = match Fingerprint::parse(typed) {
+        Ok(f) => f,
+        Err(e) => {
+            page.error = Some(i18n::text(ctx.lang, e.key()));
+            return page::render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let (case, viewer, wanted) = (CaseId(opened.case.id), opened.viewer, fingerprint.clone());
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let by = user.clone();
+    let object = case_no.clone();
+    let matches = state
+        .db(move |c| {
+            let found = exhibit::matching(c, case, viewer, &wanted)?;
+            // Who looked for which fingerprint is kept: a certificate's hash is evidence too.
+            write_tx(c, |c| {
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&by),
+                        action: "exhibit.fingerprint_checked",
+                        object: Some(("case", object)),
+                        details: json!({
+                            "sha256": wanted.as_str(),
+                            "matches": found.iter().map(|e| e.number).collect::<Vec<_>>(),
+                        }),
+                        address,
+                    },
+                )
+            })?;
+            Ok(found)
+        })
+        .await?;
+    page.found = Some((fingerprint, matches));
+    page::ok(&page)
+}
+
+/// `POST /cases/{case_no}/exhibits/{number}/check`: a local file checked against one
+/// exhibit. The file is hashed as it arrives and dropped; nothing of it is kept but its
+/// fingerprint in the audit log.
+pub async fn check_file(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    path: web::Path<ExhibitPath>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let (opened, e) = open_exhibit(&state, &user, &path).await?;
+    let mut parts = Multipart::new(req.headers(), payload);
+    let expected = RequestCtx::of(&req).and_then(|c| c.session).map(|s| s.csrf_token);
+    let mut token_ok = false;
+    let mut hashed: Option<(Fingerprint, u64)> = None;
+    while let Some(part) = parts.next().await {
+        let mut part = part.map_err(|_| AppError::Csrf)?;
+        match (part.name().unwrap_or_default(), token_ok) {
+            ("csrf_token", false) => {
+                let mut token = Vec::new();
+                while let Some(chunk) = part.next().await {
+                    let chunk = chunk.map_err(|_| AppError::Csrf)?;
+                    if token.len() + chunk.len() > 256 {
+                        return Err(AppError::Csrf);
+                    }
+                    token.extend_from_slice(&chunk);
+                }
+                let token = String::from_utf8_lossy(&token);
+                token_ok = expected.as_deref().is_some_and(|e| token::equal(e, &token));
+                if !token_ok {
+                    return Err(AppError::Csrf);
+                }
+            }
+            (_, false) => return Err(AppError::Csrf),
+            ("file", true) => {
+                let mut hasher = Sha256::new();
+                let mut size = 0u64;
+                while let Some(chunk) = part.next().await {
+                    let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
+                    size += chunk.len() as u64;
+                    // Small pieces: hashing them here costs less than a hop to the pool.
+                    hasher.update(&chunk);
+                }
+                hashed = Some((Fingerprint::from_digest(hasher.finalize().into()), size));
+            }
+            (_, true) => while part.next().await.is_some() {},
+        }
+    }
+    if !token_ok {
+        return Err(AppError::Csrf);
+    }
+    let Some((fingerprint, size)) = hashed.filter(|(_, size)| *size > 0) else {
+        let message = ctx.t("exhibit-choose-file");
+        return render_exhibit(
+            &state,
+            &ctx,
+            &user,
+            &opened,
+            &e,
+            Said {
+                check_error: Some(message),
+                ..Said::default()
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let matches = fingerprint.as_str() == e.row.sha256;
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let (by, number, case_no) = (user.clone(), e.row.number, opened.case_no.to_string());
+    let sha = fingerprint.as_str().to_owned();
+    state
+        .db(move |c| {
+            write_tx(c, |c| {
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&by),
+                        action: "exhibit.file_checked",
+                        object: Some(("exhibit", format!("{case_no}/{number}"))),
+                        details: json!({ "sha256": sha, "size": size, "matches": matches }),
+                        address,
+                    },
+                )
+            })?;
+            Ok(())
+        })
+        .await?;
+    let outcome = Outcome {
+        matches,
+        file_sha256: fingerprint.as_str().to_owned(),
+        size,
+    };
+    let said = Said {
+        check: Some(outcome),
+        ..Said::default()
+    };
+    render_exhibit(&state, &ctx, &user, &opened, &e, said, StatusCode::OK).await
+}

@@ -1,0 +1,709 @@
+//! Evidence on a case (DESIGN §5): the exhibits list on the case page, uploads, downloads
+//! with safe headers, an exhibit's own page with its custody log (and its CSV), visibility
+//! changes by staff, and the fingerprint checks. Every read goes through the viewer's
+//! visibility in the query: a hidden exhibit answers exactly like one that does not exist.
+
+pub mod check;
+pub mod upload;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::audit::{self, Actor, Event};
+use crate::auth::address::client_address;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::policy::case_scope;
+use crate::auth::session::CurrentUser;
+use crate::db::write_tx;
+use crate::domain::workflow::Part;
+use crate::domain::{CaseNumber, CustodyAction, ExhibitNumber, Role, Side, State, Visibility};
+use crate::error::AppError;
+use crate::models::case::{self, CaseId, CaseRow};
+use crate::models::exhibit::{self, Custody, CustodyRow, ExhibitId, ExhibitView, Viewer};
+use crate::models::user::User;
+use crate::models::workflow as store;
+use crate::models::{self};
+use crate::routes::cases::is_staff;
+use crate::routes::flash::{self, Flash};
+use crate::routes::page::{self, PageCtx};
+use crate::startup::AppState;
+
+/// A case as the evidence routes see it: scoped to the viewer, with what they are to it.
+pub struct Opened {
+    pub case: CaseRow,
+    pub case_no: CaseNumber,
+    pub viewer: Viewer,
+    pub part: Part,
+}
+
+/// What someone is to a case's evidence: the office and the panel see everything, a party
+/// what its visibility allows.
+pub fn viewer_of(user: &User, part: Part) -> Viewer {
+    if is_staff(user) || part.on_panel {
+        Viewer::Inside
+    } else {
+        Viewer::Party {
+            user: user.id,
+            complainant: part.complainant,
+            respondent: part.respondent,
+        }
+    }
+}
+
+/// The case by number, if the viewer may see it; missing and hidden look the same.
+pub async fn open(state: &AppState, user: &User, raw: &str) -> Result<Opened, AppError> {
+    let case_no = CaseNumber::parse(raw).ok_or(AppError::NotFound)?;
+    let (scope, me, staff) = (case_scope(user), user.id, is_staff(user));
+    let number = case_no;
+    let (case, part) = state
+        .db(move |c| {
+            let case = case::find_by_number(c, scope, &number)?.ok_or(AppError::NotFound)?;
+            let part = if staff {
+                Part::default()
+            } else {
+                store::part_of(c, CaseId(case.id), me)?
+            };
+            Ok((case, part))
+        })
+        .await?;
+    Ok(Opened {
+        viewer: viewer_of(user, part),
+        case,
+        case_no,
+        part,
+    })
+}
+
+/// The side a party files for; the office files for itself unless it says otherwise.
+pub fn filing_side(user: &User, part: Part) -> Option<Side> {
+    if is_staff(user) {
+        Some(Side::Office)
+    } else if part.complainant {
+        Some(Side::Complainant)
+    } else if part.respondent {
+        Some(Side::Respondent)
+    } else {
+        None
+    }
+}
+
+/// Staff add evidence to any filed case; a party to its own case while the case is open;
+/// the panel and everyone else not at all.
+pub fn may_upload(user: &User, case: &CaseRow, part: Part) -> bool {
+    let state = case.state();
+    if state == State::Draft {
+        return false;
+    }
+    if is_staff(user) {
+        return true;
+    }
+    filing_side(user, part).is_some() && !state.is_terminal() && user.role != Role::Mediator
+}
+
+/// Whether the viewer may correct this exhibit with a new one: staff any current exhibit, a
+/// party the current exhibits of its own side.
+pub fn may_supersede(user: &User, part: Part, e: &exhibit::ExhibitRow) -> bool {
+    e.is_current() && (is_staff(user) || filing_side(user, part) == Some(e.side()))
+}
+
+/// The exhibits section of the case page.
+pub struct ExhibitsPanel<'a> {
+    pub list: &'a [ExhibitView],
+    pub can_upload: bool,
+    /// Staff choose the side an exhibit is filed for (a paper filing by a party).
+    pub staff: bool,
+    pub base: String,
+    /// The history entries a new exhibit may support: (event id, label).
+    pub filings: Vec<(i64, String)>,
+    /// The exhibits this viewer may correct: (id, number, title).
+    pub supersedable: Vec<(i64, i32, String)>,
+    pub refused: Option<&'a upload::UploadErrors>,
+    pub rows: usize,
+    pub max_bytes: u64,
+}
+
+impl ExhibitsPanel<'_> {
+    pub fn current_count(&self) -> usize {
+        self.list.iter().filter(|e| e.row.is_current()).count()
+    }
+
+    /// The number of the exhibit that corrected this one, if the viewer sees it.
+    pub fn superseded_by(&self, e: &ExhibitView) -> Option<i32> {
+        let id = e.row.superseded_by_id?;
+        self.list.iter().find(|o| o.row.id == id).map(|o| o.row.number)
+    }
+
+    pub fn supersedes(&self, e: &ExhibitView) -> Option<i32> {
+        let id = e.row.supersedes_id?;
+        self.list.iter().find(|o| o.row.id == id).map(|o| o.row.number)
+    }
+
+    pub fn error(&self, row: usize, field: &str) -> Option<&str> {
+        self.refused?.error(row, field)
+    }
+
+    pub fn general_error(&self) -> Option<&str> {
+        self.refused?.general.as_deref()
+    }
+
+    pub fn typed(&self, row: usize, field: &str) -> &str {
+        self.refused.map_or("", |r| r.typed(row, field))
+    }
+
+    pub fn chosen(&self, row: usize, field: &str, value: &str, default: bool) -> bool {
+        match self.refused {
+            Some(r) if r.typed(row, field).is_empty() => default,
+            Some(r) => r.typed(row, field) == value,
+            None => default,
+        }
+    }
+
+    pub fn row_numbers(&self) -> std::ops::RangeInclusive<usize> {
+        1..=self.rows
+    }
+
+    /// The name a row's field has in the form: the first row plain, the others `name.N`.
+    pub fn field(&self, row: &usize, name: &str) -> String {
+        if *row == 1 {
+            name.to_owned()
+        } else {
+            format!("{name}.{row}")
+        }
+    }
+
+    pub fn sides(&self) -> &'static [Side] {
+        Side::ALL
+    }
+
+    pub fn visibilities(&self) -> &'static [Visibility] {
+        Visibility::ALL
+    }
+
+    pub fn size(&self, e: &ExhibitView) -> String {
+        human_size(u64::try_from(e.row.size).unwrap_or(0))
+    }
+
+    /// Enough of the fingerprint to tell exhibits apart in a list.
+    pub fn short_hash<'b>(&self, e: &'b ExhibitView) -> &'b str {
+        e.row.sha256.get(..16).unwrap_or(&e.row.sha256)
+    }
+
+    pub fn max_size(&self) -> String {
+        human_size(self.max_bytes)
+    }
+}
+
+/// The labels of the filings an exhibit can support: the case's history entries that are
+/// submissions (the complaint, supplements, replies, session records, proposals).
+pub fn filings(events: &[store::EventView], ctx: &PageCtx) -> Vec<(i64, String)> {
+    events
+        .iter()
+        .map(|e| {
+            (
+                e.id,
+                format!(
+                    "{} ({})",
+                    ctx.t(&format!("action-{}", e.action)),
+                    e.at.format("%Y-%m-%d")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// `1.5 MiB`, `200 MiB`: sizes as people read them.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else if value >= 10.0 || value.fract() == 0.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExhibitPath {
+    case_no: String,
+    number: String,
+}
+
+/// The case and one of its exhibits, if the viewer may see both.
+async fn open_exhibit(
+    state: &AppState,
+    user: &User,
+    path: &ExhibitPath,
+) -> Result<(Opened, ExhibitView), AppError> {
+    let opened = open(state, user, &path.case_no).await?;
+    let number = ExhibitNumber::parse(&path.number).ok_or(AppError::NotFound)?;
+    let (id, viewer) = (CaseId(opened.case.id), opened.viewer);
+    let found = state
+        .db(move |c| Ok(exhibit::find(c, id, number, viewer)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((opened, found))
+}
+
+/// The name a download is saved under, `1003 - Title.pdf`: the title made safe for a file
+/// name, and the extension of the type found in the file, never the client's own.
+fn download_name(e: &exhibit::ExhibitRow) -> String {
+    let title = crate::domain::clean_file_name(&e.title.replace(['/', '\\'], "-"));
+    let title: String = title.chars().take(100).collect();
+    format!("{} - {title}.{}", e.number, e.extension)
+}
+
+/// RFC 6266: an ASCII fallback for old clients, and the UTF-8 name for the rest.
+fn attachment(name: &str) -> ContentDisposition {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii),
+            DispositionParam::FilenameExt(header::ExtendedValue {
+                charset: header::Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: name.as_bytes().to_vec(),
+            }),
+        ],
+    }
+}
+
+/// How much of a file is read per step of a download.
+const READ_SIZE: usize = 256 * 1024;
+
+/// The exhibit's file, streamed as an attachment that no browser renders or sniffs. The
+/// download is in the custody log and the audit log before the first byte leaves.
+pub async fn download(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<ExhibitPath>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let (opened, e) = open_exhibit(&state, &user, &path).await?;
+    let fingerprint = e.row.fingerprint().ok_or(AppError::NotFound)?;
+    let file = {
+        let store = state.evidence.clone();
+        let fingerprint = fingerprint.clone();
+        web::block(move || store.open_object(&fingerprint))
+            .await
+            .map_err(|err| AppError::Internal(err.into()))?
+    };
+    let file = match file {
+        Ok(f) => f,
+        Err(err) => {
+            // The database names a file the store does not have: the scrub's business, and
+            // never a reason to hand out something else.
+            tracing::error!(case = %opened.case_no, exhibit = e.row.number, error = %err,
+                "an exhibit's file cannot be opened");
+            return Err(AppError::Internal(
+                anyhow::Error::new(err).context("cannot open an exhibit"),
+            ));
+        }
+    };
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let (by, row) = (user.clone(), e.row.clone());
+    let case_no = opened.case_no.to_string();
+    state
+        .db(move |c| {
+            write_tx(c, |c| {
+                let now = models::now();
+                exhibit::record(
+                    c,
+                    &Custody {
+                        exhibit: ExhibitId(row.id),
+                        action: CustodyAction::Downloaded,
+                        actor: Some(&by),
+                        address: address.as_deref(),
+                        details: json!({ "sha256": row.sha256, "size": row.size }),
+                    },
+                    now,
+                )?;
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&by),
+                        action: "exhibit.downloaded",
+                        object: Some(("exhibit", format!("{case_no}/{}", row.number))),
+                        details: json!({ "sha256": row.sha256, "size": row.size }),
+                        address: address.clone(),
+                    },
+                )?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    let size = u64::try_from(e.row.size).unwrap_or(0);
+    let body = futures_util::stream::try_unfold(Some(file), |file| async move {
+        let Some(mut file) = file else {
+            return Ok(None);
+        };
+        let (file, chunk) = web::block(move || {
+            use std::io::Read;
+            let mut chunk = vec![0; READ_SIZE];
+            let n = file.read(&mut chunk)?;
+            chunk.truncate(n);
+            Ok::<_, std::io::Error>((file, chunk))
+        })
+        .await
+        .map_err(std::io::Error::other)??;
+        if chunk.is_empty() {
+            Ok(None)
+        } else {
+            Ok::<_, std::io::Error>(Some((web::Bytes::from(chunk), Some(file))))
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .content_type(crate::domain::download_type(&e.row.content_type))
+        .insert_header(attachment(&download_name(&e.row)))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("Cross-Origin-Resource-Policy", "same-origin"))
+        .no_chunking(size)
+        .streaming(body))
+}
+
+/// One exhibit's page: what was filed, by whom and when, its fingerprint, the exhibits it
+/// corrects or that corrected it, its custody log, and the checks.
+#[derive(Template)]
+#[template(path = "exhibits/show.html")]
+struct ExhibitPage<'a> {
+    ctx: &'a PageCtx,
+    case_no: &'a str,
+    e: &'a ExhibitView,
+    custody: &'a [CustodyRow],
+    /// Source addresses are shown to the office; a party sees only its own.
+    inside: bool,
+    me: i64,
+    staff: bool,
+    supersedes: Option<i32>,
+    superseded_by: Option<i32>,
+    said: Said,
+}
+
+/// What the exhibit page says after a form on it was sent.
+#[derive(Default)]
+pub struct Said {
+    pub check: Option<check::Outcome>,
+    pub check_error: Option<String>,
+    pub visibility_error: Option<String>,
+}
+
+impl ExhibitPage<'_> {
+    fn size(&self) -> String {
+        human_size(u64::try_from(self.e.row.size).unwrap_or(0))
+    }
+
+    fn address<'b>(&self, row: &'b CustodyRow) -> &'b str {
+        if self.inside || row.actor_id == Some(self.me) {
+            row.address.as_deref().unwrap_or("")
+        } else {
+            "—"
+        }
+    }
+
+    fn visibilities(&self) -> &'static [Visibility] {
+        Visibility::ALL
+    }
+}
+
+struct Shown {
+    custody: Vec<CustodyRow>,
+    supersedes: Option<i32>,
+    superseded_by: Option<i32>,
+}
+
+/// The custody log and the neighbours' numbers, as far as the viewer may see them.
+async fn shown(state: &AppState, opened: &Opened, e: &ExhibitView) -> Result<Shown, AppError> {
+    let (case, viewer, row) = (CaseId(opened.case.id), opened.viewer, e.row.clone());
+    state
+        .db(move |c| {
+            let list = exhibit::of_case(c, case, viewer)?;
+            let number_of = |id: Option<i64>| {
+                id.and_then(|id| list.iter().find(|o| o.row.id == id).map(|o| o.row.number))
+            };
+            Ok(Shown {
+                supersedes: number_of(row.supersedes_id),
+                superseded_by: number_of(row.superseded_by_id),
+                custody: exhibit::custody_of(c, &[ExhibitId(row.id)])?,
+            })
+        })
+        .await
+}
+
+async fn render_exhibit(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &User,
+    opened: &Opened,
+    e: &ExhibitView,
+    said: Said,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let shown = shown(state, opened, e).await?;
+    let case_no = opened.case_no.to_string();
+    page::render(
+        status,
+        &ExhibitPage {
+            ctx,
+            case_no: &case_no,
+            e,
+            custody: &shown.custody,
+            inside: opened.viewer == Viewer::Inside,
+            me: user.id.0,
+            staff: is_staff(user),
+            supersedes: shown.supersedes,
+            superseded_by: shown.superseded_by,
+            said,
+        },
+    )
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    path: web::Path<ExhibitPath>,
+) -> Result<HttpResponse, AppError> {
+    let (opened, e) = open_exhibit(&state, &current.user, &path).await?;
+    render_exhibit(
+        &state,
+        &ctx,
+        &current.user,
+        &opened,
+        &e,
+        Said::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The custody log as CSV: one exhibit's, or (`number` absent) every exhibit the viewer sees.
+fn custody_csv(
+    rows: &[CustodyRow],
+    numbers: &[(i64, i32)],
+    case_no: &str,
+    shown_address: impl Fn(&CustodyRow) -> String,
+) -> Result<Vec<u8>, AppError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| AppError::Internal(e.into());
+    out.write_record([
+        "case",
+        "exhibit",
+        "event",
+        "at_utc",
+        "actor",
+        "actor_role",
+        "address",
+        "details",
+    ])
+    .map_err(internal)?;
+    for r in rows {
+        let number = numbers
+            .iter()
+            .find(|(id, _)| *id == r.exhibit_id)
+            .map(|(_, n)| n.to_string())
+            .unwrap_or_default();
+        out.write_record([
+            case_no,
+            &number,
+            &r.action,
+            &r.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+            &r.actor_name,
+            &r.actor_role,
+            &shown_address(r),
+            &r.details,
+        ])
+        .map_err(internal)?;
+    }
+    out.into_inner()
+        .map_err(|e| AppError::Internal(e.into_error().into()))
+}
+
+fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(attachment(name))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+pub async fn custody_csv_one(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<ExhibitPath>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let (opened, e) = open_exhibit(&state, &user, &path).await?;
+    let id = ExhibitId(e.row.id);
+    let rows = state.db(move |c| Ok(exhibit::custody_of(c, &[id])?)).await?;
+    let inside = opened.viewer == Viewer::Inside;
+    let body = custody_csv(
+        &rows,
+        &[(e.row.id, e.row.number)],
+        &opened.case_no.to_string(),
+        |r| shown_address(inside, user.id.0, r),
+    )?;
+    Ok(csv_response(
+        &format!("{} {} custody.csv", opened.case_no, e.row.number),
+        body,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct CasePath {
+    case_no: String,
+}
+
+pub async fn custody_csv_case(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<CasePath>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let opened = open(&state, &user, &path.case_no).await?;
+    let (case, viewer) = (CaseId(opened.case.id), opened.viewer);
+    let (numbers, rows) = state
+        .db(move |c| {
+            let list = exhibit::of_case(c, case, viewer)?;
+            let ids: Vec<ExhibitId> = list.iter().map(|e| ExhibitId(e.row.id)).collect();
+            let numbers: Vec<(i64, i32)> = list.iter().map(|e| (e.row.id, e.row.number)).collect();
+            Ok((numbers, exhibit::custody_of(c, &ids)?))
+        })
+        .await?;
+    let inside = viewer == Viewer::Inside;
+    let body = custody_csv(&rows, &numbers, &opened.case_no.to_string(), |r| {
+        shown_address(inside, user.id.0, r)
+    })?;
+    Ok(csv_response(&format!("{} custody.csv", opened.case_no), body))
+}
+
+/// Source addresses are the office's to see; a party sees its own.
+fn shown_address(inside: bool, me: i64, r: &CustodyRow) -> String {
+    if inside || r.actor_id == Some(me) {
+        r.address.clone().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VisibilityForm {
+    visibility: String,
+}
+
+/// Staff change who may see an exhibit; recorded in its custody log and the audit log, and
+/// served on a side that may now see it for the first time.
+pub async fn set_visibility(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    path: web::Path<ExhibitPath>,
+    CsrfForm(form): CsrfForm<VisibilityForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let (opened, e) = open_exhibit(&state, &user, &path).await?;
+    let Some(to) = Visibility::parse(&form.visibility) else {
+        let message = ctx.t("err-choose");
+        return render_exhibit(
+            &state,
+            &ctx,
+            &user,
+            &opened,
+            &e,
+            Said {
+                visibility_error: Some(message),
+                ..Said::default()
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let (by, row, case) = (user.clone(), e.row.clone(), opened.case.clone());
+    let case_no = opened.case_no.to_string();
+    let public_url = state.public_url.clone();
+    let settings = state.settings.clone();
+    let from = row.visibility();
+    let changed = state
+        .db(move |c| {
+            write_tx(c, |c| {
+                if !exhibit::set_visibility(c, ExhibitId(row.id), to)? {
+                    return Ok(false);
+                }
+                let now = models::now();
+                let details = json!({ "from": from.as_str(), "to": to.as_str() });
+                exhibit::record(
+                    c,
+                    &Custody {
+                        exhibit: ExhibitId(row.id),
+                        action: CustodyAction::VisibilityChanged,
+                        actor: Some(&by),
+                        address: address.as_deref(),
+                        details: details.clone(),
+                    },
+                    now,
+                )?;
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&by),
+                        action: "exhibit.visibility_changed",
+                        object: Some(("exhibit", format!("{case_no}/{}", row.number))),
+                        details,
+                        address: address.clone(),
+                    },
+                )?;
+                let before = upload::served_on(row.side(), from);
+                let after = upload::served_on(row.side(), to);
+                let newly = (after.0 && !before.0, after.1 && !before.1);
+                if newly.0 || newly.1 {
+                    let ctx = crate::workflow::Ctx {
+                        public_url: &public_url,
+                        settings: &settings,
+                        address: address.clone(),
+                    };
+                    let event = format!(
+                        "exhibit:{case_no}:{}:visible:{}",
+                        row.number,
+                        now.and_utc().timestamp()
+                    );
+                    let listing = format!("{} {}", row.number, row.title);
+                    crate::workflow::serve_exhibits(c, &ctx, &case, newly, &event, &listing)?;
+                }
+                Ok::<_, AppError>(true)
+            })
+        })
+        .await?;
+    if changed {
+        state.mail_wake.notify_one();
+    }
+    flash::set(&req, Flash::VisibilityChanged);
+    Ok(page::see_other(&format!(
+        "/cases/{}/exhibits/{}/custody",
+        opened.case_no, e.row.number
+    )))
+}

@@ -1,0 +1,676 @@
+//! Filing exhibits: one multipart request carrying one or more files, each with its title,
+//! description, visibility, the filing it supports and, for a correction, the exhibit it
+//! supersedes. Access is decided and the CSRF token (the form's first field) checked before
+//! a byte is written; each file streams to the store's `tmp` while it is hashed, is checked
+//! against the size limit and the allowed types, is kept durably, and only then is the
+//! database row committed, with its custody entry, audit entry and service notices.
+
+use std::collections::BTreeMap;
+
+use actix_multipart::{Field, Multipart};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+use serde_json::json;
+
+use super::{filing_side, may_supersede, may_upload, open};
+use crate::audit::{self, Actor, Event};
+use crate::auth::address::client_address;
+use crate::auth::session::{CurrentUser, RequestCtx};
+use crate::auth::token;
+use crate::db::write_tx;
+use crate::domain::{Fingerprint, Side, Visibility, clean_file_name, detect};
+use crate::error::AppError;
+use crate::evidence::Received;
+use crate::evidence::store::Incoming;
+use crate::i18n;
+use crate::models::case::{self, CaseId};
+use crate::models::exhibit::{self, AddError, ExhibitId, NewExhibit};
+use crate::models::user::User;
+use crate::models::workflow as store;
+use crate::models::{self};
+use crate::routes::cases::{Banner, load, render_case};
+use crate::routes::flash::{self, Flash};
+use crate::routes::page::{self, PageCtx};
+use crate::startup::AppState;
+
+const TITLE_MAX: usize = 200;
+const DESCRIPTION_MAX: usize = 5_000;
+/// A text field longer than this is not a form anyone filled in.
+const TEXT_FIELD_MAX: usize = 64 * 1024;
+/// The upload is written in slices this large, each on the blocking pool.
+const WRITE_SIZE: usize = 1024 * 1024;
+
+/// What was typed for one exhibit of the form.
+#[derive(Default, Clone, Debug)]
+pub struct RowInput {
+    pub title: String,
+    pub description: String,
+    pub visibility: String,
+    pub supports: String,
+    pub supersedes: String,
+    pub side: String,
+}
+
+/// A refused upload: a message per row and field, what was typed, and a message for the
+/// whole form. Files cannot be given back to a browser; the page asks for them again.
+#[derive(Default, Clone, Debug)]
+pub struct UploadErrors {
+    pub rows: BTreeMap<usize, RowInput>,
+    pub messages: Vec<(usize, &'static str, String)>,
+    pub general: Option<String>,
+}
+
+impl UploadErrors {
+    pub fn error(&self, row: usize, field: &str) -> Option<&str> {
+        self.messages
+            .iter()
+            .find(|(r, f, _)| *r == row && *f == field)
+            .map(|(_, _, m)| m.as_str())
+    }
+
+    pub fn typed(&self, row: usize, field: &str) -> &str {
+        let Some(r) = self.rows.get(&row) else { return "" };
+        match field {
+            "title" => &r.title,
+            "description" => &r.description,
+            "visibility" => &r.visibility,
+            "supports" => &r.supports,
+            "supersedes" => &r.supersedes,
+            "side" => &r.side,
+            _ => "",
+        }
+    }
+}
+
+/// Who must be served with an exhibit of this side and visibility: (complainant,
+/// respondents). Only what the other side may see is served on it.
+pub fn served_on(side: Side, visibility: Visibility) -> (bool, bool) {
+    match visibility {
+        Visibility::Parties => (side != Side::Complainant, side != Side::Respondent),
+        Visibility::OwnSide | Visibility::Office => (false, false),
+    }
+}
+
+/// One file as it arrived.
+enum FileState {
+    Received(Received),
+    TooLarge,
+    /// The field was there but no file was chosen.
+    Empty,
+}
+
+/// `title` → row 1, `title.3` → row 3.
+fn split_name(name: &str) -> Option<(&str, usize)> {
+    match name.split_once('.') {
+        None => Some((name, 1)),
+        Some((field, row)) => row.parse().ok().filter(|r| *r >= 1).map(|r| (field, r)),
+    }
+}
+
+async fn read_text(part: &mut Field) -> Result<String, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = part.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
+        if bytes.len() + chunk.len() > TEXT_FIELD_MAX {
+            return Err(AppError::BadForm("a text field is too long".into()));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| AppError::BadForm("a text field is not UTF-8".into()))
+}
+
+async fn write_off_thread(
+    mut incoming: Incoming,
+    mut buffer: Vec<u8>,
+) -> Result<(Incoming, Vec<u8>), AppError> {
+    web::block(move || {
+        incoming.write(&buffer)?;
+        buffer.clear();
+        Ok::<_, std::io::Error>((incoming, buffer))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot write an upload")))
+}
+
+/// Streams one file part into the store's `tmp`, hashing as it goes. Past the limit the rest
+/// is read and dropped, so the browser gets the page that says why.
+async fn receive(state: &AppState, part: &mut Field) -> Result<FileState, AppError> {
+    let limit = state.settings.exhibit_max_bytes;
+    let store = state.evidence.clone();
+    let mut incoming = Some(
+        web::block(move || store.incoming())
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot start an upload")))?,
+    );
+    let mut buffer = Vec::with_capacity(WRITE_SIZE);
+    let mut seen = 0u64;
+    while let Some(chunk) = part.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
+        seen += chunk.len() as u64;
+        if seen > limit {
+            // Dropping the temporary file removes it.
+            incoming = None;
+            buffer = Vec::new();
+            continue;
+        }
+        buffer.extend_from_slice(&chunk);
+        if buffer.len() >= WRITE_SIZE
+            && let Some(i) = incoming.take()
+        {
+            let (i, b) = write_off_thread(i, buffer).await?;
+            (incoming, buffer) = (Some(i), b);
+        }
+    }
+    let Some(i) = incoming else {
+        return Ok(FileState::TooLarge);
+    };
+    if seen == 0 {
+        return Ok(FileState::Empty);
+    }
+    let (i, _) = write_off_thread(i, buffer).await?;
+    let received = web::block(move || i.finish())
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot finish an upload")))?;
+    Ok(FileState::Received(received))
+}
+
+/// Everything the request carried, read.
+#[derive(Default)]
+struct Sent {
+    rows: BTreeMap<usize, RowInput>,
+    files: BTreeMap<usize, (FileState, String)>,
+}
+
+/// Reads the request: the CSRF token must come first and match before any file is written.
+async fn read_request(req: &HttpRequest, state: &AppState, payload: web::Payload) -> Result<Sent, AppError> {
+    let mut parts = Multipart::new(req.headers(), payload);
+    let expected = RequestCtx::of(req).and_then(|c| c.session).map(|s| s.csrf_token);
+    let mut token_ok = false;
+    let mut sent = Sent::default();
+    let max_rows = state.settings.exhibit_max_files;
+    while let Some(part) = parts.next().await {
+        let mut part = match part {
+            Ok(part) => part,
+            Err(_) if !token_ok => return Err(AppError::Csrf),
+            Err(e) => return Err(AppError::BadForm(e.to_string())),
+        };
+        let name = part.name().unwrap_or_default().to_owned();
+        if !token_ok {
+            if name != "csrf_token" {
+                return Err(AppError::Csrf);
+            }
+            let mut token = Vec::new();
+            while let Some(chunk) = part.next().await {
+                let chunk = chunk.map_err(|_| AppError::Csrf)?;
+                if token.len() + chunk.len() > 256 {
+                    return Err(AppError::Csrf);
+                }
+                token.extend_from_slice(&chunk);
+            }
+            let token = String::from_utf8_lossy(&token);
+            token_ok = expected.as_deref().is_some_and(|e| token::equal(e, &token));
+            if !token_ok {
+                return Err(AppError::Csrf);
+            }
+            continue;
+        }
+        let Some((field, row)) = split_name(&name) else {
+            continue;
+        };
+        if row > max_rows {
+            continue;
+        }
+        if field == "file" {
+            let file_name = part
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .map(clean_file_name)
+                .unwrap_or_default();
+            let file = receive(state, &mut part).await?;
+            sent.files.insert(row, (file, file_name));
+            continue;
+        }
+        let value = read_text(&mut part).await?;
+        let input = sent.rows.entry(row).or_default();
+        match field {
+            "title" => input.title = value,
+            "description" => input.description = value,
+            "visibility" => input.visibility = value,
+            "supports" => input.supports = value,
+            "supersedes" => input.supersedes = value,
+            "side" => input.side = value,
+            _ => {}
+        }
+    }
+    if !token_ok {
+        return Err(AppError::Csrf);
+    }
+    Ok(sent)
+}
+
+/// What is recorded of one exhibit besides its file.
+struct Meta {
+    title: String,
+    description: String,
+    visibility: Visibility,
+    side: Side,
+    file_name: String,
+    content_type: &'static str,
+    extension: &'static str,
+    supports: Option<i64>,
+    /// The exhibit corrected: its id and number.
+    supersedes: Option<(ExhibitId, i32)>,
+}
+
+/// What the upload may refer to, read from the database before the form is judged.
+struct Known {
+    filings: Vec<i64>,
+    /// Exhibits this uploader may supersede: (id, number).
+    supersedable: Vec<(i64, i32)>,
+    case_bytes: i64,
+}
+
+/// The limits an upload is judged by.
+struct Limits {
+    file: u64,
+    case: u64,
+}
+
+/// Reads each row of the form into an exhibit to record, or says what is wrong with it.
+fn judge(
+    lang: crate::domain::Lang,
+    staff: bool,
+    own_side: Side,
+    known: &Known,
+    sent: Sent,
+    limits: &Limits,
+) -> Result<Vec<(Meta, Received)>, (UploadErrors, StatusCode)> {
+    let mut errors = UploadErrors::default();
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut files = sent.files;
+    let mut ready = Vec::new();
+    let rows: std::collections::BTreeSet<usize> = sent.rows.keys().chain(files.keys()).copied().collect();
+    let mut total: u64 = 0;
+    for row in rows {
+        let input = sent.rows.get(&row).cloned().unwrap_or_default();
+        let file = files.remove(&row);
+        let has_file = matches!(file, Some((FileState::Received(_) | FileState::TooLarge, _)));
+        // A row left blank is not an exhibit.
+        if !has_file && input.title.trim().is_empty() && input.description.trim().is_empty() {
+            continue;
+        }
+        let mut fail = |field: &'static str, message: String| errors.messages.push((row, field, message));
+        let title = input.title.trim().to_owned();
+        if title.is_empty() {
+            fail("title", i18n::text(lang, "exhibit-title-required"));
+        } else if title.chars().count() > TITLE_MAX {
+            fail("title", i18n::text(lang, "err-too-long"));
+        }
+        let description = input.description.trim().to_owned();
+        if description.chars().count() > DESCRIPTION_MAX {
+            fail("description", i18n::text(lang, "err-too-long"));
+        }
+        let visibility = Visibility::parse(&input.visibility);
+        if visibility.is_none() {
+            fail("visibility", i18n::text(lang, "err-choose"));
+        }
+        // Staff may file for a party (evidence that came on paper); a party for its side.
+        let side = match (staff, input.side.as_str()) {
+            (true, raw) if !raw.is_empty() => Side::parse(raw),
+            _ => Some(own_side),
+        };
+        if side.is_none() {
+            fail("side", i18n::text(lang, "err-choose"));
+        }
+        let supports = match input.supports.trim() {
+            "" => None,
+            raw => {
+                let id = raw.parse::<i64>().ok().filter(|id| known.filings.contains(id));
+                if id.is_none() {
+                    fail("supports", i18n::text(lang, "err-choose"));
+                }
+                id
+            }
+        };
+        let supersedes = match input.supersedes.trim() {
+            "" => None,
+            raw => {
+                let found = raw
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|id| known.supersedable.iter().find(|(i, _)| *i == id))
+                    .map(|(id, number)| (ExhibitId(*id), *number));
+                if found.is_none() {
+                    fail("supersedes", i18n::text(lang, "exhibit-cannot-supersede"));
+                }
+                found
+            }
+        };
+        let (received, file_name) = match file {
+            Some((FileState::Received(r), name)) => (Some(r), name),
+            Some((FileState::TooLarge, _)) => {
+                status = StatusCode::PAYLOAD_TOO_LARGE;
+                let max = [("max", super::human_size(limits.file))];
+                fail("file", i18n::text_with(lang, "exhibit-too-large", &max));
+                (None, String::new())
+            }
+            _ => {
+                fail("file", i18n::text(lang, "exhibit-choose-file"));
+                (None, String::new())
+            }
+        };
+        let detected = received.as_ref().and_then(|r| match detect(&r.head, &file_name) {
+            Ok(d) => Some(d),
+            Err(refusal) => {
+                fail("file", i18n::text(lang, refusal.key()));
+                None
+            }
+        });
+        errors.rows.insert(row, input);
+        if let (Some(received), Some(detected), Some(visibility), Some(side)) =
+            (received, detected, visibility, side)
+        {
+            total += received.size;
+            let file_name = if file_name.is_empty() {
+                format!("exhibit.{}", detected.extension)
+            } else {
+                file_name
+            };
+            let meta = Meta {
+                title,
+                description,
+                visibility,
+                side,
+                file_name,
+                content_type: detected.mime,
+                extension: detected.extension,
+                supports,
+                supersedes,
+            };
+            ready.push((meta, received));
+        }
+    }
+    if errors.rows.is_empty() {
+        errors
+            .messages
+            .push((1, "file", i18n::text(lang, "exhibit-choose-file")));
+    }
+    let case_bytes = u64::try_from(known.case_bytes).unwrap_or(0);
+    if errors.messages.is_empty() && case_bytes + total > limits.case {
+        status = StatusCode::PAYLOAD_TOO_LARGE;
+        errors.general = Some(case_full(lang, limits.case));
+    }
+    if errors.messages.is_empty() && errors.general.is_none() {
+        Ok(ready)
+    } else {
+        Err((errors, status))
+    }
+}
+
+fn case_full(lang: crate::domain::Lang, max: u64) -> String {
+    i18n::text_with(lang, "exhibit-case-full", &[("max", super::human_size(max))])
+}
+
+/// Why the transaction recording an upload stopped: it rolls back whatever it had done.
+enum Stop {
+    /// Refused with a message for the whole form (a side out of numbers, a correction
+    /// already corrected, the case's evidence full).
+    Refused(String),
+    /// The case closed, or the party left it, while the files were arriving.
+    NotAllowed,
+    Failed(AppError),
+}
+
+impl From<diesel::result::Error> for Stop {
+    fn from(e: diesel::result::Error) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
+impl From<AppError> for Stop {
+    fn from(e: AppError) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+/// Records the kept files as exhibits, with their custody and audit entries and the notices
+/// serving them on the other side: one transaction.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    c: &mut crate::db::DbConn,
+    ctx: &crate::workflow::Ctx<'_>,
+    lang: crate::domain::Lang,
+    case_id: CaseId,
+    by: &User,
+    part: crate::domain::workflow::Part,
+    kept: &[(Meta, Fingerprint, u64)],
+    max_case_bytes: u64,
+) -> Result<Vec<i32>, Stop> {
+    // Decided again inside the transaction: the case may have moved on.
+    let case = case::find_by_id(c, case_id)?.ok_or(AppError::NotFound)?;
+    let part = if crate::routes::cases::is_staff(by) {
+        part
+    } else {
+        store::part_of(c, case_id, by.id)?
+    };
+    if !may_upload(by, &case, part) {
+        return Err(Stop::NotAllowed);
+    }
+    let total: u64 = kept.iter().map(|k| k.2).sum();
+    if u64::try_from(exhibit::case_bytes(c, case_id)?).unwrap_or(0) + total > max_case_bytes {
+        return Err(Stop::Refused(case_full(lang, max_case_bytes)));
+    }
+    let case_no = case.case_no.clone().unwrap_or_default();
+    let now = models::now();
+    let mut numbers = Vec::new();
+    let mut serve = BTreeMap::<(bool, bool), Vec<String>>::new();
+    for (meta, fingerprint, size) in kept {
+        let new = NewExhibit {
+            case: case_id,
+            side: meta.side,
+            title: &meta.title,
+            description: &meta.description,
+            visibility: meta.visibility,
+            file_name: &meta.file_name,
+            content_type: meta.content_type,
+            extension: meta.extension,
+            size: *size,
+            fingerprint,
+            by,
+            supports: meta.supports,
+            supersedes: meta.supersedes.map(|s| s.0),
+        };
+        let row = exhibit::add(c, &new, now, ctx.address.as_deref()).map_err(|e| match e {
+            AddError::Db(e) => Stop::from(e),
+            AddError::SideFull => Stop::Refused(i18n::text(lang, "exhibit-side-full")),
+            AddError::AlreadySuperseded => Stop::Refused(i18n::text(lang, "exhibit-already-superseded")),
+        })?;
+        audit::record(
+            c,
+            Event {
+                actor: &Actor::user(by),
+                action: "exhibit.uploaded",
+                object: Some(("exhibit", format!("{case_no}/{}", row.number))),
+                details: json!({
+                    "sha256": row.sha256,
+                    "size": row.size,
+                    "content_type": row.content_type,
+                    "visibility": row.visibility,
+                    "side": row.side,
+                    "supersedes": meta.supersedes.map(|s| s.1),
+                }),
+                address: ctx.address.clone(),
+            },
+        )?;
+        let who = served_on(meta.side, meta.visibility);
+        if who != (false, false) {
+            serve
+                .entry(who)
+                .or_default()
+                .push(format!("{} {}", row.number, row.title));
+        }
+        numbers.push(row.number);
+    }
+    let first = numbers.first().copied().unwrap_or_default();
+    for (who, listing) in serve {
+        let event = format!("exhibit:{case_no}:{first}");
+        crate::workflow::serve_exhibits(c, ctx, &case, who, &event, &listing.join("\n"))?;
+    }
+    Ok(numbers)
+}
+
+pub async fn upload(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    current: CurrentUser,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let opened = open(&state, &user, &path).await?;
+    if !may_upload(&user, &opened.case, opened.part) {
+        return refuse(
+            &state,
+            &ctx,
+            &user,
+            &path,
+            Banner::ExhibitRefused,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    let settings = &state.settings;
+    let limits = Limits {
+        file: settings.exhibit_max_bytes,
+        case: settings.case_evidence_max_bytes,
+    };
+    // Refused before the body is read: more than the form could ever carry.
+    let most = (limits.file + TEXT_FIELD_MAX as u64 * 8).saturating_mul(settings.exhibit_max_files as u64);
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > most) {
+        let errors = UploadErrors {
+            general: Some(i18n::text_with(
+                ctx.lang,
+                "exhibit-too-large",
+                &[("max", super::human_size(limits.file))],
+            )),
+            ..UploadErrors::default()
+        };
+        let banner = Banner::ExhibitErrors(errors);
+        return refuse(&state, &ctx, &user, &path, banner, StatusCode::PAYLOAD_TOO_LARGE).await;
+    }
+    let sent = read_request(&req, &state, payload).await?;
+    let own_side = filing_side(&user, opened.part).unwrap_or(Side::Office);
+    let (case_id, part, by) = (CaseId(opened.case.id), opened.part, user.clone());
+    let known = state
+        .db(move |c| {
+            let list = exhibit::of_case(c, case_id, super::viewer_of(&by, part))?;
+            Ok(Known {
+                filings: store::events_of(c, case_id)?.iter().map(|e| e.id).collect(),
+                supersedable: list
+                    .iter()
+                    .filter(|e| may_supersede(&by, part, &e.row))
+                    .map(|e| (e.row.id, e.row.number))
+                    .collect(),
+                case_bytes: exhibit::case_bytes(c, case_id)?,
+            })
+        })
+        .await?;
+    let staff = crate::routes::cases::is_staff(&user);
+    let ready = match judge(ctx.lang, staff, own_side, &known, sent, &limits) {
+        Ok(ready) => ready,
+        Err((errors, status)) => {
+            return refuse(&state, &ctx, &user, &path, Banner::ExhibitErrors(errors), status).await;
+        }
+    };
+    // The files are kept durably first; a crash before the commit below leaves only files
+    // that no exhibit names, which the scrub reports and which are harmless.
+    let store = state.evidence.clone();
+    let kept = web::block(move || {
+        ready
+            .into_iter()
+            .map(|(meta, received)| {
+                let (fingerprint, size) = (received.fingerprint.clone(), received.size);
+                store.keep(received).map(|_| (meta, fingerprint, size))
+            })
+            .collect::<std::io::Result<Vec<_>>>()
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot keep an exhibit's file")))?;
+
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let (by, lang) = (user.clone(), ctx.lang);
+    let public_url = state.public_url.clone();
+    let settings = state.settings.clone();
+    let outcome = state
+        .db(move |c| {
+            let ctx = crate::workflow::Ctx {
+                public_url: &public_url,
+                settings: &settings,
+                address,
+            };
+            let max = settings.case_evidence_max_bytes;
+            Ok(write_tx(c, |c| {
+                record(c, &ctx, lang, case_id, &by, part, &kept, max)
+            }))
+        })
+        .await?;
+    match outcome {
+        Ok(numbers) => {
+            state.mail_wake.notify_one();
+            tracing::info!(case = %opened.case_no, ?numbers, "exhibits filed");
+            flash::set(&req, Flash::ExhibitsFiled);
+            Ok(page::see_other(&format!("/cases/{}#exhibits", opened.case_no)))
+        }
+        Err(Stop::NotAllowed) => {
+            refuse(
+                &state,
+                &ctx,
+                &user,
+                &path,
+                Banner::ExhibitRefused,
+                StatusCode::FORBIDDEN,
+            )
+            .await
+        }
+        Err(Stop::Refused(message)) => {
+            let errors = UploadErrors {
+                general: Some(message),
+                ..UploadErrors::default()
+            };
+            refuse(
+                &state,
+                &ctx,
+                &user,
+                &path,
+                Banner::ExhibitErrors(errors),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(Stop::Failed(e)) => Err(e),
+    }
+}
+
+/// The case page again, saying why.
+async fn refuse(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &User,
+    case_no: &str,
+    banner: Banner,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let l = load(state, user, case_no).await?;
+    render_case(ctx, &state.settings, user, &l, banner, status)
+}
