@@ -74,6 +74,34 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
         ("/admin/rights/import", None) => SignIn,
         ("/admin/rights/import", Some(Role::Admin)) => Page(200),
         ("/admin/rights/import", Some(_)) => Hidden,
+        (
+            "/cases/{case_no}/exhibits/{number}"
+            | "/cases/{case_no}/exhibits/{number}/custody"
+            | "/cases/{case_no}/exhibits/{number}/custody.csv"
+            | "/cases/{case_no}/custody.csv"
+            | "/cases/{case_no}/fingerprint",
+            None,
+        ) => SignIn,
+        // Another complainant's case: staff see it and its (empty) evidence; the exhibit
+        // named does not exist; the rest do not see the case.
+        (
+            "/cases/{case_no}/custody.csv" | "/cases/{case_no}/fingerprint",
+            Some(Role::Examiner | Role::Legal | Role::Admin),
+        ) => Page(200),
+        (
+            "/cases/{case_no}/exhibits/{number}"
+            | "/cases/{case_no}/exhibits/{number}/custody"
+            | "/cases/{case_no}/exhibits/{number}/custody.csv",
+            Some(Role::Examiner | Role::Legal | Role::Admin),
+        ) => Page(404),
+        (
+            "/cases/{case_no}/exhibits/{number}"
+            | "/cases/{case_no}/exhibits/{number}/custody"
+            | "/cases/{case_no}/exhibits/{number}/custody.csv"
+            | "/cases/{case_no}/custody.csv"
+            | "/cases/{case_no}/fingerprint",
+            Some(_),
+        ) => Hidden,
         (other, _) => panic!("no expectation written for GET {other}: add one"),
     }
 }
@@ -146,6 +174,26 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         // Not a multipart upload, so no token where the upload carries it.
         ("/admin/rights/import", Some(Role::Admin)) => Page(403),
         ("/admin/rights/import", Some(_)) => Hidden,
+        (
+            "/cases/{case_no}/exhibits"
+            | "/cases/{case_no}/exhibits/{number}/visibility"
+            | "/cases/{case_no}/exhibits/{number}/check",
+            None,
+        ) => SignIn,
+        // Staff may add evidence to any filed case: not a multipart upload, so no token
+        // where the upload carries it.
+        ("/cases/{case_no}/exhibits", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(403),
+        // The exhibit named does not exist.
+        (
+            "/cases/{case_no}/exhibits/{number}/visibility" | "/cases/{case_no}/exhibits/{number}/check",
+            Some(Role::Examiner | Role::Legal | Role::Admin),
+        ) => Page(404),
+        (
+            "/cases/{case_no}/exhibits"
+            | "/cases/{case_no}/exhibits/{number}/visibility"
+            | "/cases/{case_no}/exhibits/{number}/check",
+            Some(_),
+        ) => Hidden,
         (other, _) => panic!("no expectation written for POST {other}: add one"),
     }
 }
@@ -185,7 +233,8 @@ async fn every_role_gets_exactly_what_it_should_on_every_route() {
                 .replace("{action}", "reject")
                 .replace("{token}", "no-such-token")
                 .replace("{docdb}", "US8930553B2")
-                .replace("{link}", "999999");
+                .replace("{link}", "999999")
+                .replace("{number}", "1001");
             let (got, want) = match route.verb {
                 Verb::Get => {
                     let res = app.get_as(&client, &path).await;

@@ -109,6 +109,19 @@ async fn every_post_route_refuses_a_missing_token_even_for_staff() {
         .create_user(Role::Examiner, "victim@office.example", STRONG_PASSWORD)
         .await;
     let case_no = crate::cases::file_case(&app, &examiner, "Token test").await;
+    let exhibit = crate::exhibits::upload(
+        &app,
+        &examiner,
+        &case_no,
+        &[crate::exhibits::file(
+            "Contract",
+            "parties",
+            "contract.pdf",
+            crate::exhibits::PDF,
+        )],
+    )
+    .await;
+    assert_eq!(exhibit.status(), 303);
     app.csrf(&admin).await;
     app.csrf(&examiner).await;
     let posts: Vec<_> = ROUTES.iter().filter(|r| r.verb == Verb::Post).collect();
@@ -119,7 +132,8 @@ async fn every_post_route_refuses_a_missing_token_even_for_staff() {
             .replace("{id}", &other.id.0.to_string())
             .replace("{case_no}", &case_no)
             .replace("{link}", "1")
-            .replace("{docdb}", "US8930553B2");
+            .replace("{docdb}", "US8930553B2")
+            .replace("{number}", "3001");
         let mut refused = 0;
         // Each route is tried by the administrator and an examiner: whoever may use it
         // must still be refused without the token; whoever may not is told nothing exists.

@@ -6,6 +6,7 @@ mod audit;
 mod binary;
 mod cases;
 mod csrf;
+mod exhibits;
 mod headers;
 mod health;
 mod helpers;

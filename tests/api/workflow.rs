@@ -8,7 +8,7 @@ use ipdesk::domain::workflow::{Action, RULES, Who};
 use crate::helpers::{STRONG_PASSWORD, TestApp, browser, location, spawn_app};
 
 /// Takes an action from the case page's own form (with the version the page shows).
-async fn act(
+pub async fn act(
     app: &TestApp,
     client: &reqwest::Client,
     case_no: &str,
@@ -41,11 +41,11 @@ async fn state_of(app: &TestApp, case_no: &str) -> String {
     .await
 }
 
-fn due_in(days: i64) -> String {
+pub fn due_in(days: i64) -> String {
     (chrono::Utc::now().date_naive() + TimeDelta::days(days)).to_string()
 }
 
-async fn invitation_link(app: &TestApp) -> String {
+pub async fn invitation_link(app: &TestApp) -> String {
     let notices = app.notices().await;
     let invitation = notices
         .iter()

@@ -1,0 +1,885 @@
+//! Evidence (DESIGN §5) through the real HTTP surface: filing exhibits, who sees them,
+//! downloads and their headers, corrections, fingerprint checks, the custody log, service on
+//! the other side, and the integrity scrub.
+
+use std::path::{Path, PathBuf};
+
+use diesel::prelude::*;
+use ipdesk::domain::Role;
+use reqwest::multipart::{Form, Part};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{STRONG_PASSWORD, TestApp, browser, location, spawn_app, spawn_app_with};
+use crate::workflow::{act, due_in, invitation_link};
+
+/// The start of a real PDF: enough for the content to be recognised as one.
+pub const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// One exhibit of an upload: title, visibility, the client's file name and the bytes.
+pub struct Upload {
+    title: String,
+    visibility: String,
+    file_name: String,
+    bytes: Vec<u8>,
+    extra: Vec<(String, String)>,
+}
+
+pub fn file(title: &str, visibility: &str, file_name: &str, bytes: &[u8]) -> Upload {
+    Upload {
+        title: title.to_owned(),
+        visibility: visibility.to_owned(),
+        file_name: file_name.to_owned(),
+        bytes: bytes.to_vec(),
+        extra: Vec::new(),
+    }
+}
+
+impl Upload {
+    fn with(mut self, field: &str, value: &str) -> Upload {
+        self.extra.push((field.to_owned(), value.to_owned()));
+        self
+    }
+}
+
+/// A PDF whose content differs by `n`, so each has its own fingerprint.
+fn pdf(n: usize) -> Vec<u8> {
+    let mut bytes = PDF.to_vec();
+    bytes.extend_from_slice(format!("% exhibit {n}\n").as_bytes());
+    bytes
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Files exhibits the way the case page's form does: the token first, then each row's fields
+/// (the first row plain, the others `name.N`).
+pub async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    case_no: &str,
+    rows: &[Upload],
+) -> reqwest::Response {
+    let token = app.csrf(client).await;
+    let mut form = Form::new().text("csrf_token", token);
+    for (i, row) in rows.iter().enumerate() {
+        let name = |field: &str| {
+            if i == 0 {
+                field.to_owned()
+            } else {
+                format!("{field}.{}", i + 1)
+            }
+        };
+        form = form
+            .text(name("title"), row.title.clone())
+            .text(name("visibility"), row.visibility.clone());
+        for (field, value) in &row.extra {
+            form = form.text(name(field), value.clone());
+        }
+        form = form.part(
+            name("file"),
+            Part::bytes(row.bytes.clone()).file_name(row.file_name.clone()),
+        );
+    }
+    client
+        .post(app.url(&format!("/cases/{case_no}/exhibits")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The exhibit numbers a page lists, in order.
+fn listed(page: &str) -> Vec<i32> {
+    regex::Regex::new(r#"<tr data-exhibit="(\d+)""#)
+        .unwrap()
+        .captures_iter(page)
+        .map(|c| c[1].parse().unwrap())
+        .collect()
+}
+
+fn evidence_dir(app: &TestApp) -> PathBuf {
+    app.settings.evidence_dir()
+}
+
+/// Every file under a folder, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+async fn exhibit_count(app: &TestApp) -> i64 {
+    app.with_db(|c| {
+        ipdesk::db::schema::exhibits::table
+            .count()
+            .get_result::<i64>(c)
+            .unwrap()
+    })
+    .await
+}
+
+/// A filed case whose respondent has joined: (complainant, examiner, respondent, case).
+async fn case_with_both_sides(app: &TestApp) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let case_no = crate::cases::file_case(app, &complainant, "Battery separator know-how taken").await;
+    assert_eq!(
+        act(app, &examiner, &case_no, "start_review", &[]).await.status(),
+        303
+    );
+    let due = due_in(15);
+    let res = act(
+        app,
+        &examiner,
+        &case_no,
+        "notify_respondent",
+        &[("email", "legal@megacorp.example"), ("due", &due)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let link = invitation_link(app).await;
+    let respondent = browser();
+    let res = app
+        .post_as(
+            &respondent,
+            &link,
+            &[("name", "Megacorp Legal Team"), ("password", STRONG_PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    (complainant, examiner, respondent, case_no)
+}
+
+#[tokio::test]
+async fn a_complainant_files_five_exhibits_and_the_respondent_sees_the_four_meant_for_both_sides() {
+    let app = spawn_app().await;
+    let (complainant, examiner, respondent, case_no) = case_with_both_sides(&app).await;
+
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[
+            file("Supply contract", "parties", "contract.pdf", &pdf(1)),
+            file("Design drawings", "parties", "drawings.pdf", &pdf(2)),
+            file("Lab notebook", "parties", "notebook.pdf", &pdf(3)),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), format!("/cases/{case_no}#exhibits"));
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[
+            file(
+                "Former employee's e-mail",
+                "parties",
+                "mail.txt",
+                "퇴사자 메일 원문\n".as_bytes(),
+            ),
+            file("Originality certificate", "office", "certificate.pdf", &pdf(5)),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+
+    let own = app.page(&complainant, &format!("/cases/{case_no}")).await;
+    assert_eq!(
+        listed(&own),
+        vec![1001, 1002, 1003, 1004, 1005],
+        "the filer sees all it filed"
+    );
+    let other = app.page(&respondent, &format!("/cases/{case_no}")).await;
+    assert_eq!(listed(&other), vec![1001, 1002, 1003, 1004]);
+    assert!(other.contains("4 exhibits") && !other.contains("Originality certificate"));
+    let office = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert_eq!(listed(&office), vec![1001, 1002, 1003, 1004, 1005]);
+
+    // The hidden exhibit does not exist for the respondent, by any route.
+    for path in [
+        format!("/cases/{case_no}/exhibits/1005"),
+        format!("/cases/{case_no}/exhibits/1005/custody"),
+        format!("/cases/{case_no}/exhibits/1005/custody.csv"),
+    ] {
+        assert_eq!(app.get_as(&respondent, &path).await.status(), 404, "{path}");
+    }
+    let hidden = app
+        .page(
+            &respondent,
+            &format!("/cases/{case_no}/fingerprint?sha256={}", sha256(&pdf(5))),
+        )
+        .await;
+    assert!(hidden.contains(r#"data-fingerprint="none""#));
+    let csv = app
+        .get_as(&respondent, &format!("/cases/{case_no}/custody.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!csv.contains(",1005,") && csv.contains(",1004,"));
+
+    // Service: the respondent is told of the four it may see, and only of those.
+    let notices = app.notices().await;
+    let served: Vec<_> = notices.iter().filter(|n| n.kind == "exhibit_filed").collect();
+    assert_eq!(served.len(), 2, "one notice per upload");
+    assert!(served.iter().all(|n| n.recipient == "legal@megacorp.example"));
+    assert!(
+        served
+            .iter()
+            .any(|n| n.body_text.contains("1001 Supply contract"))
+    );
+    assert!(served.iter().all(|n| !n.body_text.contains("1005")));
+
+    // The examiner downloads one: the bytes as filed, with safe headers, in the custody log.
+    let res = app
+        .get_as(&examiner, &format!("/cases/{case_no}/exhibits/1002"))
+        .await;
+    assert_eq!(res.status(), 200);
+    let headers = res.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert!(
+        disposition.contains("filename*=UTF-8''1002%20%2D%20Design%20drawings.pdf"),
+        "{disposition}"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["content-security-policy"], "sandbox; default-src 'none'");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["cross-origin-resource-policy"], "same-origin");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), pdf(2).as_slice());
+    let custody = app
+        .page(&examiner, &format!("/cases/{case_no}/exhibits/1002/custody"))
+        .await;
+    assert!(custody.contains(r#"data-custody="uploaded""#));
+    assert!(custody.contains(r#"data-custody="downloaded""#));
+    assert!(custody.contains(&sha256(&pdf(2))));
+    let csv = app
+        .get_as(&examiner, &format!("/cases/{case_no}/exhibits/1002/custody.csv"))
+        .await;
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "case,exhibit,event,at_utc,actor,actor_role,address,details"
+    );
+    assert!(lines[1].contains(",1002,uploaded,") && lines[2].contains(",1002,downloaded,"));
+    assert!(lines[2].contains(",examiner,127.0.0.1,"), "{}", lines[2]);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"exhibit.downloaded".to_owned())
+    );
+
+    // A party sees the log without the office's addresses.
+    let theirs = app
+        .get_as(
+            &respondent,
+            &format!("/cases/{case_no}/exhibits/1002/custody.csv"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(theirs.contains(",downloaded,") && !theirs.contains("127.0.0.1"));
+}
+
+#[tokio::test]
+async fn each_side_numbers_its_own_exhibits_and_own_side_evidence_stays_on_its_side() {
+    let app = spawn_app().await;
+    let (complainant, examiner, respondent, case_no) = case_with_both_sides(&app).await;
+    let res = upload(
+        &app,
+        &respondent,
+        &case_no,
+        &[file("Our own prior design", "own_side", "prior.pdf", &pdf(1))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let res = upload(
+        &app,
+        &examiner,
+        &case_no,
+        &[file("Site inspection", "parties", "site.pdf", &pdf(2))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    // A paper filing by the complainant, logged by the office for them.
+    let res = upload(
+        &app,
+        &examiner,
+        &case_no,
+        &[file("Posted letter", "parties", "letter.pdf", &pdf(3)).with("side", "complainant")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+
+    assert_eq!(
+        listed(&app.page(&respondent, &format!("/cases/{case_no}")).await),
+        vec![1001, 2001, 3001]
+    );
+    assert_eq!(
+        listed(&app.page(&complainant, &format!("/cases/{case_no}")).await),
+        vec![1001, 3001]
+    );
+    assert_eq!(
+        app.get_as(&complainant, &format!("/cases/{case_no}/exhibits/2001"))
+            .await
+            .status(),
+        404
+    );
+    // The office's exhibit was served on both sides; the respondent's own-side one on nobody.
+    let notices = app.notices().await;
+    let served: Vec<_> = notices.iter().filter(|n| n.kind == "exhibit_filed").collect();
+    assert!(served.iter().all(|n| !n.body_text.contains("2001")));
+    assert!(
+        served
+            .iter()
+            .any(|n| n.body_text.contains("3001 Site inspection") && n.recipient == "legal@megacorp.example")
+    );
+    assert!(
+        served
+            .iter()
+            .any(|n| n.body_text.contains("3001 Site inspection") && n.recipient != "legal@megacorp.example")
+    );
+    // A mediator may not file evidence.
+    let (mediator, _) = app.signed_in(Role::Mediator).await;
+    let res = upload(
+        &app,
+        &mediator,
+        &case_no,
+        &[file("x", "parties", "x.pdf", &pdf(9))],
+    )
+    .await;
+    assert_eq!(res.status(), 404, "the mediator is not on this case's panel");
+}
+
+#[tokio::test]
+async fn concurrent_uploads_get_consecutive_numbers_without_gaps() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Concurrent evidence").await;
+    let uploads = (0..8).map(|i| {
+        let (app, client, case_no) = (&app, &complainant, &case_no);
+        async move {
+            upload(
+                app,
+                client,
+                case_no,
+                &[file(&format!("Exhibit {i}"), "parties", "e.pdf", &pdf(i))],
+            )
+            .await
+            .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(uploads).await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    let page = app.page(&complainant, &format!("/cases/{case_no}")).await;
+    assert_eq!(listed(&page), (1001..=1008).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn nothing_is_written_before_the_token_and_access_are_checked() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Forged upload").await;
+    // No token: refused before the file part is read.
+    let form = Form::new()
+        .text("title", "forged")
+        .text("visibility", "parties")
+        .part("file", Part::bytes(pdf(1)).file_name("a.pdf"));
+    let res = complainant
+        .post(app.url(&format!("/cases/{case_no}/exhibits")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // Another session's token.
+    let (other, _) = app.signed_in(Role::Complainant).await;
+    let token = app.csrf(&other).await;
+    let form = Form::new()
+        .text("csrf_token", token)
+        .text("title", "forged")
+        .text("visibility", "parties")
+        .part("file", Part::bytes(pdf(2)).file_name("a.pdf"));
+    let res = complainant
+        .post(app.url(&format!("/cases/{case_no}/exhibits")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // Someone who cannot see the case.
+    let res = upload(
+        &app,
+        &other,
+        &case_no,
+        &[file("Mine", "parties", "a.pdf", &pdf(3))],
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+    assert!(
+        files_under(&evidence_dir(&app)).is_empty(),
+        "nothing reached the store"
+    );
+    assert_eq!(exhibit_count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn files_that_are_too_large_or_not_evidence_are_refused_with_the_reason_and_leave_nothing() {
+    let app = spawn_app_with(|s| s.exhibit_max_bytes = 4096).await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Refused evidence").await;
+
+    let mut big = PDF.to_vec();
+    big.resize(4097, b' ');
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("Too big", "parties", "big.pdf", &big)],
+    )
+    .await;
+    assert_eq!(res.status(), 413);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("larger than 4 KiB"),
+        "the limit is named next to the file"
+    );
+    assert!(page.contains(r#"value="Too big""#), "the title typed is kept");
+
+    let html = b"<!DOCTYPE html><html><script>alert(1)</script></html>";
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
+    // An ELF header, padded to the length of a real one.
+    let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0".to_vec();
+    elf.resize(64, 0);
+    for (name, bytes, reason) in [
+        ("invoice.pdf", &html[..], "is a web page"),
+        ("logo.svg", &svg[..], "is a web page"),
+        ("tool.pdf", elf.as_slice(), "is a program"),
+        ("setup.exe", b"MZ\x90\0\x03\0\0\0\x04\0\0\0", "is a program"),
+    ] {
+        let res = upload(
+            &app,
+            &complainant,
+            &case_no,
+            &[file("Refused", "parties", name, bytes)],
+        )
+        .await;
+        assert_eq!(res.status(), 422, "{name}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains(reason), "{name}: the reason is given");
+    }
+    // A title is needed, and so is a file.
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("", "parties", "a.pdf", &pdf(1))],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("Give the exhibit a title."));
+
+    assert_eq!(exhibit_count(&app).await, 0);
+    let store = evidence_dir(&app);
+    assert!(files_under(&store.join("objects")).is_empty(), "nothing was kept");
+    assert!(
+        files_under(&store.join("tmp")).is_empty(),
+        "nothing was left behind"
+    );
+}
+
+#[tokio::test]
+async fn the_clients_file_name_is_metadata_only_and_downloads_never_render() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Names").await;
+    let text = "Meeting notes: the drawings were copied in March.\n".as_bytes();
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[
+            file("계약서 사본", "parties", "../../etc/passwd", &pdf(1)),
+            file("Notes", "parties", "a\u{202E}gpj.exe", text),
+            file("Con", "parties", "con", &pdf(2)),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let names: Vec<(String, String, String)> = app
+        .with_db(|c| {
+            use ipdesk::db::schema::exhibits::dsl::*;
+            exhibits
+                .order(number.asc())
+                .select((file_name, sha256, content_type))
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(names[0].0, "passwd");
+    assert_eq!(names[1].0, "agpj.exe");
+    assert_eq!(names[1].2, "text/plain; charset=utf-8");
+    assert_eq!(names[2].0, "con");
+    // On disk, only names the server made: the content's own hash.
+    let stored: Vec<String> = files_under(&evidence_dir(&app).join("objects"))
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(stored.len(), 3);
+    for (_, hash, _) in &names {
+        assert!(stored.contains(hash));
+    }
+    // A guess at the storage path is not served.
+    let guess = format!(
+        "/evidence/objects/{}/{}/{}",
+        &names[0].1[..2],
+        &names[0].1[2..4],
+        names[0].1
+    );
+    assert_eq!(app.get_as(&complainant, &guess).await.status(), 404);
+
+    // Text is served as bytes to save, named after the exhibit with the detected type's
+    // extension, never the client's `.exe`.
+    let res = app
+        .get_as(&complainant, &format!("/cases/{case_no}/exhibits/1002"))
+        .await;
+    assert_eq!(res.headers()["content-type"], "application/octet-stream");
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(
+        disposition.contains(r#"filename="1002 - Notes.txt""#),
+        "{disposition}"
+    );
+    let res = app
+        .get_as(&complainant, &format!("/cases/{case_no}/exhibits/1001"))
+        .await;
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert!(
+        disposition
+            .contains("filename*=UTF-8''1001%20%2D%20%EA%B3%84%EC%95%BD%EC%84%9C%20%EC%82%AC%EB%B3%B8.pdf"),
+        "{disposition}"
+    );
+}
+
+#[tokio::test]
+async fn a_corrected_exhibit_supersedes_the_old_one_and_both_stay() {
+    let app = spawn_app().await;
+    let (complainant, examiner, respondent, case_no) = case_with_both_sides(&app).await;
+    assert_eq!(
+        upload(
+            &app,
+            &complainant,
+            &case_no,
+            &[file("Contract", "parties", "c.pdf", &pdf(1))]
+        )
+        .await
+        .status(),
+        303
+    );
+    let old_id: i64 = app
+        .with_db(|c| {
+            use ipdesk::db::schema::exhibits::dsl::*;
+            exhibits.filter(number.eq(1001)).select(id).first(c).unwrap()
+        })
+        .await;
+    // The other side may not correct it.
+    let res = upload(
+        &app,
+        &respondent,
+        &case_no,
+        &[file("Not yours", "parties", "c.pdf", &pdf(2)).with("supersedes", &old_id.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("Contract, signed copy", "parties", "c2.pdf", &pdf(3))
+            .with("supersedes", &old_id.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let page = app.page(&respondent, &format!("/cases/{case_no}")).await;
+    assert_eq!(listed(&page), vec![1001, 1002]);
+    assert!(page.contains(r#"<tr data-exhibit="1001" data-visibility="parties" data-superseded"#));
+    assert!(page.contains("Superseded by 1002") && page.contains("Corrects 1001"));
+    // Both files stay, and the old one's log says what happened.
+    assert_eq!(
+        app.get_as(&respondent, &format!("/cases/{case_no}/exhibits/1001"))
+            .await
+            .bytes()
+            .await
+            .unwrap()
+            .as_ref(),
+        pdf(1).as_slice()
+    );
+    let log = app
+        .page(&examiner, &format!("/cases/{case_no}/exhibits/1001/custody"))
+        .await;
+    assert!(log.contains(r#"data-custody="superseded""#));
+    // A corrected exhibit cannot be corrected again.
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("Again", "parties", "c3.pdf", &pdf(4)).with("supersedes", &old_id.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(exhibit_count(&app).await, 2);
+}
+
+#[tokio::test]
+async fn staff_change_visibility_on_the_record_and_the_other_side_is_then_served() {
+    let app = spawn_app().await;
+    let (complainant, examiner, respondent, case_no) = case_with_both_sides(&app).await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("Trade secret", "own_side", "s.pdf", &pdf(1))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        listed(&app.page(&respondent, &format!("/cases/{case_no}")).await),
+        Vec::<i32>::new()
+    );
+    assert!(!app.notices().await.iter().any(|n| n.kind == "exhibit_filed"));
+    // A party may not change it.
+    let res = app
+        .post_as(
+            &complainant,
+            &format!("/cases/{case_no}/exhibits/1001/visibility"),
+            &[("visibility", "parties")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    let res = app
+        .post_as(
+            &examiner,
+            &format!("/cases/{case_no}/exhibits/1001/visibility"),
+            &[("visibility", "parties")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        listed(&app.page(&respondent, &format!("/cases/{case_no}")).await),
+        vec![1001]
+    );
+    let log = app
+        .page(&examiner, &format!("/cases/{case_no}/exhibits/1001/custody"))
+        .await;
+    assert!(log.contains(r#"data-custody="visibility_changed""#));
+    let served = app.notices().await;
+    assert!(
+        served
+            .iter()
+            .any(|n| n.kind == "exhibit_filed" && n.recipient == "legal@megacorp.example")
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"exhibit.visibility_changed".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_fingerprint_finds_its_exhibit_and_a_local_file_is_checked_without_being_kept() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Fingerprints").await;
+    assert_eq!(
+        upload(
+            &app,
+            &complainant,
+            &case_no,
+            &[file("Source code", "parties", "src.pdf", &pdf(1))]
+        )
+        .await
+        .status(),
+        303
+    );
+    // As printed on a certificate: upper case, in pairs separated by colons.
+    let hash = sha256(&pdf(1));
+    let printed: Vec<String> = hash
+        .as_bytes()
+        .chunks(2)
+        .map(|p| String::from_utf8_lossy(p).to_uppercase())
+        .collect();
+    let page = app
+        .page(
+            &complainant,
+            &format!("/cases/{case_no}/fingerprint?sha256={}", printed.join(":")),
+        )
+        .await;
+    assert!(page.contains(r#"data-fingerprint="match""#) && page.contains(r#"data-exhibit="1001""#));
+    let res = app
+        .get_as(
+            &complainant,
+            &format!("/cases/{case_no}/fingerprint?sha256=abc123"),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("64 hexadecimal digits"));
+    let page = app
+        .page(
+            &complainant,
+            &format!("/cases/{case_no}/fingerprint?sha256={}", sha256(b"other")),
+        )
+        .await;
+    assert!(page.contains(r#"data-fingerprint="none""#));
+
+    let objects_before = files_under(&evidence_dir(&app)).len();
+    for (bytes, verdict) in [(pdf(1), "match"), (pdf(2), "mismatch")] {
+        let token = app.csrf(&complainant).await;
+        let form = Form::new()
+            .text("csrf_token", token)
+            .part("file", Part::bytes(bytes.clone()).file_name("local.pdf"));
+        let res = complainant
+            .post(app.url(&format!("/cases/{case_no}/exhibits/1001/check")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let page = res.text().await.unwrap();
+        assert!(page.contains(&format!(r#"data-check="{verdict}""#)), "{verdict}");
+        assert!(page.contains(&sha256(&bytes)));
+    }
+    assert_eq!(
+        files_under(&evidence_dir(&app)).len(),
+        objects_before,
+        "the checked file was not kept"
+    );
+    assert_eq!(exhibit_count(&app).await, 1);
+}
+
+#[tokio::test]
+async fn the_scrub_finds_a_tampered_file_and_a_missing_one() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Scrubbed").await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[
+            file("One", "parties", "1.pdf", &pdf(1)),
+            file("Two", "parties", "2.pdf", &pdf(2)),
+            file("Three", "parties", "3.pdf", &pdf(3)),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let store = ipdesk::evidence::Store::open(&evidence_dir(&app)).unwrap();
+    let scrub = |store: ipdesk::evidence::Store| {
+        app.with_db(move |c| ipdesk::evidence::scrub::scrub(c, &store, |_| {}).unwrap())
+    };
+    let clean = scrub(store.clone()).await;
+    assert!(clean.is_clean());
+    assert_eq!((clean.files, clean.exhibits), (3, 3));
+
+    let fingerprint = |n| ipdesk::domain::Fingerprint::parse(&sha256(&pdf(n))).unwrap();
+    let tampered = store.path_of(&fingerprint(2));
+    let mut bytes = std::fs::read(&tampered).unwrap();
+    bytes[20] ^= 1;
+    std::fs::write(&tampered, bytes).unwrap();
+    std::fs::remove_file(store.path_of(&fingerprint(3))).unwrap();
+    let report = scrub(store).await;
+    assert!(!report.is_clean());
+    let said: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(
+        said.iter()
+            .any(|p| p.starts_with("ALTERED") && p.contains(&format!("{case_no} #1002")))
+    );
+    assert!(
+        said.iter()
+            .any(|p| p.starts_with("MISSING") && p.contains(&format!("{case_no} #1003")))
+    );
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_change_an_exhibit_or_its_custody_log() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Append only").await;
+    assert_eq!(
+        upload(
+            &app,
+            &complainant,
+            &case_no,
+            &[file("One", "parties", "1.pdf", &pdf(1))]
+        )
+        .await
+        .status(),
+        303
+    );
+    let refused = app
+        .with_db(|c| {
+            use ipdesk::db::schema::{custody_events, exhibits};
+            [
+                diesel::update(exhibits::table)
+                    .set(exhibits::sha256.eq("0".repeat(64)))
+                    .execute(c)
+                    .is_err(),
+                diesel::update(exhibits::table)
+                    .set(exhibits::title.eq("changed"))
+                    .execute(c)
+                    .is_err(),
+                diesel::delete(exhibits::table).execute(c).is_err(),
+                diesel::update(custody_events::table)
+                    .set(custody_events::actor_name.eq("x"))
+                    .execute(c)
+                    .is_err(),
+                diesel::delete(custody_events::table).execute(c).is_err(),
+            ]
+        })
+        .await;
+    assert_eq!(refused, [true; 5]);
+}
+
+#[tokio::test]
+async fn uploads_left_by_a_crash_are_swept_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let stale = tmp.join("interrupted");
+    std::fs::write(&stale, b"half an upload").unwrap();
+    let yesterday = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(yesterday)
+        .unwrap();
+    let arriving = tmp.join("arriving");
+    std::fs::write(&arriving, b"another server's upload, still arriving").unwrap();
+    let evidence = dir.path().to_path_buf();
+    let _app = spawn_app_with(move |s| s.evidence_dir = Some(evidence)).await;
+    assert!(!stale.exists());
+    assert!(arriving.exists());
+}
