@@ -7,23 +7,64 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
 
-const STYLESHEET: &str = include_str!("../../static/app.css");
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static str,
+}
 
-static STYLESHEET_VERSION: LazyLock<String> =
-    LazyLock::new(|| hex::encode(&Sha256::digest(STYLESHEET.as_bytes())[..6]));
-static STYLESHEET_HREF: LazyLock<String> =
-    LazyLock::new(|| format!("/static/app.css?v={}", *STYLESHEET_VERSION));
+const ASSETS: &[Asset] = &[
+    Asset {
+        name: "app.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("../../static/app.css"),
+    },
+    // Checks a local file against an exhibit in the browser, so the file never leaves it.
+    Asset {
+        name: "fingerprint.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../static/fingerprint.js"),
+    },
+];
+
+/// Each asset's content version, in the order of `ASSETS`.
+static VERSIONS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    ASSETS
+        .iter()
+        .map(|a| hex::encode(&Sha256::digest(a.body.as_bytes())[..6]))
+        .collect()
+});
+static HREFS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    ASSETS
+        .iter()
+        .zip(VERSIONS.iter())
+        .map(|(a, v)| format!("/static/{}?v={v}", a.name))
+        .collect()
+});
+
+fn href(name: &str) -> &'static str {
+    let i = ASSETS
+        .iter()
+        .position(|a| a.name == name)
+        .expect("a listed asset");
+    &HREFS[i]
+}
 
 pub fn stylesheet_href() -> &'static str {
-    &STYLESHEET_HREF
+    href("app.css")
+}
+
+pub fn fingerprint_script_href() -> &'static str {
+    href("fingerprint.js")
 }
 
 pub async fn serve(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
-    if file.as_str() != "app.css" {
+    let Some(i) = ASSETS.iter().position(|a| a.name == file.as_str()) else {
         return HttpResponse::NotFound().finish();
-    }
-    let etag = format!("\"{}\"", *STYLESHEET_VERSION);
-    let versioned = req.query_string() == format!("v={}", *STYLESHEET_VERSION);
+    };
+    let (asset, version) = (&ASSETS[i], &VERSIONS[i]);
+    let etag = format!("\"{version}\"");
+    let versioned = req.query_string() == format!("v={version}");
     let cache = if versioned {
         "public, max-age=31536000, immutable"
     } else {
@@ -40,8 +81,8 @@ pub async fn serve(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
             .finish();
     }
     HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
+        .content_type(asset.content_type)
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, cache))
-        .body(STYLESHEET)
+        .body(asset.body)
 }

@@ -98,6 +98,10 @@ impl PageCtx {
         assets::stylesheet_href()
     }
 
+    pub fn fingerprint_script_href(&self) -> &'static str {
+        assets::fingerprint_script_href()
+    }
+
     /// The navigation for this account's role.
     pub fn nav(&self) -> Vec<NavItem> {
         let path = self.here.split('?').next().unwrap_or("/");

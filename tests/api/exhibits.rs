@@ -323,15 +323,47 @@ async fn each_side_numbers_its_own_exhibits_and_own_side_evidence_stays_on_its_s
     )
     .await;
     assert_eq!(res.status(), 303);
-    // A paper filing by the complainant, logged by the office for them.
+    // A paper filing by the complainant, logged by the office for them, supporting the
+    // complaint itself.
+    let no = case_no.clone();
+    let filing: i64 = app
+        .with_db(move |c| {
+            use ipdesk::db::schema::{case_events, cases};
+            case_events::table
+                .inner_join(cases::table)
+                .filter(cases::case_no.eq(no))
+                .order(case_events::id.asc())
+                .select(case_events::id)
+                .first(c)
+                .unwrap()
+        })
+        .await;
     let res = upload(
         &app,
         &examiner,
         &case_no,
-        &[file("Posted letter", "parties", "letter.pdf", &pdf(3)).with("side", "complainant")],
+        &[file("Posted letter", "parties", "letter.pdf", &pdf(3))
+            .with("side", "complainant")
+            .with("supports", &filing.to_string())],
     )
     .await;
     assert_eq!(res.status(), 303);
+    let letter = app
+        .page(&respondent, &format!("/cases/{case_no}/exhibits/1001/custody"))
+        .await;
+    assert!(
+        letter.contains("data-supports"),
+        "the filing it supports is named"
+    );
+    // A history entry of another case is not a filing of this one.
+    let res = upload(
+        &app,
+        &examiner,
+        &case_no,
+        &[file("Stray", "parties", "s.pdf", &pdf(4)).with("supports", "999999")],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
 
     assert_eq!(
         listed(&app.page(&respondent, &format!("/cases/{case_no}")).await),
@@ -751,6 +783,23 @@ async fn a_fingerprint_finds_its_exhibit_and_a_local_file_is_checked_without_bei
         )
         .await;
     assert!(page.contains(r#"data-fingerprint="none""#));
+
+    // Where it can, the browser hashes the file itself and the file never leaves it.
+    let page = app
+        .page(&complainant, &format!("/cases/{case_no}/exhibits/1001/custody"))
+        .await;
+    let script = regex::Regex::new(r#"<script src="(/static/fingerprint\.js\?v=[0-9a-f]+)" defer>"#)
+        .unwrap()
+        .captures(&page)
+        .expect("the exhibit page loads the checking script")[1]
+        .to_owned();
+    let res = app.get_as(&complainant, &script).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert!(res.text().await.unwrap().contains("crypto.subtle.digest"));
+    assert!(
+        page.contains("data-browser-check") && page.contains(&format!("<code data-sha256>{hash}</code>"))
+    );
 
     let objects_before = files_under(&evidence_dir(&app)).len();
     for (bytes, verdict) in [(pdf(1), "match"), (pdf(2), "mismatch")] {

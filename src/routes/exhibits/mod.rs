@@ -197,22 +197,18 @@ impl ExhibitsPanel<'_> {
     }
 }
 
-/// The labels of the filings an exhibit can support: the case's history entries that are
-/// submissions (the complaint, supplements, replies, session records, proposals).
+/// The labels of the filings an exhibit can support: the case's history entries (the
+/// complaint, supplements, replies, session records, proposals …).
 pub fn filings(events: &[store::EventView], ctx: &PageCtx) -> Vec<(i64, String)> {
-    events
-        .iter()
-        .map(|e| {
-            (
-                e.id,
-                format!(
-                    "{} ({})",
-                    ctx.t(&format!("action-{}", e.action)),
-                    e.at.format("%Y-%m-%d")
-                ),
-            )
-        })
-        .collect()
+    events.iter().map(|e| (e.id, filing_label(ctx.lang, e))).collect()
+}
+
+fn filing_label(lang: crate::domain::Lang, e: &store::EventView) -> String {
+    format!(
+        "{} ({})",
+        crate::i18n::text(lang, &format!("action-{}", e.action)),
+        e.at.format("%Y-%m-%d")
+    )
 }
 
 /// `1.5 MiB`, `200 MiB`: sizes as people read them.
@@ -305,17 +301,28 @@ pub async fn download(
     let file = {
         let store = state.evidence.clone();
         let fingerprint = fingerprint.clone();
-        web::block(move || store.open_object(&fingerprint))
-            .await
-            .map_err(|err| AppError::Internal(err.into()))?
+        web::block(move || {
+            let file = store.open_object(&fingerprint)?;
+            let size = file.metadata()?.len();
+            Ok::<_, std::io::Error>((file, size))
+        })
+        .await
+        .map_err(|err| AppError::Internal(err.into()))?
     };
+    // The database names a file the store does not have, or one of another size: the
+    // scrub's business, and never a reason to hand out something else.
     let file = match file {
-        Ok(f) => f,
+        Ok((f, size)) if i64::try_from(size).ok() == Some(e.row.size) => f,
+        Ok((_, size)) => {
+            tracing::error!(case = %opened.case_no, exhibit = e.row.number, size, expected = e.row.size,
+                "an exhibit's stored file has the wrong size; run `ipdesk evidence scrub`");
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "an exhibit's stored file has the wrong size"
+            )));
+        }
         Err(err) => {
-            // The database names a file the store does not have: the scrub's business, and
-            // never a reason to hand out something else.
             tracing::error!(case = %opened.case_no, exhibit = e.row.number, error = %err,
-                "an exhibit's file cannot be opened");
+                "an exhibit's file cannot be opened; run `ipdesk evidence scrub`");
             return Err(AppError::Internal(
                 anyhow::Error::new(err).context("cannot open an exhibit"),
             ));
@@ -399,6 +406,7 @@ struct ExhibitPage<'a> {
     staff: bool,
     supersedes: Option<i32>,
     superseded_by: Option<i32>,
+    supports: Option<String>,
     said: Said,
 }
 
@@ -430,20 +438,31 @@ impl ExhibitPage<'_> {
 
 struct Shown {
     custody: Vec<CustodyRow>,
+    /// The filing the exhibit supports, as the history names it.
+    supports: Option<String>,
     supersedes: Option<i32>,
     superseded_by: Option<i32>,
 }
 
 /// The custody log and the neighbours' numbers, as far as the viewer may see them.
-async fn shown(state: &AppState, opened: &Opened, e: &ExhibitView) -> Result<Shown, AppError> {
+async fn shown(state: &AppState, ctx: &PageCtx, opened: &Opened, e: &ExhibitView) -> Result<Shown, AppError> {
     let (case, viewer, row) = (CaseId(opened.case.id), opened.viewer, e.row.clone());
+    let lang_ctx = ctx.lang;
     state
         .db(move |c| {
             let list = exhibit::of_case(c, case, viewer)?;
+            let supports = match row.supports_event_id {
+                Some(id) => store::events_of(c, case)?
+                    .into_iter()
+                    .find(|e| e.id == id)
+                    .map(|e| filing_label(lang_ctx, &e)),
+                None => None,
+            };
             let number_of = |id: Option<i64>| {
                 id.and_then(|id| list.iter().find(|o| o.row.id == id).map(|o| o.row.number))
             };
             Ok(Shown {
+                supports,
                 supersedes: number_of(row.supersedes_id),
                 superseded_by: number_of(row.superseded_by_id),
                 custody: exhibit::custody_of(c, &[ExhibitId(row.id)])?,
@@ -461,7 +480,7 @@ async fn render_exhibit(
     said: Said,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let shown = shown(state, opened, e).await?;
+    let shown = shown(state, ctx, opened, e).await?;
     let case_no = opened.case_no.to_string();
     page::render(
         status,
@@ -475,6 +494,7 @@ async fn render_exhibit(
             staff: is_staff(user),
             supersedes: shown.supersedes,
             superseded_by: shown.superseded_by,
+            supports: shown.supports,
             said,
         },
     )

@@ -136,7 +136,7 @@ async fn write_off_thread(
 
 /// Streams one file part into the store's `tmp`, hashing as it goes. Past the limit the rest
 /// is read and dropped, so the browser gets the page that says why.
-async fn receive(state: &AppState, part: &mut Field) -> Result<FileState, AppError> {
+async fn receive(state: &AppState, part: &mut Field, remaining: &mut u64) -> Result<FileState, AppError> {
     let limit = state.settings.exhibit_max_bytes;
     let store = state.evidence.clone();
     let mut incoming = Some(
@@ -150,6 +150,13 @@ async fn receive(state: &AppState, part: &mut Field) -> Result<FileState, AppErr
     while let Some(chunk) = part.next().await {
         let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
         seen += chunk.len() as u64;
+        // A body without a length is read only as far as the form could ever reach.
+        *remaining = remaining
+            .checked_sub(chunk.len() as u64)
+            .ok_or_else(|| AppError::Request {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                message: "the upload is larger than its form could be".into(),
+            })?;
         if seen > limit {
             // Dropping the temporary file removes it.
             incoming = None;
@@ -186,7 +193,12 @@ struct Sent {
 }
 
 /// Reads the request: the CSRF token must come first and match before any file is written.
-async fn read_request(req: &HttpRequest, state: &AppState, payload: web::Payload) -> Result<Sent, AppError> {
+async fn read_request(
+    req: &HttpRequest,
+    state: &AppState,
+    payload: web::Payload,
+    mut remaining: u64,
+) -> Result<Sent, AppError> {
     let mut parts = Multipart::new(req.headers(), payload);
     let expected = RequestCtx::of(req).and_then(|c| c.session).map(|s| s.csrf_token);
     let mut token_ok = false;
@@ -230,7 +242,7 @@ async fn read_request(req: &HttpRequest, state: &AppState, payload: web::Payload
                 .and_then(|d| d.get_filename())
                 .map(clean_file_name)
                 .unwrap_or_default();
-            let file = receive(state, &mut part).await?;
+            let file = receive(state, &mut part, &mut remaining).await?;
             sent.files.insert(row, (file, file_name));
             continue;
         }
@@ -568,7 +580,7 @@ pub async fn upload(
         let banner = Banner::ExhibitErrors(errors);
         return refuse(&state, &ctx, &user, &path, banner, StatusCode::PAYLOAD_TOO_LARGE).await;
     }
-    let sent = read_request(&req, &state, payload).await?;
+    let sent = read_request(&req, &state, payload, most).await?;
     let own_side = filing_side(&user, opened.part).unwrap_or(Side::Office);
     let (case_id, part, by) = (CaseId(opened.case.id), opened.part, user.clone());
     let known = state
