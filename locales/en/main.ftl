@@ -697,7 +697,6 @@ exhibit-size = Size
 exhibit-filed = Filed by
 exhibit-status = Status
 exhibit-current = Current
-exhibit-superseded = Superseded
 exhibit-superseded-by = Superseded by { $number }
 exhibit-supersedes = Corrects { $number }
 exhibit-supersedes-label = Corrects exhibit

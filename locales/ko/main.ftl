@@ -694,7 +694,6 @@ exhibit-size = 크기
 exhibit-filed = 제출자
 exhibit-status = 상태
 exhibit-current = 현행
-exhibit-superseded = 대체됨
 exhibit-superseded-by = { $number }번으로 대체됨
 exhibit-supersedes = { $number }번을 정정
 exhibit-supersedes-label = 정정 대상 증거

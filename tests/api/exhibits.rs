@@ -681,6 +681,28 @@ async fn a_corrected_exhibit_supersedes_the_old_one_and_both_stay() {
     .await;
     assert_eq!(res.status(), 422);
     assert_eq!(exhibit_count(&app).await, 2);
+
+    // The office corrects 1002 with a copy only it may see: to the respondent, 1002 stays
+    // as it was, since showing it superseded would tell of a hidden exhibit.
+    let current_id: i64 = app
+        .with_db(|c| {
+            use ipdesk::db::schema::exhibits::dsl::*;
+            exhibits.filter(number.eq(1002)).select(id).first(c).unwrap()
+        })
+        .await;
+    let res = upload(
+        &app,
+        &examiner,
+        &case_no,
+        &[file("Certified copy", "office", "c4.pdf", &pdf(5)).with("supersedes", &current_id.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let theirs = app.page(&respondent, &format!("/cases/{case_no}")).await;
+    assert_eq!(listed(&theirs), vec![1001, 1002]);
+    assert!(theirs.contains(r#"<tr data-exhibit="1002" data-visibility="parties">"#));
+    let office = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert!(office.contains("Superseded by 3001"));
 }
 
 #[tokio::test]

@@ -128,10 +128,15 @@ pub struct ExhibitsPanel<'a> {
 
 impl ExhibitsPanel<'_> {
     pub fn current_count(&self) -> usize {
-        self.list.iter().filter(|e| e.row.is_current()).count()
+        self.list
+            .iter()
+            .filter(|e| self.superseded_by(e).is_none())
+            .count()
     }
 
-    /// The number of the exhibit that corrected this one, if the viewer sees it.
+    /// The number of the exhibit that corrected this one, if the viewer sees it. A
+    /// correction the viewer may not see is not shown either: it would tell them that a
+    /// hidden exhibit exists.
     pub fn superseded_by(&self, e: &ExhibitView) -> Option<i32> {
         let id = e.row.superseded_by_id?;
         self.list.iter().find(|o| o.row.id == id).map(|o| o.row.number)
