@@ -954,3 +954,37 @@ async fn uploads_left_by_a_crash_are_swept_at_start() {
     assert!(!stale.exists());
     assert!(arriving.exists());
 }
+
+#[tokio::test]
+async fn a_file_larger_than_one_write_is_kept_whole_and_in_order() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Large exhibit").await;
+    // Several slices of the writer, each different, and a last one that is not full.
+    let mut big = PDF.to_vec();
+    let mut n: u32 = 0;
+    while big.len() < 3 * 1024 * 1024 + 12_345 {
+        n = n.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        big.extend_from_slice(&n.to_le_bytes());
+    }
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("Firmware dump", "parties", "dump.pdf", &big)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let got = app
+        .get_as(&complainant, &format!("/cases/{case_no}/exhibits/1001"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(got.len(), big.len());
+    assert_eq!(sha256(&got), sha256(&big));
+    let page = app
+        .page(&complainant, &format!("/cases/{case_no}/exhibits/1001/custody"))
+        .await;
+    assert!(page.contains(&sha256(&big)));
+}

@@ -6,6 +6,8 @@
 //! database row committed, with its custody entry, audit entry and service notices.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_multipart::{Field, Multipart};
 use actix_web::http::StatusCode;
@@ -120,31 +122,35 @@ async fn read_text(part: &mut Field) -> Result<String, AppError> {
     String::from_utf8(bytes).map_err(|_| AppError::BadForm("a text field is not UTF-8".into()))
 }
 
-async fn write_off_thread(
-    mut incoming: Incoming,
-    mut buffer: Vec<u8>,
-) -> Result<(Incoming, Vec<u8>), AppError> {
-    web::block(move || {
+type Written = Pin<Box<dyn Future<Output = Result<(Incoming, Vec<u8>), AppError>>>>;
+
+/// Hashes and writes a slice of the file on the blocking pool. The work starts at once, so
+/// the next slice is read from the network while this one is written.
+fn start_write(mut incoming: Incoming, mut buffer: Vec<u8>) -> Written {
+    let job = web::block(move || {
         incoming.write(&buffer)?;
         buffer.clear();
         Ok::<_, std::io::Error>((incoming, buffer))
+    });
+    Box::pin(async move {
+        job.await
+            .map_err(|e| AppError::Internal(e.into()))?
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot write an upload")))
     })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot write an upload")))
 }
 
-/// Streams one file part into the store's `tmp`, hashing as it goes. Past the limit the rest
-/// is read and dropped, so the browser gets the page that says why.
+/// Streams one file part into the store's `tmp`, hashing as it goes, one slice being written
+/// while the next arrives. Past the limit the rest is read and dropped, so the browser gets
+/// the page that says why.
 async fn receive(state: &AppState, part: &mut Field, remaining: &mut u64) -> Result<FileState, AppError> {
     let limit = state.settings.exhibit_max_bytes;
     let store = state.evidence.clone();
-    let mut incoming = Some(
-        web::block(move || store.incoming())
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot start an upload")))?,
-    );
+    let incoming = web::block(move || store.incoming())
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot start an upload")))?;
+    // The file goes to the writer and comes back with an emptied buffer to fill again.
+    let mut writing: Option<Written> = Some(Box::pin(std::future::ready(Ok((incoming, Vec::new())))));
     let mut buffer = Vec::with_capacity(WRITE_SIZE);
     let mut seen = 0u64;
     while let Some(chunk) = part.next().await {
@@ -158,27 +164,29 @@ async fn receive(state: &AppState, part: &mut Field, remaining: &mut u64) -> Res
                 message: "the upload is larger than its form could be".into(),
             })?;
         if seen > limit {
-            // Dropping the temporary file removes it.
-            incoming = None;
+            // The temporary file is removed when the writer drops it.
+            writing = None;
             buffer = Vec::new();
             continue;
         }
         buffer.extend_from_slice(&chunk);
         if buffer.len() >= WRITE_SIZE
-            && let Some(i) = incoming.take()
+            && let Some(previous) = writing.take()
         {
-            let (i, b) = write_off_thread(i, buffer).await?;
-            (incoming, buffer) = (Some(i), b);
+            let (incoming, mut spare) = previous.await?;
+            spare.reserve(WRITE_SIZE);
+            writing = Some(start_write(incoming, std::mem::replace(&mut buffer, spare)));
         }
     }
-    let Some(i) = incoming else {
+    let Some(previous) = writing else {
         return Ok(FileState::TooLarge);
     };
     if seen == 0 {
         return Ok(FileState::Empty);
     }
-    let (i, _) = write_off_thread(i, buffer).await?;
-    let received = web::block(move || i.finish())
+    let (incoming, _) = previous.await?;
+    let (incoming, _) = start_write(incoming, buffer).await?;
+    let received = web::block(move || incoming.finish())
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot finish an upload")))?;
