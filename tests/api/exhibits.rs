@@ -891,6 +891,35 @@ async fn the_scrub_finds_a_tampered_file_and_a_missing_one() {
         said.iter()
             .any(|p| p.starts_with("MISSING") && p.contains(&format!("{case_no} #1003")))
     );
+
+    // The operator's command says the same, and fails.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ipdesk"))
+        .args(["evidence", "scrub"])
+        .env("DATABASE_URL", app.settings.database_url.clone().unwrap())
+        .env("IPDESK_DATA_DIR", &app.settings.data_dir)
+        .env("IPDESK_LOG_FORMAT", "json")
+        .current_dir(app.settings.data_dir.parent().unwrap())
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{printed}");
+    assert!(
+        printed.contains(&format!("ALTERED  {}", sha256(&pdf(2)))),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(&format!("MISSING  {}", sha256(&pdf(3)))),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("The evidence store is DAMAGED: 3 files"),
+        "{printed}"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"evidence.scrubbed".to_owned())
+    );
 }
 
 #[tokio::test]
