@@ -63,6 +63,26 @@ pub enum Command {
     /// The evidence store.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Evidence bundles.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Check an evidence bundle offline: that it is a complete and valid BagIt 1.0 bag
+    /// (every payload file against both manifests, no file missing or extra, the tag
+    /// manifests, the Payload-Oxum) and that its signature verifies against the office's key.
+    /// Prints each problem found and exits 1 if there is any.
+    Verify {
+        /// The bundle (a .zip as downloaded).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The office's public key: a PEM file, or the key itself (PEM, hex or base64).
+        /// Without it, the key of this installation (its signing key file) is used.
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,6 +203,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             import_rights(&settings, &files, all_failures)
         }
         Command::Evidence(EvidenceCommand::Scrub) => scrub_evidence(&settings),
+        Command::Bundle(BundleCommand::Verify { file, key }) => {
+            verify_bundle(&settings, &file, key.as_deref())
+        }
         Command::Audit(AuditCommand::Verify) => {
             let pool = db::connect(&settings.database()?, 1)?;
             let mut conn = pool.get()?;
@@ -204,6 +227,46 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             role,
             password_stdin,
         }) => add_user(&settings, &email, &name, role, password_stdin),
+    }
+}
+
+fn verify_bundle(settings: &Settings, file: &std::path::Path, key: Option<&str>) -> anyhow::Result<ExitCode> {
+    use crate::bundle::{key as office_key, verify};
+    let text = match key {
+        Some(given) if std::path::Path::new(given).is_file() => {
+            std::fs::read_to_string(given).with_context(|| format!("cannot read the key file {given}"))?
+        }
+        Some(given) => given.to_owned(),
+        None => {
+            let path = settings.signing_key_file();
+            std::fs::read_to_string(&path).with_context(|| {
+                format!(
+                    "this installation has no office key at {}; give the office's public key with --key",
+                    path.display()
+                )
+            })?
+        }
+    };
+    let public = office_key::parse_public(&text)?;
+    let zip = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let report = verify::verify(std::io::BufReader::new(zip), &public)?;
+    println!(
+        "{}: bag {}, {} payload files, {} bytes; office key {}",
+        file.display(),
+        report.root,
+        report.payload_files,
+        report.payload_bytes,
+        office_key::fingerprint(&public)
+    );
+    for problem in &report.problems {
+        println!("  {problem}");
+    }
+    if report.is_valid() {
+        println!("VALID: complete, every hash matches, the signature verifies.");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("INVALID: {} problems.", report.problems.len());
+        Ok(ExitCode::FAILURE)
     }
 }
 

@@ -90,6 +90,14 @@ pub struct Settings {
     pub exhibit_max_files: usize,
     /// All of a case's exhibits together may not exceed this.
     pub case_evidence_max_bytes: u64,
+    /// The office's Ed25519 signing key (PKCS#8 PEM), created on first start; default
+    /// `<data_dir>/keys/office-ed25519.pem`. App servers sharing a database share this file.
+    pub signing_key_file: Option<PathBuf>,
+    /// The office's name, written into every bundle as its Source-Organization.
+    pub organization: String,
+    /// How often the bundle builder looks for work it was not woken for (bundles requested
+    /// on other servers, builds whose builder died).
+    pub bundle_poll_secs: u64,
 }
 
 impl Default for Settings {
@@ -130,6 +138,9 @@ impl Default for Settings {
             exhibit_max_bytes: 200 * 1024 * 1024,
             exhibit_max_files: 10,
             case_evidence_max_bytes: 20 * 1024 * 1024 * 1024,
+            signing_key_file: None,
+            organization: "Industrial Property Dispute Mediation Committee".to_owned(),
+            bundle_poll_secs: 5,
         }
     }
 }
@@ -201,6 +212,12 @@ impl Settings {
         self.evidence_dir
             .clone()
             .unwrap_or_else(|| self.data_dir.join("evidence"))
+    }
+
+    pub fn signing_key_file(&self) -> PathBuf {
+        self.signing_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("keys").join("office-ed25519.pem"))
     }
 
     pub fn mail_dir(&self) -> PathBuf {

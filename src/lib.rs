@@ -1,5 +1,6 @@
 pub mod audit;
 pub mod auth;
+pub mod bundle;
 pub mod cli;
 pub mod config;
 pub mod db;

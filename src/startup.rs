@@ -35,6 +35,10 @@ pub struct AppState {
     pub mail_wake: Arc<Notify>,
     /// Where evidence files are kept.
     pub evidence: crate::evidence::Store,
+    /// The office's key, which signs every bundle.
+    pub signing_key: Arc<ed25519_dalek::SigningKey>,
+    /// Wakes the bundle builder when a bundle was requested.
+    pub bundle_wake: Arc<Notify>,
 }
 
 impl AppState {
@@ -76,6 +80,7 @@ pub struct Application {
     housekeeping: tokio::task::JoinHandle<()>,
     deadline_job: tokio::task::JoinHandle<()>,
     mail_worker: tokio::task::JoinHandle<()>,
+    bundle_builder: tokio::task::JoinHandle<()>,
     stop_workers: watch::Sender<bool>,
 }
 
@@ -248,6 +253,13 @@ impl Application {
         let evidence_dir = settings.evidence_dir();
         let evidence = crate::evidence::Store::open(&evidence_dir)
             .with_context(|| format!("cannot open the evidence store {}", evidence_dir.display()))?;
+        let key_file = settings.signing_key_file();
+        let signing_key = Arc::new(crate::bundle::key::load_or_create(&key_file)?);
+        tracing::info!(
+            fingerprint = %crate::bundle::key::fingerprint(&signing_key.verifying_key()),
+            file = %key_file.display(),
+            "the office's signing key"
+        );
         let swept = evidence.sweep(STALE_UPLOAD);
         if swept > 0 {
             tracing::info!(files = swept, "removed interrupted evidence uploads");
@@ -284,6 +296,15 @@ impl Application {
             public_url.clone(),
             mail_wake.clone(),
         ));
+        let bundle_wake = Arc::new(Notify::new());
+        let builder = crate::bundle::build::Builder {
+            pool: pool.clone(),
+            store: evidence.clone(),
+            key: signing_key.clone(),
+            organization: settings.organization.clone(),
+            poll: Duration::from_secs(settings.bundle_poll_secs.max(1)),
+        };
+        let bundle_builder = tokio::spawn(builder.run(bundle_wake.clone(), stop_workers.subscribe()));
         let state = web::Data::new(AppState {
             throttle: throttle::Policy::from_settings(&settings),
             settings,
@@ -292,6 +313,8 @@ impl Application {
             hasher,
             mail_wake,
             evidence,
+            signing_key,
+            bundle_wake,
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -316,6 +339,7 @@ impl Application {
             housekeeping,
             deadline_job,
             mail_worker,
+            bundle_builder,
             stop_workers,
         })
     }
@@ -344,6 +368,12 @@ impl Application {
             .is_err()
         {
             tracing::warn!("the mail worker did not stop in time; unsent notices stay queued");
+        }
+        if tokio::time::timeout(Duration::from_secs(30), self.bundle_builder)
+            .await
+            .is_err()
+        {
+            tracing::warn!("a bundle was still being built; its job is taken up again after its lease");
         }
         result
     }

@@ -432,6 +432,42 @@ diesel::table! {
 diesel::joinable!(exhibits -> cases (case_id));
 diesel::joinable!(custody_events -> exhibits (exhibit_id));
 
+diesel::table! {
+    bundles (id) {
+        id -> BigInt,
+        public_id -> Text,
+        case_id -> BigInt,
+        audience -> Text,
+        language -> Text,
+        status -> Text,
+        requested_by -> BigInt,
+        requested_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        lease_until -> Nullable<Timestamp>,
+        attempts -> Integer,
+        files_total -> BigInt,
+        files_done -> BigInt,
+        bytes_total -> BigInt,
+        bytes_done -> BigInt,
+        file_name -> Nullable<Text>,
+        size -> Nullable<BigInt>,
+        sha256 -> Nullable<Text>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    bundle_exhibits (bundle_id, exhibit_id) {
+        bundle_id -> BigInt,
+        exhibit_id -> BigInt,
+    }
+}
+
+diesel::joinable!(bundles -> cases (case_id));
+diesel::joinable!(bundle_exhibits -> bundles (bundle_id));
+diesel::joinable!(bundle_exhibits -> exhibits (exhibit_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -462,4 +498,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     exhibits,
     exhibit_counters,
     custody_events,
+    bundles,
+    bundle_exhibits,
 );

@@ -32,6 +32,7 @@ macro_rules! named_values {
     };
 }
 
+pub mod bundle;
 pub mod case;
 pub mod claims;
 mod email;
@@ -44,6 +45,7 @@ pub mod right;
 mod role;
 pub mod workflow;
 
+pub use bundle::{Audience, BundleStatus};
 pub use case::{CaseNumber, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, State, Track};
 pub use claims::{Claims, ClaimsError};
 pub use email::{Email, EmailError};

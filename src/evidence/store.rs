@@ -46,6 +46,7 @@ impl Store {
         };
         create_private_dir(&store.tmp_dir())?;
         create_private_dir(&store.objects_dir())?;
+        create_private_dir(&store.bundles_dir())?;
         Ok(store)
     }
 
@@ -55,6 +56,30 @@ impl Store {
 
     fn objects_dir(&self) -> PathBuf {
         self.root.join("objects")
+    }
+
+    fn bundles_dir(&self) -> PathBuf {
+        self.root.join("bundles")
+    }
+
+    /// Where a built bundle is kept, by its public id (a UUID, never client text).
+    pub fn bundle_path(&self, public_id: &uuid::Uuid) -> PathBuf {
+        self.bundles_dir().join(format!("{public_id}.zip"))
+    }
+
+    /// A temporary file beside the store's objects, removed when dropped unless kept.
+    pub fn temp_file(&self) -> io::Result<tempfile::NamedTempFile> {
+        tempfile::NamedTempFile::new_in(self.tmp_dir())
+    }
+
+    /// Keeps a finished bundle durably under its id: fsync, a rename that never overwrites,
+    /// an fsync of the folder.
+    pub fn keep_bundle(&self, file: tempfile::NamedTempFile, public_id: &uuid::Uuid) -> io::Result<PathBuf> {
+        let target = self.bundle_path(public_id);
+        file.as_file().sync_all()?;
+        file.persist_noclobber(&target).map_err(|e| e.error)?;
+        sync_dir(&self.bundles_dir())?;
+        Ok(target)
     }
 
     /// Where the object with this fingerprint lives.

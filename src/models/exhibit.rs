@@ -26,6 +26,8 @@ pub enum Viewer {
         complainant: bool,
         respondent: bool,
     },
+    /// A bundle's audience: what both sides may see, and the given sides' own exhibits.
+    Sides { complainant: bool, respondent: bool },
 }
 
 impl Viewer {
@@ -37,6 +39,10 @@ impl Viewer {
                 complainant,
                 respondent,
                 ..
+            }
+            | Viewer::Sides {
+                complainant,
+                respondent,
             } => [
                 complainant.then_some(Side::Complainant.as_str()),
                 respondent.then_some(Side::Respondent.as_str()),
@@ -63,6 +69,13 @@ fn visible(case: CaseId, viewer: Viewer) -> Boxed {
                     .and(exhibits::side.eq_any(viewer.sides())))
                 // Whoever filed an exhibit knows it exists, whatever its visibility.
                 .or(exhibits::uploaded_by.eq(user.0)),
+        ),
+        Viewer::Sides { .. } => q.filter(
+            exhibits::visibility
+                .eq(Visibility::Parties.as_str())
+                .or(exhibits::visibility
+                    .eq(Visibility::OwnSide.as_str())
+                    .and(exhibits::side.eq_any(viewer.sides()))),
         ),
     }
 }

@@ -1,5 +1,6 @@
 //! Rows and the repository functions that read and write them: `fn(&mut DbConn, …)`.
 
+pub mod bundle;
 pub mod case;
 pub mod email_token;
 pub mod exhibit;

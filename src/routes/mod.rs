@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod assets;
+pub mod bundles;
 pub mod cases;
 pub mod deadlines;
 pub mod exhibits;
@@ -89,6 +90,10 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/cases/{case_no}/exhibits/{number}/check", SignedIn),
     route(Get,  "/cases/{case_no}/custody.csv",   SignedIn),
     route(Get,  "/cases/{case_no}/fingerprint",   SignedIn),
+    route(Post, "/cases/{case_no}/bundles",       SignedIn),
+    route(Get,  "/cases/{case_no}/bundles/{id}",  SignedIn),
+    route(Get,  "/office-key",                    Public),
+    route(Get,  "/office-key.pem",                Open),
     route(Post, "/cases/drafts/{key}/rights",     Allowed(FileCase)),
     route(Post, "/cases/drafts/{key}/rights/{link}/remove", Allowed(FileCase)),
     route(Get,  "/rights",                        SignedIn),

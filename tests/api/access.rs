@@ -102,6 +102,11 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
             | "/cases/{case_no}/fingerprint",
             Some(_),
         ) => Hidden,
+        ("/office-key" | "/office-key.pem", _) => Page(200),
+        ("/cases/{case_no}/bundles/{id}", None) => SignIn,
+        // No bundle has this id.
+        ("/cases/{case_no}/bundles/{id}", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(404),
+        ("/cases/{case_no}/bundles/{id}", Some(_)) => Hidden,
         (other, _) => panic!("no expectation written for GET {other}: add one"),
     }
 }
@@ -194,6 +199,10 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
             | "/cases/{case_no}/exhibits/{number}/check",
             Some(_),
         ) => Hidden,
+        ("/cases/{case_no}/bundles", None) => SignIn,
+        // No audience chosen: refused with the reason, for staff.
+        ("/cases/{case_no}/bundles", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(422),
+        ("/cases/{case_no}/bundles", Some(_)) => Hidden,
         (other, _) => panic!("no expectation written for POST {other}: add one"),
     }
 }
@@ -301,6 +310,8 @@ async fn a_route_without_an_access_rule_is_refused() {
         hasher: Hasher::new(1).unwrap(),
         mail_wake: Default::default(),
         evidence: ipdesk::evidence::Store::open(&app.settings.evidence_dir()).unwrap(),
+        signing_key: std::sync::Arc::new(ed25519_dalek::SigningKey::from_bytes(&[1; 32])),
+        bundle_wake: Default::default(),
     });
     let service = actix_test::init_service(
         App::new()

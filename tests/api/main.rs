@@ -4,6 +4,7 @@ mod access;
 mod accounts;
 mod audit;
 mod binary;
+mod bundles;
 mod cases;
 mod csrf;
 mod exhibits;

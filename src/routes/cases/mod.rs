@@ -31,6 +31,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::mail::{self, Notice, Recipient};
+use crate::models::bundle::{self, BundleRow};
 use crate::models::case::{self, CaseFields, CaseId, CaseRow, ChangeView, NoteView, PartyFields};
 use crate::models::exhibit::{self, ExhibitView};
 use crate::models::outbox::{self, NoticeView};
@@ -38,6 +39,7 @@ use crate::models::right::{self, CaseRightView};
 use crate::models::user::{self, User};
 use crate::models::workflow::{self as store, ClosureRow, DeadlineRow, EventView, ProposalRow, SessionRow};
 use crate::models::{self};
+use crate::routes::bundles::{self, BundlesPanel};
 use crate::routes::exhibits::{self, ExhibitsPanel};
 use crate::routes::flash::{self, Flash};
 use crate::routes::page::{self, FieldErrors, PageCtx};
@@ -376,6 +378,8 @@ pub enum Banner {
     ExhibitErrors(crate::routes::exhibits::upload::UploadErrors),
     /// This viewer may not add evidence to the case (any more).
     ExhibitRefused,
+    /// A bundle for an audience this viewer may not ask for.
+    BundleRefused,
 }
 
 /// One action the viewer may take now, with what its form needs.
@@ -409,6 +413,7 @@ struct CasePage<'a> {
     outcomes: &'static [InvestigationOutcome],
     rights: rights::RightsPanel<'a>,
     exhibits: ExhibitsPanel<'a>,
+    bundles: BundlesPanel<'a>,
 }
 
 impl CasePage<'_> {
@@ -546,6 +551,7 @@ pub struct Loaded {
     cited: Vec<CaseRightView>,
     part: crate::domain::workflow::Part,
     exhibits: Vec<ExhibitView>,
+    bundles: Vec<(BundleRow, String)>,
 }
 
 /// The case by number, scoped to the viewer in the query; missing and hidden look the same.
@@ -581,6 +587,7 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
             };
             let (mediators, officers) = roster.into_iter().partition(|u| u.role == Role::Mediator);
             let exhibits = exhibit::of_case(c, id, exhibits::viewer_of(&viewer, part))?;
+            let bundles = bundle::of_case(c, id, &bundles::visible_audiences(&viewer, part))?;
             // The history says what exists: a panel, sessions and a proposal only once the
             // actions that make them were taken, so most case pages skip those reads.
             let events = store::events_of(c, id)?;
@@ -638,6 +645,7 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
                 cited: right::of_case(c, id)?,
                 part,
                 exhibits,
+                bundles,
                 case,
             })
         })
@@ -716,6 +724,11 @@ pub fn render_case(
             },
             rows: 3,
             max_bytes: settings.exhibit_max_bytes,
+        },
+        bundles: BundlesPanel {
+            list: &l.bundles,
+            requestable: bundles::requestable_audiences(user, l.part),
+            base: format!("/cases/{}", l.case.case_no.as_deref().unwrap_or_default()),
         },
     };
     page::render(status, &page)

@@ -366,6 +366,18 @@ pub async fn download(
         })
         .await?;
     let size = u64::try_from(e.row.size).unwrap_or(0);
+    let content_type = crate::domain::download_type(&e.row.content_type);
+    Ok(attachment_response(
+        file,
+        size,
+        content_type,
+        &download_name(&e.row),
+    ))
+}
+
+/// A stored file as an attachment that no browser renders or sniffs, streamed in slices read
+/// on the blocking pool.
+pub fn attachment_response(file: std::fs::File, size: u64, content_type: &str, name: &str) -> HttpResponse {
     let body = futures_util::stream::try_unfold(Some(file), |file| async move {
         let Some(mut file) = file else {
             return Ok(None);
@@ -385,15 +397,15 @@ pub async fn download(
             Ok::<_, std::io::Error>(Some((web::Bytes::from(chunk), Some(file))))
         }
     });
-    Ok(HttpResponse::Ok()
-        .content_type(crate::domain::download_type(&e.row.content_type))
-        .insert_header(attachment(&download_name(&e.row)))
+    HttpResponse::Ok()
+        .content_type(content_type.to_owned())
+        .insert_header(attachment(name))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'"))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("Cross-Origin-Resource-Policy", "same-origin"))
         .no_chunking(size)
-        .streaming(body))
+        .streaming(body)
 }
 
 /// One exhibit's page: what was filed, by whom and when, its fingerprint, the exhibits it
@@ -524,46 +536,14 @@ pub async fn show(
     .await
 }
 
-/// The custody log as CSV: one exhibit's, or (`number` absent) every exhibit the viewer sees.
+/// The custody log as CSV, the errors made the page's.
 fn custody_csv(
     rows: &[CustodyRow],
     numbers: &[(i64, i32)],
     case_no: &str,
     shown_address: impl Fn(&CustodyRow) -> String,
 ) -> Result<Vec<u8>, AppError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let internal = |e: csv::Error| AppError::Internal(e.into());
-    out.write_record([
-        "case",
-        "exhibit",
-        "event",
-        "at_utc",
-        "actor",
-        "actor_role",
-        "address",
-        "details",
-    ])
-    .map_err(internal)?;
-    for r in rows {
-        let number = numbers
-            .iter()
-            .find(|(id, _)| *id == r.exhibit_id)
-            .map(|(_, n)| n.to_string())
-            .unwrap_or_default();
-        out.write_record([
-            case_no,
-            &number,
-            &r.action,
-            &r.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-            &r.actor_name,
-            &r.actor_role,
-            &shown_address(r),
-            &r.details,
-        ])
-        .map_err(internal)?;
-    }
-    out.into_inner()
-        .map_err(|e| AppError::Internal(e.into_error().into()))
+    crate::evidence::custody_csv(rows, numbers, case_no, shown_address).map_err(AppError::Internal)
 }
 
 fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {

@@ -1,0 +1,2 @@
+DROP TABLE bundle_exhibits;
+DROP TABLE bundles;

@@ -1,0 +1,471 @@
+//! The bundle builder: a background task on every app server that claims queued bundles
+//! (and those whose builder died), gathers what the audience may see, writes the bag into a
+//! temporary file in the evidence store (memory does not grow with the bundle), keeps it
+//! durably, and records it: the job done with the bundle's SHA-256, a custody entry on each
+//! exhibit it holds and an audit entry, in one transaction.
+
+use std::io::{Read, Seek};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use askama::Template;
+use chrono::{NaiveDateTime, TimeDelta};
+use ed25519_dalek::SigningKey;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tokio::sync::{Notify, watch};
+
+use super::bag::{self, BagInfo, Entry, Source};
+use super::key;
+use crate::audit::{self, Actor, Event};
+use crate::db::{DbConn, DbPool, write_tx};
+use crate::domain::{Audience, CustodyAction, Lang};
+use crate::evidence::Store;
+use crate::i18n;
+use crate::models::bundle::{self, Built, Claim};
+use crate::models::case::{self, CaseId, CaseRow, PartyFields};
+use crate::models::exhibit::{self, Custody, CustodyRow, ExhibitId, ExhibitView};
+use crate::models::right::{self, CaseRightView};
+use crate::models::workflow::{self as store, EventView};
+use crate::models::{self};
+
+/// How long a claimed build is held without a progress update before another server may
+/// take it over.
+const LEASE: TimeDelta = TimeDelta::seconds(120);
+/// Progress is written at most this often (each write also renews the lease).
+const PROGRESS_EVERY: Duration = Duration::from_millis(500);
+
+#[derive(Clone)]
+pub struct Builder {
+    pub pool: DbPool,
+    pub store: Store,
+    pub key: Arc<SigningKey>,
+    /// Written into bag-info.txt as Source-Organization.
+    pub organization: String,
+    /// Without a wake-up, the queue is looked at this often.
+    pub poll: Duration,
+}
+
+impl Builder {
+    /// Builds bundles until told to stop: at once when woken, otherwise every few seconds.
+    pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+        loop {
+            let builder = self.clone();
+            match tokio::task::spawn_blocking(move || builder.build_next()).await {
+                // Another job may be waiting.
+                Ok(Ok(true)) => continue,
+                Ok(Ok(false)) => {}
+                Ok(Err(e)) => tracing::error!(error = ?e, "the bundle builder failed"),
+                Err(e) => tracing::error!(error = %e, "the bundle builder panicked"),
+            }
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(self.poll) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+
+    /// Claims and builds one job; `false` when there was none.
+    pub fn build_next(&self) -> anyhow::Result<bool> {
+        let mut conn = self
+            .pool
+            .get()
+            .context("no database connection for the bundle builder")?;
+        let Some(claim) = write_tx(&mut conn, |c| bundle::claim(c, models::now(), LEASE))? else {
+            return Ok(false);
+        };
+        let started = Instant::now();
+        match self.build(&mut conn, &claim) {
+            Ok(Some(sha256)) => tracing::info!(bundle = %claim.bundle.public_id, %sha256,
+                seconds = started.elapsed().as_secs_f64(), "bundle built"),
+            Ok(None) => tracing::warn!(bundle = %claim.bundle.public_id,
+                "a bundle build lost its claim to another server"),
+            Err(e) => {
+                tracing::error!(bundle = %claim.bundle.public_id, error = ?e, "a bundle could not be built");
+                write_tx(&mut conn, |c| {
+                    bundle::fail(c, &claim, &format!("{e:#}"), models::now())
+                })?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Builds the claimed bundle; `None` if the claim was lost on the way.
+    fn build(&self, conn: &mut DbConn, claim: &Claim) -> anyhow::Result<Option<String>> {
+        let job = &claim.bundle;
+        let public_id: uuid::Uuid = job.public_id.parse().context("a bundle's id is not a UUID")?;
+        let audience = job.audience();
+        let lang = job.language();
+        let snapshot = Snapshot::load(conn, CaseId(job.case_id), audience)?;
+        let bagged_at = models::now();
+        let case_no = snapshot
+            .case
+            .case_no
+            .clone()
+            .unwrap_or_else(|| snapshot.case.draft_key.clone());
+        let root = format!(
+            "{case_no}_{}_{}",
+            audience.as_str(),
+            bagged_at.format("%Y%m%dT%H%M%SZ")
+        );
+        let fingerprint = key::fingerprint(&self.key.verifying_key());
+        let context = BagContext {
+            lang,
+            audience,
+            case_no: &case_no,
+            bundle_id: &job.public_id,
+            bagged_at,
+            fingerprint: &fingerprint,
+            organization: &self.organization,
+        };
+        let entries = snapshot.entries(&self.store, &context)?;
+        let total = (
+            entries.len() as i64,
+            entries.iter().map(|e| e.size as i64).sum::<i64>(),
+        );
+        if !bundle::progress(conn, claim, (0, 0), total, models::now() + LEASE)? {
+            return Ok(None);
+        }
+        let info = BagInfo {
+            source_organization: self.organization.clone(),
+            bagging_date: bagged_at,
+            external_identifier: case_no.clone(),
+            extra: vec![
+                ("Audience".into(), audience.as_str().into()),
+                ("Bundle-Id".into(), job.public_id.clone()),
+                ("Office-Key-Fingerprint".into(), fingerprint.clone()),
+                (
+                    "Signature".into(),
+                    "signature.ed25519 signs tagmanifest-sha512.txt with Ed25519".into(),
+                ),
+            ],
+        };
+        let mut file = self
+            .store
+            .temp_file()
+            .context("cannot create the bundle's file")?;
+        let mut last = Instant::now();
+        let written = bag::write(file.as_file_mut(), &root, &entries, &info, &self.key, |p| {
+            if last.elapsed() < PROGRESS_EVERY {
+                return Ok(());
+            }
+            last = Instant::now();
+            let done = (p.files_done as i64, p.bytes_done as i64);
+            match bundle::progress(conn, claim, done, total, models::now() + LEASE) {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(std::io::Error::other("the build's claim was lost")),
+                Err(e) => Err(std::io::Error::other(e)),
+            }
+        });
+        let written = match written {
+            Ok(w) => w,
+            Err(e) if e.to_string() == "the build's claim was lost" => return Ok(None),
+            Err(e) => return Err(anyhow::Error::new(e).context("cannot write the bundle")),
+        };
+        let size = file.as_file().metadata()?.len();
+        file.as_file_mut().rewind()?;
+        let sha256 = hash(file.as_file_mut())?;
+        self.store
+            .keep_bundle(file, &public_id)
+            .context("cannot keep the bundle")?;
+        let exhibits: Vec<ExhibitId> = snapshot.exhibits.iter().map(|e| ExhibitId(e.row.id)).collect();
+        let file_name = format!("{root}.zip");
+        let recorded = write_tx(conn, |c| {
+            let now = models::now();
+            let built = Built {
+                file_name: &file_name,
+                size: size as i64,
+                sha256: &sha256,
+                exhibits: &exhibits,
+            };
+            if !bundle::finish(c, claim, &built, now)? {
+                return Ok::<_, anyhow::Error>(false);
+            }
+            for e in &exhibits {
+                exhibit::record(
+                    c,
+                    &Custody {
+                        exhibit: *e,
+                        action: CustodyAction::Bundled,
+                        actor: None,
+                        address: None,
+                        details: json!({ "bundle": job.public_id, "audience": audience.as_str() }),
+                    },
+                    now,
+                )?;
+            }
+            audit::record(
+                c,
+                Event {
+                    actor: &Actor::system(),
+                    action: "bundle.built",
+                    object: Some(("bundle", job.public_id.clone())),
+                    details: json!({
+                        "case": case_no,
+                        "audience": audience.as_str(),
+                        "file": file_name,
+                        "size": size,
+                        "sha256": sha256,
+                        "payload_files": written.payload_files,
+                        "payload_bytes": written.payload_bytes,
+                        "exhibits": snapshot.exhibits.iter().map(|e| e.row.number).collect::<Vec<_>>(),
+                        "key_fingerprint": fingerprint,
+                    }),
+                    address: None,
+                },
+            )?;
+            Ok(true)
+        })?;
+        Ok(recorded.then_some(sha256))
+    }
+}
+
+fn hash(reader: &mut impl Read) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1024 * 1024];
+    loop {
+        let n = reader.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(hex::encode(hasher.finalize()));
+        }
+        hasher.update(&buffer[..n]);
+    }
+}
+
+/// What the bag says about itself, beside the case.
+pub struct BagContext<'a> {
+    pub lang: Lang,
+    pub audience: Audience,
+    pub case_no: &'a str,
+    pub bundle_id: &'a str,
+    pub bagged_at: NaiveDateTime,
+    pub fingerprint: &'a str,
+    pub organization: &'a str,
+}
+
+/// The case as the audience may see it, read once at the start of the build.
+pub struct Snapshot {
+    pub case: CaseRow,
+    pub parties: Vec<PartyFields>,
+    pub rights: Vec<CaseRightView>,
+    pub exhibits: Vec<ExhibitView>,
+    pub events: Vec<EventView>,
+    pub custody: Vec<CustodyRow>,
+    /// The office's copy keeps source addresses and the history's texts; the parties' do not.
+    pub full: bool,
+}
+
+impl Snapshot {
+    pub fn load(conn: &mut DbConn, id: CaseId, audience: Audience) -> anyhow::Result<Snapshot> {
+        let case = case::find_by_id(conn, id)?.context("the bundle's case is gone")?;
+        let exhibits = exhibit::of_case(conn, id, bundle::viewer_for(audience))?;
+        let ids: Vec<ExhibitId> = exhibits.iter().map(|e| ExhibitId(e.row.id)).collect();
+        Ok(Snapshot {
+            parties: case::parties_of(conn, id)?,
+            rights: right::of_case(conn, id)?,
+            events: store::events_of(conn, id)?,
+            custody: exhibit::custody_of(conn, &ids)?,
+            full: audience == Audience::Office,
+            exhibits,
+            case,
+        })
+    }
+
+    /// The name of each exhibit's file in the bag.
+    fn bag_names(&self) -> Vec<String> {
+        self.exhibits
+            .iter()
+            .map(|e| {
+                format!(
+                    "exhibits/{}",
+                    bag::exhibit_file_name(e.row.number, &e.row.title, &e.row.extension)
+                )
+            })
+            .collect()
+    }
+
+    /// The payload: the index, the case as JSON, the custody log, then the exhibits.
+    fn entries(&self, store: &Store, cx: &BagContext<'_>) -> anyhow::Result<Vec<Entry>> {
+        let names = self.bag_names();
+        let index = IndexPage {
+            cx,
+            s: self,
+            names: &names,
+        }
+        .render()
+        .context("cannot render index.html")?
+        .into_bytes();
+        let json = serde_json::to_vec_pretty(&self.json(cx, &names))?;
+        let numbers: Vec<(i64, i32)> = self.exhibits.iter().map(|e| (e.row.id, e.row.number)).collect();
+        let full = self.full;
+        let csv = crate::evidence::custody_csv(&self.custody, &numbers, cx.case_no, |r| {
+            if full {
+                r.address.clone().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })?;
+        let mut entries = vec![
+            Entry {
+                path: "index.html".into(),
+                size: index.len() as u64,
+                source: Source::Bytes(index),
+            },
+            Entry {
+                path: "case.json".into(),
+                size: json.len() as u64,
+                source: Source::Bytes(json),
+            },
+            Entry {
+                path: "custody-log.csv".into(),
+                size: csv.len() as u64,
+                source: Source::Bytes(csv),
+            },
+        ];
+        for (e, name) in self.exhibits.iter().zip(names) {
+            let fingerprint = e.row.fingerprint().context("an exhibit's SHA-256 is malformed")?;
+            entries.push(Entry {
+                path: name,
+                size: e.row.size as u64,
+                source: Source::File(store.path_of(&fingerprint)),
+            });
+        }
+        Ok(entries)
+    }
+
+    fn json(&self, cx: &BagContext<'_>, names: &[String]) -> serde_json::Value {
+        let c = &self.case;
+        json!({
+            "bundle": {
+                "id": cx.bundle_id,
+                "audience": cx.audience.as_str(),
+                "bagged_at": format!("{}Z", cx.bagged_at.format("%Y-%m-%dT%H:%M:%S")),
+                "source_organization": cx.organization,
+                "office_key_fingerprint": cx.fingerprint,
+            },
+            "case": {
+                "number": cx.case_no,
+                "title": c.title,
+                "state": c.state,
+                "track": c.track,
+                "kind": c.kind,
+                "description": c.description,
+                "technology_field": c.ipc_class,
+                "damages": c.damages_amount.map(|a| json!({ "amount": a, "currency": c.damages_currency })),
+                "remedy": c.remedy,
+                "origin": c.origin,
+                "origin_reference": c.origin_reference,
+                "filed_at": c.filed_at.map(|t| format!("{}Z", t.format("%Y-%m-%dT%H:%M:%S"))),
+            },
+            "parties": self.parties.iter().map(|p| json!({
+                "side": p.side,
+                "kind": p.party_kind,
+                "name": p.name,
+                "registration_no": p.registration_no,
+                "size": p.size,
+                "counsel": p.counsel_name.as_ref().map(|n| json!({ "name": n, "firm": p.counsel_firm })),
+            })).collect::<Vec<_>>(),
+            "cited_rights": self.rights.iter().map(|r| json!({
+                "number": r.display,
+                "docdb": r.docdb,
+                "title": r.title,
+                "role": r.role,
+                "claims": r.claims,
+            })).collect::<Vec<_>>(),
+            "exhibits": self.exhibits.iter().zip(names).map(|(e, name)| json!({
+                "number": e.row.number,
+                "file": format!("data/{name}"),
+                "title": e.row.title,
+                "description": e.row.description,
+                "side": e.row.side,
+                "visibility": e.row.visibility,
+                "original_file_name": e.row.file_name,
+                "content_type": e.row.content_type,
+                "size": e.row.size,
+                "sha256": e.row.sha256,
+                "filed_by": e.uploader,
+                "filed_at": format!("{}Z", e.row.uploaded_at.format("%Y-%m-%dT%H:%M:%S")),
+                "superseded_by": self.superseded_by(e),
+                "supersedes": self.number_of(e.row.supersedes_id),
+            })).collect::<Vec<_>>(),
+            "timeline": self.events.iter().map(|e| json!({
+                "at": format!("{}Z", e.at.format("%Y-%m-%dT%H:%M:%S")),
+                "action": e.action,
+                "from": e.from_state,
+                "to": e.to_state,
+                "by": e.actor_name,
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    fn number_of(&self, id: Option<i64>) -> Option<i32> {
+        let id = id?;
+        self.exhibits
+            .iter()
+            .find(|o| o.row.id == id)
+            .map(|o| o.row.number)
+    }
+
+    /// The exhibit that corrected this one, if it is in the bundle too.
+    pub fn superseded_by(&self, e: &ExhibitView) -> Option<i32> {
+        self.number_of(e.row.superseded_by_id)
+    }
+}
+
+/// `data/index.html`: the bundle readable offline in a browser, self-contained.
+#[derive(Template)]
+#[template(path = "bundle/index.html")]
+struct IndexPage<'a> {
+    cx: &'a BagContext<'a>,
+    s: &'a Snapshot,
+    names: &'a [String],
+}
+
+impl IndexPage<'_> {
+    fn t(&self, key: &str) -> String {
+        i18n::text(self.cx.lang, key)
+    }
+
+    fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {
+        i18n::text_with(self.cx.lang, key, &[(name, value.to_string())])
+    }
+
+    fn label(&self, prefix: &str, value: &str) -> String {
+        self.t(&format!("{prefix}-{value}"))
+    }
+
+    fn size(&self, e: &ExhibitView) -> String {
+        crate::routes::exhibits::human_size(e.row.size as u64)
+    }
+
+    /// The exhibit's file in the bag, as a link relative to index.html.
+    fn href(&self, i: &usize) -> String {
+        self.names[*i]
+            .split('/')
+            .map(|part| {
+                form_urlencoded::byte_serialize(part.as_bytes())
+                    .collect::<String>()
+                    .replace('+', "%20")
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn number_of(&self, id: &i64) -> Option<i32> {
+        self.s
+            .exhibits
+            .iter()
+            .find(|e| e.row.id == *id)
+            .map(|e| e.row.number)
+    }
+
+    fn address<'b>(&self, r: &'b CustodyRow) -> &'b str {
+        if self.s.full {
+            r.address.as_deref().unwrap_or("")
+        } else {
+            ""
+        }
+    }
+}

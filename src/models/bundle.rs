@@ -1,0 +1,268 @@
+//! Evidence bundles and their build jobs (DESIGN §6). A bundle's row is its job: requested,
+//! claimed by one app server's builder under a lease that it renews with each progress
+//! update, and finished or failed. A builder that dies leaves a lease that runs out; the job
+//! is then claimed again, and the dead builder's late writes are refused because they name
+//! an earlier attempt.
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+
+use super::case::CaseId;
+use super::exhibit::{ExhibitId, Viewer};
+use super::user::UserId;
+use crate::db::DbConn;
+use crate::db::schema::{bundle_exhibits, bundles, users};
+use crate::domain::{Audience, BundleStatus, Lang};
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = bundles)]
+pub struct BundleRow {
+    pub id: i64,
+    pub public_id: String,
+    pub case_id: i64,
+    pub audience: String,
+    pub language: String,
+    pub status: String,
+    pub requested_by: i64,
+    pub requested_at: NaiveDateTime,
+    pub started_at: Option<NaiveDateTime>,
+    pub finished_at: Option<NaiveDateTime>,
+    pub lease_until: Option<NaiveDateTime>,
+    pub attempts: i32,
+    pub files_total: i64,
+    pub files_done: i64,
+    pub bytes_total: i64,
+    pub bytes_done: i64,
+    pub file_name: Option<String>,
+    pub size: Option<i64>,
+    pub sha256: Option<String>,
+    pub error: Option<String>,
+}
+
+impl BundleRow {
+    pub fn audience(&self) -> Audience {
+        Audience::parse(&self.audience).unwrap_or(Audience::Office)
+    }
+
+    pub fn status(&self) -> BundleStatus {
+        BundleStatus::parse(&self.status).unwrap_or(BundleStatus::Failed)
+    }
+
+    pub fn language(&self) -> Lang {
+        Lang::parse(&self.language).unwrap_or_default()
+    }
+}
+
+/// The exhibits an audience's bundle holds.
+pub fn viewer_for(audience: Audience) -> Viewer {
+    match audience.sides() {
+        None => Viewer::Inside,
+        Some((complainant, respondent)) => Viewer::Sides {
+            complainant,
+            respondent,
+        },
+    }
+}
+
+/// Queues a bundle; its builder is woken by the caller after the commit.
+pub fn request(
+    conn: &mut DbConn,
+    case: CaseId,
+    audience: Audience,
+    language: Lang,
+    by: UserId,
+    now: NaiveDateTime,
+) -> QueryResult<BundleRow> {
+    let public_id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(bundles::table)
+        .values((
+            bundles::public_id.eq(&public_id),
+            bundles::case_id.eq(case.0),
+            bundles::audience.eq(audience.as_str()),
+            bundles::language.eq(language.code()),
+            bundles::status.eq(BundleStatus::Queued.as_str()),
+            bundles::requested_by.eq(by.0),
+            bundles::requested_at.eq(now),
+        ))
+        .execute(conn)?;
+    bundles::table
+        .filter(bundles::public_id.eq(public_id))
+        .select(BundleRow::as_select())
+        .first(conn)
+}
+
+/// A bundle of the case by its public id, whoever asks: the caller decides access by its
+/// audience.
+pub fn find(conn: &mut DbConn, case: CaseId, public_id: &str) -> QueryResult<Option<BundleRow>> {
+    bundles::table
+        .filter(bundles::case_id.eq(case.0))
+        .filter(bundles::public_id.eq(public_id.to_owned()))
+        .select(BundleRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The case's bundles for these audiences, newest first, with who asked for each.
+pub fn of_case(
+    conn: &mut DbConn,
+    case: CaseId,
+    audiences: &[Audience],
+) -> QueryResult<Vec<(BundleRow, String)>> {
+    let names: Vec<&str> = audiences.iter().map(|a| a.as_str()).collect();
+    bundles::table
+        .inner_join(users::table.on(users::id.eq(bundles::requested_by)))
+        .filter(bundles::case_id.eq(case.0))
+        .filter(bundles::audience.eq_any(names))
+        .order(bundles::id.desc())
+        .select((BundleRow::as_select(), users::name))
+        .load(conn)
+}
+
+/// A claimed job: the row and the attempt that holds it.
+pub struct Claim {
+    pub bundle: BundleRow,
+    pub attempt: i32,
+}
+
+/// Takes the oldest job that is queued, or whose builder's lease ran out. Two servers may
+/// pick the same row; the guarded update lets exactly one of them have it.
+pub fn claim(conn: &mut DbConn, now: NaiveDateTime, lease: TimeDelta) -> QueryResult<Option<Claim>> {
+    let claimable = bundles::status
+        .eq(BundleStatus::Queued.as_str())
+        .or(bundles::status
+            .eq(BundleStatus::Building.as_str())
+            .and(bundles::lease_until.lt(now)));
+    let Some(row) = bundles::table
+        .filter(claimable)
+        .order(bundles::id.asc())
+        .select(BundleRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let attempt = row.attempts + 1;
+    let taken = diesel::update(
+        bundles::table
+            .find(row.id)
+            .filter(bundles::attempts.eq(row.attempts))
+            .filter(claimable),
+    )
+    .set((
+        bundles::status.eq(BundleStatus::Building.as_str()),
+        bundles::attempts.eq(attempt),
+        bundles::lease_until.eq(now + lease),
+        bundles::started_at.eq(row.started_at.unwrap_or(now)),
+        bundles::files_done.eq(0),
+        bundles::bytes_done.eq(0),
+    ))
+    .execute(conn)?;
+    if taken == 0 {
+        return Ok(None);
+    }
+    Ok(Some(Claim {
+        bundle: find_by_id(conn, row.id)?,
+        attempt,
+    }))
+}
+
+fn find_by_id(conn: &mut DbConn, id: i64) -> QueryResult<BundleRow> {
+    bundles::table.find(id).select(BundleRow::as_select()).first(conn)
+}
+
+/// The job, if this attempt still holds it.
+macro_rules! held {
+    ($claim:expr) => {
+        bundles::table
+            .filter(bundles::id.eq($claim.bundle.id))
+            .filter(bundles::attempts.eq($claim.attempt))
+            .filter(bundles::status.eq(BundleStatus::Building.as_str()))
+    };
+}
+
+/// How far the build is, renewing the lease; `false` if the job is no longer this attempt's.
+pub fn progress(
+    conn: &mut DbConn,
+    claim: &Claim,
+    done: (i64, i64),
+    total: (i64, i64),
+    lease_until: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(held!(claim))
+        .set((
+            bundles::files_done.eq(done.0),
+            bundles::bytes_done.eq(done.1),
+            bundles::files_total.eq(total.0),
+            bundles::bytes_total.eq(total.1),
+            bundles::lease_until.eq(lease_until),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// What a finished build produced.
+pub struct Built<'a> {
+    pub file_name: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+    pub exhibits: &'a [ExhibitId],
+}
+
+/// Marks the job done and records which exhibits the bundle holds; `false` if the job is no
+/// longer this attempt's. Call inside the transaction that also writes the custody and
+/// audit entries.
+pub fn finish(conn: &mut DbConn, claim: &Claim, built: &Built<'_>, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(held!(claim))
+        .set((
+            bundles::status.eq(BundleStatus::Done.as_str()),
+            bundles::finished_at.eq(now),
+            bundles::lease_until.eq(None::<NaiveDateTime>),
+            bundles::file_name.eq(built.file_name),
+            bundles::size.eq(built.size),
+            bundles::sha256.eq(built.sha256),
+            bundles::files_done.eq(bundles::files_total),
+            bundles::bytes_done.eq(bundles::bytes_total),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Ok(false);
+    }
+    let rows: Vec<_> = built
+        .exhibits
+        .iter()
+        .map(|e| {
+            (
+                bundle_exhibits::bundle_id.eq(claim.bundle.id),
+                bundle_exhibits::exhibit_id.eq(e.0),
+            )
+        })
+        .collect();
+    for row in rows {
+        diesel::insert_into(bundle_exhibits::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(true)
+}
+
+/// Marks the job failed with the reason (for the office and the log, not for the page).
+pub fn fail(conn: &mut DbConn, claim: &Claim, error: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(held!(claim))
+        .set((
+            bundles::status.eq(BundleStatus::Failed.as_str()),
+            bundles::finished_at.eq(now),
+            bundles::lease_until.eq(None::<NaiveDateTime>),
+            bundles::error.eq(error),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The exhibits a built bundle holds.
+pub fn exhibits_of(conn: &mut DbConn, bundle: i64) -> QueryResult<Vec<ExhibitId>> {
+    bundle_exhibits::table
+        .filter(bundle_exhibits::bundle_id.eq(bundle))
+        .select(bundle_exhibits::exhibit_id)
+        .load(conn)
+        .map(|ids: Vec<i64>| ids.into_iter().map(ExhibitId).collect())
+}

@@ -1,0 +1,473 @@
+//! Evidence bundles (DESIGN §6) through the real HTTP surface: requested for an audience,
+//! built in the background, downloaded, and checked offline by `ipdesk bundle verify` and by
+//! the reference BagIt validator.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use ipdesk::domain::Role;
+use sha2::{Digest, Sha256};
+
+use crate::exhibits::{PDF, file, upload};
+use crate::helpers::{STRONG_PASSWORD, TestApp, browser, location, spawn_app};
+use crate::workflow::{act, due_in, invitation_link};
+
+fn pdf(n: usize) -> Vec<u8> {
+    let mut bytes = PDF.to_vec();
+    bytes.extend_from_slice(format!("% bundled exhibit {n}\n").as_bytes());
+    bytes
+}
+
+/// Requests a bundle and waits for it: the request's answer and the bundle's bytes.
+async fn bundle(app: &TestApp, client: &reqwest::Client, case_no: &str, audience: &str) -> (String, Vec<u8>) {
+    let res = app
+        .post_as(
+            client,
+            &format!("/cases/{case_no}/bundles"),
+            &[("audience", audience)],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "the bundle is requested");
+    let page = location(&res);
+    assert!(page.starts_with(&format!("/cases/{case_no}/bundles/")));
+    (page.clone(), wait_for(app, client, &page).await)
+}
+
+/// Fetches the bundle's page until it is the bundle itself.
+async fn wait_for(app: &TestApp, client: &reqwest::Client, page: &str) -> Vec<u8> {
+    let started = Instant::now();
+    loop {
+        let res = app.get_as(client, page).await;
+        assert_eq!(res.status(), 200);
+        let kind = res.headers()["content-type"].to_str().unwrap().to_owned();
+        if kind == "application/zip" {
+            let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+            assert!(disposition.starts_with("attachment"), "{disposition}");
+            assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+            return res.bytes().await.unwrap().to_vec();
+        }
+        let html = res.text().await.unwrap();
+        assert!(
+            !html.contains(r#"data-bundle-status="failed""#),
+            "the build failed"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the bundle is built in time"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The office key as published, parsed.
+async fn office_key(app: &TestApp) -> ed25519_dalek::VerifyingKey {
+    let pem = app.get("/office-key.pem").await.text().await.unwrap();
+    ipdesk::bundle::key::parse_public(&pem).unwrap()
+}
+
+fn names_in(zip: &[u8]) -> Vec<String> {
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    archive.file_names().map(str::to_owned).collect()
+}
+
+fn read_entry(zip: &[u8], suffix: &str) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let name = archive
+        .file_names()
+        .find(|n| n.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no {suffix} in the bundle"))
+        .to_owned();
+    let mut out = Vec::new();
+    archive.by_name(&name).unwrap().read_to_end(&mut out).unwrap();
+    out
+}
+
+/// The same ZIP with the entries ending in `suffix` transformed.
+fn rewrite(zip: &[u8], suffix: &str, change: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().to_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name.ends_with(suffix) {
+            change(&mut bytes);
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+fn verify(zip: &[u8], key: &ed25519_dalek::VerifyingKey) -> ipdesk::bundle::verify::Report {
+    ipdesk::bundle::verify::verify(std::io::Cursor::new(zip.to_vec()), key).unwrap()
+}
+
+/// Unpacks a bundle into `dir` (test data we made ourselves).
+fn unpack(zip: &[u8], dir: &Path) -> std::path::PathBuf {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    archive.extract(dir).unwrap();
+    let root = std::fs::read_dir(dir).unwrap().next().unwrap().unwrap().path();
+    assert!(root.is_dir());
+    root
+}
+
+/// The reference validator (the Library of Congress' bagit-python). CI installs it; a
+/// developer without it is told, and only outside CI is the check skipped.
+fn bagit_validator() -> Option<std::process::Command> {
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import bagit"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must install the reference BagIt validator (pip install bagit)"
+        );
+        eprintln!("bagit-python is not installed: the reference validator's check is skipped");
+        return None;
+    }
+    let mut cmd = std::process::Command::new("python3");
+    cmd.args(["-m", "bagit", "--validate"]);
+    Some(cmd)
+}
+
+/// A filed case whose respondent joined, with five exhibits of the complainant (one only for
+/// the office, one for its own side) and one of the respondent's.
+async fn case_with_evidence(app: &TestApp) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let case_no = crate::cases::file_case(app, &complainant, "Battery separator bundle").await;
+    assert_eq!(
+        act(app, &examiner, &case_no, "start_review", &[]).await.status(),
+        303
+    );
+    let due = due_in(15);
+    let res = act(
+        app,
+        &examiner,
+        &case_no,
+        "notify_respondent",
+        &[("email", "legal@megacorp.example"), ("due", &due)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let link = invitation_link(app).await;
+    let respondent = browser();
+    let res = app
+        .post_as(
+            &respondent,
+            &link,
+            &[("name", "Megacorp Legal Team"), ("password", STRONG_PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = upload(
+        app,
+        &complainant,
+        &case_no,
+        &[
+            file("Supply contract", "parties", "contract.pdf", &pdf(1)),
+            file("계약서 번역본 100% 일치", "parties", "번역.pdf", &pdf(2)),
+            file("Lab notebook", "own_side", "notebook.pdf", &pdf(3)),
+            file("Originality certificate", "office", "certificate.pdf", &pdf(4)),
+            file(
+                "Meeting notes",
+                "parties",
+                "notes.txt",
+                "Notes of the meeting.\n".as_bytes(),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let res = upload(
+        app,
+        &respondent,
+        &case_no,
+        &[file("Our design", "parties", "ours.pdf", &pdf(5))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    (complainant, examiner, respondent, case_no)
+}
+
+#[tokio::test]
+async fn an_examiner_bundles_a_case_for_the_parties_and_a_mediator_downloads_and_verifies_it() {
+    let app = spawn_app().await;
+    let (_complainant, examiner, respondent, case_no) = case_with_evidence(&app).await;
+    // A mediator on the case's panel.
+    let mediator = app
+        .create_user(Role::Mediator, "park@panel.example", STRONG_PASSWORD)
+        .await;
+    let no = case_no.clone();
+    app.with_db(move |c| {
+        use ipdesk::db::schema::{cases, panel_members};
+        let case_id: i64 = cases::table
+            .filter(cases::case_no.eq(no))
+            .select(cases::id)
+            .first(c)
+            .unwrap();
+        diesel::insert_into(panel_members::table)
+            .values((
+                panel_members::case_id.eq(case_id),
+                panel_members::mediator_id.eq(mediator.id.0),
+                panel_members::assigned_at.eq(ipdesk::models::now()),
+            ))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    let panel = browser();
+    assert_eq!(
+        app.login_as(&panel, "park@panel.example", STRONG_PASSWORD)
+            .await
+            .status(),
+        303
+    );
+
+    let (page, built) = bundle(&app, &examiner, &case_no, "parties").await;
+    let downloaded = wait_for(&app, &panel, &page).await;
+    assert_eq!(downloaded, built, "the same bundle for everyone who may have it");
+
+    // The layout of DESIGN §6, with what both sides may see and nothing else.
+    let names = names_in(&downloaded);
+    let root = names[0].split('/').next().unwrap().to_owned();
+    assert!(root.starts_with(&format!("{case_no}_parties_")), "{root}");
+    for tag in [
+        "bagit.txt",
+        "bag-info.txt",
+        "manifest-sha256.txt",
+        "manifest-sha512.txt",
+        "tagmanifest-sha256.txt",
+        "tagmanifest-sha512.txt",
+        "signature.ed25519",
+        "data/index.html",
+        "data/case.json",
+        "data/custody-log.csv",
+    ] {
+        assert!(
+            names.contains(&format!("{root}/{tag}")),
+            "{tag} is in the bundle: {names:?}"
+        );
+    }
+    let exhibits: Vec<&String> = names.iter().filter(|n| n.contains("/data/exhibits/")).collect();
+    assert_eq!(exhibits.len(), 4, "{exhibits:?}");
+    assert!(names.contains(&format!("{root}/data/exhibits/1001 - Supply contract.pdf")));
+    assert!(names.contains(&format!("{root}/data/exhibits/2001 - Our design.pdf")));
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("Lab notebook") || n.contains("Originality"))
+    );
+    assert_eq!(
+        read_entry(&downloaded, "/data/exhibits/1001 - Supply contract.pdf"),
+        pdf(1),
+        "the exhibit as filed"
+    );
+    let info = String::from_utf8(read_entry(&downloaded, "/bag-info.txt")).unwrap();
+    assert!(info.contains(&format!("External-Identifier: {case_no}")));
+    assert!(info.contains("Audience: parties"));
+    assert!(info.contains("Payload-Oxum: "));
+    let key = office_key(&app).await;
+    let fingerprint = ipdesk::bundle::key::fingerprint(&key);
+    assert!(info.contains(&format!("Office-Key-Fingerprint: {fingerprint}")));
+    assert!(app.page(&browser(), "/office-key").await.contains(&fingerprint));
+    let case: serde_json::Value =
+        serde_json::from_slice(&read_entry(&downloaded, "/data/case.json")).unwrap();
+    assert_eq!(case["case"]["number"], case_no.as_str());
+    assert_eq!(case["exhibits"].as_array().unwrap().len(), 4);
+    assert_eq!(case["exhibits"][0]["sha256"], hex::encode(Sha256::digest(pdf(1))));
+    let index = String::from_utf8(read_entry(&downloaded, "/data/index.html")).unwrap();
+    assert!(index.contains("Supply contract") && !index.contains("Lab notebook"));
+    let custody = String::from_utf8(read_entry(&downloaded, "/data/custody-log.csv")).unwrap();
+    assert!(custody.contains(",1001,uploaded,") && !custody.contains("127.0.0.1"));
+
+    // Valid for `ipdesk bundle verify`, for the reference validator, and for the record.
+    let report = verify(&downloaded, &key);
+    assert!(report.is_valid(), "{:?}", report.problems);
+    let sha = hex::encode(Sha256::digest(&downloaded));
+    let case_page = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert!(case_page.contains(&format!("<code data-bundle-sha256>{sha}</code>")));
+    let actions = app.audit_actions().await;
+    for action in ["bundle.requested", "bundle.built", "bundle.downloaded"] {
+        assert!(actions.contains(&action.to_owned()), "{action}");
+    }
+    let custody = app
+        .page(&respondent, &format!("/cases/{case_no}/exhibits/1001/custody"))
+        .await;
+    assert!(custody.contains(r#"data-custody="bundled""#));
+    assert!(custody.matches(r#"data-custody="downloaded""#).count() >= 2);
+
+    let dir = tempfile::tempdir().unwrap();
+    let unpacked = unpack(&downloaded, dir.path());
+    if let Some(mut validator) = bagit_validator() {
+        let out = validator.arg(&unpacked).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // One byte of one exhibit flipped: both refuse it, naming the file.
+        let exhibit = unpacked.join("data/exhibits/1001 - Supply contract.pdf");
+        let mut bytes = std::fs::read(&exhibit).unwrap();
+        bytes[3] ^= 1;
+        std::fs::write(&exhibit, bytes).unwrap();
+        let out = bagit_validator().unwrap().arg(&unpacked).output().unwrap();
+        assert!(!out.status.success());
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(said.contains("1001 - Supply contract.pdf"), "{said}");
+    }
+}
+
+#[tokio::test]
+async fn a_flipped_byte_a_changed_signature_or_bag_info_is_named_by_ipdesk_bundle_verify() {
+    let app = spawn_app().await;
+    let (_complainant, examiner, _respondent, case_no) = case_with_evidence(&app).await;
+    let (_, built) = bundle(&app, &examiner, &case_no, "office").await;
+    let key = office_key(&app).await;
+    assert!(verify(&built, &key).is_valid());
+    assert_eq!(
+        names_in(&built)
+            .iter()
+            .filter(|n| n.contains("/data/exhibits/"))
+            .count(),
+        6,
+        "the office's bundle holds everything"
+    );
+
+    let flipped = rewrite(&built, "/data/exhibits/1001 - Supply contract.pdf", |b| b[5] ^= 1);
+    let report = verify(&flipped, &key);
+    assert!(!report.is_valid());
+    let said: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert!(
+        said.iter().any(|p| p.contains("1001 - Supply contract.pdf")),
+        "{said:?}"
+    );
+
+    let forged = rewrite(&built, "/signature.ed25519", |b| b[0] ^= 1);
+    let report = verify(&forged, &key);
+    assert!(
+        report
+            .problems
+            .contains(&ipdesk::bundle::verify::Problem::BadSignature),
+        "{:?}",
+        report.problems
+    );
+
+    let renamed = rewrite(&built, "/bag-info.txt", |b| {
+        *b = String::from_utf8(b.clone())
+            .unwrap()
+            .replace("Audience: office", "Audience: parties")
+            .into_bytes()
+    });
+    assert!(!verify(&renamed, &key).is_valid());
+
+    // The command an operator or a court runs, with the key as published.
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("office-key.pem");
+    std::fs::write(&pem, ipdesk::bundle::key::public_pem(&key)).unwrap();
+    for (name, bytes, valid) in [
+        ("good.zip", &built, true),
+        ("flipped.zip", &flipped, false),
+        ("forged.zip", &forged, false),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ipdesk"))
+            .args(["bundle", "verify", "--key"])
+            .arg(&pem)
+            .arg(&path)
+            .env("IPDESK_DATA_DIR", dir.path())
+            .env("IPDESK_LOG_FORMAT", "json")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let printed = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.success(), valid, "{name}: {printed}");
+        if !valid {
+            assert!(printed.contains("INVALID"), "{printed}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_party_bundles_only_its_own_sides_view_and_never_sees_the_offices() {
+    let app = spawn_app().await;
+    let (complainant, examiner, respondent, case_no) = case_with_evidence(&app).await;
+    // The complainant may ask for its own side's bundle, not the other side's.
+    let res = app
+        .post_as(
+            &complainant,
+            &format!("/cases/{case_no}/bundles"),
+            &[("audience", "respondent")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let (_, own) = bundle(&app, &complainant, &case_no, "complainant").await;
+    let names = names_in(&own);
+    assert!(
+        names.iter().any(|n| n.contains("1003 - Lab notebook.pdf")),
+        "its own side's"
+    );
+    assert!(
+        !names.iter().any(|n| n.contains("Originality")),
+        "never the office's"
+    );
+    assert!(verify(&own, &office_key(&app).await).is_valid());
+    // The office's bundle is not there for the parties.
+    let (office_page, _) = bundle(&app, &examiner, &case_no, "office").await;
+    assert_eq!(app.get_as(&respondent, &office_page).await.status(), 404);
+    assert_eq!(app.get_as(&complainant, &office_page).await.status(), 404);
+    let their_view = app.page(&respondent, &format!("/cases/{case_no}")).await;
+    assert!(!their_view.contains(&office_page));
+}
+
+#[tokio::test]
+async fn a_build_whose_builder_died_is_taken_over_and_the_dead_builders_writes_are_refused() {
+    use chrono::TimeDelta;
+    use ipdesk::models::bundle as jobs;
+    // The app's own builder looks at the queue only when woken, so the claims here are ours.
+    let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 3600).await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Lease").await;
+    let (first, within, second, late, current) = app
+        .with_db(move |c| {
+            use ipdesk::db::schema::cases;
+            let (case_id, user): (i64, i64) = cases::table
+                .filter(cases::case_no.eq(case_no))
+                .select((cases::id, cases::created_by))
+                .first(c)
+                .unwrap();
+            let now = ipdesk::models::now();
+            let lease = TimeDelta::seconds(60);
+            jobs::request(
+                c,
+                ipdesk::models::case::CaseId(case_id),
+                ipdesk::domain::Audience::Office,
+                ipdesk::domain::Lang::En,
+                ipdesk::models::user::UserId(user),
+                now,
+            )
+            .unwrap();
+            let first = jobs::claim(c, now, lease)
+                .unwrap()
+                .expect("the queued job is claimed");
+            let within = jobs::claim(c, now + TimeDelta::seconds(30), lease).unwrap();
+            let second = jobs::claim(c, now + TimeDelta::seconds(61), lease)
+                .unwrap()
+                .expect("taken over once the lease ran out");
+            let late = jobs::progress(c, &first, (1, 1), (2, 2), now + TimeDelta::seconds(200)).unwrap();
+            let current = jobs::progress(c, &second, (1, 1), (2, 2), now + TimeDelta::seconds(200)).unwrap();
+            (first.attempt, within.is_none(), second.attempt, late, current)
+        })
+        .await;
+    assert!(within, "nobody takes a job while its lease runs");
+    assert_eq!(second, first + 1);
+    assert!(!late, "the dead builder's late progress is refused");
+    assert!(current);
+}
