@@ -235,11 +235,16 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// An exhibit's file name in the bag, `NNNN - <title>.<ext>`: the title made safe on every
-/// system the bundle may be unpacked on.
+/// system the bundle may be unpacked on. A `%` becomes a full-width `％`: RFC 8493 has it
+/// percent-encoded in manifests, which the reference validator does not decode.
 pub fn exhibit_file_name(number: i32, title: &str, extension: &str) -> String {
     let cleaned: String = crate::domain::clean_file_name(title)
         .chars()
-        .map(|c| if r#"/\:*?"<>|"#.contains(c) { '_' } else { c })
+        .map(|c| match c {
+            '%' => '％',
+            c if r#"/\:*?"<>|"#.contains(c) => '_',
+            c => c,
+        })
         .take(100)
         .collect();
     let cleaned = cleaned.trim_end_matches(['.', ' ']).trim();

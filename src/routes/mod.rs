@@ -248,6 +248,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/cases/{case_no}/fingerprint",
             get().to(exhibits::check::fingerprint),
         )
+        .route("/cases/{case_no}/bundles", web::post().to(bundles::request))
+        .route("/cases/{case_no}/bundles/{id}", get().to(bundles::show))
+        .route("/office-key", get().to(bundles::office_key))
+        .route("/office-key.pem", get().to(bundles::office_key_pem))
         // `/rights/new` before `/rights/{docdb}`.
         // A right's form carries its abstract: more than the usual form limit.
         .service(
