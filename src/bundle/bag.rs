@@ -262,7 +262,7 @@ mod tests {
         assert_eq!(exhibit_file_name(1002, "a/b: c?", "pdf"), "1002 - b_ c_.pdf");
         assert_eq!(
             exhibit_file_name(1003, "계약서 100%", "hwp"),
-            "1003 - 계약서 100%.hwp"
+            "1003 - 계약서 100％.hwp"
         );
         assert_eq!(exhibit_file_name(1004, " ... ", "txt"), "1004 - exhibit.txt");
         assert_eq!(exhibit_file_name(1005, "x\u{202E}gpj", "exe"), "1005 - xgpj.exe");
