@@ -247,6 +247,15 @@ pub fn exhibit_file_name(number: i32, title: &str, extension: &str) -> String {
         })
         .take(100)
         .collect();
+    // 100 Korean characters are 300 bytes; file systems allow 255 for a name.
+    let mut cleaned = cleaned.as_str();
+    while cleaned.len() > 180 {
+        let mut cut = cleaned.len() - 1;
+        while !cleaned.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        cleaned = &cleaned[..cut];
+    }
     let cleaned = cleaned.trim_end_matches(['.', ' ']).trim();
     let title = if cleaned.is_empty() { "exhibit" } else { cleaned };
     format!("{number} - {title}.{extension}")
@@ -259,6 +268,8 @@ mod tests {
     #[test]
     fn exhibit_names_are_safe_on_every_system() {
         assert_eq!(exhibit_file_name(1001, "Contract", "pdf"), "1001 - Contract.pdf");
+        let long = exhibit_file_name(1006, &"가".repeat(150), "pdf");
+        assert!(long.len() <= 200 && long.ends_with("가.pdf"), "{}", long.len());
         assert_eq!(exhibit_file_name(1002, "a/b: c?", "pdf"), "1002 - b_ c_.pdf");
         assert_eq!(
             exhibit_file_name(1003, "계약서 100%", "hwp"),

@@ -32,14 +32,22 @@ pub fn load_or_create(path: &Path) -> anyhow::Result<SigningKey> {
     let pem = key
         .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| anyhow::anyhow!("cannot encode the office key: {e}"))?;
+    // Written whole under a name of its own, then linked into place: a server starting at
+    // the same moment never reads half a key, and whoever links first wins.
+    let partial = folder.join(format!(".office-key-{}", uuid::Uuid::new_v4().simple()));
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(mut file) => {
-            file.write_all(pem.as_bytes())?;
-            file.sync_all()?;
+    let mut file = options
+        .open(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    file.write_all(pem.as_bytes())?;
+    file.sync_all()?;
+    let linked = fs::hard_link(&partial, path);
+    fs::remove_file(&partial)?;
+    match linked {
+        Ok(()) => {
             fs::File::open(folder)?.sync_all()?;
             tracing::info!(file = %path.display(), "made the office's signing key");
             Ok(key)
@@ -115,6 +123,24 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn servers_starting_at_once_end_with_one_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys").join("office.pem");
+        let keys: Vec<[u8; 32]> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| load_or_create(&path).unwrap().to_bytes()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(keys.windows(2).all(|w| w[0] == w[1]));
+        assert_eq!(
+            fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1,
+            "no partial key left"
+        );
     }
 
     #[test]

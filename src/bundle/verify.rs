@@ -211,6 +211,14 @@ pub fn verify<R: Read + Seek>(zip: R, key: &VerifyingKey) -> anyhow::Result<Repo
             Some(text) => {
                 let listed = entries(manifest, text, &mut report.problems);
                 check(&listed, &files, algorithm, &mut report.problems);
+                // A tag file nothing lists is signed by nobody: someone put it there.
+                for name in tags.keys() {
+                    let ours = name.starts_with("tagmanifest-") || name == "signature.ed25519";
+                    let problem = Problem::ExtraFile(name.clone());
+                    if !ours && !listed.contains_key(name) && !report.problems.contains(&problem) {
+                        report.problems.push(problem);
+                    }
+                }
             }
         }
     }
@@ -447,6 +455,19 @@ mod tests {
         let problems = verify(Cursor::new(&extra), &public).unwrap().problems;
         assert!(problems.contains(&Problem::ExtraFile("data/extra.txt".into())));
         assert!(problems.iter().any(|p| matches!(p, Problem::OxumMismatch { .. })));
+
+        let planted = {
+            let mut z = zip::ZipWriter::new_append(Cursor::new(zip.clone())).unwrap();
+            z.start_file(
+                "IPD-2026-00042_office_x/README.txt",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            z.write_all(b"trust me").unwrap();
+            z.finish().unwrap().into_inner()
+        };
+        let problems = verify(Cursor::new(&planted), &public).unwrap().problems;
+        assert_eq!(problems, vec![Problem::ExtraFile("README.txt".into())]);
 
         let other = SigningKey::from_bytes(&[4; 32]);
         let problems = verify(Cursor::new(&zip), &other.verifying_key())
