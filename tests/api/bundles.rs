@@ -471,3 +471,112 @@ async fn a_build_whose_builder_died_is_taken_over_and_the_dead_builders_writes_a
     assert!(!late, "the dead builder's late progress is refused");
     assert!(current);
 }
+
+#[tokio::test]
+async fn a_bundle_being_built_shows_its_progress_and_refreshes_itself() {
+    use chrono::TimeDelta;
+    use ipdesk::models::bundle as jobs;
+    // Not woken by these jobs, the app's builder leaves them to us.
+    let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 3600).await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Progress").await;
+    let no = case_no.clone();
+    let id = app
+        .with_db(move |c| {
+            use ipdesk::db::schema::cases;
+            let (case_id, user): (i64, i64) = cases::table
+                .filter(cases::case_no.eq(no))
+                .select((cases::id, cases::created_by))
+                .first(c)
+                .unwrap();
+            jobs::request(
+                c,
+                ipdesk::models::case::CaseId(case_id),
+                ipdesk::domain::Audience::Parties,
+                ipdesk::domain::Lang::Ko,
+                ipdesk::models::user::UserId(user),
+                ipdesk::models::now(),
+            )
+            .unwrap()
+            .public_id
+        })
+        .await;
+    let page = format!("/cases/{case_no}/bundles/{id}");
+    let queued = app.page(&examiner, &page).await;
+    assert!(queued.contains(r#"data-bundle-status="queued""#));
+    assert!(queued.contains(r#"<meta http-equiv="refresh" content="2">"#));
+    // The party sees the parties' bundle being made too.
+    assert!(
+        app.page(&complainant, &page)
+            .await
+            .contains(r#"data-bundle-status="queued""#)
+    );
+
+    app.with_db(|c| {
+        let now = ipdesk::models::now();
+        let claim = jobs::claim(c, now, TimeDelta::seconds(60)).unwrap().unwrap();
+        assert!(
+            jobs::progress(
+                c,
+                &claim,
+                (1, 3_000_000),
+                (3, 12_000_000),
+                now + TimeDelta::seconds(60)
+            )
+            .unwrap()
+        );
+    })
+    .await;
+    let building = app.page(&examiner, &page).await;
+    assert!(building.contains(r#"data-bundle-status="building""#));
+    assert!(
+        building.contains(r#"<progress max="100" value="25""#),
+        "a quarter of the bytes"
+    );
+    assert!(building.contains("1 / 3"), "files done of all");
+    // The case page lists it with its progress.
+    let case_page = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert!(case_page.contains(&format!(r#"data-bundle="{id}" data-bundle-status="building""#)));
+}
+
+#[tokio::test]
+async fn a_bundle_queued_elsewhere_or_before_a_restart_is_built_without_a_wake_up() {
+    use ipdesk::models::bundle as jobs;
+    let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 1).await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Queued elsewhere").await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("Contract", "parties", "c.pdf", &pdf(1))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    // Written straight into the queue, as another server (or this one before it stopped)
+    // would have left it: nobody wakes this server's builder.
+    let no = case_no.clone();
+    let id = app
+        .with_db(move |c| {
+            use ipdesk::db::schema::cases;
+            let (case_id, user): (i64, i64) = cases::table
+                .filter(cases::case_no.eq(no))
+                .select((cases::id, cases::created_by))
+                .first(c)
+                .unwrap();
+            jobs::request(
+                c,
+                ipdesk::models::case::CaseId(case_id),
+                ipdesk::domain::Audience::Complainant,
+                ipdesk::domain::Lang::En,
+                ipdesk::models::user::UserId(user),
+                ipdesk::models::now(),
+            )
+            .unwrap()
+            .public_id
+        })
+        .await;
+    let bytes = wait_for(&app, &complainant, &format!("/cases/{case_no}/bundles/{id}")).await;
+    assert!(verify(&bytes, &office_key(&app).await).is_valid());
+}
