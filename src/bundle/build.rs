@@ -155,13 +155,13 @@ impl Builder {
             let done = (p.files_done as i64, p.bytes_done as i64);
             match bundle::progress(conn, claim, done, total, models::now() + LEASE) {
                 Ok(true) => Ok(()),
-                Ok(false) => Err(std::io::Error::other("the build's claim was lost")),
+                Ok(false) => Err(std::io::Error::other(ClaimLost)),
                 Err(e) => Err(std::io::Error::other(e)),
             }
         });
         let written = match written {
             Ok(w) => w,
-            Err(e) if e.to_string() == "the build's claim was lost" => return Ok(None),
+            Err(e) if e.get_ref().is_some_and(|inner| inner.is::<ClaimLost>()) => return Ok(None),
             Err(e) => return Err(anyhow::Error::new(e).context("cannot write the bundle")),
         };
         let size = file.as_file().metadata()?.len();
@@ -221,6 +221,18 @@ impl Builder {
         Ok(recorded.then_some(sha256))
     }
 }
+
+/// Another server took the job over: this build stops and leaves it to them.
+#[derive(Debug)]
+struct ClaimLost;
+
+impl std::fmt::Display for ClaimLost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the build's claim was lost")
+    }
+}
+
+impl std::error::Error for ClaimLost {}
 
 fn hash(reader: &mut impl Read) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
