@@ -98,6 +98,8 @@ pub struct Settings {
     /// How often the bundle builder looks for work it was not woken for (bundles requested
     /// on other servers, builds whose builder died).
     pub bundle_poll_secs: u64,
+    /// On SIGTERM, requests in flight (a large upload on a slow line) get this long to finish.
+    pub shutdown_timeout_secs: u64,
 }
 
 impl Default for Settings {
@@ -141,6 +143,7 @@ impl Default for Settings {
             signing_key_file: None,
             organization: "Industrial Property Dispute Mediation Committee".to_owned(),
             bundle_poll_secs: 5,
+            shutdown_timeout_secs: 300,
         }
     }
 }

@@ -296,6 +296,7 @@ impl Application {
             public_url.clone(),
             mail_wake.clone(),
         ));
+        let shutdown_timeout = settings.shutdown_timeout_secs;
         let bundle_wake = Arc::new(Notify::new());
         let builder = crate::bundle::build::Builder {
             pool: pool.clone(),
@@ -328,8 +329,8 @@ impl Application {
                 .default_service(web::to(not_found))
         })
         .listen(listener)?
-        // Long enough for a slow form post to finish; SIGTERM waits this long at most.
-        .shutdown_timeout(30)
+        // Long enough for an exhibit upload in flight to finish; SIGTERM waits this long at most.
+        .shutdown_timeout(shutdown_timeout)
         .run();
         Ok(Application {
             server,

@@ -146,6 +146,8 @@ struct ProgressPage<'a> {
     percent: i64,
     done: String,
     total: String,
+    /// Staff read why a build failed; the parties are told to ask again.
+    staff: bool,
 }
 
 /// The bundle, if the viewer may have its audience's view; missing and hidden look alike.
@@ -189,6 +191,7 @@ pub async fn show(
             },
             done: human_size(b.bytes_done as u64),
             total: human_size(b.bytes_total as u64),
+            staff: is_staff(&user),
             b: &b,
         };
         return page::ok(&page);

@@ -580,3 +580,44 @@ async fn a_bundle_queued_elsewhere_or_before_a_restart_is_built_without_a_wake_u
     let bytes = wait_for(&app, &complainant, &format!("/cases/{case_no}/bundles/{id}")).await;
     assert!(verify(&bytes, &office_key(&app).await).is_valid());
 }
+
+#[tokio::test]
+async fn a_bundle_that_cannot_be_built_says_so_and_tells_the_office_why() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Lost file").await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("Contract", "parties", "c.pdf", &pdf(1))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    // The stored file disappears (a disk fault): the build fails rather than hand out less.
+    let store = ipdesk::evidence::Store::open(&app.settings.evidence_dir()).unwrap();
+    let fingerprint = ipdesk::domain::Fingerprint::parse(&hex::encode(Sha256::digest(pdf(1)))).unwrap();
+    std::fs::remove_file(store.path_of(&fingerprint)).unwrap();
+    let res = app
+        .post_as(
+            &examiner,
+            &format!("/cases/{case_no}/bundles"),
+            &[("audience", "parties")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = location(&res);
+    let started = Instant::now();
+    let office = loop {
+        let html = app.page(&examiner, &page).await;
+        if html.contains(r#"data-bundle-status="failed""#) {
+            break html;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the build ends");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(office.contains("data-bundle-error") && !office.contains("http-equiv=\"refresh\""));
+    let party = app.page(&complainant, &page).await;
+    assert!(party.contains("could not be built") && !party.contains("data-bundle-error"));
+}
