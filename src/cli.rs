@@ -116,7 +116,8 @@ pub enum RightsCommand {
 #[derive(Debug, Subcommand)]
 pub enum DemoCommand {
     /// Fill the database with demo accounts (one password, printed) and realistic cases in
-    /// Korean and English, of every kind and track. Refuses a database that already has
+    /// Korean and English, of every kind and track, with exhibits in the newest twenty cases
+    /// that have a complainant account. Refuses a database that already has
     /// accounts or cases unless --force.
     Seed {
         /// How many cases to create.
@@ -187,6 +188,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 report.cases,
                 started.elapsed().as_secs_f64()
             );
+            let folder = settings.evidence_dir();
+            let store = crate::evidence::Store::open(&folder)
+                .with_context(|| format!("cannot open the evidence store {}", folder.display()))?;
+            let exhibits = crate::demo::seed_evidence(&mut conn, &store, 20)?;
+            println!("Filed {exhibits} demo exhibits in the newest cases.");
             let started = std::time::Instant::now();
             crate::demo::seed_rights(&mut conn, rights, |_| {})?;
             println!(

@@ -671,3 +671,88 @@ pub fn seed_rights(conn: &mut DbConn, count: u64, mut progress: impl FnMut(u64))
     }
     Ok(())
 }
+
+/// Exhibits for the newest filed cases that have a complainant account: a few small files
+/// each, as the complainant would file them (stored through the evidence store like any
+/// upload), so that the evidence section and bundles have something to show.
+pub fn seed_evidence(
+    conn: &mut DbConn,
+    store: &crate::evidence::Store,
+    cases_with: usize,
+) -> anyhow::Result<usize> {
+    use crate::domain::{Side, Visibility};
+    use crate::models::exhibit::{self, NewExhibit};
+    const TITLES: [(&str, &str, Visibility); 4] = [
+        (
+            "공급계약서 사본",
+            "Supply contract between the parties",
+            Visibility::Parties,
+        ),
+        (
+            "기술자료 제공 요구서",
+            "The respondent's written request for our drawings",
+            Visibility::Parties,
+        ),
+        (
+            "영업비밀 원본증명서",
+            "Originality certificate of the process recipe",
+            Visibility::OwnSide,
+        ),
+        (
+            "Meeting notes, 2026-03-14",
+            "Notes of the meeting where the drawings were handed over",
+            Visibility::Parties,
+        ),
+    ];
+    let filed: Vec<(i64, i64)> = cases::table
+        .filter(cases::state.ne(State::Draft.as_str()))
+        .filter(cases::complainant_user_id.is_not_null())
+        .order(cases::id.desc())
+        .limit(cases_with as i64)
+        .select((cases::id, cases::complainant_user_id.assume_not_null()))
+        .load(conn)?;
+    let mut added = 0;
+    for (case_id, owner) in filed {
+        let Some(by) = user::find(conn, UserId(owner))? else {
+            continue;
+        };
+        let mut kept = Vec::new();
+        for (i, (title, description, visibility)) in TITLES.iter().enumerate() {
+            let body = format!(
+                "%PDF-1.4\n% ipdesk demo exhibit\n1 0 obj << /Title ({description}) >> endobj\n% case {case_id}, exhibit {i}\n%%EOF\n"
+            );
+            let mut incoming = store.incoming()?;
+            incoming.write(body.as_bytes())?;
+            let received = incoming.finish()?;
+            let (fingerprint, size) = (received.fingerprint.clone(), received.size);
+            store.keep(received)?;
+            kept.push((*title, *description, *visibility, fingerprint, size));
+        }
+        write_tx(conn, |c| {
+            for (title, description, visibility, fingerprint, size) in &kept {
+                let new = NewExhibit {
+                    case: crate::models::case::CaseId(case_id),
+                    side: Side::Complainant,
+                    title,
+                    description,
+                    visibility: *visibility,
+                    file_name: &format!("{title}.pdf"),
+                    content_type: "application/pdf",
+                    extension: "pdf",
+                    size: *size,
+                    fingerprint,
+                    by: &by,
+                    supports: None,
+                    supersedes: None,
+                };
+                exhibit::add(c, &new, models::now(), None).map_err(|e| match e {
+                    exhibit::AddError::Db(e) => anyhow::Error::new(e),
+                    other => anyhow::anyhow!("cannot add a demo exhibit: {other:?}"),
+                })?;
+            }
+            Ok::<_, anyhow::Error>(())
+        })?;
+        added += kept.len();
+    }
+    Ok(added)
+}

@@ -1017,3 +1017,39 @@ async fn a_file_larger_than_one_write_is_kept_whole_and_in_order() {
         .await;
     assert!(page.contains(&sha256(&big)));
 }
+
+#[tokio::test]
+async fn demo_evidence_is_filed_like_any_upload_and_passes_the_scrub() {
+    let app = spawn_app().await;
+    let store = ipdesk::evidence::Store::open(&evidence_dir(&app)).unwrap();
+    let seeded = store.clone();
+    let added = app
+        .with_db(move |c| {
+            ipdesk::demo::seed(c, 60, false).unwrap();
+            ipdesk::demo::seed_evidence(c, &seeded, 5).unwrap()
+        })
+        .await;
+    assert!(added > 0 && added % 4 == 0, "{added}");
+    let case_no: String = app
+        .with_db(|c| {
+            use ipdesk::db::schema::{cases, exhibits};
+            exhibits::table
+                .inner_join(cases::table)
+                .select(cases::case_no.assume_not_null())
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let page = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert_eq!(listed(&page), vec![1001, 1002, 1003, 1004]);
+    let res = app
+        .get_as(&examiner, &format!("/cases/{case_no}/exhibits/1001"))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let report = app
+        .with_db(move |c| ipdesk::evidence::scrub::scrub(c, &store, |_| {}).unwrap())
+        .await;
+    assert!(report.is_clean() && report.exhibits == added && report.unreferenced.is_empty());
+}
