@@ -224,24 +224,6 @@ async fn housekeeping(pool: DbPool, settings: Settings) {
 /// rather than one still arriving at another server sharing the folder.
 const STALE_UPLOAD: Duration = Duration::from_secs(6 * 3600);
 
-/// Uploads live in `tmp` only while their request runs; what a crash left there is removed.
-/// Another server sharing the folder may be receiving one now, so only old files go.
-fn sweep_uploads(folder: &std::path::Path) {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return;
-    };
-    let stale = STALE_UPLOAD;
-    for entry in entries.flatten() {
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > stale));
-        if old && let Err(e) = std::fs::remove_file(entry.path()) {
-            tracing::warn!(file = %entry.path().display(), error = %e, "cannot remove a stale upload");
-        }
-    }
-}
-
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         settings.validate()?;
@@ -249,7 +231,8 @@ impl Application {
         let database = settings.database()?;
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
-        sweep_uploads(&settings.data_dir.join("tmp"));
+        // Imports are received in `<data_dir>/tmp`, evidence in the store's own `tmp`.
+        crate::evidence::store::sweep(&settings.data_dir.join("tmp"), STALE_UPLOAD);
         let evidence_dir = settings.evidence_dir();
         let evidence = crate::evidence::Store::open(&evidence_dir)
             .with_context(|| format!("cannot open the evidence store {}", evidence_dir.display()))?;

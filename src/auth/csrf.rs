@@ -44,6 +44,41 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     }
 }
 
+/// Opens a multipart upload whose first part is `csrf_token` and matches the session's;
+/// anything else is refused with 403 before a byte of any file is read. A request that is
+/// not multipart at all is refused the same way, for its missing token. Returns the parts
+/// that follow the token.
+pub async fn multipart(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<actix_multipart::Multipart, AppError> {
+    use futures_util::StreamExt;
+    let expected = RequestCtx::of(req)
+        .and_then(|ctx| ctx.session)
+        .map(|s| s.csrf_token);
+    let mut parts = actix_multipart::Multipart::new(req.headers(), payload);
+    let Some(Ok(mut first)) = parts.next().await else {
+        return Err(AppError::Csrf);
+    };
+    if first.name() != Some(FIELD) {
+        return Err(AppError::Csrf);
+    }
+    let mut sent = Vec::new();
+    while let Some(chunk) = first.next().await {
+        let chunk = chunk.map_err(|_| AppError::Csrf)?;
+        // A token is short; anything longer is not one.
+        if sent.len() + chunk.len() > 256 {
+            return Err(AppError::Csrf);
+        }
+        sent.extend_from_slice(&chunk);
+    }
+    let sent = String::from_utf8_lossy(&sent);
+    match expected {
+        Some(expected) if token::equal(&expected, &sent) => Ok(parts),
+        _ => Err(AppError::Csrf),
+    }
+}
+
 /// Refuses unsafe requests a browser marks cross-site, or whose `Origin` is not ours.
 /// Returns the offending origin, if any, for the error page.
 pub fn foreign_origin(req: &actix_web::dev::ServiceRequest, ours: &Url) -> Option<String> {

@@ -4,7 +4,7 @@
 //! durably, and records it: the job done with the bundle's SHA-256, a custody entry on each
 //! exhibit it holds and an audit entry, in one transaction.
 
-use std::io::{Read, Seek};
+use std::io::Seek;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,6 @@ use askama::Template;
 use chrono::{NaiveDateTime, TimeDelta};
 use ed25519_dalek::SigningKey;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, watch};
 
 use super::bag::{self, BagInfo, Entry, Source};
@@ -166,7 +165,8 @@ impl Builder {
         };
         let size = file.as_file().metadata()?.len();
         file.as_file_mut().rewind()?;
-        let sha256 = hash(file.as_file_mut())?;
+        let (sha256, _) = crate::evidence::store::hash_reader(file.as_file_mut())?;
+        let sha256 = sha256.as_str().to_owned();
         self.store
             .keep_bundle(file, &public_id)
             .context("cannot keep the bundle")?;
@@ -234,18 +234,6 @@ impl std::fmt::Display for ClaimLost {
 
 impl std::error::Error for ClaimLost {}
 
-fn hash(reader: &mut impl Read) -> std::io::Result<String> {
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0; 1024 * 1024];
-    loop {
-        let n = reader.read(&mut buffer)?;
-        if n == 0 {
-            return Ok(hex::encode(hasher.finalize()));
-        }
-        hasher.update(&buffer[..n]);
-    }
-}
-
 /// What the bag says about itself, beside the case.
 pub struct BagContext<'a> {
     pub lang: Lang,
@@ -311,13 +299,9 @@ impl Snapshot {
         .into_bytes();
         let json = serde_json::to_vec_pretty(&self.json(cx, &names))?;
         let numbers: Vec<(i64, i32)> = self.exhibits.iter().map(|e| (e.row.id, e.row.number)).collect();
-        let full = self.full;
+        // Only the office's copy carries source addresses.
         let csv = crate::evidence::custody_csv(&self.custody, &numbers, cx.case_no, |r| {
-            if full {
-                r.address.clone().unwrap_or_default()
-            } else {
-                String::new()
-            }
+            r.address_for(self.full, None).to_owned()
         })?;
         let mut entries = vec![
             Entry {
@@ -449,7 +433,7 @@ impl IndexPage<'_> {
     }
 
     fn size(&self, e: &ExhibitView) -> String {
-        crate::routes::exhibits::human_size(e.row.size as u64)
+        crate::domain::human_size(e.row.size as u64)
     }
 
     /// The exhibit's file in the bag, as a link relative to index.html.
@@ -474,10 +458,6 @@ impl IndexPage<'_> {
     }
 
     fn address<'b>(&self, r: &'b CustodyRow) -> &'b str {
-        if self.s.full {
-            r.address.as_deref().unwrap_or("")
-        } else {
-            ""
-        }
+        r.address_for(self.s.full, None)
     }
 }

@@ -51,7 +51,7 @@ pub use claims::{Claims, ClaimsError};
 pub use email::{Email, EmailError};
 pub use exhibit::{
     CustodyAction, Detected, ExhibitNumber, Fingerprint, FingerprintError, Refusal, Side, Visibility,
-    clean_file_name, detect, download_type,
+    clean_file_name, detect, download_type, human_size,
 };
 pub use language::Lang;
 pub use name::{PersonName, PersonNameError};

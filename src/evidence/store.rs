@@ -159,28 +159,9 @@ impl Store {
         Ok(names)
     }
 
-    /// Removes what interrupted uploads left in `tmp`. Another server sharing the store may
-    /// be receiving a file now, so only files older than `age` go.
+    /// Removes what interrupted uploads left in `tmp` (see [`sweep`]).
     pub fn sweep(&self, age: Duration) -> usize {
-        let Ok(entries) = fs::read_dir(self.tmp_dir()) else {
-            return 0;
-        };
-        let mut removed = 0;
-        for entry in entries.flatten() {
-            let old = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t.elapsed().is_ok_and(|a| a >= age));
-            if !old {
-                continue;
-            }
-            match fs::remove_file(entry.path()) {
-                Ok(()) => removed += 1,
-                Err(e) => tracing::warn!(file = %entry.path().display(), error = %e,
-                    "cannot remove an interrupted upload"),
-            }
-        }
-        removed
+        sweep(&self.tmp_dir(), age)
     }
 }
 
@@ -209,6 +190,31 @@ impl Incoming {
             head: self.head,
         })
     }
+}
+
+/// Removes the files in an upload folder that are at least `age` old: what interrupted
+/// uploads left. Another server sharing the folder may be receiving a file now, so younger
+/// files stay.
+pub fn sweep(folder: &Path, age: Duration) -> usize {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|a| a >= age));
+        if !old {
+            continue;
+        }
+        match fs::remove_file(entry.path()) {
+            Ok(()) => removed += 1,
+            Err(e) => tracing::warn!(file = %entry.path().display(), error = %e,
+                "cannot remove an interrupted upload"),
+        }
+    }
+    removed
 }
 
 /// SHA-256 and length of everything `reader` yields.

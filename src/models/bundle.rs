@@ -51,6 +51,15 @@ impl BundleRow {
     pub fn language(&self) -> Lang {
         Lang::parse(&self.language).unwrap_or_default()
     }
+
+    /// How far the build is, by bytes, in whole percent.
+    pub fn percent(&self) -> i64 {
+        if self.bytes_total > 0 {
+            self.bytes_done * 100 / self.bytes_total
+        } else {
+            0
+        }
+    }
 }
 
 /// The exhibits an audience's bundle holds.
@@ -227,19 +236,13 @@ pub fn finish(conn: &mut DbConn, claim: &Claim, built: &Built<'_>, now: NaiveDat
     if n == 0 {
         return Ok(false);
     }
-    let rows: Vec<_> = built
-        .exhibits
-        .iter()
-        .map(|e| {
-            (
+    // One row at a time: diesel's multi-backend connection has no multi-row insert on SQLite.
+    for e in built.exhibits {
+        diesel::insert_into(bundle_exhibits::table)
+            .values((
                 bundle_exhibits::bundle_id.eq(claim.bundle.id),
                 bundle_exhibits::exhibit_id.eq(e.0),
-            )
-        })
-        .collect();
-    for row in rows {
-        diesel::insert_into(bundle_exhibits::table)
-            .values(row)
+            ))
             .execute(conn)?;
     }
     Ok(true)

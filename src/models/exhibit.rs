@@ -30,28 +30,15 @@ pub enum Viewer {
     Sides { complainant: bool, respondent: bool },
 }
 
-impl Viewer {
-    /// The sides whose `own_side` exhibits this viewer sees.
-    fn sides(self) -> Vec<&'static str> {
-        match self {
-            Viewer::Inside => Side::ALL.iter().map(|s| s.as_str()).collect(),
-            Viewer::Party {
-                complainant,
-                respondent,
-                ..
-            }
-            | Viewer::Sides {
-                complainant,
-                respondent,
-            } => [
-                complainant.then_some(Side::Complainant.as_str()),
-                respondent.then_some(Side::Respondent.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
-        }
-    }
+/// The sides named, as stored: whose `own_side` exhibits a party or an audience sees.
+fn sides(complainant: bool, respondent: bool) -> Vec<&'static str> {
+    [
+        complainant.then_some(Side::Complainant.as_str()),
+        respondent.then_some(Side::Respondent.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 type Boxed = exhibits::BoxedQuery<'static, MultiBackend>;
@@ -61,21 +48,28 @@ fn visible(case: CaseId, viewer: Viewer) -> Boxed {
     let q = exhibits::table.filter(exhibits::case_id.eq(case.0)).into_boxed();
     match viewer {
         Viewer::Inside => q,
-        Viewer::Party { user, .. } => q.filter(
+        Viewer::Party {
+            user,
+            complainant,
+            respondent,
+        } => q.filter(
             exhibits::visibility
                 .eq(Visibility::Parties.as_str())
                 .or(exhibits::visibility
                     .eq(Visibility::OwnSide.as_str())
-                    .and(exhibits::side.eq_any(viewer.sides())))
+                    .and(exhibits::side.eq_any(sides(complainant, respondent))))
                 // Whoever filed an exhibit knows it exists, whatever its visibility.
                 .or(exhibits::uploaded_by.eq(user.0)),
         ),
-        Viewer::Sides { .. } => q.filter(
+        Viewer::Sides {
+            complainant,
+            respondent,
+        } => q.filter(
             exhibits::visibility
                 .eq(Visibility::Parties.as_str())
                 .or(exhibits::visibility
                     .eq(Visibility::OwnSide.as_str())
-                    .and(exhibits::side.eq_any(viewer.sides()))),
+                    .and(exhibits::side.eq_any(sides(complainant, respondent)))),
         ),
     }
 }
@@ -380,6 +374,19 @@ pub struct CustodyRow {
     pub at: NaiveDateTime,
     pub address: Option<String>,
     pub details: String,
+}
+
+impl CustodyRow {
+    /// The source address as a reader may see it: the office sees every address (`all`), a
+    /// party only those of its own actions.
+    pub fn address_for(&self, all: bool, reader: Option<UserId>) -> &str {
+        let own = reader.is_some_and(|r| self.actor_id == Some(r.0));
+        if all || own {
+            self.address.as_deref().unwrap_or("")
+        } else {
+            ""
+        }
+    }
 }
 
 /// The custody log of the given exhibits, oldest first.

@@ -16,15 +16,15 @@ use crate::auth::session::CurrentUser;
 use crate::bundle::key;
 use crate::db::write_tx;
 use crate::domain::workflow::Part;
-use crate::domain::{Audience, BundleStatus, CustodyAction};
+use crate::domain::{Audience, BundleStatus, CustodyAction, human_size};
 use crate::error::AppError;
 use crate::models::bundle::{self, BundleRow};
 use crate::models::case::CaseId;
 use crate::models::exhibit::{self, Custody};
 use crate::models::user::User;
 use crate::models::{self};
-use crate::routes::cases::{Banner, is_staff, load, render_case};
-use crate::routes::exhibits::{self, Opened, human_size};
+use crate::routes::cases::{Banner, is_staff, page_again};
+use crate::routes::exhibits::{self, Opened};
 use crate::routes::page::{self, PageCtx};
 use crate::startup::AppState;
 
@@ -67,14 +67,6 @@ impl BundlesPanel<'_> {
     pub fn size(&self, b: &BundleRow) -> String {
         human_size(b.size.unwrap_or(0) as u64)
     }
-
-    pub fn percent(&self, b: &BundleRow) -> i64 {
-        if b.bytes_total > 0 {
-            b.bytes_done * 100 / b.bytes_total
-        } else {
-            0
-        }
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -95,13 +87,12 @@ pub async fn request(
     let opened = exhibits::open(&state, &user, &path).await?;
     let allowed = requestable_audiences(&user, opened.part);
     let Some(audience) = Audience::parse(&form.audience).filter(|a| allowed.contains(a)) else {
-        let l = load(&state, &user, &path).await?;
         let status = if allowed.is_empty() {
             StatusCode::FORBIDDEN
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        return render_case(&ctx, &state.settings, &user, &l, Banner::BundleRefused, status);
+        return page_again(&state, &ctx, &user, &path, Banner::BundleRefused, status).await;
     };
     let address = client_address(&req, state.settings.trusted_proxy);
     let (case, by, lang) = (CaseId(opened.case.id), user.clone(), ctx.lang);
@@ -143,7 +134,6 @@ struct ProgressPage<'a> {
     ctx: &'a PageCtx,
     case_no: &'a str,
     b: &'a BundleRow,
-    percent: i64,
     done: String,
     total: String,
     /// Staff read why a build failed; the parties are told to ask again.
@@ -184,11 +174,6 @@ pub async fn show(
         let page = ProgressPage {
             ctx: &ctx,
             case_no: &case_no,
-            percent: if b.bytes_total > 0 {
-                b.bytes_done * 100 / b.bytes_total
-            } else {
-                0
-            },
             done: human_size(b.bytes_done as u64),
             total: human_size(b.bytes_total as u64),
             staff: is_staff(&user),

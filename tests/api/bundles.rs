@@ -10,15 +10,8 @@ use diesel::prelude::*;
 use ipdesk::domain::Role;
 use sha2::{Digest, Sha256};
 
-use crate::exhibits::{PDF, file, upload};
+use crate::exhibits::{case_with_both_sides, file, pdf, upload};
 use crate::helpers::{STRONG_PASSWORD, TestApp, browser, location, spawn_app};
-use crate::workflow::{act, due_in, invitation_link};
-
-fn pdf(n: usize) -> Vec<u8> {
-    let mut bytes = PDF.to_vec();
-    bytes.extend_from_slice(format!("% bundled exhibit {n}\n").as_bytes());
-    bytes
-}
 
 /// Requests a bundle and waits for it: the request's answer and the bundle's bytes.
 async fn bundle(app: &TestApp, client: &reqwest::Client, case_no: &str, audience: &str) -> (String, Vec<u8>) {
@@ -136,36 +129,40 @@ fn bagit_validator() -> Option<std::process::Command> {
     Some(cmd)
 }
 
+/// Puts a bundle in the queue the way another server would, without waking this one's
+/// builder: its public id.
+async fn queue_directly(
+    app: &TestApp,
+    case_no: &str,
+    audience: ipdesk::domain::Audience,
+    lang: ipdesk::domain::Lang,
+) -> String {
+    let no = case_no.to_owned();
+    app.with_db(move |c| {
+        use ipdesk::db::schema::cases;
+        let (case_id, user): (i64, i64) = cases::table
+            .filter(cases::case_no.eq(no))
+            .select((cases::id, cases::created_by))
+            .first(c)
+            .unwrap();
+        ipdesk::models::bundle::request(
+            c,
+            ipdesk::models::case::CaseId(case_id),
+            audience,
+            lang,
+            ipdesk::models::user::UserId(user),
+            ipdesk::models::now(),
+        )
+        .unwrap()
+        .public_id
+    })
+    .await
+}
+
 /// A filed case whose respondent joined, with five exhibits of the complainant (one only for
 /// the office, one for its own side) and one of the respondent's.
 async fn case_with_evidence(app: &TestApp) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
-    let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let (examiner, _) = app.signed_in(Role::Examiner).await;
-    let case_no = crate::cases::file_case(app, &complainant, "Battery separator bundle").await;
-    assert_eq!(
-        act(app, &examiner, &case_no, "start_review", &[]).await.status(),
-        303
-    );
-    let due = due_in(15);
-    let res = act(
-        app,
-        &examiner,
-        &case_no,
-        "notify_respondent",
-        &[("email", "legal@megacorp.example"), ("due", &due)],
-    )
-    .await;
-    assert_eq!(res.status(), 303);
-    let link = invitation_link(app).await;
-    let respondent = browser();
-    let res = app
-        .post_as(
-            &respondent,
-            &link,
-            &[("name", "Megacorp Legal Team"), ("password", STRONG_PASSWORD)],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
+    let (complainant, examiner, respondent, case_no) = case_with_both_sides(app).await;
     let res = upload(
         app,
         &complainant,
@@ -435,25 +432,17 @@ async fn a_build_whose_builder_died_is_taken_over_and_the_dead_builders_writes_a
     let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 3600).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let case_no = crate::cases::file_case(&app, &complainant, "Lease").await;
+    queue_directly(
+        &app,
+        &case_no,
+        ipdesk::domain::Audience::Office,
+        ipdesk::domain::Lang::En,
+    )
+    .await;
     let (first, within, second, late, current) = app
         .with_db(move |c| {
-            use ipdesk::db::schema::cases;
-            let (case_id, user): (i64, i64) = cases::table
-                .filter(cases::case_no.eq(case_no))
-                .select((cases::id, cases::created_by))
-                .first(c)
-                .unwrap();
             let now = ipdesk::models::now();
             let lease = TimeDelta::seconds(60);
-            jobs::request(
-                c,
-                ipdesk::models::case::CaseId(case_id),
-                ipdesk::domain::Audience::Office,
-                ipdesk::domain::Lang::En,
-                ipdesk::models::user::UserId(user),
-                now,
-            )
-            .unwrap();
             let first = jobs::claim(c, now, lease)
                 .unwrap()
                 .expect("the queued job is claimed");
@@ -481,27 +470,13 @@ async fn a_bundle_being_built_shows_its_progress_and_refreshes_itself() {
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
     let case_no = crate::cases::file_case(&app, &complainant, "Progress").await;
-    let no = case_no.clone();
-    let id = app
-        .with_db(move |c| {
-            use ipdesk::db::schema::cases;
-            let (case_id, user): (i64, i64) = cases::table
-                .filter(cases::case_no.eq(no))
-                .select((cases::id, cases::created_by))
-                .first(c)
-                .unwrap();
-            jobs::request(
-                c,
-                ipdesk::models::case::CaseId(case_id),
-                ipdesk::domain::Audience::Parties,
-                ipdesk::domain::Lang::Ko,
-                ipdesk::models::user::UserId(user),
-                ipdesk::models::now(),
-            )
-            .unwrap()
-            .public_id
-        })
-        .await;
+    let id = queue_directly(
+        &app,
+        &case_no,
+        ipdesk::domain::Audience::Parties,
+        ipdesk::domain::Lang::Ko,
+    )
+    .await;
     let page = format!("/cases/{case_no}/bundles/{id}");
     let queued = app.page(&examiner, &page).await;
     assert!(queued.contains(r#"data-bundle-status="queued""#));
@@ -542,7 +517,6 @@ async fn a_bundle_being_built_shows_its_progress_and_refreshes_itself() {
 
 #[tokio::test]
 async fn a_bundle_queued_elsewhere_or_before_a_restart_is_built_without_a_wake_up() {
-    use ipdesk::models::bundle as jobs;
     let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 1).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let case_no = crate::cases::file_case(&app, &complainant, "Queued elsewhere").await;
@@ -556,27 +530,13 @@ async fn a_bundle_queued_elsewhere_or_before_a_restart_is_built_without_a_wake_u
     assert_eq!(res.status(), 303);
     // Written straight into the queue, as another server (or this one before it stopped)
     // would have left it: nobody wakes this server's builder.
-    let no = case_no.clone();
-    let id = app
-        .with_db(move |c| {
-            use ipdesk::db::schema::cases;
-            let (case_id, user): (i64, i64) = cases::table
-                .filter(cases::case_no.eq(no))
-                .select((cases::id, cases::created_by))
-                .first(c)
-                .unwrap();
-            jobs::request(
-                c,
-                ipdesk::models::case::CaseId(case_id),
-                ipdesk::domain::Audience::Complainant,
-                ipdesk::domain::Lang::En,
-                ipdesk::models::user::UserId(user),
-                ipdesk::models::now(),
-            )
-            .unwrap()
-            .public_id
-        })
-        .await;
+    let id = queue_directly(
+        &app,
+        &case_no,
+        ipdesk::domain::Audience::Complainant,
+        ipdesk::domain::Lang::En,
+    )
+    .await;
     let bytes = wait_for(&app, &complainant, &format!("/cases/{case_no}/bundles/{id}")).await;
     assert!(verify(&bytes, &office_key(&app).await).is_valid());
 }

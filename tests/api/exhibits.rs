@@ -42,7 +42,7 @@ impl Upload {
 }
 
 /// A PDF whose content differs by `n`, so each has its own fingerprint.
-fn pdf(n: usize) -> Vec<u8> {
+pub fn pdf(n: usize) -> Vec<u8> {
     let mut bytes = PDF.to_vec();
     bytes.extend_from_slice(format!("% exhibit {n}\n").as_bytes());
     bytes
@@ -119,6 +119,15 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The row id of an exhibit (the single case of the test), as the form's select names it.
+async fn exhibit_id(app: &TestApp, exhibit: i32) -> i64 {
+    app.with_db(move |c| {
+        use ipdesk::db::schema::exhibits::dsl::*;
+        exhibits.filter(number.eq(exhibit)).select(id).first(c).unwrap()
+    })
+    .await
+}
+
 async fn exhibit_count(app: &TestApp) -> i64 {
     app.with_db(|c| {
         ipdesk::db::schema::exhibits::table
@@ -130,7 +139,9 @@ async fn exhibit_count(app: &TestApp) -> i64 {
 }
 
 /// A filed case whose respondent has joined: (complainant, examiner, respondent, case).
-async fn case_with_both_sides(app: &TestApp) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
+pub async fn case_with_both_sides(
+    app: &TestApp,
+) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
     let case_no = crate::cases::file_case(app, &complainant, "Battery separator know-how taken").await;
@@ -629,12 +640,7 @@ async fn a_corrected_exhibit_supersedes_the_old_one_and_both_stay() {
         .status(),
         303
     );
-    let old_id: i64 = app
-        .with_db(|c| {
-            use ipdesk::db::schema::exhibits::dsl::*;
-            exhibits.filter(number.eq(1001)).select(id).first(c).unwrap()
-        })
-        .await;
+    let old_id = exhibit_id(&app, 1001).await;
     // The other side may not correct it.
     let res = upload(
         &app,
@@ -684,12 +690,7 @@ async fn a_corrected_exhibit_supersedes_the_old_one_and_both_stay() {
 
     // The office corrects 1002 with a copy only it may see: to the respondent, 1002 stays
     // as it was, since showing it superseded would tell of a hidden exhibit.
-    let current_id: i64 = app
-        .with_db(|c| {
-            use ipdesk::db::schema::exhibits::dsl::*;
-            exhibits.filter(number.eq(1002)).select(id).first(c).unwrap()
-        })
-        .await;
+    let current_id = exhibit_id(&app, 1002).await;
     let res = upload(
         &app,
         &examiner,

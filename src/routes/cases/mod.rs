@@ -734,6 +734,19 @@ pub fn render_case(
     page::render(status, &page)
 }
 
+/// The case page again, saying with `banner` why something was refused.
+pub async fn page_again(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &User,
+    case_no: &str,
+    banner: Banner,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let l = load(state, user, case_no).await?;
+    render_case(ctx, &state.settings, user, &l, banner, status)
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     ctx: PageCtx,

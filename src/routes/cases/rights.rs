@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Banner, is_staff, load, render_case};
+use super::{Banner, is_staff, page_again};
 use crate::audit::{self, Actor, Event};
 use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
@@ -334,15 +334,15 @@ async fn refused_page(
 ) -> Result<HttpResponse, AppError> {
     match target {
         Target::Filed(no) => {
-            let l = load(state, user, no).await?;
-            render_case(
+            page_again(
+                state,
                 ctx,
-                &state.settings,
                 user,
-                &l,
+                no,
                 Banner::CiteErrors(errors),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
+            .await
         }
         Target::Draft(key) => {
             super::draft_page(
@@ -369,15 +369,7 @@ async fn refuse(
     let Some(no) = &case.case_no else {
         return Err(AppError::NotFound);
     };
-    let l = load(state, user, no).await?;
-    render_case(
-        ctx,
-        &state.settings,
-        user,
-        &l,
-        Banner::CiteRefused,
-        StatusCode::FORBIDDEN,
-    )
+    page_again(state, ctx, user, no, Banner::CiteRefused, StatusCode::FORBIDDEN).await
 }
 
 pub async fn uncite(

@@ -3,7 +3,6 @@
 //! see; a local file is checked against one exhibit by hashing it as it streams in, and the
 //! file itself is never written anywhere.
 
-use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -15,8 +14,8 @@ use sha2::{Digest, Sha256};
 use super::{CasePath, ExhibitPath, Said, open, open_exhibit, render_exhibit};
 use crate::audit::{self, Actor, Event};
 use crate::auth::address::client_address;
-use crate::auth::session::{CurrentUser, RequestCtx};
-use crate::auth::token;
+use crate::auth::csrf;
+use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
 use crate::domain::Fingerprint;
 use crate::error::AppError;
@@ -124,45 +123,23 @@ pub async fn check_file(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let (opened, e) = open_exhibit(&state, &user, &path).await?;
-    let mut parts = Multipart::new(req.headers(), payload);
-    let expected = RequestCtx::of(&req).and_then(|c| c.session).map(|s| s.csrf_token);
-    let mut token_ok = false;
+    let mut parts = csrf::multipart(&req, payload).await?;
     let mut hashed: Option<(Fingerprint, u64)> = None;
     while let Some(part) = parts.next().await {
-        let mut part = part.map_err(|_| AppError::Csrf)?;
-        match (part.name().unwrap_or_default(), token_ok) {
-            ("csrf_token", false) => {
-                let mut token = Vec::new();
-                while let Some(chunk) = part.next().await {
-                    let chunk = chunk.map_err(|_| AppError::Csrf)?;
-                    if token.len() + chunk.len() > 256 {
-                        return Err(AppError::Csrf);
-                    }
-                    token.extend_from_slice(&chunk);
-                }
-                let token = String::from_utf8_lossy(&token);
-                token_ok = expected.as_deref().is_some_and(|e| token::equal(e, &token));
-                if !token_ok {
-                    return Err(AppError::Csrf);
-                }
-            }
-            (_, false) => return Err(AppError::Csrf),
-            ("file", true) => {
-                let mut hasher = Sha256::new();
-                let mut size = 0u64;
-                while let Some(chunk) = part.next().await {
-                    let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
-                    size += chunk.len() as u64;
-                    // Small pieces: hashing them here costs less than a hop to the pool.
-                    hasher.update(&chunk);
-                }
-                hashed = Some((Fingerprint::from_digest(hasher.finalize().into()), size));
-            }
-            (_, true) => while part.next().await.is_some() {},
+        let mut part = part.map_err(|e| AppError::BadForm(e.to_string()))?;
+        if part.name() != Some("file") {
+            while part.next().await.is_some() {}
+            continue;
         }
-    }
-    if !token_ok {
-        return Err(AppError::Csrf);
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        while let Some(chunk) = part.next().await {
+            let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
+            size += chunk.len() as u64;
+            // Small pieces: hashing them here costs less than a hop to the pool.
+            hasher.update(&chunk);
+        }
+        hashed = Some((Fingerprint::from_digest(hasher.finalize().into()), size));
     }
     let Some((fingerprint, size)) = hashed.filter(|(_, size)| *size > 0) else {
         let message = ctx.t("exhibit-choose-file");

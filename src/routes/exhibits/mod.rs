@@ -20,11 +20,11 @@ use crate::auth::policy::case_scope;
 use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
 use crate::domain::workflow::Part;
-use crate::domain::{CaseNumber, CustodyAction, ExhibitNumber, Role, Side, State, Visibility};
+use crate::domain::{CaseNumber, CustodyAction, ExhibitNumber, Role, Side, State, Visibility, human_size};
 use crate::error::AppError;
 use crate::models::case::{self, CaseId, CaseRow};
 use crate::models::exhibit::{self, Custody, CustodyRow, ExhibitId, ExhibitView, Viewer};
-use crate::models::user::User;
+use crate::models::user::{User, UserId};
 use crate::models::workflow as store;
 use crate::models::{self};
 use crate::routes::cases::is_staff;
@@ -216,24 +216,6 @@ fn filing_label(lang: crate::domain::Lang, e: &store::EventView) -> String {
     )
 }
 
-/// `1.5 MiB`, `200 MiB`: sizes as people read them.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else if value >= 10.0 || value.fract() == 0.0 {
-        format!("{value:.0} {}", UNITS[unit])
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 #[derive(Deserialize)]
 pub struct ExhibitPath {
     case_no: String,
@@ -419,7 +401,7 @@ struct ExhibitPage<'a> {
     custody: &'a [CustodyRow],
     /// Source addresses are shown to the office; a party sees only its own.
     inside: bool,
-    me: i64,
+    me: UserId,
     staff: bool,
     supersedes: Option<i32>,
     superseded_by: Option<i32>,
@@ -441,11 +423,7 @@ impl ExhibitPage<'_> {
     }
 
     fn address<'b>(&self, row: &'b CustodyRow) -> &'b str {
-        if self.inside || row.actor_id == Some(self.me) {
-            row.address.as_deref().unwrap_or("")
-        } else {
-            "—"
-        }
+        row.address_for(self.inside, Some(self.me))
     }
 
     fn visibilities(&self) -> &'static [Visibility] {
@@ -507,7 +485,7 @@ async fn render_exhibit(
             e,
             custody: &shown.custody,
             inside: opened.viewer == Viewer::Inside,
-            me: user.id.0,
+            me: user.id,
             staff: is_staff(user),
             supersedes: shown.supersedes,
             superseded_by: shown.superseded_by,
@@ -536,22 +514,24 @@ pub async fn show(
     .await
 }
 
-/// The custody log as CSV, the errors made the page's.
-fn custody_csv(
+/// The custody log as a CSV attachment, with the source addresses this reader may see.
+fn custody_export(
     rows: &[CustodyRow],
     numbers: &[(i64, i32)],
-    case_no: &str,
-    shown_address: impl Fn(&CustodyRow) -> String,
-) -> Result<Vec<u8>, AppError> {
-    crate::evidence::custody_csv(rows, numbers, case_no, shown_address).map_err(AppError::Internal)
-}
-
-fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
+    opened: &Opened,
+    reader: &User,
+    name: &str,
+) -> Result<HttpResponse, AppError> {
+    let inside = opened.viewer == Viewer::Inside;
+    let body = crate::evidence::custody_csv(rows, numbers, &opened.case_no.to_string(), |r| {
+        r.address_for(inside, Some(reader.id)).to_owned()
+    })
+    .map_err(AppError::Internal)?;
+    Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(attachment(name))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body)
+        .body(body))
 }
 
 pub async fn custody_csv_one(
@@ -563,17 +543,8 @@ pub async fn custody_csv_one(
     let (opened, e) = open_exhibit(&state, &user, &path).await?;
     let id = ExhibitId(e.row.id);
     let rows = state.db(move |c| Ok(exhibit::custody_of(c, &[id])?)).await?;
-    let inside = opened.viewer == Viewer::Inside;
-    let body = custody_csv(
-        &rows,
-        &[(e.row.id, e.row.number)],
-        &opened.case_no.to_string(),
-        |r| shown_address(inside, user.id.0, r),
-    )?;
-    Ok(csv_response(
-        &format!("{} {} custody.csv", opened.case_no, e.row.number),
-        body,
-    ))
+    let name = format!("{} {} custody.csv", opened.case_no, e.row.number);
+    custody_export(&rows, &[(e.row.id, e.row.number)], &opened, &user, &name)
 }
 
 #[derive(Deserialize)]
@@ -597,20 +568,8 @@ pub async fn custody_csv_case(
             Ok((numbers, exhibit::custody_of(c, &ids)?))
         })
         .await?;
-    let inside = viewer == Viewer::Inside;
-    let body = custody_csv(&rows, &numbers, &opened.case_no.to_string(), |r| {
-        shown_address(inside, user.id.0, r)
-    })?;
-    Ok(csv_response(&format!("{} custody.csv", opened.case_no), body))
-}
-
-/// Source addresses are the office's to see; a party sees its own.
-fn shown_address(inside: bool, me: i64, r: &CustodyRow) -> String {
-    if inside || r.actor_id == Some(me) {
-        r.address.clone().unwrap_or_default()
-    } else {
-        String::new()
-    }
+    let name = format!("{} custody.csv", opened.case_no);
+    custody_export(&rows, &numbers, &opened, &user, &name)
 }
 
 #[derive(Deserialize, Default)]

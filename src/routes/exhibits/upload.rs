@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_multipart::{Field, Multipart};
+use actix_multipart::Field;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
@@ -18,8 +18,8 @@ use serde_json::json;
 use super::{filing_side, may_supersede, may_upload, open};
 use crate::audit::{self, Actor, Event};
 use crate::auth::address::client_address;
-use crate::auth::session::{CurrentUser, RequestCtx};
-use crate::auth::token;
+use crate::auth::csrf;
+use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
 use crate::domain::{Fingerprint, Side, Visibility, clean_file_name, detect};
 use crate::error::AppError;
@@ -31,7 +31,7 @@ use crate::models::exhibit::{self, AddError, ExhibitId, NewExhibit};
 use crate::models::user::User;
 use crate::models::workflow as store;
 use crate::models::{self};
-use crate::routes::cases::{Banner, load, render_case};
+use crate::routes::cases::{Banner, page_again as refuse};
 use crate::routes::flash::{self, Flash};
 use crate::routes::page::{self, PageCtx};
 use crate::startup::AppState;
@@ -157,12 +157,7 @@ async fn receive(state: &AppState, part: &mut Field, remaining: &mut u64) -> Res
         let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
         seen += chunk.len() as u64;
         // A body without a length is read only as far as the form could ever reach.
-        *remaining = remaining
-            .checked_sub(chunk.len() as u64)
-            .ok_or_else(|| AppError::Request {
-                status: StatusCode::PAYLOAD_TOO_LARGE,
-                message: "the upload is larger than its form could be".into(),
-            })?;
+        *remaining = remaining.checked_sub(chunk.len() as u64).ok_or_else(too_long)?;
         if seen > limit {
             // The temporary file is removed when the writer drops it.
             writing = None;
@@ -193,6 +188,13 @@ async fn receive(state: &AppState, part: &mut Field, remaining: &mut u64) -> Res
     Ok(FileState::Received(received))
 }
 
+fn too_long() -> AppError {
+    AppError::Request {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        message: "the upload is larger than its form could be".into(),
+    }
+}
+
 /// Everything the request carried, read.
 #[derive(Default)]
 struct Sent {
@@ -207,37 +209,12 @@ async fn read_request(
     payload: web::Payload,
     mut remaining: u64,
 ) -> Result<Sent, AppError> {
-    let mut parts = Multipart::new(req.headers(), payload);
-    let expected = RequestCtx::of(req).and_then(|c| c.session).map(|s| s.csrf_token);
-    let mut token_ok = false;
+    let mut parts = csrf::multipart(req, payload).await?;
     let mut sent = Sent::default();
     let max_rows = state.settings.exhibit_max_files;
     while let Some(part) = parts.next().await {
-        let mut part = match part {
-            Ok(part) => part,
-            Err(_) if !token_ok => return Err(AppError::Csrf),
-            Err(e) => return Err(AppError::BadForm(e.to_string())),
-        };
+        let mut part = part.map_err(|e| AppError::BadForm(e.to_string()))?;
         let name = part.name().unwrap_or_default().to_owned();
-        if !token_ok {
-            if name != "csrf_token" {
-                return Err(AppError::Csrf);
-            }
-            let mut token = Vec::new();
-            while let Some(chunk) = part.next().await {
-                let chunk = chunk.map_err(|_| AppError::Csrf)?;
-                if token.len() + chunk.len() > 256 {
-                    return Err(AppError::Csrf);
-                }
-                token.extend_from_slice(&chunk);
-            }
-            let token = String::from_utf8_lossy(&token);
-            token_ok = expected.as_deref().is_some_and(|e| token::equal(e, &token));
-            if !token_ok {
-                return Err(AppError::Csrf);
-            }
-            continue;
-        }
         let Some((field, row)) = split_name(&name) else {
             continue;
         };
@@ -255,6 +232,7 @@ async fn read_request(
             continue;
         }
         let value = read_text(&mut part).await?;
+        remaining = remaining.checked_sub(value.len() as u64).ok_or_else(too_long)?;
         let input = sent.rows.entry(row).or_default();
         match field {
             "title" => input.title = value,
@@ -265,9 +243,6 @@ async fn read_request(
             "side" => input.side = value,
             _ => {}
         }
-    }
-    if !token_ok {
-        return Err(AppError::Csrf);
     }
     Ok(sent)
 }
@@ -680,17 +655,4 @@ pub async fn upload(
         }
         Err(Stop::Failed(e)) => Err(e),
     }
-}
-
-/// The case page again, saying why.
-async fn refuse(
-    state: &AppState,
-    ctx: &PageCtx,
-    user: &User,
-    case_no: &str,
-    banner: Banner,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let l = load(state, user, case_no).await?;
-    render_case(ctx, &state.settings, user, &l, banner, status)
 }

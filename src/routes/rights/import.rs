@@ -3,7 +3,6 @@
 
 use std::io::Write;
 
-use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use anyhow::Context;
@@ -11,8 +10,8 @@ use askama::Template;
 use futures_util::StreamExt;
 
 use crate::audit::Actor;
-use crate::auth::session::{CurrentUser, RequestCtx};
-use crate::auth::token;
+use crate::auth::csrf;
+use crate::auth::session::CurrentUser;
 use crate::error::AppError;
 use crate::i18n;
 use crate::import::Format;
@@ -96,7 +95,7 @@ fn refused(ctx: &PageCtx, key: &str, status: StatusCode) -> Result<HttpResponse,
 }
 
 /// The upload: the CSRF token must come first and match before a byte of the file is
-/// written; the file streams to a temporary file in the data folder, never into memory.
+/// read; the file streams to a temporary file in the data folder, never into memory.
 pub async fn upload(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -104,69 +103,42 @@ pub async fn upload(
     current: CurrentUser,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    // Read by hand rather than extracted, so that a request that is not even a multipart
-    // upload is refused for its missing token like any other form.
-    let mut parts = Multipart::new(req.headers(), payload);
-    let expected = RequestCtx::of(&req).and_then(|c| c.session).map(|s| s.csrf_token);
-    let mut token_ok = false;
+    let mut parts = csrf::multipart(&req, payload).await?;
     let mut upload: Option<(tempfile::NamedTempFile, String)> = None;
     while let Some(part) = parts.next().await {
-        let mut part = match part {
-            Ok(part) => part,
-            Err(_) if !token_ok => return Err(AppError::Csrf),
-            Err(e) => return Err(AppError::BadForm(e.to_string())),
-        };
-        let name = part.name().unwrap_or_default().to_string();
-        match name.as_str() {
-            "csrf_token" => {
-                let mut sent = Vec::new();
-                while let Some(chunk) = part.next().await {
-                    let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
-                    if sent.len() + chunk.len() > 256 {
-                        return Err(AppError::Csrf);
-                    }
-                    sent.extend_from_slice(&chunk);
-                }
-                let sent = String::from_utf8_lossy(&sent);
-                token_ok = expected.as_deref().is_some_and(|e| token::equal(e, &sent));
-            }
-            "file" if token_ok => {
-                let file_name = part
-                    .content_disposition()
-                    .and_then(|d| d.get_filename())
-                    .map(|n| n.chars().filter(|c| !c.is_control()).collect::<String>())
-                    .unwrap_or_default();
-                let folder = state.settings.data_dir.join("tmp");
-                let mut file = web::block(move || {
-                    std::fs::create_dir_all(&folder)?;
-                    tempfile::NamedTempFile::new_in(&folder)
-                })
-                .await
-                .map_err(|e| AppError::Internal(e.into()))?
-                .context("cannot create a temporary file for the upload")
-                .map_err(AppError::Internal)?;
-                let mut written = 0u64;
-                let mut buffer = Vec::with_capacity(WRITE_SIZE);
-                while let Some(chunk) = part.next().await {
-                    let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
-                    written += chunk.len() as u64;
-                    if written > UPLOAD_MAX {
-                        return refused(&ctx, "import-too-large", StatusCode::PAYLOAD_TOO_LARGE);
-                    }
-                    buffer.extend_from_slice(&chunk);
-                    if buffer.len() >= WRITE_SIZE {
-                        (file, buffer) = write_off_thread(file, buffer).await?;
-                    }
-                }
-                (file, _) = write_off_thread(file, buffer).await?;
-                upload = Some((file, file_name));
-            }
-            _ if !token_ok => return Err(AppError::Csrf),
-            _ => {}
+        let mut part = part.map_err(|e| AppError::BadForm(e.to_string()))?;
+        if part.name() != Some("file") {
+            continue;
         }
-    }
-    if !token_ok {
-        return Err(AppError::Csrf);
+        let file_name = part
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(crate::domain::clean_file_name)
+            .unwrap_or_default();
+        let folder = state.settings.data_dir.join("tmp");
+        let mut file = web::block(move || {
+            std::fs::create_dir_all(&folder)?;
+            tempfile::NamedTempFile::new_in(&folder)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .context("cannot create a temporary file for the upload")
+        .map_err(AppError::Internal)?;
+        let mut written = 0u64;
+        let mut buffer = Vec::with_capacity(WRITE_SIZE);
+        while let Some(chunk) = part.next().await {
+            let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
+            written += chunk.len() as u64;
+            if written > UPLOAD_MAX {
+                return refused(&ctx, "import-too-large", StatusCode::PAYLOAD_TOO_LARGE);
+            }
+            buffer.extend_from_slice(&chunk);
+            if buffer.len() >= WRITE_SIZE {
+                (file, buffer) = write_off_thread(file, buffer).await?;
+            }
+        }
+        (file, _) = write_off_thread(file, buffer).await?;
+        upload = Some((file, file_name));
     }
     let Some((file, file_name)) = upload else {
         return refused(&ctx, "import-no-file", StatusCode::UNPROCESSABLE_ENTITY);
