@@ -46,12 +46,10 @@ pub struct Progress {
     pub bytes_total: u64,
 }
 
-/// What was written: the payload's count and size, and each file's digests.
+/// What was written: the payload's count and size.
 pub struct Written {
     pub payload_files: u64,
     pub payload_bytes: u64,
-    /// (path under the bag root, SHA-256, SHA-512)
-    pub digests: Vec<(String, String, String)>,
 }
 
 /// Writes the bag under the folder `root` as a ZIP into `out`. `progress` is told after
@@ -156,7 +154,6 @@ pub fn write<W: Write + Seek>(
     Ok(Written {
         payload_files,
         payload_bytes,
-        digests,
     })
 }
 

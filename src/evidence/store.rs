@@ -177,10 +177,6 @@ impl Incoming {
         self.file.write_all(chunk)
     }
 
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
     pub fn finish(mut self) -> io::Result<Received> {
         self.file.flush()?;
         Ok(Received {

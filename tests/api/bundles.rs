@@ -581,3 +581,49 @@ async fn a_bundle_that_cannot_be_built_says_so_and_tells_the_office_why() {
     let party = app.page(&complainant, &page).await;
     assert!(party.contains("could not be built") && !party.contains("data-bundle-error"));
 }
+
+#[tokio::test]
+async fn a_korean_readers_bundle_reads_in_korean_and_marks_a_corrected_exhibit() {
+    let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 1).await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Corrected").await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("계약서", "parties", "c.pdf", &pdf(1))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let old = app
+        .with_db(|c| {
+            use ipdesk::db::schema::exhibits::dsl::*;
+            exhibits.select(id).first::<i64>(c).unwrap()
+        })
+        .await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("계약서 (서명본)", "parties", "c2.pdf", &pdf(2)).with("supersedes", &old.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let id = queue_directly(
+        &app,
+        &case_no,
+        ipdesk::domain::Audience::Complainant,
+        ipdesk::domain::Lang::Ko,
+    )
+    .await;
+    let bytes = wait_for(&app, &complainant, &format!("/cases/{case_no}/bundles/{id}")).await;
+    let index = String::from_utf8(read_entry(&bytes, "/data/index.html")).unwrap();
+    assert!(index.contains(r#"<html lang="ko">"#) && index.contains("증거 묶음"));
+    assert!(
+        index.contains("1002번으로 대체됨"),
+        "the corrected exhibit is marked"
+    );
+    let case: serde_json::Value = serde_json::from_slice(&read_entry(&bytes, "/data/case.json")).unwrap();
+    assert_eq!(case["exhibits"][0]["superseded_by"], 1002);
+    assert_eq!(case["exhibits"][1]["supersedes"], 1001);
+}

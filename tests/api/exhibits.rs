@@ -35,7 +35,7 @@ pub fn file(title: &str, visibility: &str, file_name: &str, bytes: &[u8]) -> Upl
 }
 
 impl Upload {
-    fn with(mut self, field: &str, value: &str) -> Upload {
+    pub fn with(mut self, field: &str, value: &str) -> Upload {
         self.extra.push((field.to_owned(), value.to_owned()));
         self
     }
