@@ -81,12 +81,17 @@ pub async fn multipart(
 
 /// Refuses unsafe requests a browser marks cross-site, or whose `Origin` is not ours.
 /// Returns the offending origin, if any, for the error page.
+///
+/// A browser's own `Sec-Fetch-Site: same-origin` is believed before `Origin`: pages whose
+/// address carries a one-time token keep it out of referrers, and a browser may then send
+/// `Origin: null` for their forms, which are nonetheless our own.
 pub fn foreign_origin(req: &actix_web::dev::ServiceRequest, ours: &Url) -> Option<String> {
     let headers = req.headers();
-    if headers
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
-    {
+    let fetch_site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
+    if fetch_site.is_some_and(|v| v.eq_ignore_ascii_case(b"same-origin")) {
+        return None;
+    }
+    if fetch_site.is_some_and(|v| v.eq_ignore_ascii_case(b"cross-site")) {
         return Some(
             headers
                 .get(header::ORIGIN)

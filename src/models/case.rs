@@ -8,7 +8,9 @@ use diesel::sql_types::{Bool, Integer, Nullable, Text};
 use super::user::UserId;
 use crate::db::DbConn;
 use crate::db::page::paged;
-use crate::db::schema::{case_changes, case_counts, case_notes, cases, panel_members, parties, users};
+use crate::db::schema::{
+    case_changes, case_counts, case_notes, case_rights, cases, panel_members, parties, users,
+};
 use crate::domain::{CaseNumber, NoteVisibility, State};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -361,6 +363,26 @@ pub fn find_draft(conn: &mut DbConn, scope: CaseScope, key: &str) -> QueryResult
         .select(CaseRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// Deletes a draft that was never filed, with its parties and citations (a stub it alone
+/// cited goes with it). `false` if it is not such a draft (any more).
+pub fn delete_draft(conn: &mut DbConn, id: CaseId) -> QueryResult<bool> {
+    let links: Vec<i64> = case_rights::table
+        .filter(case_rights::case_id.eq(id.0))
+        .select(case_rights::id)
+        .load(conn)?;
+    for link in links {
+        super::right::unlink(conn, id, link, None)?;
+    }
+    let deleted = diesel::delete(
+        cases::table
+            .find(id.0)
+            .filter(cases::state.eq(State::Draft.as_str()))
+            .filter(cases::case_no.is_null()),
+    )
+    .execute(conn)?;
+    Ok(deleted == 1)
 }
 
 pub fn parties_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<PartyFields>> {

@@ -1,8 +1,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::email_token::{self, Purpose};
 use crate::db::DbConn;
-use crate::db::schema::users;
+use crate::db::schema::{cases, parties, setup_tokens, users};
 use crate::domain::{Email, Lang, PersonName, Role};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -131,6 +132,63 @@ pub fn find_many(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<User>> {
         .select(UserRow::as_select())
         .load(conn)?;
     Ok(rows.iter().map(UserRow::to_user).collect())
+}
+
+/// Whether the account stands anywhere in a case: a complaint it owns or drafted, or a
+/// party tied to it. Such an account is never handed to someone else.
+pub fn holds_cases(conn: &mut DbConn, id: UserId) -> QueryResult<bool> {
+    let owns = diesel::select(diesel::dsl::exists(
+        cases::table.filter(cases::complainant_user_id.eq(id.0).or(cases::created_by.eq(id.0))),
+    ))
+    .get_result(conn)?;
+    if owns {
+        return Ok(true);
+    }
+    diesel::select(diesel::dsl::exists(
+        parties::table.filter(parties::user_id.eq(id.0)),
+    ))
+    .get_result(conn)
+}
+
+/// Who takes over an unconfirmed account, and as what.
+pub struct Takeover<'a> {
+    pub name: &'a PersonName,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub language: Option<Lang>,
+}
+
+/// Hands an unconfirmed account to the person who proved the address by other means: the
+/// row becomes theirs (confirmed), and every way its maker had in — sessions, e-mail links,
+/// setup links — ends. `false` if the account was confirmed meanwhile (nothing changed).
+pub fn take_over_unconfirmed(conn: &mut DbConn, id: UserId, to: Takeover<'_>) -> QueryResult<bool> {
+    let now = super::now();
+    let changed = diesel::update(users::table.find(id.0).filter(users::email_verified_at.is_null()))
+        .set((
+            users::name.eq(to.name.as_str()),
+            users::role.eq(to.role.as_str()),
+            users::password_hash.eq(to.password_hash),
+            users::language.eq(to.language.map(Lang::code)),
+            users::organisation.eq(None::<String>),
+            users::registration_no.eq(None::<String>),
+            users::email_verified_at.eq(now),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    super::session::delete_for_user(conn, id, None)?;
+    email_token::retire(conn, id, Purpose::Verify, now)?;
+    email_token::retire(conn, id, Purpose::Reset, now)?;
+    diesel::update(
+        setup_tokens::table
+            .filter(setup_tokens::user_id.eq(id.0))
+            .filter(setup_tokens::used_at.is_null()),
+    )
+    .set(setup_tokens::expires_at.eq(now))
+    .execute(conn)?;
+    Ok(true)
 }
 
 pub fn email_taken(conn: &mut DbConn, email: &Email) -> QueryResult<bool> {

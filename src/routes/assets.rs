@@ -25,6 +25,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../static/fingerprint.js"),
     },
+    // Refreshes a bundle's progress in place while it is built.
+    Asset {
+        name: "bundle.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../static/bundle.js"),
+    },
 ];
 
 /// Each asset's content version, in the order of `ASSETS`.
@@ -56,6 +62,10 @@ pub fn stylesheet_href() -> &'static str {
 
 pub fn fingerprint_script_href() -> &'static str {
     href("fingerprint.js")
+}
+
+pub fn bundle_script_href() -> &'static str {
+    href("bundle.js")
 }
 
 pub async fn serve(req: HttpRequest, file: web::Path<String>) -> HttpResponse {

@@ -1,5 +1,5 @@
-//! Evidence bundles on a case (DESIGN §6): requesting one for an audience, its progress while
-//! it is built in the background, and its download once done; and the page publishing the
+//! Evidence bundles on a case (DESIGN §6): requesting one for an audience, its page (progress
+//! while it is built in the background, then its size and hash), and its download; and the page publishing the
 //! office's public key, with which anyone can check a bundle's signature offline.
 
 use actix_web::http::StatusCode;
@@ -130,14 +130,21 @@ pub struct BundlePath {
 
 #[derive(Template)]
 #[template(path = "bundles/show.html")]
-struct ProgressPage<'a> {
+struct BundlePage<'a> {
     ctx: &'a PageCtx,
     case_no: &'a str,
     b: &'a BundleRow,
     done: String,
     total: String,
+    size: String,
     /// Staff read why a build failed; the parties are told to ask again.
     staff: bool,
+}
+
+impl BundlePage<'_> {
+    fn in_progress(&self) -> bool {
+        matches!(self.b.status(), BundleStatus::Queued | BundleStatus::Building)
+    }
 }
 
 /// The bundle, if the viewer may have its audience's view; missing and hidden look alike.
@@ -157,11 +164,10 @@ async fn open_bundle(
     Ok((opened, found))
 }
 
-/// `GET /cases/{case_no}/bundles/{id}`: the build's progress (the page refreshes itself) and,
-/// once it is done, the bundle itself, as an attachment. Each download is audited and enters
-/// the custody log of every exhibit in the bundle.
+/// `GET /cases/{case_no}/bundles/{id}`: the bundle's page. While it is built, its progress,
+/// which a small script refreshes in place (a link does it without scripts); once done, its
+/// size and SHA-256 with a download button.
 pub async fn show(
-    req: HttpRequest,
     state: web::Data<AppState>,
     ctx: PageCtx,
     current: CurrentUser,
@@ -169,17 +175,42 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let (opened, b) = open_bundle(&state, &user, &path).await?;
+    let case_no = opened.case_no.to_string();
+    page::ok(&BundlePage {
+        ctx: &ctx,
+        case_no: &case_no,
+        done: human_size(b.bytes_done as u64),
+        total: human_size(b.bytes_total as u64),
+        size: human_size(b.size.unwrap_or(0) as u64),
+        staff: is_staff(&user),
+        b: &b,
+    })
+}
+
+/// `GET /cases/{case_no}/bundles/{id}/download`: the bundle itself, as an attachment. Each
+/// download is audited and enters the custody log of every exhibit in the bundle; a `HEAD`
+/// sends no bytes and records nothing.
+pub async fn download(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<BundlePath>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let (opened, b) = open_bundle(&state, &user, &path).await?;
     if b.status() != BundleStatus::Done {
-        let case_no = opened.case_no.to_string();
-        let page = ProgressPage {
-            ctx: &ctx,
-            case_no: &case_no,
-            done: human_size(b.bytes_done as u64),
-            total: human_size(b.bytes_total as u64),
-            staff: is_staff(&user),
-            b: &b,
-        };
-        return page::ok(&page);
+        return Ok(page::see_other(&format!(
+            "/cases/{}/bundles/{}",
+            opened.case_no, b.public_id
+        )));
+    }
+    let size = b.size.unwrap_or(0) as u64;
+    let name = b
+        .file_name
+        .clone()
+        .unwrap_or_else(|| format!("{}.zip", b.public_id));
+    if req.method() == actix_web::http::Method::HEAD {
+        return Ok(exhibits::attachment_head(size, "application/zip", &name));
     }
     let id: uuid::Uuid = b.public_id.parse().map_err(|_| AppError::NotFound)?;
     let file = {
@@ -226,13 +257,9 @@ pub async fn show(
             })
         })
         .await?;
-    let name = b
-        .file_name
-        .clone()
-        .unwrap_or_else(|| format!("{}.zip", b.public_id));
     Ok(exhibits::attachment_response(
         file,
-        b.size.unwrap_or(0) as u64,
+        size,
         "application/zip",
         &name,
     ))

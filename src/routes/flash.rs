@@ -22,6 +22,7 @@ pub enum Flash {
     NoticeRequeued,
     CaseFiled,
     DraftSaved,
+    DraftDeleted,
     CaseCorrected,
     NoteAdded,
     ActionDone,
@@ -37,7 +38,7 @@ pub enum Flash {
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 23] = [
+    pub const ALL: [Flash; 24] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -52,6 +53,7 @@ impl Flash {
         Flash::NoticeRequeued,
         Flash::CaseFiled,
         Flash::DraftSaved,
+        Flash::DraftDeleted,
         Flash::CaseCorrected,
         Flash::NoteAdded,
         Flash::ActionDone,
@@ -79,6 +81,7 @@ impl Flash {
             Flash::NoticeRequeued => "flash-notice-requeued",
             Flash::CaseFiled => "flash-case-filed",
             Flash::DraftSaved => "flash-draft-saved",
+            Flash::DraftDeleted => "flash-draft-deleted",
             Flash::CaseCorrected => "flash-case-corrected",
             Flash::NoteAdded => "flash-note-added",
             Flash::ActionDone => "flash-action-done",

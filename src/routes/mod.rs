@@ -75,6 +75,7 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/cases",                         Allowed(FileCase)),
     route(Get,  "/cases/new",                     Allowed(FileCase)),
     route(Get,  "/cases/drafts/{key}",            Allowed(FileCase)),
+    route(Post, "/cases/drafts/{key}/delete",     Allowed(FileCase)),
     route(Get,  "/cases/{case_no}",               SignedIn),
     route(Get,  "/cases/{case_no}/edit",          Allowed(EditCase)),
     route(Post, "/cases/{case_no}/edit",          Allowed(EditCase)),
@@ -92,6 +93,7 @@ pub const ROUTES: &[Route] = &[
     route(Get,  "/cases/{case_no}/fingerprint",   SignedIn),
     route(Post, "/cases/{case_no}/bundles",       SignedIn),
     route(Get,  "/cases/{case_no}/bundles/{id}",  SignedIn),
+    route(Get,  "/cases/{case_no}/bundles/{id}/download", SignedIn),
     route(Get,  "/office-key",                    Public),
     route(Get,  "/office-key.pem",                Open),
     route(Post, "/cases/drafts/{key}/rights",     Allowed(FileCase)),
@@ -198,6 +200,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/cases/new", get().to(cases::new_form))
         .route("/cases/drafts/{key}", get().to(cases::draft_form))
+        .route("/cases/drafts/{key}/delete", web::post().to(cases::delete_draft))
         .route("/cases/drafts/{key}/rights", web::post().to(cases::rights::cite))
         .route(
             "/cases/drafts/{key}/rights/{link}/remove",
@@ -250,6 +253,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/cases/{case_no}/bundles", web::post().to(bundles::request))
         .route("/cases/{case_no}/bundles/{id}", get().to(bundles::show))
+        .route(
+            "/cases/{case_no}/bundles/{id}/download",
+            get().to(bundles::download),
+        )
         .route("/office-key", get().to(bundles::office_key))
         .route("/office-key.pem", get().to(bundles::office_key_pem))
         // `/rights/new` before `/rights/{docdb}`.

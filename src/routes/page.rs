@@ -90,6 +90,22 @@ impl PageCtx {
         i18n::text_with(self.lang, key, &[(name, value.to_string())])
     }
 
+    /// Where a field sits when its message is read out of context (in the error summary): the
+    /// party a party's field belongs to (`c_email`, `r0_email`), or nothing.
+    pub fn error_place(&self, field: &str) -> String {
+        if field.starts_with("c_") {
+            return self.t("case-section-complainant");
+        }
+        let respondent = field
+            .strip_prefix('r')
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(n, _)| n.parse::<usize>().ok());
+        match respondent {
+            Some(i) => self.t1("case-section-respondent", "n", i + 1),
+            None => String::new(),
+        }
+    }
+
     pub fn languages(&self) -> [Lang; 2] {
         Lang::ALL
     }
@@ -100,6 +116,10 @@ impl PageCtx {
 
     pub fn fingerprint_script_href(&self) -> &'static str {
         assets::fingerprint_script_href()
+    }
+
+    pub fn bundle_script_href(&self) -> &'static str {
+        assets::bundle_script_href()
     }
 
     /// The navigation for this account's role.
@@ -181,11 +201,13 @@ pub fn see_other(location: &str) -> HttpResponse {
 #[derive(serde::Deserialize)]
 pub struct NoFields {}
 
-/// For pages whose address carries a one-time token: never send it on to another site.
-pub fn no_referrer(mut res: HttpResponse) -> HttpResponse {
+/// For pages whose address carries a one-time token: never send the address on, not even to
+/// ourselves, but keep the origin, so that the page's own forms are posted with an `Origin`
+/// the cross-site check recognises (`no-referrer` makes Chrome send `Origin: null`).
+pub fn origin_only_referrer(mut res: HttpResponse) -> HttpResponse {
     res.headers_mut().insert(
         header::REFERRER_POLICY,
-        header::HeaderValue::from_static("no-referrer"),
+        header::HeaderValue::from_static("strict-origin"),
     );
     res
 }
@@ -221,6 +243,16 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The errors tied to a field (not to the whole form), in the form's order: the error
+    /// summary links each to its field.
+    pub fn fields(&self) -> Vec<(&str, &'static str)> {
+        self.0
+            .iter()
+            .filter(|(f, _)| f != "form")
+            .map(|(f, k)| (f.as_str(), *k))
+            .collect()
     }
 }
 

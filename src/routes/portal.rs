@@ -1,6 +1,7 @@
-//! The respondent's way in (DESIGN §3, §7): the single-use invitation link creates an account
-//! tied to the case's respondent party; and every notice's own link, which records when it
-//! was first opened (proof of notice) before leading to the case.
+//! The respondent's way in (DESIGN §3, §7): the single-use invitation link ties the case's
+//! respondent party to the account of the address it was sent to — a new one, or the
+//! respondent's existing one once they sign in; and every notice's own link, which records
+//! when it was first opened (proof of notice) before leading to the case.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -13,10 +14,11 @@ use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::{self, RequestCtx};
 use crate::auth::token;
-use crate::db::write_tx;
+use crate::db::{DbConn, write_tx, write_tx_retrying};
 use crate::domain::{Email, NewPassword, PersonName, Role};
 use crate::error::AppError;
-use crate::models::user::{self, NewUser};
+use crate::i18n;
+use crate::models::user::{self, NewUser, Takeover, User, UserId};
 use crate::models::workflow::{self as store, InvitationRow};
 use crate::models::{self, outbox};
 use crate::routes::flash::{self, Flash};
@@ -44,6 +46,68 @@ pub async fn opened(state: web::Data<AppState>, token: web::Path<String>) -> Res
     }
 }
 
+/// What the invitation lets the visitor do, given who holds its address and who is signed in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Standing {
+    /// Used or expired: why.
+    Closed(&'static str),
+    /// No account owns the address: the respondent creates one. An unconfirmed account with
+    /// the address owns nothing — whoever made it never proved the address — and is taken over.
+    NewAccount,
+    /// A respondent's account owns the address: they sign in with it first.
+    SignIn,
+    /// That respondent is signed in: one button adds the case to their account.
+    AddCase(UserId),
+    /// Another account is signed in (its address): sign out first.
+    SignedInAs(String),
+    /// A complainant's or the office's account owns the address (or one the office stopped):
+    /// the office sorts it out.
+    OtherKind,
+}
+
+fn closed_reason(inv: &InvitationRow) -> Option<&'static str> {
+    if inv.used_at.is_some() {
+        Some("invitation-used")
+    } else if inv.expires_at < models::now() {
+        Some("invitation-expired")
+    } else {
+        None
+    }
+}
+
+fn standing(inv: &InvitationRow, holder: Option<&User>, visitor: Option<&User>) -> Standing {
+    if let Some(reason) = closed_reason(inv) {
+        return Standing::Closed(reason);
+    }
+    if let Some(v) = visitor
+        && holder.is_none_or(|h| h.id != v.id)
+    {
+        return Standing::SignedInAs(v.email.clone());
+    }
+    match holder {
+        None => Standing::NewAccount,
+        Some(h) if unclaimed(h) => Standing::NewAccount,
+        Some(h) if h.email_verified && h.active && h.role == Role::Respondent => match visitor {
+            Some(_) => Standing::AddCase(h.id),
+            None => Standing::SignIn,
+        },
+        Some(_) => Standing::OtherKind,
+    }
+}
+
+/// An unconfirmed account of a kind anyone can make for themselves: it owns nothing, not even
+/// its address. An office account awaiting its setup link was vouched for by the office;
+/// turning it into a respondent's is the office's call, so it is not unclaimed.
+fn unclaimed(account: &User) -> bool {
+    !account.email_verified && account.active && matches!(account.role, Role::Complainant | Role::Respondent)
+}
+
+/// The account that holds the invitation's address, if any (addresses are kept as parsed).
+fn holder_of(c: &mut DbConn, inv: &InvitationRow) -> Result<Option<User>, AppError> {
+    let email = Email::parse(&inv.email).map_or_else(|_| inv.email.clone(), |e| e.as_str().to_owned());
+    Ok(user::find_row_by_email(c, &email)?.map(|r| r.to_user()))
+}
+
 #[derive(Template)]
 #[template(path = "portal/invitation.html")]
 struct InvitationPage<'a> {
@@ -54,8 +118,17 @@ struct InvitationPage<'a> {
     email: &'a str,
     form: &'a JoinForm,
     errors: FieldErrors,
-    /// The invitation can no longer be used: why.
-    closed: Option<&'static str>,
+    standing: &'a Standing,
+}
+
+impl InvitationPage<'_> {
+    fn signed_in_as(&self, current: &str) -> String {
+        i18n::text_with(
+            self.ctx.lang,
+            "invitation-signed-in-as",
+            &[("email", self.email.to_owned()), ("current", current.to_owned())],
+        )
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -70,6 +143,7 @@ struct Found {
     case_no: String,
     title: String,
     party_name: String,
+    holder: Option<User>,
 }
 
 async fn find(state: &AppState, raw: &str) -> Result<Found, AppError> {
@@ -86,24 +160,16 @@ async fn find(state: &AppState, raw: &str) -> Result<Found, AppError> {
                 .find(|p| p.id == invitation.party_id)
                 .map(|p| p.name)
                 .unwrap_or_default();
+            let holder = holder_of(c, &invitation)?;
             Ok(Found {
                 invitation,
                 case_no: case.case_no.unwrap_or_default(),
                 title: case.title,
                 party_name,
+                holder,
             })
         })
         .await
-}
-
-fn closed_reason(inv: &InvitationRow) -> Option<&'static str> {
-    if inv.used_at.is_some() {
-        Some("invitation-used")
-    } else if inv.expires_at < models::now() {
-        Some("invitation-expired")
-    } else {
-        None
-    }
 }
 
 fn render(
@@ -124,9 +190,10 @@ fn render(
             email: &f.invitation.email,
             form,
             errors,
-            closed: closed_reason(&f.invitation),
+            standing: &standing(&f.invitation, f.holder.as_ref(), ctx.user.as_ref()),
         },
     )
+    .map(page::origin_only_referrer)
 }
 
 pub async fn show(
@@ -149,7 +216,60 @@ pub async fn show(
     )
 }
 
-/// Creates the respondent's account, ties it to the party, signs them in: one transaction.
+/// What a join transaction did.
+enum Joined {
+    /// The party is tied to the account; a new session's cookie if one was started.
+    Done(Option<String>),
+    /// Refused, with the reason's key; nothing changed.
+    Refused(&'static str),
+    /// The invitation or the account changed since the page was read; nothing changed.
+    Changed,
+}
+
+/// Inside the write transaction: what the invitation allows now. The invitation and the
+/// account are read again, so a race decides before anything is written.
+fn standing_now(
+    c: &mut DbConn,
+    token_hash: &str,
+    visitor: Option<&User>,
+) -> Result<(InvitationRow, Option<User>, Standing), AppError> {
+    let invitation = store::invitation_by_token(c, token_hash)?.ok_or(AppError::NotFound)?;
+    let holder = holder_of(c, &invitation)?;
+    let now = standing(&invitation, holder.as_ref(), visitor);
+    Ok((invitation, holder, now))
+}
+
+/// Ties the party to the account (the invitation is used once) and records who joined how.
+fn accept(
+    c: &mut DbConn,
+    invitation: &InvitationRow,
+    user: &User,
+    case_no: &str,
+    details: serde_json::Value,
+    address: Option<String>,
+) -> Result<(), AppError> {
+    // `standing_now` found it unused in this transaction; this is the last word on a race.
+    if !store::accept_invitation(c, invitation, user.id, models::now())? {
+        return Err(AppError::Request {
+            status: StatusCode::GONE,
+            message: "the invitation was used a moment ago".into(),
+        });
+    }
+    audit::record(
+        c,
+        Event {
+            actor: &Actor::user(user),
+            action: "case.respondent_joined",
+            object: Some(("case", case_no.to_owned())),
+            details,
+            address,
+        },
+    )?;
+    Ok(())
+}
+
+/// Joins the case: with a new account (or a taken-over unconfirmed one), or by adding the case
+/// to the signed-in respondent's account. Each is one transaction.
 pub async fn join(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -158,16 +278,66 @@ pub async fn join(
     CsrfForm(form): CsrfForm<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
     let found = find(&state, &token).await?;
-    if closed_reason(&found.invitation).is_some() {
-        return render(
-            &ctx,
-            &token,
-            &found,
-            &form,
-            FieldErrors::default(),
-            StatusCode::GONE,
-        );
+    let status = match standing(&found.invitation, found.holder.as_ref(), ctx.user.as_ref()) {
+        Standing::NewAccount => return create_account(req, state, ctx, &token, found, form).await,
+        Standing::AddCase(user) => return add_case(req, state, ctx, &token, found, user).await,
+        Standing::Closed(_) => StatusCode::GONE,
+        Standing::SignIn | Standing::SignedInAs(_) | Standing::OtherKind => StatusCode::FORBIDDEN,
+    };
+    render(&ctx, &token, &found, &form, FieldErrors::default(), status)
+}
+
+/// After the transaction: where to go, or the page again.
+async fn answer(
+    req: &HttpRequest,
+    state: &AppState,
+    ctx: &PageCtx,
+    token: &str,
+    found: &Found,
+    form: &JoinForm,
+    joined: Joined,
+) -> Result<HttpResponse, AppError> {
+    match joined {
+        Joined::Done(cookie) => {
+            if let Some(cookie) = cookie {
+                session::set_cookie(req, cookie);
+            }
+            flash::set(req, Flash::InvitationAccepted);
+            Ok(page::see_other(&format!("/cases/{}", found.case_no)))
+        }
+        Joined::Refused(key) => render(
+            ctx,
+            token,
+            found,
+            form,
+            FieldErrors::one("form", key),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        // The page as it stands now says what is possible.
+        Joined::Changed => {
+            let fresh = find(state, token).await?;
+            render(
+                ctx,
+                token,
+                &fresh,
+                form,
+                FieldErrors::default(),
+                StatusCode::CONFLICT,
+            )
+        }
     }
+}
+
+/// Creates the respondent's account — or takes over an unconfirmed one with the address —
+/// ties it to the party and signs them in.
+async fn create_account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    token: &str,
+    found: Found,
+    form: JoinForm,
+) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::default();
     let name = PersonName::parse(&form.name)
         .map_err(|e| errors.add("name", e.message_key()))
@@ -185,7 +355,7 @@ pub async fn join(
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return render(
             &ctx,
-            &token,
+            token,
             &found,
             &form,
             errors,
@@ -196,60 +366,88 @@ pub async fn join(
     let replacing = RequestCtx::of(&req).and_then(|r| r.session_id());
     let address = client_address(&req, state.settings.trusted_proxy);
     let language = Some(ctx.lang);
-    let invitation = found.invitation.clone();
+    let visitor = ctx.user.clone();
+    let token_hash = token::hash(token);
+    let case_no = found.case_no.clone();
+    let joined = state
+        .db(move |c| {
+            // Retried once if another join inserted the same address first: the second run
+            // finds that account and answers accordingly.
+            write_tx_retrying(c, |c| {
+                let (invitation, holder, now) = standing_now(c, &token_hash, visitor.as_ref())?;
+                if now != Standing::NewAccount {
+                    return Ok(Joined::Changed);
+                }
+                let (user, took_over) = match holder {
+                    None => {
+                        let new = NewUser {
+                            email: &email,
+                            name: &name,
+                            role: Role::Respondent,
+                            password_hash: Some(&hash),
+                            language,
+                            // The link came to this address: it is verified.
+                            email_verified: true,
+                        };
+                        (user::insert(c, new)?, false)
+                    }
+                    Some(squatter) => {
+                        // Handing over an account that holds case files would hand over the
+                        // files; the office decides (unreachable through the forms, which
+                        // let no unconfirmed account draft, but the data allows it).
+                        if user::holds_cases(c, squatter.id)? {
+                            return Ok(Joined::Refused("invitation-address-holds-cases"));
+                        }
+                        let to = Takeover {
+                            name: &name,
+                            role: Role::Respondent,
+                            password_hash: &hash,
+                            language,
+                        };
+                        if !user::take_over_unconfirmed(c, squatter.id, to)? {
+                            return Ok(Joined::Changed);
+                        }
+                        (user::find(c, squatter.id)?.ok_or(AppError::NotFound)?, true)
+                    }
+                };
+                let details = match took_over {
+                    true => json!({"party": invitation.party_id, "took_over_unconfirmed_account": true}),
+                    false => json!({"party": invitation.party_id}),
+                };
+                accept(c, &invitation, &user, &case_no, details, address.clone())?;
+                let cookie = session::begin(c, Some(user.id), language, replacing)?;
+                Ok(Joined::Done(Some(cookie)))
+            })
+        })
+        .await?;
+    answer(&req, &state, &ctx, token, &found, &form, joined).await
+}
+
+/// The signed-in respondent adds the case to their account: no new account, no password.
+async fn add_case(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    token: &str,
+    found: Found,
+    user_id: UserId,
+) -> Result<HttpResponse, AppError> {
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let visitor = ctx.user.clone();
+    let token_hash = token::hash(token);
     let case_no = found.case_no.clone();
     let joined = state
         .db(move |c| {
             write_tx(c, |c| {
-                if user::email_taken(c, &email)? {
-                    return Ok(Err("err-email-taken"));
-                }
-                let user = user::insert(
-                    c,
-                    NewUser {
-                        email: &email,
-                        name: &name,
-                        role: Role::Respondent,
-                        password_hash: Some(&hash),
-                        language,
-                        // The link came to this address: it is verified.
-                        email_verified: true,
-                    },
-                )?;
-                if !store::accept_invitation(c, &invitation, user.id, models::now())? {
-                    return Err(AppError::Request {
-                        status: StatusCode::GONE,
-                        message: "the invitation was used a moment ago".into(),
-                    });
-                }
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&user),
-                        action: "case.respondent_joined",
-                        object: Some(("case", case_no.clone())),
-                        details: json!({"party": invitation.party_id}),
-                        address,
-                    },
-                )?;
-                let cookie = session::begin(c, Some(user.id), language, replacing)?;
-                Ok(Ok(cookie))
+                let (invitation, holder, now) = standing_now(c, &token_hash, visitor.as_ref())?;
+                let Some(user) = holder.filter(|_| now == Standing::AddCase(user_id)) else {
+                    return Ok(Joined::Changed);
+                };
+                let details = json!({"party": invitation.party_id, "existing_account": true});
+                accept(c, &invitation, &user, &case_no, details, address)?;
+                Ok(Joined::Done(None))
             })
         })
         .await?;
-    match joined {
-        Ok(cookie) => {
-            session::set_cookie(&req, cookie);
-            flash::set(&req, Flash::InvitationAccepted);
-            Ok(page::see_other(&format!("/cases/{}", found.case_no)))
-        }
-        Err(key) => render(
-            &ctx,
-            &token,
-            &found,
-            &form,
-            FieldErrors::one("form", key),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-    }
+    answer(&req, &state, &ctx, token, &found, &JoinForm::default(), joined).await
 }

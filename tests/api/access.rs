@@ -103,10 +103,13 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
             Some(_),
         ) => Hidden,
         ("/office-key" | "/office-key.pem", _) => Page(200),
-        ("/cases/{case_no}/bundles/{id}", None) => SignIn,
+        ("/cases/{case_no}/bundles/{id}" | "/cases/{case_no}/bundles/{id}/download", None) => SignIn,
         // No bundle has this id.
-        ("/cases/{case_no}/bundles/{id}", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(404),
-        ("/cases/{case_no}/bundles/{id}", Some(_)) => Hidden,
+        (
+            "/cases/{case_no}/bundles/{id}" | "/cases/{case_no}/bundles/{id}/download",
+            Some(Role::Examiner | Role::Legal | Role::Admin),
+        ) => Page(404),
+        ("/cases/{case_no}/bundles/{id}" | "/cases/{case_no}/bundles/{id}/download", Some(_)) => Hidden,
         (other, _) => panic!("no expectation written for GET {other}: add one"),
     }
 }
@@ -127,8 +130,8 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(Role::Admin)) => Redirect,
         ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(_)) => Hidden,
         ("/cases", None) => SignIn,
-        // An empty form is saved as an (empty) draft by those who may file.
-        ("/cases", Some(Role::Complainant | Role::Examiner | Role::Legal)) => Redirect,
+        // An empty form is shown again: with no title, there is no draft to keep.
+        ("/cases", Some(Role::Complainant | Role::Examiner | Role::Legal)) => Page(200),
         ("/cases", Some(_)) => Hidden,
         ("/cases/{case_no}/edit" | "/cases/{case_no}/notes", None) => SignIn,
         // Empty forms: refused with messages, for staff; the case is hidden from the rest.
@@ -154,6 +157,7 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         (
             "/cases/{case_no}/rights"
             | "/cases/{case_no}/rights/{link}/remove"
+            | "/cases/drafts/{key}/delete"
             | "/cases/drafts/{key}/rights"
             | "/cases/drafts/{key}/rights/{link}/remove",
             None,
@@ -167,10 +171,17 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/cases/{case_no}/rights" | "/cases/{case_no}/rights/{link}/remove", Some(_)) => Hidden,
         // A draft key nobody holds, for those who may file at all.
         (
-            "/cases/drafts/{key}/rights" | "/cases/drafts/{key}/rights/{link}/remove",
+            "/cases/drafts/{key}/delete"
+            | "/cases/drafts/{key}/rights"
+            | "/cases/drafts/{key}/rights/{link}/remove",
             Some(Role::Complainant | Role::Examiner | Role::Legal),
         ) => Page(404),
-        ("/cases/drafts/{key}/rights" | "/cases/drafts/{key}/rights/{link}/remove", Some(_)) => Hidden,
+        (
+            "/cases/drafts/{key}/delete"
+            | "/cases/drafts/{key}/rights"
+            | "/cases/drafts/{key}/rights/{link}/remove",
+            Some(_),
+        ) => Hidden,
         ("/rights" | "/rights/{docdb}/edit", None) => SignIn,
         ("/rights", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(422),
         ("/rights/{docdb}/edit", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(404),

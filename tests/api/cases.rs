@@ -551,3 +551,82 @@ async fn a_complainants_draft_stays_theirs_until_submitted() {
     let list = app.page(&examiner, "/cases").await;
     assert!(list.contains("Paper draft") && list.contains("1 in all"));
 }
+
+#[tokio::test]
+async fn a_refused_empty_complaint_leaves_no_draft_and_a_complainant_deletes_their_draft() {
+    let app = spawn_app().await;
+    let (mina, _) = app.signed_in(Role::Complainant).await;
+    let (other, _) = app.signed_in(Role::Complainant).await;
+
+    // Submitting an empty form is refused and keeps nothing: no nameless draft in the list.
+    let res = post_case(
+        &app,
+        &mina,
+        vec![("description".into(), "half a thought".into())],
+        "submit",
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("half a thought"), "what was typed comes back");
+    assert!(!page.contains("saved as a draft"), "and no draft is claimed");
+    assert_eq!(app.count_cases().await, 0, "no draft was made");
+    assert!(!app.page(&mina, "/cases").await.contains("/cases/drafts/"));
+
+    // A refused submission with a title is kept, as the form says.
+    let res = post_case(
+        &app,
+        &mina,
+        vec![("title".into(), "Sensor design taken".into())],
+        "submit",
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(app.count_cases().await, 1);
+    let list = app.page(&mina, "/cases").await;
+    let key = regex::Regex::new(r#"/cases/drafts/([0-9a-f-]{36})"#)
+        .unwrap()
+        .captures(&list)
+        .unwrap()[1]
+        .to_owned();
+    assert!(list.contains("Sensor design taken"));
+    assert!(!list.contains("kind-"), "no raw key in the list");
+
+    // Nobody else can delete it; its owner can.
+    let path = format!("/cases/drafts/{key}/delete");
+    assert_eq!(app.post_as(&other, &path, &[]).await.status(), 404);
+    assert_eq!(app.count_cases().await, 1);
+    let res = app.post_as(&mina, &path, &[]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/cases");
+    assert_eq!(app.count_cases().await, 0);
+    assert_eq!(
+        app.get_as(&mina, &format!("/cases/drafts/{key}")).await.status(),
+        404
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"case.draft_deleted".to_owned())
+    );
+
+    // A filed case is never deleted as a draft.
+    let number = file_case(&app, &mina, "Filed for real").await;
+    let no = number.clone();
+    let filed_key = app
+        .with_db(move |c| {
+            use diesel::prelude::*;
+            use ipdesk::db::schema::cases::dsl::*;
+            cases
+                .filter(case_no.eq(no))
+                .select(draft_key)
+                .first::<String>(c)
+                .unwrap()
+        })
+        .await;
+    let res = app
+        .post_as(&mina, &format!("/cases/drafts/{filed_key}/delete"), &[])
+        .await;
+    assert_eq!(location(&res), format!("/cases/{number}"));
+    assert_eq!(app.count_cases().await, 1, "the filed case stays");
+}

@@ -98,6 +98,18 @@ async fn cross_site_posts_are_refused_by_origin_and_fetch_metadata() {
         post(("sec-fetch-site", "same-origin")).await.unwrap().status(),
         422
     );
+    // A page that hides its referrer makes Chrome send `Origin: null` with its own forms;
+    // the browser's fetch metadata still says where the form came from.
+    let res = app
+        .client
+        .post(app.url("/login"))
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
 }
 
 #[tokio::test]

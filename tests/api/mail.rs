@@ -257,7 +257,7 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
 
     let page = app.get(&path_of(&link)).await;
     assert_eq!(page.status(), 200);
-    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(page.headers()["referrer-policy"], "strict-origin");
     let token = link.split("token=").nth(1).unwrap().to_owned();
     let res = app
         .post(

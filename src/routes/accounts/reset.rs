@@ -173,7 +173,7 @@ pub async fn confirm_form(
         valid,
         errors: FieldErrors::default(),
     };
-    page::render(status, &page).map(page::no_referrer)
+    page::render(status, &page).map(page::origin_only_referrer)
 }
 
 #[derive(Deserialize, Default)]
@@ -226,7 +226,7 @@ pub async fn confirm(
             valid: false,
             errors,
         };
-        page::render(StatusCode::NOT_FOUND, &page).map(page::no_referrer)
+        page::render(StatusCode::NOT_FOUND, &page).map(page::origin_only_referrer)
     };
     let Some((token_id, owner)) = owner else {
         return invalid(FieldErrors::default());
@@ -241,7 +241,7 @@ pub async fn confirm(
                 valid: true,
                 errors,
             };
-            return page::invalid(&page).map(page::no_referrer);
+            return page::invalid(&page).map(page::origin_only_referrer);
         }
     };
     let new_hash = state.hasher.hash(password.expose().to_owned()).await?;

@@ -65,7 +65,7 @@ fn find(c: &mut DbConn, raw: &str) -> Result<Option<(SetupTokenRow, Option<User>
 }
 
 fn invalid_link(ctx: &PageCtx) -> Result<HttpResponse, AppError> {
-    page::render(StatusCode::NOT_FOUND, &InvalidLinkPage { ctx }).map(page::no_referrer)
+    page::render(StatusCode::NOT_FOUND, &InvalidLinkPage { ctx }).map(page::origin_only_referrer)
 }
 
 #[derive(Deserialize, Default)]
@@ -98,7 +98,7 @@ pub async fn form(
         form: &form,
         errors: FieldErrors::default(),
     };
-    page::ok(&page).map(page::no_referrer)
+    page::ok(&page).map(page::origin_only_referrer)
 }
 
 /// What the form asked for: a whole new administrator, or a password for an existing account.
@@ -133,7 +133,7 @@ pub async fn submit(
             form: &form,
             errors,
         };
-        page::invalid(&page).map(page::no_referrer)
+        page::invalid(&page).map(page::origin_only_referrer)
     };
 
     let setup = match &account {

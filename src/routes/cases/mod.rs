@@ -193,8 +193,59 @@ pub async fn draft_page(
     page::render(status, &page)
 }
 
+/// `POST /cases/drafts/{key}/delete`: whoever may open a draft that was never filed may
+/// throw it away; its parties and citations go with it.
+pub async fn delete_draft(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    key: web::Path<String>,
+    CsrfForm(_): CsrfForm<page::NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user;
+    let scope = case_scope(&user);
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let deleted = state
+        .db(move |c| {
+            write_tx(c, |c| {
+                let Some(row) = case::find_draft(c, scope, &key)? else {
+                    return Ok(None);
+                };
+                if row.case_no.is_some() {
+                    return Ok(row.case_no.map(Err));
+                }
+                if !case::delete_draft(c, CaseId(row.id))? {
+                    return Ok(None);
+                }
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::user(&user),
+                        action: "case.draft_deleted",
+                        object: Some(("draft", row.draft_key.clone())),
+                        details: json!({ "title": row.title }),
+                        address,
+                    },
+                )?;
+                Ok::<_, AppError>(Some(Ok(())))
+            })
+        })
+        .await?;
+    match deleted {
+        None => Err(AppError::NotFound),
+        // Filed meanwhile: a case is never deleted.
+        Some(Err(no)) => Ok(page::see_other(&format!("/cases/{no}"))),
+        Some(Ok(())) => {
+            flash::set(&req, Flash::DraftDeleted);
+            Ok(page::see_other("/cases"))
+        }
+    }
+}
+
 enum Saved {
     Draft,
+    /// A refused new form with nothing worth keeping (no title): no draft was made.
+    NotKept,
     Filed(CaseNumber),
     /// The form was filed already (a second click, a refresh): nothing more happened.
     AlreadyFiled(String),
@@ -227,6 +278,7 @@ pub async fn save(
         },
     };
     let file_now = filing && refusal.is_none();
+    let keep_new = file_now || input.action == "save" || !fields.title.trim().is_empty();
     let scope = case_scope(&user);
     let owner = (user.role == Role::Complainant).then_some(user.id);
     let key = input.draft_key.clone();
@@ -243,6 +295,9 @@ pub async fn save(
                         case::update(c, CaseId(row.id), None, &fields, &parties, row.version)?;
                         CaseId(row.id)
                     }
+                    // A draft is made when someone saves one, or when a refused filing has
+                    // a title to find it by; an empty form leaves no nameless row behind.
+                    None if !keep_new => return Ok(Saved::NotKept),
                     None => case::create_draft(c, &key, owner, author.id, &fields, &parties)?,
                 };
                 if !file_now {
@@ -269,8 +324,11 @@ pub async fn save(
         })
         .await?;
     if let Some(mut errors) = refusal {
-        // Nothing typed is lost: it was kept as a draft, and the form says so.
-        errors.add("form", "err-submit-draft-saved");
+        // Nothing typed is lost: the form comes back filled in and, once it has a title, it
+        // was kept as a draft too, and the form says so.
+        if !matches!(saved, Saved::NotKept) {
+            errors.add("form", "err-submit-draft-saved");
+        }
         return form_page(&ctx, &user, &input, errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     match saved {
@@ -281,9 +339,10 @@ pub async fn save(
             Ok(page::see_other(&format!("/cases/{number}")))
         }
         Saved::AlreadyFiled(no) => Ok(page::see_other(&format!("/cases/{no}"))),
-        Saved::Draft if input.action == "add_respondent" => {
+        Saved::NotKept | Saved::Draft if input.action == "add_respondent" => {
             form_page(&ctx, &user, &input, FieldErrors::default(), StatusCode::OK)
         }
+        Saved::NotKept => form_page(&ctx, &user, &input, FieldErrors::default(), StatusCode::OK),
         Saved::Draft => {
             flash::set(&req, Flash::DraftSaved);
             Ok(page::see_other(&format!("/cases/drafts/{}", input.draft_key)))

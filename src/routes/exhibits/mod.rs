@@ -285,6 +285,12 @@ pub async fn download(
     let user = current.user;
     let (opened, e) = open_exhibit(&state, &user, &path).await?;
     let fingerprint = e.row.fingerprint().ok_or(AppError::NotFound)?;
+    let size = u64::try_from(e.row.size).unwrap_or(0);
+    let content_type = crate::domain::download_type(&e.row.content_type);
+    // A `HEAD` sends no bytes: it is not a download and enters no log.
+    if req.method() == actix_web::http::Method::HEAD {
+        return Ok(attachment_head(size, content_type, &download_name(&e.row)));
+    }
     let file = {
         let store = state.evidence.clone();
         let fingerprint = fingerprint.clone();
@@ -347,8 +353,6 @@ pub async fn download(
             })
         })
         .await?;
-    let size = u64::try_from(e.row.size).unwrap_or(0);
-    let content_type = crate::domain::download_type(&e.row.content_type);
     Ok(attachment_response(
         file,
         size,
@@ -379,15 +383,27 @@ pub fn attachment_response(file: std::fs::File, size: u64, content_type: &str, n
             Ok::<_, std::io::Error>(Some((web::Bytes::from(chunk), Some(file))))
         }
     });
-    HttpResponse::Ok()
-        .content_type(content_type.to_owned())
+    attachment_headers(content_type, name)
+        .no_chunking(size)
+        .streaming(body)
+}
+
+/// What a download would send, without its bytes (for `HEAD`, which is not a download).
+pub fn attachment_head(size: u64, content_type: &str, name: &str) -> HttpResponse {
+    attachment_headers(content_type, name)
+        .insert_header((header::CONTENT_LENGTH, size))
+        .finish()
+}
+
+fn attachment_headers(content_type: &str, name: &str) -> actix_web::HttpResponseBuilder {
+    let mut res = HttpResponse::Ok();
+    res.content_type(content_type.to_owned())
         .insert_header(attachment(name))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'"))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header(("Cross-Origin-Resource-Policy", "same-origin"))
-        .no_chunking(size)
-        .streaming(body)
+        .insert_header(("Cross-Origin-Resource-Policy", "same-origin"));
+    res
 }
 
 /// One exhibit's page: what was filed, by whom and when, its fingerprint, the exhibits it
