@@ -24,6 +24,13 @@ use crate::mail::{self, Mailer, worker::Worker};
 use crate::models::{self, setup_token, user::UserId};
 use crate::routes;
 
+/// The largest form body read. The longest texts (a description, a note, an action's text)
+/// hold 20,000 characters, and a form encodes a Hangul character in 9 bytes (`%EA%B0%80`)
+/// and any character in at most 12: a complaint form full to every limit is about 420 KiB.
+/// The margin lets a text somewhat over its limit arrive, so that it comes back with its
+/// message next to the field instead of being lost to a bare 413.
+pub const FORM_LIMIT: usize = 1024 * 1024;
+
 /// What every handler can reach.
 pub struct AppState {
     pub settings: Settings,
@@ -303,8 +310,8 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .app_data(web::PayloadConfig::new(64 * 1024))
-                .app_data(web::FormConfig::default().limit(64 * 1024))
+                .app_data(web::PayloadConfig::new(FORM_LIMIT))
+                .app_data(web::FormConfig::default().limit(FORM_LIMIT))
                 .wrap(ErrorHandlers::new().default_handler(render_error_pages))
                 .wrap(from_fn(gate))
                 .wrap(security_headers(&public_url))

@@ -144,7 +144,7 @@ fn bagit_validator() -> Option<std::process::Command> {
 
 /// Puts a bundle in the queue the way another server would, without waking this one's
 /// builder: its public id.
-async fn queue_directly(
+pub async fn queue_directly(
     app: &TestApp,
     case_no: &str,
     audience: ipdesk::domain::Audience,

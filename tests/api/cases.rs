@@ -630,3 +630,79 @@ async fn a_refused_empty_complaint_leaves_no_draft_and_a_complainant_deletes_the
     assert_eq!(location(&res), format!("/cases/{number}"));
     assert_eq!(app.count_cases().await, 1, "the filed case stays");
 }
+
+#[tokio::test]
+async fn long_korean_text_up_to_its_limit_is_kept_and_past_it_comes_back_with_a_message() {
+    let app = spawn_app().await;
+    let client = korean_browser();
+    app.create_user(Role::Complainant, "long@example.kr", STRONG_PASSWORD)
+        .await;
+    assert_eq!(
+        app.login_as(&client, "long@example.kr", STRONG_PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    // 20,000 Hangul characters are 180,000 bytes once form-encoded.
+    let full = "가".repeat(20_000);
+    let mut form = complaint("한글 장문 신청");
+    form.retain(|(k, _)| k != "description");
+    form.push(("description".into(), full.clone()));
+    let res = post_case(&app, &client, form.clone(), "submit").await;
+    assert_eq!(res.status(), 303, "a description at its limit is filed");
+    let case_no = location(&res).trim_start_matches("/cases/").to_owned();
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let res = app
+        .post_as(
+            &examiner,
+            &format!("/cases/{case_no}/notes"),
+            &[("visibility", "internal"), ("body", &full)],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "so is a note");
+
+    // A little over: refused next to the field, with every character still in it.
+    let over = "나".repeat(20_050);
+    form.retain(|(k, _)| k != "description");
+    form.push(("description".into(), over.clone()));
+    let res = post_case(&app, &client, form, "submit").await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="description-error""#),
+        "the message is by the field"
+    );
+    assert!(page.contains(&over), "and the text is all there");
+    let res = app
+        .post_as(
+            &examiner,
+            &format!("/cases/{case_no}/notes"),
+            &[("visibility", "internal"), ("body", &over)],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text().await.unwrap().contains(&over),
+        "the note comes back too"
+    );
+
+    // Far past anything a form holds: a page that says what to do, in the reader's language.
+    let token = app.csrf(&client).await;
+    let huge = "다".repeat(200_000);
+    let res = client
+        .post(app.url(&format!("/cases/{case_no}/notes")))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("visibility", "shared"),
+            ("body", &huge),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("뒤로 가면 입력한 내용이 브라우저에 남아 있습니다"),
+        "{page}"
+    );
+}

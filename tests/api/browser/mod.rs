@@ -149,10 +149,15 @@ fn free_port() -> u16 {
 /// An ipdesk whose public address is the one the browser uses, so that its own forms pass
 /// the cross-site check exactly as they do for real people.
 pub async fn spawn_app_for_browser() -> TestApp {
+    spawn_app_for_browser_with(|_| {}).await
+}
+
+pub async fn spawn_app_for_browser_with(configure: impl FnOnce(&mut ipdesk::config::Settings)) -> TestApp {
     let port = free_port();
     spawn_app_with(move |s| {
         s.bind = format!("127.0.0.1:{port}").parse().unwrap();
         s.base_url = Some(format!("http://127.0.0.1:{port}"));
+        configure(s);
     })
     .await
 }
@@ -174,7 +179,8 @@ pub struct Browser {
 }
 
 impl Browser {
-    pub async fn open(app: &TestApp, lang: Lang, width: Width) -> Option<Browser> {
+    /// A browser for the story named (its screenshots' folder).
+    pub async fn open(app: &TestApp, story: &str, lang: Lang, width: Width) -> Option<Browser> {
         let what = format!("browser suite ({}, {})", lang.code(), width.name());
         let tools = tools_or_skip(&what)?;
         let driver = Driver::start(&tools.driver);
@@ -215,6 +221,7 @@ impl Browser {
             .expect("Chromium starts under ChromeDriver");
         let shots = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("target/screenshots")
+            .join(story)
             .join(format!("{}-{}", lang.code(), width.name()));
         let _ = std::fs::remove_dir_all(&shots);
         std::fs::create_dir_all(&shots).unwrap();

@@ -96,7 +96,7 @@ async fn act(b: &mut Browser, action: &str, fill: &[(&str, &str)], step: &str) {
 
 async fn the_desk_in_a_browser(lang: Lang, width: Width) {
     let app = spawn_app_for_browser().await;
-    let Some(mut b) = Browser::open(&app, lang, width).await else {
+    let Some(mut b) = Browser::open(&app, "desk", lang, width).await else {
         return;
     };
     let w = match lang {
@@ -340,6 +340,57 @@ async fn wait_for_download(b: &Browser) -> Vec<u8> {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The bundle page follows a build it did not start: the progress shown first is replaced by
+/// the ready part (size, hash, download) in place, without reloading the page.
+#[tokio::test]
+async fn a_bundle_page_follows_the_build_in_place() {
+    // The builder is not woken by this job; it finds it on its next look, a few seconds on.
+    let port_app = super::spawn_app_for_browser_with(|s| s.bundle_poll_secs = 5).await;
+    let app = &port_app;
+    let Some(mut b) = Browser::open(app, "bundle-progress", Lang::Ko, Width::Phone).await else {
+        return;
+    };
+    let email = "progress@hanbit.example";
+    app.create_user(ipdesk::domain::Role::Complainant, email, STRONG_PASSWORD)
+        .await;
+    let client = crate::helpers::browser();
+    assert_eq!(app.login_as(&client, email, STRONG_PASSWORD).await.status(), 303);
+    let case_no = crate::cases::file_case(app, &client, "진행 상황").await;
+
+    sign_in(&mut b, email, STRONG_PASSWORD, "signed-in").await;
+    let id = crate::bundles::queue_directly(
+        app,
+        &case_no,
+        ipdesk::domain::Audience::Complainant,
+        ipdesk::domain::Lang::Ko,
+    )
+    .await;
+    b.goto(&format!("/cases/{case_no}/bundles/{id}"), "bundle-queued")
+        .await;
+    assert!(
+        b.has("[data-bundle-refresh]").await,
+        "the page says it is being made"
+    );
+    assert!(!b.has("meta[http-equiv=refresh]").await);
+    let marker = b
+        .client
+        .execute("window.__stay = 'same page'; return window.__stay;", vec![])
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !b.has("a[data-download]").await {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the ready part arrives"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let still = b.client.execute("return window.__stay;", vec![]).await.unwrap();
+    assert_eq!(still, marker, "the page was not reloaded");
+    b.check("bundle-ready-in-place").await;
+    b.finish().await;
 }
 
 #[tokio::test]
