@@ -29,12 +29,32 @@ fn langid(lang: Lang) -> &'static LanguageIdentifier {
     }
 }
 
+/// The text for `key`, if there is one: for names built from stored values, where a value
+/// this release does not know is shown as itself.
+pub fn lookup(lang: Lang, key: &str) -> Option<String> {
+    LOCALES.try_lookup(langid(lang), key)
+}
+
 /// The text for `key`; a missing key is logged and shown as itself (a test keeps both
 /// languages complete, so this only happens during development).
 pub fn text(lang: Lang, key: &str) -> String {
-    LOCALES.try_lookup(langid(lang), key).unwrap_or_else(|| {
+    lookup(lang, key).unwrap_or_else(|| {
         tracing::warn!(key, lang = lang.code(), "missing translation");
         key.to_owned()
+    })
+}
+
+/// The name of a stored value: `label(lang, "state", "filed")` reads the `state-filed` text,
+/// as every named value's `label_key` spells it. An empty value (a field not filled in) reads
+/// "—"; one this release does not know, as itself.
+pub fn label(lang: Lang, prefix: &str, value: &str) -> String {
+    if value.is_empty() {
+        return "—".to_owned();
+    }
+    let key = format!("{prefix}-{value}");
+    lookup(lang, &key).unwrap_or_else(|| {
+        tracing::warn!(key, lang = lang.code(), "stored value without a name");
+        value.to_owned()
     })
 }
 

@@ -1,6 +1,7 @@
 //! The audit log (DESIGN §8): every change is an event, appended inside the transaction that
 //! makes the change, chained by hash. The database refuses UPDATE and DELETE on the table.
 
+pub mod action;
 pub mod chain;
 
 use chrono::NaiveDateTime;
@@ -11,6 +12,10 @@ use self::chain::{GENESIS, Sealed};
 use crate::db::DbConn;
 use crate::db::schema::audit_log;
 use crate::models::user::User;
+
+/// How the log names actors that are not accounts.
+const SYSTEM: &str = "system";
+const ANONYMOUS: &str = "anonymous";
 
 /// Who acted: an account, or the system itself.
 #[derive(Clone, Debug)]
@@ -30,7 +35,7 @@ impl Actor {
     pub fn system() -> Self {
         Self {
             id: None,
-            label: "system".to_owned(),
+            label: SYSTEM.to_owned(),
         }
     }
 
@@ -38,7 +43,7 @@ impl Actor {
     pub fn anonymous() -> Self {
         Self {
             id: None,
-            label: "anonymous".to_owned(),
+            label: ANONYMOUS.to_owned(),
         }
     }
 }
@@ -70,6 +75,16 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
+    /// The translation key naming the actor when it is not an account (its label is then a
+    /// word, not an address).
+    pub fn actor_label_key(&self) -> Option<&'static str> {
+        match (self.actor_id, self.actor.as_str()) {
+            (None, SYSTEM) => Some("actor-system"),
+            (None, ANONYMOUS) => Some("actor-anonymous"),
+            _ => None,
+        }
+    }
+
     fn sealed(&self) -> Sealed<'_> {
         Sealed {
             seq: self.seq,

@@ -62,14 +62,14 @@ async fn admit(
         .cloned()
         .expect("AppState is registered");
     let pattern = req.match_pattern();
-    let access = match (&pattern, routes::access_for(req.method(), pattern.as_deref())) {
-        (_, Some(access)) => access,
-        // Unknown paths fall through to the 404 page.
-        (None, None) => Access::Public,
+    // Unknown paths fall through to the 404 page. A known path without a rule for this method
+    // is refused too, once the session is known, so the page is in the reader's language.
+    let (access, unlisted) = match (&pattern, routes::access_for(req.method(), pattern.as_deref())) {
+        (_, Some(access)) => (access, false),
+        (None, None) => (Access::Public, false),
         (Some(pattern), None) => {
             tracing::error!(pattern, method = %req.method(), "route has no access rule; refused");
-            let ctx = bare_ctx(&req, request_id);
-            return Ok(refuse(req, ctx, StatusCode::NOT_FOUND, None));
+            (Access::Public, true)
         }
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -87,7 +87,7 @@ async fn admit(
 
     let cookie_name = session::cookie_name(state.secure_cookies());
     let cookie = req.cookie(cookie_name).map(|c| c.value().to_owned());
-    let start_anonymous = access == Access::Public && pattern.is_some() && !unsafe_method;
+    let start_anonymous = access == Access::Public && pattern.is_some() && !unlisted && !unsafe_method;
     let mut started_session = None;
     let mut failed_notices = 0;
     let loaded = if access == Access::Open {
@@ -153,6 +153,9 @@ async fn admit(
         flash,
         failed_notices,
     };
+    if unlisted {
+        return Ok(refuse(req, ctx, StatusCode::NOT_FOUND, None));
+    }
     let decision = access.decide(ctx.user());
     req.extensions_mut().insert(ctx.clone());
 

@@ -429,7 +429,7 @@ impl IndexPage<'_> {
     }
 
     fn label(&self, prefix: &str, value: &str) -> String {
-        self.t(&format!("{prefix}-{value}"))
+        i18n::label(self.cx.lang, prefix, value)
     }
 
     fn size(&self, e: &ExhibitView) -> String {

@@ -39,6 +39,7 @@ mod email;
 pub mod exhibit;
 mod language;
 mod name;
+mod notice;
 mod password;
 pub mod patent_number;
 pub mod right;
@@ -55,6 +56,7 @@ pub use exhibit::{
 };
 pub use language::Lang;
 pub use name::{PersonName, PersonNameError};
+pub use notice::NoticeKind;
 pub use password::{NewPassword, PasswordError};
 pub use patent_number::{NumberError, PatentNumber, RightKind};
 pub use right::{CitationRole, ClassSymbol, RightSource};

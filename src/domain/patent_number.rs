@@ -455,7 +455,7 @@ const KR: Office = Office {
         &KR_DESIGN,
         &KR_TRADEMARK,
     ],
-    expected: "10-NNNNNNN / 10-YYYY-NNNNNNN / 20-… / 30-NNNNNNN / 40-NNNNNNN / 13 digits",
+    expected: "10-NNNNNNN / 10-YYYY-NNNNNNN / 20-… / 30-NNNNNNN / 40-NNNNNNN / 1020150012345",
     kind_rights: &[
         ('A', Patent),
         ('B', Patent),

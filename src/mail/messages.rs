@@ -8,7 +8,7 @@ use super::Recipient;
 use chrono::NaiveDate;
 
 use crate::domain::workflow::{Action, DeadlineKind};
-use crate::domain::{Lang, Role};
+use crate::domain::{Lang, NoticeKind, Role};
 use crate::i18n;
 
 pub enum Notice<'a> {
@@ -80,18 +80,18 @@ pub enum Notice<'a> {
 }
 
 impl Notice<'_> {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> NoticeKind {
         match self {
-            Notice::VerifyEmail { .. } => "verify_email",
-            Notice::PasswordReset { .. } => "password_reset",
-            Notice::PasswordChanged => "password_changed",
-            Notice::AccountInvitation { .. } => "account_invitation",
-            Notice::FilingReceipt { .. } => "filing_receipt",
-            Notice::NewCase { .. } => "new_case",
-            Notice::CaseUpdate { .. } => "case_update",
-            Notice::ExhibitFiled { .. } => "exhibit_filed",
-            Notice::RespondentInvitation { .. } => "respondent_invitation",
-            Notice::DeadlineReminder { .. } => "deadline_reminder",
+            Notice::VerifyEmail { .. } => NoticeKind::VerifyEmail,
+            Notice::PasswordReset { .. } => NoticeKind::PasswordReset,
+            Notice::PasswordChanged => NoticeKind::PasswordChanged,
+            Notice::AccountInvitation { .. } => NoticeKind::AccountInvitation,
+            Notice::FilingReceipt { .. } => NoticeKind::FilingReceipt,
+            Notice::NewCase { .. } => NoticeKind::NewCase,
+            Notice::CaseUpdate { .. } => NoticeKind::CaseUpdate,
+            Notice::ExhibitFiled { .. } => NoticeKind::ExhibitFiled,
+            Notice::RespondentInvitation { .. } => NoticeKind::RespondentInvitation,
+            Notice::DeadlineReminder { .. } => NoticeKind::DeadlineReminder,
         }
     }
 }
@@ -349,7 +349,7 @@ impl Notice<'_> {
         let subject = match self {
             Notice::CaseUpdate { .. } | Notice::ExhibitFiled { .. } => format!("{case_no}: {}", m.headline),
             _ => m.t1(
-                &format!("mail-{}-subject", self.kind().replace('_', "-")),
+                &format!("mail-{}-subject", self.kind().as_str().replace('_', "-")),
                 "case_no",
                 case_no,
             ),

@@ -106,7 +106,7 @@ fn queue_row(
     let row = NewOutboxRow {
         event_key: event,
         recipient: to.email,
-        kind: notice.kind(),
+        kind: notice.kind().as_str(),
         recipient_name: name.trim(),
         language: to.lang.code(),
         message_id: &message_id,

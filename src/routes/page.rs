@@ -80,10 +80,9 @@ impl PageCtx {
         i18n::text(self.lang, key)
     }
 
-    /// The name of a stored value in the reader's language: `label("state", "filed")` reads
-    /// the `state-filed` text, as every named value's `label_key` spells it.
+    /// The name of a stored value in the reader's language (see [`i18n::label`]).
     pub fn label(&self, prefix: &str, value: &str) -> String {
-        self.t(&format!("{prefix}-{value}"))
+        i18n::label(self.lang, prefix, value)
     }
 
     pub fn t1(&self, key: &str, name: &'static str, value: impl Display) -> String {

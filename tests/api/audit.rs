@@ -148,3 +148,59 @@ async fn a_refused_access_is_recorded_with_who_and_where() {
     assert_eq!(row.0, Some(user.id.0));
     assert!(row.1.contains("/admin/users"));
 }
+
+#[tokio::test]
+async fn a_korean_administrator_reads_actions_by_name_and_can_still_search_by_code() {
+    let app = spawn_app().await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    app.post_as(&admin, "/language", &[("lang", "ko"), ("next", "/")])
+        .await;
+    app.login_as(&browser(), "nobody@example.org", "not-a-real-password")
+        .await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    app.get_as(&examiner, "/admin/audit").await;
+    // A code this release does not know (written by another one) is shown as itself.
+    app.with_db(|c| {
+        write_tx(c, |c| {
+            audit::record(
+                c,
+                Event {
+                    actor: &Actor::system(),
+                    action: "future.thing",
+                    object: Some(("widget", "7".into())),
+                    details: serde_json::json!({}),
+                    address: None,
+                },
+            )
+        })
+        .unwrap()
+    })
+    .await;
+
+    let page = app.page(&admin, "/admin/audit").await;
+    for name in [
+        "로그인 실패",
+        "로그인",
+        "접근 거부",
+        "로그인하지 않은 방문자",
+        "시스템",
+        "widget 7",
+    ] {
+        assert!(page.contains(name), "{name}: {page}");
+    }
+    assert!(page.contains("<code>login.failure</code>"), "{page}");
+    assert!(page.contains(">future.thing<br>"), "{page}");
+    // Every known code shows only as the small code under its name or as an option's value.
+    for code in audit::action::all_codes().filter(|c| c.contains('.')) {
+        let everywhere = page.matches(&code).count();
+        let as_code = page.matches(&format!("<code>{code}</code>")).count();
+        let as_value = page.matches(&format!(r#"value="{code}""#)).count();
+        assert_eq!(everywhere, as_code + as_value, "{code} shown raw: {page}");
+    }
+    let filtered = app.page(&admin, "/admin/audit?action=access.denied").await;
+    assert!(
+        filtered.contains(r#"<option value="access.denied" selected>접근 거부</option>"#),
+        "{filtered}"
+    );
+    assert!(!filtered.contains("<code>login.failure</code>"));
+}

@@ -86,12 +86,13 @@ async fn a_complainant_files_a_complaint_and_finds_it_with_its_number() {
     let list = app.page(&client, "/cases").await;
     assert!(list.contains(&format!(r#"data-case="{case_no}""#)));
     assert!(
-        list.contains("<td>(주)한빛테크</td>") && list.contains("<td>Megacorp Battery Ltd</td>"),
+        list.contains(r#"data-label="Complainant">(주)한빛테크</td>"#)
+            && list.contains(r#"data-label="Respondent">Megacorp Battery Ltd</td>"#),
         "both sides are named"
     );
     let searched = app.page(&client, "/cases?q=separator").await;
     assert!(
-        searched.contains("<td>Megacorp Battery Ltd</td>"),
+        searched.contains(r#"data-label="Respondent">Megacorp Battery Ltd</td>"#),
         "search results name the parties too"
     );
     let notices = app.notices().await;

@@ -2,10 +2,11 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use fluent_syntax::ast::Entry;
-use ipdesk::domain::Role;
+use ipdesk::audit;
+use ipdesk::domain::{NoticeKind, Role};
 use ipdesk::routes::flash::Flash;
 
-use crate::helpers::{STRONG_PASSWORD, browser, spawn_app};
+use crate::helpers::{STRONG_PASSWORD, browser, korean_browser, spawn_app};
 
 fn keys_of(lang: &str) -> BTreeSet<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -53,6 +54,13 @@ fn keys_used() -> BTreeSet<String> {
     }
     used.extend(Role::ALL.iter().map(|r| r.label_key().to_owned()));
     used.extend(Flash::ALL.iter().map(|f| f.key().to_owned()));
+    used.extend(NoticeKind::ALL.iter().map(|k| k.label_key().to_owned()));
+    used.extend(audit::action::all_codes().filter_map(|c| audit::action::label_key(&c)));
+    used.extend(
+        audit::action::OBJECTS
+            .iter()
+            .filter_map(|o| audit::action::object_label_key(o)),
+    );
     used
 }
 
@@ -146,4 +154,51 @@ async fn error_pages_speak_the_visitors_language() {
         .unwrap();
     assert_eq!(res.status(), 404);
     assert!(res.text().await.unwrap().contains("페이지를 찾을 수 없음"));
+}
+
+#[tokio::test]
+async fn error_pages_carry_the_language_switch_for_a_session() {
+    let app = spawn_app().await;
+    let client = korean_browser();
+    // Any page starts a session; the 404 page afterwards knows it.
+    app.page(&client, "/login").await;
+    let res = client.get(app.url("/nowhere")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="ko">"#), "{html}");
+    assert!(html.contains("페이지를 찾을 수 없음"), "{html}");
+    assert!(html.contains(r#"<form class="language""#), "{html}");
+
+    let (client, _) = app.signed_in(Role::Complainant).await;
+    app.post_as(&client, "/language", &[("lang", "ko"), ("next", "/")])
+        .await;
+    // Unknown, hidden, forbidden, and a page that only answers a form.
+    for path in ["/nowhere", "/cases/999999", "/admin/audit", "/logout"] {
+        let res = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(r#"<form class="language""#), "{path}: {html}");
+        assert!(html.contains("페이지를 찾을 수 없음"), "{path}: {html}");
+    }
+    // A form without its token, and one the server cannot read.
+    let token = app.csrf(&client).await;
+    for (fields, status, title) in [
+        (vec![("lang", "en")], 403, "허용되지 않음"),
+        (
+            vec![("csrf_token", token.as_str()), ("lang", "en"), ("lang", "ko")],
+            400,
+            "잘못된 요청",
+        ),
+    ] {
+        let res = client
+            .post(app.url("/language"))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(r#"<form class="language""#), "{status}: {html}");
+        assert!(html.contains(title), "{status}: {html}");
+    }
 }

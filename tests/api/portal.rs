@@ -274,7 +274,7 @@ async fn a_confirmed_complainant_account_with_the_address_is_told_to_contact_the
 
     let visitor = korean_browser();
     let page = app.page(&visitor, &link).await;
-    assert!(page.contains("사무국에 문의해 주십시오"), "{page}");
+    assert!(page.contains("사무국에 문의해 주세요"), "{page}");
     assert!(!page.contains(r#"name="password""#));
     let page = app.page(&browser(), &link).await;
     assert!(page.contains("belongs to another kind of ipdesk account"));

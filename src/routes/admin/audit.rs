@@ -20,6 +20,21 @@ struct AuditPage<'a> {
 }
 
 impl AuditPage<'_> {
+    /// An action's name in the reader's language; a code this release does not know, as is.
+    fn action_name(&self, code: &str) -> String {
+        audit::action::label_key(code).map_or_else(|| code.to_owned(), |key| self.ctx.t(&key))
+    }
+
+    fn object_name(&self, kind: &str) -> String {
+        audit::action::object_label_key(kind).map_or_else(|| kind.to_owned(), |key| self.ctx.t(&key))
+    }
+
+    /// The account's e-mail address, or the system or an anonymous visitor by name.
+    fn actor_name(&self, row: &AuditRow) -> String {
+        row.actor_label_key()
+            .map_or_else(|| row.actor.clone(), |key| self.ctx.t(key))
+    }
+
     /// The same search on another page.
     fn page_href(&self, page: i64) -> String {
         let query = serde_urlencoded::to_string([

@@ -211,7 +211,7 @@ pub fn filings(events: &[store::EventView], ctx: &PageCtx) -> Vec<(i64, String)>
 fn filing_label(lang: crate::domain::Lang, e: &store::EventView) -> String {
     format!(
         "{} ({})",
-        crate::i18n::text(lang, &format!("action-{}", e.action)),
+        crate::i18n::label(lang, "action", &e.action),
         e.at.format("%Y-%m-%d")
     )
 }

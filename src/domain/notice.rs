@@ -1,0 +1,17 @@
+//! What a notice is about: the outbox stores it, the subject's translation key is built from
+//! it, and the office's pages name it.
+
+named_values!(
+    NoticeKind, "notice-kind" {
+        VerifyEmail => "verify_email",
+        PasswordReset => "password_reset",
+        PasswordChanged => "password_changed",
+        AccountInvitation => "account_invitation",
+        FilingReceipt => "filing_receipt",
+        NewCase => "new_case",
+        CaseUpdate => "case_update",
+        ExhibitFiled => "exhibit_filed",
+        RespondentInvitation => "respondent_invitation",
+        DeadlineReminder => "deadline_reminder",
+    }
+);
