@@ -240,6 +240,12 @@ async fn the_desk_in_a_browser(lang: Lang, width: Width) {
     act(&mut b, "start_review", &[], "review-started").await;
     act(&mut b, "notify_respondent", &[], "respondent-notified").await;
     b.goto("/deadlines", "deadlines").await;
+    // A case that does not exist: a plain page in the reader's language, with the switch.
+    b.goto("/cases/IPD-2099-99999", "not-found").await;
+    assert!(
+        b.has("form.language button").await,
+        "the error page has the language switch"
+    );
     b.goto("/rights", "rights").await;
     b.goto("/office-key", "office-key").await;
     b.sign_out("examiner-done").await;
