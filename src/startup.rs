@@ -46,6 +46,8 @@ pub struct AppState {
     pub signing_key: Arc<ed25519_dalek::SigningKey>,
     /// Wakes the bundle builder when a bundle was requested.
     pub bundle_wake: Arc<Notify>,
+    /// Signs the tokens of browsers that signed in before.
+    pub device_key: crate::auth::device::DeviceKey,
 }
 
 impl AppState {
@@ -304,6 +306,7 @@ impl Application {
             hasher,
             mail_wake,
             evidence,
+            device_key: crate::auth::device::DeviceKey::derive(&signing_key),
             signing_key,
             bundle_wake,
         });

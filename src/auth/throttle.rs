@@ -1,6 +1,9 @@
-//! When a sign-in may be tried (SECURITY A6): a few free failures per account, then a wait that
-//! doubles with each failure, a hard cap per hour, and a separate limit per address. Every
-//! lock ends by itself, so nobody can lock an account for good.
+//! When a sign-in may be tried (SECURITY A6). From a browser unknown to the account: a few free
+//! failures for the account tried from one address, then a wait that doubles with each failure;
+//! a cap per account and hour; and a limit per address (password spraying). A browser that has
+//! signed in to the account before (`auth::device`) is judged only by its own failures, so
+//! neither a stranger nor the neighbours behind the same address can lock the owner out. Every
+//! wait ends by itself, and a password-reset link makes the browser known again.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -94,19 +97,32 @@ pub fn after_failure(counter: Option<Counter>, window: Duration, now: NaiveDateT
 }
 
 /// What failures are counted against: the account named (hashed, whether or not it exists,
-/// so the answer is the same either way) and the address asking.
+/// so the answer is the same either way), the address asking, the two together, and the
+/// browser's device token for that account, if it has one.
 #[derive(Clone, Debug)]
 pub struct Subjects {
     pub account: String,
     pub address: String,
+    pub pair: String,
+    pub device: Option<String>,
 }
 
 impl Subjects {
     pub fn new(email: &str, address: Option<IpAddr>) -> Self {
+        let email = email.trim().to_lowercase();
+        let address = address.map_or_else(|| "unknown".to_owned(), |a| a.to_string());
         Self {
-            account: token::hash(&format!("account:{}", email.trim().to_lowercase())),
-            address: address.map_or_else(|| "unknown".to_owned(), |a| a.to_string()),
+            account: token::hash(&format!("account:{email}")),
+            pair: token::hash(&format!("pair:{email}|{address}")),
+            address,
+            device: None,
         }
+    }
+
+    /// From a browser that signed in to this account before (see `auth::device`).
+    pub fn with_device(mut self, device_token: &str) -> Self {
+        self.device = Some(token::hash(&format!("device:{device_token}")));
+        self
     }
 }
 
@@ -118,24 +134,59 @@ fn counter(row: Option<ThrottleRow>) -> Option<Counter> {
     })
 }
 
-/// How long before another sign-in may be tried, if it must wait at all.
+/// The account-wide counter holds only the hourly cap: its growing delays would be a lock-out
+/// that anyone could keep up against the owner from anywhere.
+fn cap_wait(p: &Policy, counter: Option<Counter>, now: NaiveDateTime) -> Option<Duration> {
+    let c = live(counter, ACCOUNT_WINDOW, now)?;
+    (c.failures >= p.max_per_hour).then(|| ACCOUNT_WINDOW - elapsed(c.window_start, now))
+}
+
+/// The device counter this sign-in is judged by, if the browser is known for the account and
+/// its token has not itself failed the hourly cap (a stolen token guesses no further).
+fn known_device(
+    conn: &mut DbConn,
+    p: &Policy,
+    s: &Subjects,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Option<Counter>>> {
+    let Some(device) = &s.device else {
+        return Ok(None);
+    };
+    let c = counter(store::get(conn, Scope::Device, device)?);
+    let spent = live(c, ACCOUNT_WINDOW, now).is_some_and(|c| c.failures >= p.max_per_hour);
+    Ok((!spent).then_some(c))
+}
+
+/// How long before another sign-in may be tried, if it must wait at all. A known browser waits
+/// only for its own failures; any other for the account tried from its address (delays that
+/// double), the account's hourly cap, and its address's failures.
 pub fn wait(
     conn: &mut DbConn,
     p: &Policy,
     s: &Subjects,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Duration>> {
-    let account = account_wait(p, counter(store::get(conn, Scope::Account, &s.account)?), now);
+    if let Some(device) = known_device(conn, p, s, now)? {
+        return Ok(account_wait(p, device, now));
+    }
+    let pair = account_wait(p, counter(store::get(conn, Scope::Pair, &s.pair)?), now);
+    let account = cap_wait(p, counter(store::get(conn, Scope::Account, &s.account)?), now);
     let address = address_wait(p, counter(store::get(conn, Scope::Address, &s.address)?), now);
-    Ok(account.max(address))
+    Ok(pair.max(account).max(address))
 }
 
-/// Counts a failed sign-in against both the account and the address.
+/// Counts a failed sign-in: against a known browser's own token only, or else against the
+/// account, the address and the two together.
 pub fn record_failure(conn: &mut DbConn, p: &Policy, s: &Subjects, now: NaiveDateTime) -> QueryResult<()> {
-    for (scope, subject, window) in [
-        (Scope::Account, &s.account, ACCOUNT_WINDOW),
-        (Scope::Address, &s.address, p.address_window),
-    ] {
+    let counted: Vec<(Scope, &String, Duration)> = match (&s.device, known_device(conn, p, s, now)?) {
+        (Some(device), Some(_)) => vec![(Scope::Device, device, ACCOUNT_WINDOW)],
+        _ => vec![
+            (Scope::Pair, &s.pair, ACCOUNT_WINDOW),
+            (Scope::Account, &s.account, ACCOUNT_WINDOW),
+            (Scope::Address, &s.address, p.address_window),
+        ],
+    };
+    for (scope, subject, window) in counted {
         let c = after_failure(counter(store::get(conn, scope, subject)?), window, now);
         let failures = i32::try_from(c.failures).unwrap_or(i32::MAX);
         store::put(
@@ -148,7 +199,12 @@ pub fn record_failure(conn: &mut DbConn, p: &Policy, s: &Subjects, now: NaiveDat
 
 /// A successful sign-in clears the account's failures (not the address's).
 pub fn record_success(conn: &mut DbConn, s: &Subjects) -> QueryResult<()> {
-    store::clear(conn, Scope::Account, &s.account)
+    store::clear(conn, Scope::Account, &s.account)?;
+    store::clear(conn, Scope::Pair, &s.pair)?;
+    if let Some(device) = &s.device {
+        store::clear(conn, Scope::Device, device)?;
+    }
+    Ok(())
 }
 
 /// Counts one request (password-reset mail, say) from an address; `false` once the address

@@ -16,6 +16,10 @@ pub enum Scope {
     Reset,
     /// Registration attempts from one client address.
     Register,
+    /// Failed sign-ins naming one account from one client address.
+    Pair,
+    /// Failed sign-ins from a browser that signed in to the account before (its token).
+    Device,
 }
 
 impl Scope {
@@ -25,6 +29,8 @@ impl Scope {
             Scope::Address => "address",
             Scope::Reset => "reset",
             Scope::Register => "register",
+            Scope::Pair => "pair",
+            Scope::Device => "device",
         }
     }
 }

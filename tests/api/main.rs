@@ -18,6 +18,7 @@ mod mail;
 mod portal;
 mod rights;
 mod sessions;
+mod throttle;
 mod setup;
 mod smtp;
 mod transitions;

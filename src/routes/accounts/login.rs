@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::audit::{self, Actor, Event};
 use crate::auth::address::{client_address, client_ip};
 use crate::auth::csrf::CsrfForm;
+use crate::auth::device;
 use crate::auth::password::Verification;
 use crate::auth::session::{self, CurrentUser, RequestCtx};
 use crate::auth::throttle::{self, Subjects};
@@ -67,6 +68,9 @@ pub async fn submit(
     );
     let email = form.email.trim().to_lowercase();
     let subjects = Subjects::new(&email, client_ip(&req, state.settings.trusted_proxy));
+    let device_cookie = req
+        .cookie(device::cookie_name(state.secure_cookies()))
+        .map(|c| c.value().to_owned());
     let policy = state.throttle;
     let next = local_path(&form.next);
     let page = |status, error| {
@@ -85,16 +89,22 @@ pub async fn submit(
         return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("err-login-missing"));
     }
 
-    let (wait, row) = {
-        let subjects = subjects.clone();
+    // The account is looked up first: whether this browser is known depends on it.
+    let (wait, row, subjects) = {
+        let (key, cookie) = (state.device_key.clone(), device_cookie.clone());
         state
             .db(move |c| {
-                let wait = throttle::wait(c, &policy, &subjects, models::now())?;
-                let row = match wait {
-                    Some(_) => None,
-                    None => models::user::find_row_by_email(c, &email)?,
+                let now = models::now();
+                let row = models::user::find_row_by_email(c, &email)?;
+                let known = row
+                    .as_ref()
+                    .and_then(|r| key.token_for(cookie.as_deref(), UserId(r.id), now));
+                let subjects = match known {
+                    Some(token) => subjects.with_device(&token),
+                    None => subjects,
                 };
-                Ok((wait, row))
+                let wait = throttle::wait(c, &policy, &subjects, now)?;
+                Ok((wait, row.filter(|_| wait.is_none()), subjects))
             })
             .await?
     };
@@ -168,7 +178,12 @@ pub async fn submit(
     tracing::info!(event = "login.success", user = user.0, "signed in");
     session::set_cookie(&req, cookie);
     flash::set(&req, Flash::SignedIn);
-    Ok(page::see_other(next))
+    let mut res = page::see_other(next);
+    let known = state
+        .device_key
+        .cookie_with(device_cookie.as_deref(), user, models::now());
+    let _ = res.add_cookie(&device::cookie(state.secure_cookies(), known));
+    Ok(res)
 }
 
 /// Ends the session on the server, so the cookie is worthless even if it was copied.

@@ -14,6 +14,7 @@ use serde_json::json;
 use crate::audit::{self, Actor, Event};
 use crate::auth::address::{client_address, client_ip};
 use crate::auth::csrf::CsrfForm;
+use crate::auth::device;
 use crate::auth::throttle::{self, Subjects};
 use crate::auth::token;
 use crate::db::{DbConn, write_tx};
@@ -246,6 +247,8 @@ pub async fn confirm(
     };
     let new_hash = state.hasher.hash(password.expose().to_owned()).await?;
     let address = client_address(&req, state.settings.trusted_proxy);
+    let subjects = Subjects::new(&owner.email, client_ip(&req, state.settings.trusted_proxy));
+    let owner_id = owner.id;
     let app = state.clone();
     let done = state
         .db(move |c| {
@@ -254,6 +257,8 @@ pub async fn confirm(
                     return Ok(false);
                 }
                 user::set_password_hash(c, owner.id, &new_hash)?;
+                // The link proves the owner: what strangers' failures built up is forgotten.
+                throttle::record_success(c, &subjects)?;
                 password_changed(c, &app, &owner, &format!("password-reset:{token_id}"))?;
                 audit::record(
                     c,
@@ -278,5 +283,15 @@ pub async fn confirm(
         "password reset; every session ended"
     );
     flash::set(&req, Flash::PasswordReset);
-    Ok(page::see_other("/login"))
+    // A reset link always restores access: this browser is now known for the account, so
+    // neither the account's cap nor its address's failures stand between the owner and it.
+    let cookie_name = device::cookie_name(state.secure_cookies());
+    let known = state.device_key.cookie_with(
+        req.cookie(cookie_name).as_ref().map(|c| c.value()),
+        owner_id,
+        models::now(),
+    );
+    let mut res = page::see_other("/login");
+    let _ = res.add_cookie(&device::cookie(state.secure_cookies(), known));
+    Ok(res)
 }
