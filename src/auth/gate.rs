@@ -18,7 +18,7 @@ use super::policy::{Access, Decision, Permission, allows};
 use super::session::{self, CookieChange, RequestCtx, Timeouts};
 use crate::audit::{self, Actor, Event};
 use crate::db::write_tx;
-use crate::domain::Lang;
+use crate::domain::{Lang, text};
 use crate::error::{self, ErrorDetail};
 use crate::models;
 use crate::routes::{self, flash};
@@ -64,12 +64,18 @@ async fn admit(
     let pattern = req.match_pattern();
     // Unknown paths fall through to the 404 page. A known path without a rule for this method
     // is refused too, once the session is known, so the page is in the reader's language.
-    let (access, unlisted) = match (&pattern, routes::access_for(req.method(), pattern.as_deref())) {
-        (_, Some(access)) => (access, false),
-        (None, None) => (Access::Public, false),
+    let (access, unlisted, allow) = match (&pattern, routes::access_for(req.method(), pattern.as_deref())) {
+        (_, Some(access)) => (access, false, Vec::new()),
+        (None, None) => (Access::Public, false, Vec::new()),
         (Some(pattern), None) => {
-            tracing::error!(pattern, method = %req.method(), "route has no access rule; refused");
-            (Access::Public, true)
+            let allow = routes::allowed_methods(pattern);
+            if allow.is_empty() {
+                tracing::error!(pattern, method = %req.method(), "route has no access rule; refused");
+            } else {
+                // A PUT, DELETE or PROPFIND from a scanner: answered, not an error of ours.
+                tracing::info!(pattern, method = %req.method(), "method not allowed");
+            }
+            (Access::Public, true, allow)
         }
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -153,6 +159,19 @@ async fn admit(
         flash,
         failed_notices,
     };
+    if unlisted && !allow.is_empty() {
+        let mut res = refuse(req, ctx, StatusCode::METHOD_NOT_ALLOWED, None);
+        res.headers_mut().insert(
+            header::ALLOW,
+            header::HeaderValue::from_str(&allow.join(", ")).expect("method names are ASCII"),
+        );
+        return Ok(finish(res, &state, started_session));
+    }
+    // Text first enters through the path and the query string: one that decodes to a control
+    // character or broken UTF-8 names nothing and is refused before any handler reads it.
+    if !text::decodes_clean(req.path().as_bytes()) || !text::decodes_clean(req.query_string().as_bytes()) {
+        return Ok(refuse(req, ctx, StatusCode::BAD_REQUEST, None));
+    }
     if unlisted {
         return Ok(refuse(req, ctx, StatusCode::NOT_FOUND, None));
     }

@@ -127,6 +127,19 @@ pub fn access_for(method: &Method, pattern: Option<&str>) -> Option<Access> {
         .map(|r| r.access)
 }
 
+/// The methods a known path answers, for the `Allow` header of a 405; empty if the table has
+/// no rule for the path at all.
+pub fn allowed_methods(pattern: &str) -> Vec<&'static str> {
+    let mut allowed = Vec::new();
+    for r in ROUTES.iter().filter(|r| r.path == pattern) {
+        match r.verb {
+            Verb::Get => allowed.extend(["GET", "HEAD"]),
+            Verb::Post => allowed.push("POST"),
+        }
+    }
+    allowed
+}
+
 /// GET and HEAD (monitors and load balancers probe with HEAD).
 fn get() -> actix_web::Route {
     web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))

@@ -148,3 +148,41 @@ async fn trace_and_unknown_methods_are_not_served() {
     assert!(res.status().is_client_error());
     assert!(!res.text().await.unwrap().contains("TRACE / HTTP"));
 }
+
+#[tokio::test]
+async fn a_scanners_put_delete_or_propfind_is_answered_405_with_allow_and_logged_calmly() {
+    let app = spawn_app().await;
+    for method in ["PUT", "DELETE", "PROPFIND", "PATCH"] {
+        let res = app
+            .client
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                app.url("/login"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405, "{method}");
+        assert_eq!(res.headers()["allow"], "GET, HEAD, POST", "{method}");
+    }
+    let res = app
+        .client
+        .request(reqwest::Method::DELETE, app.url("/cases"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    let logs = crate::helpers::logs();
+    assert!(
+        logs.lines().any(|l| l.contains("\"level\":\"INFO\"")
+            && l.contains("PROPFIND")
+            && l.contains("method not allowed")),
+        "it is logged, as what it is"
+    );
+    assert!(
+        !logs
+            .lines()
+            .any(|l| l.contains("\"level\":\"ERROR\"") && l.contains("PROPFIND")),
+        "a method we do not take is not logged as our error"
+    );
+}

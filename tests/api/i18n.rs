@@ -172,14 +172,21 @@ async fn error_pages_carry_the_language_switch_for_a_session() {
     let (client, _) = app.signed_in(Role::Complainant).await;
     app.post_as(&client, "/language", &[("lang", "ko"), ("next", "/")])
         .await;
-    // Unknown, hidden, forbidden, and a page that only answers a form.
-    for path in ["/nowhere", "/cases/999999", "/admin/audit", "/logout"] {
+    // Unknown, hidden, forbidden.
+    for path in ["/nowhere", "/cases/999999", "/admin/audit"] {
         let res = client.get(app.url(path)).send().await.unwrap();
         assert_eq!(res.status(), 404, "{path}");
         let html = res.text().await.unwrap();
         assert!(html.contains(r#"<form class="language""#), "{path}: {html}");
         assert!(html.contains("페이지를 찾을 수 없음"), "{path}: {html}");
     }
+    // A page that only answers a form: 405, saying which methods it takes.
+    let res = client.get(app.url("/logout")).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "POST");
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<form class="language""#), "{html}");
+    assert!(html.contains(r#"<html lang="ko">"#), "{html}");
     // A form without its token, and one the server cannot read.
     let token = app.csrf(&client).await;
     for (fields, status, title) in [
