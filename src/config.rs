@@ -98,6 +98,15 @@ pub struct Settings {
     /// How often the bundle builder looks for work it was not woken for (bundles requested
     /// on other servers, builds whose builder died).
     pub bundle_poll_secs: u64,
+    /// Bundles one user may ask for in an hour, and bundles of one case in an hour, whoever
+    /// asks. A request for content already bundled gets that bundle and counts for neither.
+    pub bundle_requests_per_user_hour: u32,
+    pub bundle_requests_per_case_hour: u32,
+    /// A built bundle's file is deleted this many days after it was built; its row, hash and
+    /// audit entries stay, and it can be built again.
+    pub bundle_retention_days: u32,
+    /// A bundle is built only if its folder keeps at least this much free beside it.
+    pub bundle_min_free_bytes: u64,
     /// On SIGTERM, requests in flight (a large upload on a slow line) get this long to finish.
     pub shutdown_timeout_secs: u64,
 }
@@ -143,6 +152,10 @@ impl Default for Settings {
             signing_key_file: None,
             organization: "Industrial Property Dispute Mediation Committee".to_owned(),
             bundle_poll_secs: 5,
+            bundle_requests_per_user_hour: 10,
+            bundle_requests_per_case_hour: 30,
+            bundle_retention_days: 30,
+            bundle_min_free_bytes: 1024 * 1024 * 1024,
             shutdown_timeout_secs: 300,
         }
     }

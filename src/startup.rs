@@ -296,6 +296,8 @@ impl Application {
             key: signing_key.clone(),
             organization: settings.organization.clone(),
             poll: Duration::from_secs(settings.bundle_poll_secs.max(1)),
+            retention_days: settings.bundle_retention_days,
+            min_free_bytes: settings.bundle_min_free_bytes,
         };
         let bundle_builder = tokio::spawn(builder.run(bundle_wake.clone(), stop_workers.subscribe()));
         let state = web::Data::new(AppState {

@@ -263,7 +263,7 @@ pub fn search(conn: &mut DbConn, s: &Search) -> QueryResult<(Vec<AuditRow>, i64)
     let total = filtered().count().get_result(conn)?;
     let rows = filtered()
         .order(audit_log::seq.desc())
-        .offset(s.page.max(0) * PAGE_SIZE)
+        .offset(crate::db::page::offset(s.page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .select(AuditRow::as_select())
         .load(conn)?;

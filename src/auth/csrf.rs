@@ -10,13 +10,14 @@ use url::Url;
 
 use super::session::RequestCtx;
 use super::token;
+use crate::domain::text;
 use crate::error::AppError;
 
 pub const FIELD: &str = "csrf_token";
 
 /// A URL-encoded form whose `csrf_token` matched the session's; anything else is refused
-/// with 403 before the handler runs. Unknown fields are ignored, so a form can never set
-/// more than its struct names.
+/// with 403 before the handler runs, and a field that is not clean text (`domain::text`) with
+/// 400. Unknown fields are ignored, so a form can never set more than its struct names.
 pub struct CsrfForm<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
@@ -36,6 +37,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             match (expected, sent) {
                 (Some(expected), Some(sent)) if token::equal(&expected, &sent) => {}
                 _ => return Err(AppError::Csrf),
+            }
+            // Text first enters here: a field with a control character or broken UTF-8
+            // refuses the whole form before the handler, or the database, sees any of it.
+            if !text::decodes_clean(&body) {
+                return Err(AppError::BadForm("a field is not clean text".into()));
             }
             serde_urlencoded::from_bytes(&body)
                 .map(CsrfForm)

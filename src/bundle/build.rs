@@ -2,7 +2,8 @@
 //! (and those whose builder died), gathers what the audience may see, writes the bag into a
 //! temporary file in the evidence store (memory does not grow with the bundle), keeps it
 //! durably, and records it: the job done with the bundle's SHA-256, a custody entry on each
-//! exhibit it holds and an audit entry, in one transaction.
+//! exhibit it holds and an audit entry, in one transaction. It refuses a build that would
+//! leave too little free space, and deletes the files of bundles past their retention period.
 
 use std::io::Seek;
 use std::sync::Arc;
@@ -13,13 +14,14 @@ use askama::Template;
 use chrono::{NaiveDateTime, TimeDelta};
 use ed25519_dalek::SigningKey;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, watch};
 
 use super::bag::{self, BagInfo, Entry, Source};
 use super::key;
 use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, DbPool, write_tx};
-use crate::domain::{Audience, CustodyAction, Lang};
+use crate::domain::{Audience, CustodyAction, Lang, human_size};
 use crate::evidence::Store;
 use crate::i18n;
 use crate::models::bundle::{self, Built, Claim};
@@ -44,6 +46,10 @@ pub struct Builder {
     pub organization: String,
     /// Without a wake-up, the queue is looked at this often.
     pub poll: Duration,
+    /// A built bundle's file is deleted this many days after it was built.
+    pub retention_days: u32,
+    /// A build must leave at least this much free beside the bundle.
+    pub min_free_bytes: u64,
 }
 
 impl Builder {
@@ -51,7 +57,13 @@ impl Builder {
     pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
         loop {
             let builder = self.clone();
-            match tokio::task::spawn_blocking(move || builder.build_next()).await {
+            let work = move || {
+                if let Err(e) = builder.delete_expired() {
+                    tracing::error!(error = ?e, "expired bundles could not be deleted");
+                }
+                builder.build_next()
+            };
+            match tokio::task::spawn_blocking(work).await {
                 // Another job may be waiting.
                 Ok(Ok(true)) => continue,
                 Ok(Ok(false)) => {}
@@ -91,6 +103,68 @@ impl Builder {
         Ok(true)
     }
 
+    /// Deletes the files of bundles built longer ago than the retention period. The row, its
+    /// hash and its audit entries stay; the deletion is audited too.
+    pub fn delete_expired(&self) -> anyhow::Result<()> {
+        let mut conn = self
+            .pool
+            .get()
+            .context("no database connection for the bundle builder")?;
+        let now = models::now();
+        let cutoff = now - TimeDelta::days(i64::from(self.retention_days));
+        for b in bundle::expired(&mut conn, cutoff)? {
+            let public_id: uuid::Uuid = b.public_id.parse().context("a bundle's id is not a UUID")?;
+            // The file goes first: if recording fails, the next sweep records it.
+            self.store
+                .delete_bundle(&public_id)
+                .context("cannot delete an expired bundle's file")?;
+            write_tx(&mut conn, |c| {
+                if !bundle::mark_file_deleted(c, b.id, models::now())? {
+                    return Ok::<_, anyhow::Error>(());
+                }
+                audit::record(
+                    c,
+                    Event {
+                        actor: &Actor::system(),
+                        action: "bundle.file_deleted",
+                        object: Some(("bundle", b.public_id.clone())),
+                        details: json!({
+                            "audience": b.audience,
+                            "sha256": b.sha256,
+                            "size": b.size,
+                            "retention_days": self.retention_days,
+                        }),
+                        address: None,
+                    },
+                )?;
+                Ok(())
+            })?;
+            tracing::info!(bundle = %b.public_id, "an expired bundle's file was deleted");
+        }
+        Ok(())
+    }
+
+    /// Refuses a build that would leave less than the minimum free beside the bundle.
+    fn check_space(&self, bytes: u64) -> anyhow::Result<()> {
+        let free = self
+            .store
+            .bundle_space()
+            .context("cannot read the free space for bundles")?;
+        let needed = bytes.saturating_add(self.min_free_bytes);
+        if free < needed {
+            let (free, bytes, kept) = (
+                human_size(free),
+                human_size(bytes),
+                human_size(self.min_free_bytes),
+            );
+            tracing::warn!(%free, %bytes, %kept, "a bundle was refused for lack of disk space");
+            anyhow::bail!(
+                "not enough free disk space: {free} free, the bundle needs {bytes} and {kept} must stay free"
+            );
+        }
+        Ok(())
+    }
+
     /// Builds the claimed bundle; `None` if the claim was lost on the way.
     fn build(&self, conn: &mut DbConn, claim: &Claim) -> anyhow::Result<Option<String>> {
         let job = &claim.bundle;
@@ -127,6 +201,7 @@ impl Builder {
         if !bundle::progress(conn, claim, (0, 0), total, models::now() + LEASE)? {
             return Ok(None);
         }
+        self.check_space(total.1 as u64)?;
         let info = BagInfo {
             source_organization: self.organization.clone(),
             bagging_date: bagged_at,
@@ -252,6 +327,8 @@ pub struct Snapshot {
     pub rights: Vec<CaseRightView>,
     pub exhibits: Vec<ExhibitView>,
     pub events: Vec<EventView>,
+    /// As the audience may see it ([`CustodyRow::as_seen_by`]): only the office's copy
+    /// carries source addresses.
     pub custody: Vec<CustodyRow>,
     /// The office's copy keeps source addresses and the history's texts; the parties' do not.
     pub full: bool,
@@ -260,13 +337,14 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn load(conn: &mut DbConn, id: CaseId, audience: Audience) -> anyhow::Result<Snapshot> {
         let case = case::find_by_id(conn, id)?.context("the bundle's case is gone")?;
-        let exhibits = exhibit::of_case(conn, id, bundle::viewer_for(audience))?;
+        let viewer = bundle::viewer_for(audience);
+        let exhibits = bundle::exhibits_for(conn, id, audience)?;
         let ids: Vec<ExhibitId> = exhibits.iter().map(|e| ExhibitId(e.row.id)).collect();
         Ok(Snapshot {
             parties: case::parties_of(conn, id)?,
             rights: right::of_case(conn, id)?,
             events: store::events_of(conn, id)?,
-            custody: exhibit::custody_of(conn, &ids)?,
+            custody: exhibit::custody_seen_by(conn, id, viewer, &ids)?,
             full: audience == Audience::Office,
             exhibits,
             case,
@@ -299,10 +377,7 @@ impl Snapshot {
         .into_bytes();
         let json = serde_json::to_vec_pretty(&self.json(cx, &names))?;
         let numbers: Vec<(i64, i32)> = self.exhibits.iter().map(|e| (e.row.id, e.row.number)).collect();
-        // Only the office's copy carries source addresses.
-        let csv = crate::evidence::custody_csv(&self.custody, &numbers, cx.case_no, |r| {
-            r.address_for(self.full, None).to_owned()
-        })?;
+        let csv = crate::evidence::custody_csv(&self.custody, &numbers, cx.case_no)?;
         let mut entries = vec![
             Entry {
                 path: "index.html".into(),
@@ -332,17 +407,29 @@ impl Snapshot {
     }
 
     fn json(&self, cx: &BagContext<'_>, names: &[String]) -> serde_json::Value {
-        let c = &self.case;
-        json!({
-            "bundle": {
+        let mut out = serde_json::Map::new();
+        out.insert(
+            "bundle".into(),
+            json!({
                 "id": cx.bundle_id,
                 "audience": cx.audience.as_str(),
                 "bagged_at": format!("{}Z", cx.bagged_at.format("%Y-%m-%dT%H:%M:%S")),
                 "source_organization": cx.organization,
                 "office_key_fingerprint": cx.fingerprint,
-            },
+            }),
+        );
+        if let serde_json::Value::Object(content) = self.content(cx.case_no, names) {
+            out.extend(content);
+        }
+        serde_json::Value::Object(out)
+    }
+
+    /// case.json but for the bundle's own header: what the case says, as the audience sees it.
+    fn content(&self, case_no: &str, names: &[String]) -> serde_json::Value {
+        let c = &self.case;
+        json!({
             "case": {
-                "number": cx.case_no,
+                "number": case_no,
                 "title": c.title,
                 "state": c.state,
                 "track": c.track,
@@ -410,6 +497,39 @@ impl Snapshot {
     }
 }
 
+/// What a bundle of the case for this audience and language would hold: a SHA-256 over the
+/// case's content as case.json gives it and each exhibit's id, hash, title, visibility and
+/// correction. Two requests with the same key would build the same bundle but for its date
+/// and id, so the later one gets the earlier bundle. The custody log is left out: building
+/// and downloading a bundle add to it.
+pub fn content_key(
+    conn: &mut DbConn,
+    case: CaseId,
+    audience: Audience,
+    lang: Lang,
+) -> anyhow::Result<String> {
+    let snapshot = Snapshot::load(conn, case, audience)?;
+    let c = &snapshot.case;
+    let case_no = c.case_no.as_deref().unwrap_or(&c.draft_key);
+    let content = serde_json::to_vec(&snapshot.content(case_no, &snapshot.bag_names()))?;
+    let mut hasher = Sha256::new();
+    hasher.update(format!(
+        "ipdesk bundle 1\n{}\n{}\n{}\n",
+        audience.as_str(),
+        lang.code(),
+        c.version
+    ));
+    for e in &snapshot.exhibits {
+        let r = &e.row;
+        hasher.update(format!(
+            "{} {} {} {} {:?} {:?} {:?}\n",
+            r.id, r.number, r.sha256, r.visibility, r.title, r.supersedes_id, r.superseded_by_id
+        ));
+    }
+    hasher.update(&content);
+    Ok(hex::encode(hasher.finalize()))
+}
+
 /// `data/index.html`: the bundle readable offline in a browser, self-contained.
 #[derive(Template)]
 #[template(path = "bundle/index.html")]
@@ -455,9 +575,5 @@ impl IndexPage<'_> {
             .iter()
             .find(|e| e.row.id == *id)
             .map(|e| e.row.number)
-    }
-
-    fn address<'b>(&self, r: &'b CustodyRow) -> &'b str {
-        r.address_for(self.s.full, None)
     }
 }

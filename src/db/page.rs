@@ -17,13 +17,29 @@ pub struct Paged<Q> {
     offset: i64,
 }
 
+/// The last page (from 0) any list is read at. No list comes near it; past it a page number
+/// from an address is only a number, which must not overflow the offset it is multiplied into
+/// (wrapped, it is a negative `OFFSET`, which PostgreSQL refuses) or the "next page" link.
+pub const LAST_PAGE: i64 = 1_000_000;
+
+/// The page (from 0) a list shows for the page number of its address (from 1, as people
+/// count; none is the first), kept within `LAST_PAGE`.
+pub fn from_number(number: Option<i64>) -> i64 {
+    number.unwrap_or(1).clamp(1, LAST_PAGE + 1) - 1
+}
+
+/// How many rows come before page `page` (from 0) of `size` rows, within `LAST_PAGE`.
+pub fn offset(page: i64, size: i64) -> i64 {
+    page.clamp(0, LAST_PAGE).saturating_mul(size.max(0))
+}
+
 /// Page `page` (from 0) of `size` rows. `size` should be a constant: each distinct value is
 /// a distinct statement.
 pub fn paged<Q>(query: Q, size: u16, page: i64) -> Paged<Q> {
     Paged {
         query,
         size,
-        offset: page.max(0).saturating_mul(i64::from(size)),
+        offset: offset(page, i64::from(size)),
     }
 }
 

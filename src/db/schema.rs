@@ -454,6 +454,8 @@ diesel::table! {
         size -> Nullable<BigInt>,
         sha256 -> Nullable<Text>,
         error -> Nullable<Text>,
+        content_key -> Nullable<Text>,
+        file_deleted_at -> Nullable<Timestamp>,
     }
 }
 

@@ -44,6 +44,8 @@ mod password;
 pub mod patent_number;
 pub mod right;
 mod role;
+mod spreadsheet;
+pub mod text;
 pub mod workflow;
 
 pub use bundle::{Audience, BundleStatus};
@@ -61,3 +63,4 @@ pub use password::{NewPassword, PasswordError};
 pub use patent_number::{NumberError, PatentNumber, RightKind};
 pub use right::{CitationRole, ClassSymbol, RightSource};
 pub use role::Role;
+pub use spreadsheet::csv_cell;

@@ -6,43 +6,51 @@ pub mod store;
 
 pub use store::{Received, Store};
 
+use crate::domain::csv_cell;
 use crate::models::exhibit::CustodyRow;
 
 /// The custody log as CSV, one event per line, for the exhibits named in `numbers` (id,
-/// number). `address` decides which source addresses the reader may see.
-pub fn custody_csv(
-    rows: &[CustodyRow],
-    numbers: &[(i64, i32)],
-    case_no: &str,
-    address: impl Fn(&CustodyRow) -> String,
-) -> anyhow::Result<Vec<u8>> {
+/// number). The rows are as their reader may see them ([`CustodyRow::as_seen_by`]).
+pub fn custody_csv(rows: &[CustodyRow], numbers: &[(i64, i32)], case_no: &str) -> anyhow::Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
-        "case",
-        "exhibit",
-        "event",
-        "at_utc",
-        "actor",
-        "actor_role",
-        "address",
-        "details",
-    ])?;
+    write_cells(
+        &mut out,
+        [
+            "case",
+            "exhibit",
+            "event",
+            "at_utc",
+            "actor",
+            "actor_role",
+            "address",
+            "details",
+        ],
+    )?;
     for r in rows {
         let number = numbers
             .iter()
             .find(|(id, _)| *id == r.exhibit_id)
             .map(|(_, n)| n.to_string())
             .unwrap_or_default();
-        out.write_record([
-            case_no,
-            &number,
-            &r.action,
-            &r.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-            &r.actor_name,
-            &r.actor_role,
-            &address(r),
-            &r.details,
-        ])?;
+        write_cells(
+            &mut out,
+            [
+                case_no,
+                &number,
+                &r.action,
+                &r.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+                &r.actor_name,
+                &r.actor_role,
+                r.address.as_deref().unwrap_or(""),
+                &r.details,
+            ],
+        )?;
     }
     Ok(out.into_inner().map_err(|e| e.into_error())?)
+}
+
+/// One line, each cell as text to a spreadsheet ([`csv_cell`]).
+fn write_cells<const N: usize>(out: &mut csv::Writer<Vec<u8>>, cells: [&str; N]) -> csv::Result<()> {
+    let cells = cells.map(csv_cell);
+    out.write_record(cells.iter().map(|c| c.as_bytes()))
 }

@@ -82,6 +82,19 @@ impl Store {
         Ok(target)
     }
 
+    /// The bytes free for a bundle: in the folder it is written to, then kept in.
+    pub fn bundle_space(&self) -> io::Result<u64> {
+        fs4::available_space(self.tmp_dir())
+    }
+
+    /// Deletes a kept bundle's file; one already gone is not an error.
+    pub fn delete_bundle(&self, public_id: &uuid::Uuid) -> io::Result<()> {
+        match std::fs::remove_file(self.bundle_path(public_id)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => sync_dir(&self.bundles_dir()),
+        }
+    }
+
     /// Where the object with this fingerprint lives.
     pub fn path_of(&self, fingerprint: &Fingerprint) -> PathBuf {
         let hex = fingerprint.as_str();

@@ -8,7 +8,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use super::case::CaseId;
-use super::exhibit::{ExhibitId, Viewer};
+use super::exhibit::{self, ExhibitId, ExhibitView, Viewer};
 use super::user::UserId;
 use crate::db::DbConn;
 use crate::db::schema::{bundle_exhibits, bundles, users};
@@ -37,6 +37,11 @@ pub struct BundleRow {
     pub size: Option<i64>,
     pub sha256: Option<String>,
     pub error: Option<String>,
+    /// What the bundle holds, as [`crate::bundle::build::content_key`] says; `None` for one
+    /// queued without it.
+    pub content_key: Option<String>,
+    /// When its file was deleted, after the retention period.
+    pub file_deleted_at: Option<NaiveDateTime>,
 }
 
 impl BundleRow {
@@ -60,6 +65,11 @@ impl BundleRow {
             0
         }
     }
+
+    /// Built, and its file still kept.
+    pub fn downloadable(&self) -> bool {
+        self.status() == BundleStatus::Done && self.file_deleted_at.is_none()
+    }
 }
 
 /// The exhibits an audience's bundle holds.
@@ -73,6 +83,11 @@ pub fn viewer_for(audience: Audience) -> Viewer {
     }
 }
 
+/// The exhibits an audience's bundle of the case holds, as the builder reads them.
+pub fn exhibits_for(conn: &mut DbConn, case: CaseId, audience: Audience) -> QueryResult<Vec<ExhibitView>> {
+    exhibit::of_case(conn, case, viewer_for(audience))
+}
+
 /// Queues a bundle; its builder is woken by the caller after the commit.
 pub fn request(
     conn: &mut DbConn,
@@ -80,6 +95,7 @@ pub fn request(
     audience: Audience,
     language: Lang,
     by: UserId,
+    content_key: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<BundleRow> {
     let public_id = uuid::Uuid::new_v4().to_string();
@@ -92,12 +108,78 @@ pub fn request(
             bundles::status.eq(BundleStatus::Queued.as_str()),
             bundles::requested_by.eq(by.0),
             bundles::requested_at.eq(now),
+            bundles::content_key.eq(content_key),
         ))
         .execute(conn)?;
     bundles::table
         .filter(bundles::public_id.eq(public_id))
         .select(BundleRow::as_select())
         .first(conn)
+}
+
+/// The case's newest bundle with this content that is waiting, being built, or built with
+/// its file kept: a request for the same content gets it.
+pub fn reusable(conn: &mut DbConn, case: CaseId, content_key: &str) -> QueryResult<Option<BundleRow>> {
+    bundles::table
+        .filter(bundles::case_id.eq(case.0))
+        .filter(bundles::content_key.eq(content_key.to_owned()))
+        .filter(
+            bundles::status
+                .eq_any([BundleStatus::Queued.as_str(), BundleStatus::Building.as_str()])
+                .or(bundles::status
+                    .eq(BundleStatus::Done.as_str())
+                    .and(bundles::file_deleted_at.is_null())),
+        )
+        .order(bundles::id.desc())
+        .select(BundleRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Whose requests a limit counts.
+#[derive(Clone, Copy)]
+pub enum Requester {
+    User(UserId),
+    Case(CaseId),
+}
+
+/// How many bundles were requested since then (by the user, or of the case), and when the
+/// first of them was.
+pub fn requested_since(
+    conn: &mut DbConn,
+    by: Requester,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    let recent = bundles::table
+        .filter(bundles::requested_at.gt(since))
+        .into_boxed();
+    let recent = match by {
+        Requester::User(user) => recent.filter(bundles::requested_by.eq(user.0)),
+        Requester::Case(case) => recent.filter(bundles::case_id.eq(case.0)),
+    };
+    recent
+        .select((diesel::dsl::count_star(), diesel::dsl::min(bundles::requested_at)))
+        .first(conn)
+}
+
+/// Built bundles finished before then whose files are still kept, a hundred at a time.
+pub fn expired(conn: &mut DbConn, finished_before: NaiveDateTime) -> QueryResult<Vec<BundleRow>> {
+    bundles::table
+        .filter(bundles::status.eq(BundleStatus::Done.as_str()))
+        .filter(bundles::file_deleted_at.is_null())
+        .filter(bundles::finished_at.lt(finished_before))
+        .order(bundles::id.asc())
+        .limit(100)
+        .select(BundleRow::as_select())
+        .load(conn)
+}
+
+/// Records that the bundle's file was deleted; `false` if another server did first.
+pub fn mark_file_deleted(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(bundles::table.find(id).filter(bundles::file_deleted_at.is_null()))
+        .set(bundles::file_deleted_at.eq(now))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// A bundle of the case by its public id, whoever asks: the caller decides access by its

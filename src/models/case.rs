@@ -365,6 +365,17 @@ pub fn find_draft(conn: &mut DbConn, scope: CaseScope, key: &str) -> QueryResult
         .optional()
 }
 
+/// Whether any case, draft or filed, whoever's, holds this key: a key that is not the
+/// viewer's must not be taken for a new one.
+pub fn draft_key_taken(conn: &mut DbConn, key: &str) -> QueryResult<bool> {
+    cases::table
+        .filter(cases::draft_key.eq(key))
+        .select(cases::id)
+        .first::<i64>(conn)
+        .optional()
+        .map(|found| found.is_some())
+}
+
 /// Deletes a draft that was never filed, with its parties and citations (a stub it alone
 /// cited goes with it). `false` if it is not such a draft (any more).
 pub fn delete_draft(conn: &mut DbConn, id: CaseId) -> QueryResult<bool> {
@@ -822,7 +833,7 @@ fn search_sqlite(
     .concat();
     let rows = bind_all(rows_sql)
         .bind::<diesel::sql_types::BigInt, _>(i64::from(PAGE_SIZE))
-        .bind::<diesel::sql_types::BigInt, _>(f.page.max(0) * i64::from(PAGE_SIZE))
+        .bind::<diesel::sql_types::BigInt, _>(crate::db::page::offset(f.page, i64::from(PAGE_SIZE)))
         .load::<CaseListRow>(c)?;
     Ok(Listed {
         rows,

@@ -8,9 +8,9 @@ use diesel::sql_types::{BigInt, Integer};
 
 use super::case::CaseId;
 use super::user::{User, UserId};
-use crate::db::schema::{cases, custody_events, exhibits, users};
+use crate::db::schema::{bundles, cases, custody_events, exhibits, users};
 use crate::db::{DbConn, MultiBackend};
-use crate::domain::{CustodyAction, ExhibitNumber, Fingerprint, Side, Visibility};
+use crate::domain::{Audience, CustodyAction, ExhibitNumber, Fingerprint, Side, Visibility};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ExhibitId(pub i64);
@@ -28,6 +28,26 @@ pub enum Viewer {
     },
     /// A bundle's audience: what both sides may see, and the given sides' own exhibits.
     Sides { complainant: bool, respondent: bool },
+}
+
+impl Viewer {
+    /// Whether the viewer may know of a bundle made for `audience`: the office and the panel
+    /// of every one, a party of its own side's and the parties' one, a bundle's audience of
+    /// the parties' one and its own sides'.
+    pub fn sees_bundles_for(self, audience: Audience) -> bool {
+        match self {
+            Viewer::Inside => true,
+            Viewer::Party {
+                complainant,
+                respondent,
+                ..
+            } => audience.within((complainant, respondent)),
+            Viewer::Sides {
+                complainant,
+                respondent,
+            } => audience == Audience::Parties || audience.within((complainant, respondent)),
+        }
+    }
 }
 
 /// The sides named, as stored: whose `own_side` exhibits a party or an audience sees.
@@ -377,20 +397,118 @@ pub struct CustodyRow {
 }
 
 impl CustodyRow {
-    /// The source address as a reader may see it: the office sees every address (`all`), a
-    /// party only those of its own actions.
-    pub fn address_for(&self, all: bool, reader: Option<UserId>) -> &str {
-        let own = reader.is_some_and(|r| self.actor_id == Some(r.0));
-        if all || own {
-            self.address.as_deref().unwrap_or("")
-        } else {
-            ""
+    /// The entry as this viewer may read it, or `None` if they may not see it at all: the one
+    /// rule for every custody log a reader gets (an exhibit's page, both CSVs, a bundle's log
+    /// and index). Nothing in what the viewer sees refers to something they may not see:
+    /// - an entry of an exhibit the viewer may not see is not shown;
+    /// - `superseded` by an exhibit the viewer may not see is not shown: to them the exhibit
+    ///   is current, as its status says;
+    /// - an entry naming a bundle (`bundled`, `downloaded` from a bundle) whose audience the
+    ///   viewer may not see is not shown, so neither its id nor its audience reaches them;
+    /// - `uploaded` as the correction of an exhibit the viewer may not see corrects nothing;
+    /// - a party sees the source addresses of its own actions only, a bundle's audience none.
+    ///
+    /// The office and the panel see every entry whole.
+    pub fn as_seen_by(&self, sight: &Sight) -> Option<CustodyRow> {
+        if !sight.sees_exhibit(self.exhibit_id) {
+            return None;
         }
+        let reader = match sight.viewer {
+            Viewer::Inside => return Some(self.clone()),
+            Viewer::Party { user, .. } => Some(user),
+            Viewer::Sides { .. } => None,
+        };
+        // Details that cannot be read cannot be shown to refer to nothing hidden.
+        let mut details: serde_json::Value = serde_json::from_str(&self.details).ok()?;
+        if let Some(bundle) = details.get("bundle")
+            && !bundle.as_str().is_some_and(|b| sight.sees_bundle(b))
+        {
+            return None;
+        }
+        // Every action is named, so that a new one has to say what it refers to.
+        match CustodyAction::parse(&self.action)? {
+            CustodyAction::Superseded => {
+                let by = details.get("by").and_then(serde_json::Value::as_i64)?;
+                if !sight.sees_number(by) {
+                    return None;
+                }
+            }
+            CustodyAction::Uploaded => {
+                if let Some(old) = details.get("supersedes").and_then(serde_json::Value::as_i64)
+                    && !sight.sees_exhibit(old)
+                {
+                    details["supersedes"] = serde_json::Value::Null;
+                }
+            }
+            CustodyAction::Downloaded | CustodyAction::Bundled | CustodyAction::VisibilityChanged => {}
+        }
+        let own = reader.is_some_and(|r| self.actor_id == Some(r.0));
+        Some(CustodyRow {
+            address: self.address.clone().filter(|_| own),
+            details: details.to_string(),
+            ..self.clone()
+        })
     }
 }
 
-/// The custody log of the given exhibits, oldest first.
-pub fn custody_of(conn: &mut DbConn, ids: &[ExhibitId]) -> QueryResult<Vec<CustodyRow>> {
+/// What a viewer may see of a case, against which each custody entry is read.
+pub struct Sight {
+    viewer: Viewer,
+    /// The exhibits the viewer may see: (id, number).
+    exhibits: Vec<(i64, i32)>,
+    /// The case's bundles: (public id, audience as stored).
+    bundles: Vec<(String, String)>,
+}
+
+impl Sight {
+    pub fn load(conn: &mut DbConn, case: CaseId, viewer: Viewer) -> QueryResult<Sight> {
+        Ok(Sight {
+            viewer,
+            exhibits: visible(case, viewer)
+                .select((exhibits::id, exhibits::number))
+                .load(conn)?,
+            bundles: bundles::table
+                .filter(bundles::case_id.eq(case.0))
+                .select((bundles::public_id, bundles::audience))
+                .load(conn)?,
+        })
+    }
+
+    fn sees_exhibit(&self, id: i64) -> bool {
+        self.exhibits.iter().any(|(e, _)| *e == id)
+    }
+
+    fn sees_number(&self, number: i64) -> bool {
+        self.exhibits.iter().any(|(_, n)| i64::from(*n) == number)
+    }
+
+    /// A bundle unknown, or of an unknown audience, is not seen.
+    fn sees_bundle(&self, public_id: &str) -> bool {
+        self.bundles
+            .iter()
+            .find(|(id, _)| id == public_id)
+            .and_then(|(_, audience)| Audience::parse(audience))
+            .is_some_and(|a| self.viewer.sees_bundles_for(a))
+    }
+}
+
+/// The custody log of the given exhibits as the viewer may read it, oldest first: each entry
+/// through [`CustodyRow::as_seen_by`].
+pub fn custody_seen_by(
+    conn: &mut DbConn,
+    case: CaseId,
+    viewer: Viewer,
+    ids: &[ExhibitId],
+) -> QueryResult<Vec<CustodyRow>> {
+    let sight = Sight::load(conn, case, viewer)?;
+    Ok(custody_of(conn, ids)?
+        .iter()
+        .filter_map(|r| r.as_seen_by(&sight))
+        .collect())
+}
+
+/// The custody log of the given exhibits, whole, oldest first.
+fn custody_of(conn: &mut DbConn, ids: &[ExhibitId]) -> QueryResult<Vec<CustodyRow>> {
     custody_events::table
         .filter(custody_events::exhibit_id.eq_any(ids.iter().map(|e| e.0).collect::<Vec<_>>()))
         .order(custody_events::id.asc())
@@ -422,4 +540,130 @@ pub fn all_stored(conn: &mut DbConn) -> QueryResult<Vec<Stored>> {
             size,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(exhibit: i64, action: &str, actor: Option<i64>, details: serde_json::Value) -> CustodyRow {
+        CustodyRow {
+            id: 1,
+            exhibit_id: exhibit,
+            action: action.to_owned(),
+            actor_id: actor,
+            actor_name: "someone".to_owned(),
+            actor_role: "complainant".to_owned(),
+            at: chrono::DateTime::UNIX_EPOCH.naive_utc(),
+            address: Some("192.0.2.7".to_owned()),
+            details: details.to_string(),
+        }
+    }
+
+    /// Exhibits 1 (1001) and 2 (1002) in sight; 5 (1005) is not. One bundle per audience.
+    fn sight(viewer: Viewer) -> Sight {
+        Sight {
+            viewer,
+            exhibits: vec![(1, 1001), (2, 1002)],
+            bundles: ["office", "parties", "complainant", "respondent"]
+                .map(|a| (format!("b-{a}"), a.to_owned()))
+                .to_vec(),
+        }
+    }
+
+    const RESPONDENT: Viewer = Viewer::Party {
+        user: UserId(20),
+        complainant: false,
+        respondent: true,
+    };
+
+    fn seen(viewer: Viewer, row: &CustodyRow) -> Option<serde_json::Value> {
+        row.as_seen_by(&sight(viewer))
+            .map(|r| serde_json::from_str(&r.details).unwrap())
+    }
+
+    #[test]
+    fn a_correction_the_viewer_may_not_see_is_not_in_its_log() {
+        let hidden = entry(1, "superseded", Some(10), serde_json::json!({ "by": 1005 }));
+        let shown = entry(1, "superseded", Some(10), serde_json::json!({ "by": 1002 }));
+        assert_eq!(seen(RESPONDENT, &hidden), None);
+        assert_eq!(seen(RESPONDENT, &shown), Some(serde_json::json!({ "by": 1002 })));
+        assert!(seen(Viewer::Inside, &hidden).is_some(), "the office sees it");
+        // An upload correcting an exhibit out of sight corrects nothing, to this viewer.
+        let upload = entry(
+            2,
+            "uploaded",
+            Some(10),
+            serde_json::json!({ "supersedes": 5, "size": 3 }),
+        );
+        assert_eq!(
+            seen(RESPONDENT, &upload),
+            Some(serde_json::json!({ "supersedes": null, "size": 3 }))
+        );
+        assert_eq!(seen(Viewer::Inside, &upload).unwrap()["supersedes"], 5);
+        // Nor is anything of an exhibit out of sight.
+        assert_eq!(
+            seen(RESPONDENT, &entry(5, "uploaded", Some(20), serde_json::json!({}))),
+            None
+        );
+    }
+
+    #[test]
+    fn a_bundle_is_named_only_to_whom_its_audience_is_visible() {
+        let visible = |viewer: Viewer| -> Vec<&str> {
+            ["office", "parties", "complainant", "respondent"]
+                .into_iter()
+                .filter(|a| {
+                    let bundled = entry(
+                        1,
+                        "bundled",
+                        None,
+                        serde_json::json!({ "bundle": format!("b-{a}"), "audience": a }),
+                    );
+                    let downloaded = entry(
+                        1,
+                        "downloaded",
+                        Some(10),
+                        serde_json::json!({ "bundle": format!("b-{a}") }),
+                    );
+                    let (b, d) = (seen(viewer, &bundled), seen(viewer, &downloaded));
+                    assert_eq!(b.is_some(), d.is_some(), "{a}");
+                    b.is_some()
+                })
+                .collect()
+        };
+        assert_eq!(
+            visible(Viewer::Inside),
+            ["office", "parties", "complainant", "respondent"]
+        );
+        assert_eq!(visible(RESPONDENT), ["parties", "respondent"]);
+        let respondents_bundle = Viewer::Sides {
+            complainant: false,
+            respondent: true,
+        };
+        assert_eq!(visible(respondents_bundle), ["parties", "respondent"]);
+        let parties_bundle = Viewer::Sides {
+            complainant: false,
+            respondent: false,
+        };
+        assert_eq!(visible(parties_bundle), ["parties"]);
+        // A bundle not of the case is not shown either.
+        let unknown = entry(1, "bundled", None, serde_json::json!({ "bundle": "elsewhere" }));
+        assert_eq!(seen(RESPONDENT, &unknown), None);
+    }
+
+    #[test]
+    fn a_party_sees_the_address_of_its_own_actions_and_a_bundle_none() {
+        let theirs = entry(1, "downloaded", Some(10), serde_json::json!({}));
+        let mine = entry(1, "downloaded", Some(20), serde_json::json!({}));
+        let address = |viewer: Viewer, row: &CustodyRow| row.as_seen_by(&sight(viewer)).unwrap().address;
+        assert_eq!(address(RESPONDENT, &theirs), None);
+        assert_eq!(address(RESPONDENT, &mine).as_deref(), Some("192.0.2.7"));
+        assert_eq!(address(Viewer::Inside, &theirs).as_deref(), Some("192.0.2.7"));
+        let bundle = Viewer::Sides {
+            complainant: false,
+            respondent: true,
+        };
+        assert_eq!(address(bundle, &mine), None);
+    }
 }

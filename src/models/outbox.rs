@@ -260,7 +260,7 @@ pub fn list(conn: &mut DbConn, status: Option<Status>, page: i64) -> QueryResult
     let total = filtered().count().get_result(conn)?;
     let rows = filtered()
         .order(outbox::id.desc())
-        .offset(page.max(0) * PAGE_SIZE)
+        .offset(crate::db::page::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .select(OutboxRow::as_select())
         .load(conn)?;

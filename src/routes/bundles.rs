@@ -1,11 +1,13 @@
 //! Evidence bundles on a case (DESIGN §6): requesting one for an audience, its page (progress
 //! while it is built in the background, then its size and hash), and its download; and the page publishing the
-//! office's public key, with which anyone can check a bundle's signature offline.
+//! office's public key, with which anyone can check a bundle's signature offline. A request
+//! for content already bundled gets that bundle; requests are limited per user and per case.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::TimeDelta;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -13,12 +15,13 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::CurrentUser;
-use crate::bundle::key;
+use crate::bundle::{build, key};
 use crate::db::write_tx;
 use crate::domain::workflow::Part;
 use crate::domain::{Audience, BundleStatus, CustodyAction, human_size};
 use crate::error::AppError;
-use crate::models::bundle::{self, BundleRow};
+use crate::i18n;
+use crate::models::bundle::{self, BundleRow, Requester};
 use crate::models::case::CaseId;
 use crate::models::exhibit::{self, Custody};
 use crate::models::user::User;
@@ -97,10 +100,44 @@ pub async fn request(
     let address = client_address(&req, state.settings.trusted_proxy);
     let (case, by, lang) = (CaseId(opened.case.id), user.clone(), ctx.lang);
     let case_no = opened.case_no.to_string();
-    let row = state
+    let limits = [
+        (
+            Requester::User(user.id),
+            state.settings.bundle_requests_per_user_hour,
+        ),
+        (
+            Requester::Case(case),
+            state.settings.bundle_requests_per_case_hour,
+        ),
+    ];
+    let asked = state
         .db(move |c| {
             write_tx(c, |c| {
-                let row = bundle::request(c, case, audience, lang, by.id, models::now())?;
+                let now = models::now();
+                let key = build::content_key(c, case, audience, lang)?;
+                if let Some(row) = bundle::reusable(c, case, &key)? {
+                    audit::record(
+                        c,
+                        Event {
+                            actor: &Actor::user(&by),
+                            action: "bundle.reused",
+                            object: Some(("bundle", row.public_id.clone())),
+                            details: json!({ "case": case_no, "audience": audience.as_str() }),
+                            address,
+                        },
+                    )?;
+                    return Ok(Asked::Given(row));
+                }
+                for (who, max) in limits {
+                    let (count, first) = bundle::requested_since(c, who, now - TimeDelta::hours(1))?;
+                    if count >= i64::from(max) {
+                        // A place frees up an hour after the oldest request that counts.
+                        let free_at = first.unwrap_or(now) + TimeDelta::hours(1);
+                        let minutes = ((free_at - now).num_seconds() + 59) / 60;
+                        return Ok(Asked::Limited(who, max, minutes.max(1)));
+                    }
+                }
+                let row = bundle::request(c, case, audience, lang, by.id, Some(&key), now)?;
                 audit::record(
                     c,
                     Event {
@@ -111,15 +148,60 @@ pub async fn request(
                         address,
                     },
                 )?;
-                Ok::<_, AppError>(row)
+                Ok::<_, AppError>(Asked::Queued(row))
             })
         })
         .await?;
-    state.bundle_wake.notify_one();
+    let row = match asked {
+        Asked::Queued(row) => {
+            state.bundle_wake.notify_one();
+            row
+        }
+        Asked::Given(row) => row,
+        Asked::Limited(who, max, minutes) => {
+            let key = match who {
+                Requester::User(_) => "bundle-limit-user",
+                Requester::Case(_) => "bundle-limit-case",
+            };
+            let message = i18n::text_with(
+                ctx.lang,
+                key,
+                &[("max", max.to_string()), ("minutes", minutes.to_string())],
+            );
+            let case_no = opened.case_no.to_string();
+            return page::render(
+                StatusCode::TOO_MANY_REQUESTS,
+                &LimitedPage {
+                    ctx: &ctx,
+                    case_no: &case_no,
+                    message: &message,
+                },
+            );
+        }
+    };
     Ok(page::see_other(&format!(
         "/cases/{}/bundles/{}",
         opened.case_no, row.public_id
     )))
+}
+
+/// What a request for a bundle came to.
+enum Asked {
+    /// A new bundle, queued.
+    Queued(BundleRow),
+    /// The bundle already made (or being made) of the same content.
+    Given(BundleRow),
+    /// Over a limit: whose, the limit, and the minutes until a request counts again.
+    Limited(Requester, u32, i64),
+}
+
+/// Too many bundles asked for: how long to wait, and where the bundles already made are.
+#[derive(Template)]
+#[template(path = "bundles/limited.html")]
+struct LimitedPage<'a> {
+    ctx: &'a PageCtx,
+    case_no: &'a str,
+    message: &'a str,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +221,10 @@ struct BundlePage<'a> {
     size: String,
     /// Staff read why a build failed; the parties are told to ask again.
     staff: bool,
+    /// After how many days a bundle's file is deleted.
+    retention_days: u32,
+    /// Whether the viewer may ask for this audience's bundle again, once its file is deleted.
+    may_request: bool,
 }
 
 impl BundlePage<'_> {
@@ -175,29 +261,50 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let (opened, b) = open_bundle(&state, &user, &path).await?;
+    render_bundle(&state, &ctx, &user, &opened, &b, StatusCode::OK)
+}
+
+fn render_bundle(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &User,
+    opened: &Opened,
+    b: &BundleRow,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
     let case_no = opened.case_no.to_string();
-    page::ok(&BundlePage {
-        ctx: &ctx,
-        case_no: &case_no,
-        done: human_size(b.bytes_done as u64),
-        total: human_size(b.bytes_total as u64),
-        size: human_size(b.size.unwrap_or(0) as u64),
-        staff: is_staff(&user),
-        b: &b,
-    })
+    page::render(
+        status,
+        &BundlePage {
+            ctx,
+            case_no: &case_no,
+            done: human_size(b.bytes_done as u64),
+            total: human_size(b.bytes_total as u64),
+            size: human_size(b.size.unwrap_or(0) as u64),
+            staff: is_staff(user),
+            retention_days: state.settings.bundle_retention_days,
+            may_request: requestable_audiences(user, opened.part).contains(&b.audience()),
+            b,
+        },
+    )
 }
 
 /// `GET /cases/{case_no}/bundles/{id}/download`: the bundle itself, as an attachment. Each
 /// download is audited and enters the custody log of every exhibit in the bundle; a `HEAD`
-/// sends no bytes and records nothing.
+/// sends no bytes and records nothing. A bundle whose file was deleted is gone (410), with
+/// its page saying so.
 pub async fn download(
     req: HttpRequest,
     state: web::Data<AppState>,
+    ctx: PageCtx,
     current: CurrentUser,
     path: web::Path<BundlePath>,
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let (opened, b) = open_bundle(&state, &user, &path).await?;
+    if b.file_deleted_at.is_some() {
+        return render_bundle(&state, &ctx, &user, &opened, &b, StatusCode::GONE);
+    }
     if b.status() != BundleStatus::Done {
         return Ok(page::see_other(&format!(
             "/cases/{}/bundles/{}",

@@ -164,6 +164,7 @@ pub async fn queue_directly(
             audience,
             lang,
             ipdesk::models::user::UserId(user),
+            None,
             ipdesk::models::now(),
         )
         .unwrap()
@@ -682,4 +683,336 @@ async fn a_ready_bundle_shows_its_size_and_hash_and_only_a_real_download_is_logg
     assert_eq!(res.status(), 200);
     assert!(!res.bytes().await.unwrap().is_empty());
     assert_eq!(downloads().await, 2);
+}
+
+#[tokio::test]
+async fn a_respondents_bundle_and_custody_logs_never_tell_of_a_hidden_correction_or_the_offices_bundle() {
+    let app = spawn_app().await;
+    let (complainant, examiner, respondent, case_no) = case_with_both_sides(&app).await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[
+            file("Supply contract", "parties", "contract.pdf", &pdf(1)),
+            file("Design drawings", "parties", "drawings.pdf", &pdf(2)),
+            file("Lab notebook", "own_side", "notebook.pdf", &pdf(3)),
+            file("Meeting notes", "parties", "notes.pdf", &pdf(4)),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let contract = app
+        .with_db(|c| {
+            use ipdesk::db::schema::exhibits::dsl::*;
+            exhibits
+                .filter(number.eq(1001))
+                .select(id)
+                .first::<i64>(c)
+                .unwrap()
+        })
+        .await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[
+            file("Supply contract, unredacted", "own_side", "full.pdf", &pdf(5))
+                .with("supersedes", &contract.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    // The office bundles everything and downloads it: 1001's log has its id, twice.
+    let (office_page, _) = bundle(&app, &examiner, &case_no, "office").await;
+    let office_id = office_page.rsplit('/').next().unwrap().to_owned();
+
+    // The respondent's bundle holds what the respondent may see, and its log only that.
+    let (own_page, own) = bundle(&app, &respondent, &case_no, "respondent").await;
+    let own_id = own_page.rsplit('/').next().unwrap().to_owned();
+    let log = String::from_utf8(read_entry(&own, "/data/custody-log.csv")).unwrap();
+    let lines = crate::exhibits::csv_lines(&log);
+    assert!(lines.iter().any(|l| l[1] == "1001"), "{log}");
+    assert!(
+        lines.iter().all(|l| l[2] == "uploaded" && l[1] != "1005"),
+        "only the uploads it may see: {log}"
+    );
+    assert!(!log.contains(&office_id) && !log.contains("office"), "{log}");
+    let index = String::from_utf8(read_entry(&own, "/data/index.html")).unwrap();
+    let custody = &index[index.find("Chain of custody").unwrap()..];
+    assert!(custody.contains("Filed"), "{custody}");
+    for hidden in ["Superseded", "Put in a bundle", "Downloaded", office_id.as_str()] {
+        assert!(!custody.contains(hidden), "{hidden}: {custody}");
+    }
+    assert!(!index.contains("Superseded by 1005"));
+
+    // Nor do the respondent's own views: the page and both CSVs.
+    let page = app
+        .page(&respondent, &format!("/cases/{case_no}/exhibits/1001/custody"))
+        .await;
+    assert!(page.contains("<dd data-status>Current</dd>"));
+    let table = crate::exhibits::custody_table(&page);
+    assert!(!table.contains(r#"data-custody="superseded""#), "{table}");
+    assert!(
+        table.contains(r#"data-custody="bundled""#),
+        "its own bundle: {table}"
+    );
+    assert!(!table.contains("Test examiner"), "the office's download: {table}");
+    for path in [
+        format!("/cases/{case_no}/exhibits/1001/custody.csv"),
+        format!("/cases/{case_no}/custody.csv"),
+    ] {
+        let csv = app.get_as(&respondent, &path).await.text().await.unwrap();
+        let lines = crate::exhibits::csv_lines(&csv);
+        assert!(
+            lines.iter().all(|l| l[2] != "superseded" && l[1] != "1005"),
+            "{csv}"
+        );
+        assert!(
+            !csv.contains(&office_id) && !csv.contains("office"),
+            "{path}: {csv}"
+        );
+        assert!(csv.contains(&own_id), "its own bundle: {csv}");
+    }
+
+    // The office sees every entry, with both bundles.
+    let csv = app
+        .get_as(&examiner, &format!("/cases/{case_no}/exhibits/1001/custody.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines = crate::exhibits::csv_lines(&csv);
+    assert_eq!(
+        crate::exhibits::details_of(&lines, 1001, "superseded")[0]["by"],
+        1005
+    );
+    let bundled = crate::exhibits::details_of(&lines, 1001, "bundled");
+    assert!(
+        bundled
+            .iter()
+            .any(|d| d["bundle"] == office_id.as_str() && d["audience"] == "office")
+    );
+    assert!(bundled.iter().any(|d| d["bundle"] == own_id.as_str()));
+    // The complainant sees its correction, and neither the office's bundle nor the
+    // respondent's.
+    let csv = app
+        .get_as(
+            &complainant,
+            &format!("/cases/{case_no}/exhibits/1001/custody.csv"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines = crate::exhibits::csv_lines(&csv);
+    assert_eq!(
+        crate::exhibits::details_of(&lines, 1001, "superseded")[0]["by"],
+        1005
+    );
+    assert!(!csv.contains(&office_id) && !csv.contains(&own_id), "{csv}");
+}
+
+/// How many bundles the database holds.
+async fn bundle_rows(app: &TestApp) -> i64 {
+    app.with_db(|c| {
+        use ipdesk::db::schema::bundles;
+        bundles::table.count().get_result(c).unwrap()
+    })
+    .await
+}
+
+async fn ask(app: &TestApp, client: &reqwest::Client, case_no: &str, audience: &str) -> reqwest::Response {
+    app.post_as(
+        client,
+        &format!("/cases/{case_no}/bundles"),
+        &[("audience", audience)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn asking_again_for_unchanged_content_gives_the_same_bundle_and_new_evidence_a_new_one() {
+    let app = spawn_app().await;
+    let (complainant, examiner, _respondent, case_no) = case_with_evidence(&app).await;
+    // Twice at once: the second gets the bundle being made.
+    let first = location(&ask(&app, &examiner, &case_no, "parties").await);
+    let again = ask(&app, &examiner, &case_no, "parties").await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(location(&again), first);
+    let built = wait_for(&app, &examiner, &first).await;
+    // Once it is built, anyone who asks for the same content gets it too.
+    let res = ask(&app, &complainant, &case_no, "complainant").await;
+    assert_eq!(res.status(), 303);
+    assert_ne!(location(&res), first, "another audience is another bundle");
+    let res = ask(&app, &examiner, &case_no, "parties").await;
+    assert_eq!(location(&res), first);
+    assert_eq!(bundle_rows(&app).await, 2);
+    assert!(app.audit_actions().await.contains(&"bundle.reused".to_owned()));
+
+    // The offline index allows no script and nothing from elsewhere.
+    let index = String::from_utf8(read_entry(&built, "/data/index.html")).unwrap();
+    assert!(index.contains(
+        r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;"#
+    ));
+
+    // New evidence for both sides: a new bundle.
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("Invoice", "parties", "invoice.pdf", &pdf(9))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let (newer, bytes) = bundle(&app, &examiner, &case_no, "parties").await;
+    assert_ne!(newer, first);
+    assert!(names_in(&bytes).iter().any(|n| n.ends_with("1006 - Invoice.pdf")));
+    assert_eq!(
+        bundle_rows(&app).await,
+        3,
+        "the complainant's, and two for the parties"
+    );
+}
+
+#[tokio::test]
+async fn a_user_over_the_hourly_limit_is_told_how_long_to_wait_and_nothing_is_queued() {
+    let app = crate::helpers::spawn_app_with(|s| s.bundle_requests_per_user_hour = 2).await;
+    let (_complainant, examiner, _respondent, case_no) = case_with_evidence(&app).await;
+    for audience in ["office", "parties"] {
+        assert_eq!(ask(&app, &examiner, &case_no, audience).await.status(), 303);
+    }
+    let res = ask(&app, &examiner, &case_no, "complainant").await;
+    assert_eq!(res.status(), 429);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("You have requested 2 bundles in the last hour")
+            && page.contains("You can request another in 60 minutes"),
+        "{page}"
+    );
+    assert!(page.contains(&format!(r#"href="/cases/{case_no}#bundles""#)));
+    assert_eq!(bundle_rows(&app).await, 2, "nothing was queued");
+    // Content already bundled is still given: it costs nothing.
+    assert_eq!(ask(&app, &examiner, &case_no, "office").await.status(), 303);
+    assert_eq!(bundle_rows(&app).await, 2);
+}
+
+#[tokio::test]
+async fn a_case_over_its_hourly_limit_refuses_more_bundles_in_the_readers_language() {
+    let app = crate::helpers::spawn_app_with(|s| s.bundle_requests_per_case_hour = 2).await;
+    let (complainant, examiner, respondent, case_no) = case_with_evidence(&app).await;
+    assert_eq!(ask(&app, &examiner, &case_no, "office").await.status(), 303);
+    assert_eq!(
+        ask(&app, &complainant, &case_no, "complainant").await.status(),
+        303
+    );
+    let res = ask(&app, &respondent, &case_no, "respondent").await;
+    assert_eq!(res.status(), 429);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("2 bundles of this case were requested in the last hour"),
+        "{page}"
+    );
+    assert_eq!(bundle_rows(&app).await, 2);
+    // In Korean for a Korean reader.
+    let korean = crate::helpers::korean_browser();
+    let email = "kim@office.example";
+    app.create_user(Role::Examiner, email, STRONG_PASSWORD).await;
+    assert_eq!(app.login_as(&korean, email, STRONG_PASSWORD).await.status(), 303);
+    let res = ask(&app, &korean, &case_no, "parties").await;
+    assert_eq!(res.status(), 429);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("이 사건에 요청할 수 있는 최대 개수인 2개")
+    );
+    assert_eq!(bundle_rows(&app).await, 2);
+}
+
+#[tokio::test]
+async fn a_bundle_past_its_retention_loses_its_file_but_not_its_record_and_can_be_built_again() {
+    let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 1).await;
+    let (complainant, examiner, _, case_no) = case_with_evidence(&app).await;
+    let (page, _) = bundle(&app, &complainant, &case_no, "complainant").await;
+    let id: uuid::Uuid = page.rsplit('/').next().unwrap().parse().unwrap();
+    let store = ipdesk::evidence::Store::open(&app.settings.evidence_dir()).unwrap();
+    assert!(store.bundle_path(&id).exists());
+    // Built 31 days ago: the builder's next look deletes its file.
+    let public = id.to_string();
+    let sha = app
+        .with_db(move |c| {
+            use ipdesk::db::schema::bundles;
+            let row = bundles::table.filter(bundles::public_id.eq(&public));
+            diesel::update(row)
+                .set(bundles::finished_at.eq(ipdesk::models::now() - chrono::TimeDelta::days(31)))
+                .execute(c)
+                .unwrap();
+            row.select(bundles::sha256)
+                .first::<Option<String>>(c)
+                .unwrap()
+                .unwrap()
+        })
+        .await;
+    let started = Instant::now();
+    let shown = loop {
+        let html = app.page(&complainant, &page).await;
+        if html.contains("data-bundle-file-deleted") {
+            break html;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the file is deleted");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(!store.bundle_path(&id).exists());
+    assert!(
+        shown.contains("was deleted 30 days after it was built"),
+        "{shown}"
+    );
+    assert!(shown.contains(&sha), "the hash stays");
+    assert!(!shown.contains("data-download"));
+    assert!(shown.contains(r#"<input type="hidden" name="audience" value="complainant">"#));
+    let res = app.get_as(&complainant, &format!("{page}/download")).await;
+    assert_eq!(res.status(), 410);
+    assert!(res.text().await.unwrap().contains("data-bundle-file-deleted"));
+    let case_page = app.page(&examiner, &format!("/cases/{case_no}")).await;
+    assert!(case_page.contains(&format!(r#"data-bundle="{id}" data-bundle-status="done""#)));
+    assert!(case_page.contains("<span data-bundle-file-deleted>File deleted</span>"));
+    let actions = app.audit_actions().await;
+    for action in ["bundle.requested", "bundle.built", "bundle.file_deleted"] {
+        assert!(actions.contains(&action.to_owned()), "{action}");
+    }
+    assert_eq!(bundle_rows(&app).await, 1, "the row stays");
+
+    // Asked for again, it is built again.
+    let (again, bytes) = bundle(&app, &complainant, &case_no, "complainant").await;
+    assert_ne!(again, page);
+    assert!(verify(&bytes, &office_key(&app).await).is_valid());
+}
+
+#[tokio::test]
+async fn a_bundle_that_would_fill_the_disk_is_refused_and_the_office_is_told_both_figures() {
+    let app = crate::helpers::spawn_app_with(|s| s.bundle_min_free_bytes = u64::MAX / 2).await;
+    let (complainant, examiner, _, case_no) = case_with_evidence(&app).await;
+    let page = location(&ask(&app, &examiner, &case_no, "parties").await);
+    let started = Instant::now();
+    let office = loop {
+        let html = app.page(&examiner, &page).await;
+        if html.contains(r#"data-bundle-status="failed""#) {
+            break html;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the build ends");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        office.contains("data-bundle-error>not enough free disk space: ")
+            && office.contains(" free, the bundle needs ")
+            && office.contains(" must stay free"),
+        "{office}"
+    );
+    let party = app.page(&complainant, &page).await;
+    assert!(party.contains("could not be built") && !party.contains("data-bundle-error"));
+    let store = ipdesk::evidence::Store::open(&app.settings.evidence_dir()).unwrap();
+    let id: uuid::Uuid = page.rsplit('/').next().unwrap().parse().unwrap();
+    assert!(!store.bundle_path(&id).exists(), "nothing was written");
+    assert!(crate::helpers::logs().contains("a bundle was refused for lack of disk space"));
 }

@@ -707,3 +707,67 @@ async fn long_korean_text_up_to_its_limit_is_kept_and_past_it_comes_back_with_a_
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn an_empty_or_unknown_track_is_refused_next_to_its_field_and_nothing_is_saved() {
+    let app = spawn_app().await;
+    let (client, _) = app.signed_in(Role::Complainant).await;
+    for (track, action) in [("", "save"), ("", "submit"), ("arbitration", "save")] {
+        let mut form = complaint("Separator coating copied");
+        form.retain(|(k, _)| k != "track");
+        form.push(("track".into(), track.into()));
+        let res = post_case(&app, &client, form, action).await;
+        assert_eq!(res.status(), 422, "track {track:?}, {action}");
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains(r#"id="track" name="track" aria-invalid="true""#),
+            "track {track:?}, {action}: the field is marked"
+        );
+        assert_eq!(app.count_cases().await, 0, "track {track:?}, {action}");
+    }
+}
+
+#[tokio::test]
+async fn a_draft_key_of_someone_elses_case_is_not_found_and_changes_nothing() {
+    let app = spawn_app().await;
+    let (mina, _) = app.signed_in(Role::Complainant).await;
+    let (other, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let res = post_case(
+        &app,
+        &mina,
+        vec![("title".into(), "Sensor design taken".into())],
+        "save",
+    )
+    .await;
+    let draft = location(&res);
+    let key = draft.trim_start_matches("/cases/drafts/").to_owned();
+    let number = file_case(&app, &mina, "Filed for real").await;
+    let no = number.clone();
+    let filed_key = app
+        .with_db(move |c| {
+            use diesel::prelude::*;
+            use ipdesk::db::schema::cases::dsl::*;
+            cases
+                .filter(case_no.eq(no))
+                .select(draft_key)
+                .first::<String>(c)
+                .unwrap()
+        })
+        .await;
+    let audited = app.audit_actions().await.len();
+    for (who, key) in [(&other, &key), (&other, &filed_key), (&examiner, &key)] {
+        for action in ["save", "submit"] {
+            let mut form = complaint("Taken over");
+            form.push(("draft_key".into(), key.clone()));
+            let res = post_case(&app, who, form, action).await;
+            assert_eq!(res.status(), 404, "{action} with {key}");
+        }
+    }
+    assert_eq!(app.count_cases().await, 2);
+    assert_eq!(app.audit_actions().await.len(), audited, "nothing was recorded");
+    let page = app.page(&mina, &draft).await;
+    assert!(page.contains("Sensor design taken") && !page.contains("Taken over"));
+    let page = app.page(&mina, &format!("/cases/{number}")).await;
+    assert!(page.contains("Filed for real") && !page.contains("Taken over"));
+}

@@ -142,6 +142,15 @@ async fn exhibit_count(app: &TestApp) -> i64 {
 pub async fn case_with_both_sides(
     app: &TestApp,
 ) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
+    case_with_respondent_named(app, "Megacorp Legal Team").await
+}
+
+/// A filed case whose respondent joined under this name: (complainant, examiner,
+/// respondent, case).
+pub async fn case_with_respondent_named(
+    app: &TestApp,
+    name: &str,
+) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
     let case_no = crate::cases::file_case(app, &complainant, "Battery separator know-how taken").await;
@@ -165,7 +174,7 @@ pub async fn case_with_both_sides(
         .post_as(
             &respondent,
             &link,
-            &[("name", "Megacorp Legal Team"), ("password", STRONG_PASSWORD)],
+            &[("name", name), ("password", STRONG_PASSWORD)],
         )
         .await;
     assert_eq!(res.status(), 303);
@@ -1053,4 +1062,295 @@ async fn demo_evidence_is_filed_like_any_upload_and_passes_the_scrub() {
         .with_db(move |c| ipdesk::evidence::scrub::scrub(c, &store, |_| {}).unwrap())
         .await;
     assert!(report.is_clean() && report.exhibits == added && report.unreferenced.is_empty());
+}
+
+/// A custody CSV's lines after its header, each cell as the file holds it.
+pub fn csv_lines(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec![
+            "case",
+            "exhibit",
+            "event",
+            "at_utc",
+            "actor",
+            "actor_role",
+            "address",
+            "details"
+        ]
+    );
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// The lines of a custody CSV for one exhibit and one event: their details, parsed.
+pub fn details_of(lines: &[Vec<String>], exhibit: i32, event: &str) -> Vec<serde_json::Value> {
+    lines
+        .iter()
+        .filter(|l| l[1] == exhibit.to_string() && l[2] == event)
+        .map(|l| serde_json::from_str(&l[7]).unwrap())
+        .collect()
+}
+
+/// The custody table of an exhibit's page.
+pub fn custody_table(page: &str) -> &str {
+    let start = page.find(r#"data-table="custody""#).expect("a custody table");
+    let end = start + page[start..].find("</table>").unwrap();
+    &page[start..end]
+}
+
+#[tokio::test]
+async fn a_correction_the_respondent_may_not_see_leaves_no_trace_in_its_custody_log() {
+    let app = spawn_app().await;
+    let (complainant, examiner, respondent, case_no) = case_with_both_sides(&app).await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[
+            file("Supply contract", "parties", "contract.pdf", &pdf(1)),
+            file("Design drawings", "parties", "drawings.pdf", &pdf(2)),
+            file("Lab notebook", "own_side", "notebook.pdf", &pdf(3)),
+            file("Meeting notes", "parties", "notes.pdf", &pdf(4)),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    // 1001, which both sides see, corrected by 1005, which only the complainant's side does.
+    let contract = exhibit_id(&app, 1001).await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[
+            file("Supply contract, unredacted", "own_side", "full.pdf", &pdf(5))
+                .with("supersedes", &contract.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    // And the other way round: 1003, hidden from the respondent, corrected by 1006, which it
+    // sees.
+    let notebook = exhibit_id(&app, 1003).await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("Lab notebook, extract", "parties", "extract.pdf", &pdf(6))
+            .with("supersedes", &notebook.to_string())],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+
+    // To the respondent, 1001 is current everywhere, and 1006 corrects nothing it knows of.
+    let page = app
+        .page(&respondent, &format!("/cases/{case_no}/exhibits/1001/custody"))
+        .await;
+    assert!(page.contains("<dd data-status>Current</dd>"), "{page}");
+    let table = custody_table(&page);
+    assert!(table.contains(r#"data-custody="uploaded""#));
+    assert!(!table.contains(r#"data-custody="superseded""#), "{table}");
+    assert!(!table.contains("Superseded"), "{table}");
+    for path in [
+        format!("/cases/{case_no}/exhibits/1001/custody.csv"),
+        format!("/cases/{case_no}/custody.csv"),
+    ] {
+        let res = app.get_as(&respondent, &path).await;
+        assert_eq!(res.status(), 200);
+        let lines = csv_lines(&res.text().await.unwrap());
+        assert!(!lines.is_empty(), "{path}");
+        assert!(
+            lines.iter().all(|l| l[2] != "superseded" && l[1] != "1005"),
+            "{path}: {lines:?}"
+        );
+        for l in &lines {
+            let details: serde_json::Value = serde_json::from_str(&l[7]).unwrap();
+            assert!(details.get("by").is_none(), "{path}: {l:?}");
+        }
+    }
+    let all = csv_lines(
+        &app.get_as(&respondent, &format!("/cases/{case_no}/custody.csv"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let uploaded = details_of(&all, 1006, "uploaded");
+    assert_eq!(uploaded.len(), 1);
+    assert_eq!(
+        uploaded[0]["supersedes"],
+        serde_json::Value::Null,
+        "{:?}",
+        uploaded[0]
+    );
+
+    // The office sees it all.
+    let page = app
+        .page(&examiner, &format!("/cases/{case_no}/exhibits/1001/custody"))
+        .await;
+    assert!(custody_table(&page).contains(r#"data-custody="superseded""#));
+    let office = csv_lines(
+        &app.get_as(&examiner, &format!("/cases/{case_no}/custody.csv"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(details_of(&office, 1001, "superseded")[0]["by"], 1005);
+    assert_eq!(details_of(&office, 1003, "superseded")[0]["by"], 1006);
+    assert_eq!(details_of(&office, 1006, "uploaded")[0]["supersedes"], notebook);
+
+    // The complainant, who may see 1005, sees the correction too.
+    let page = app
+        .page(&complainant, &format!("/cases/{case_no}/exhibits/1001/custody"))
+        .await;
+    assert!(page.contains("Superseded by 1005"));
+    assert!(custody_table(&page).contains(r#"data-custody="superseded""#));
+    let own = csv_lines(
+        &app.get_as(
+            &complainant,
+            &format!("/cases/{case_no}/exhibits/1001/custody.csv"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap(),
+    );
+    assert_eq!(details_of(&own, 1001, "superseded")[0]["by"], 1005);
+}
+
+#[tokio::test]
+async fn a_name_that_is_a_spreadsheet_formula_reaches_the_custody_csv_as_text() {
+    let app = spawn_app().await;
+    let evil = r#"=HYPERLINK("http://evil.example","x")"#;
+    let (_complainant, examiner, respondent, case_no) = case_with_respondent_named(&app, evil).await;
+    let res = upload(
+        &app,
+        &respondent,
+        &case_no,
+        &[file("Our design", "parties", "ours.pdf", &pdf(1))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    for path in [
+        format!("/cases/{case_no}/exhibits/2001/custody.csv"),
+        format!("/cases/{case_no}/custody.csv"),
+    ] {
+        let text = app.get_as(&examiner, &path).await.text().await.unwrap();
+        let lines = csv_lines(&text);
+        let uploaded = lines.iter().find(|l| l[2] == "uploaded").expect("the upload");
+        assert_eq!(uploaded[4], format!("'{evil}"), "{path}");
+        for cell in lines.iter().flatten() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{path}: {cell:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_control_character_in_an_exhibits_text_is_refused_and_no_file_is_left_behind() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let (examiner, _) = app.signed_in(Role::Examiner).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Separator coating copied").await;
+    // The bad title before its file, and after a first file has arrived.
+    let res = upload(
+        &app,
+        &examiner,
+        &case_no,
+        &[file("Supply\0contract", "parties", "contract.pdf", &pdf(1))],
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("The request could not be understood")
+    );
+    let token = app.csrf(&examiner).await;
+    let form = Form::new()
+        .text("csrf_token", token)
+        .text("title", "Supply contract")
+        .text("visibility", "parties")
+        .part("file", Part::bytes(pdf(2)).file_name("contract.pdf"))
+        .text("title.2", "Drawings")
+        .text("description.2", "Sheet 1\x1b[2J")
+        .part("file.2", Part::bytes(pdf(3)).file_name("drawings.pdf"));
+    let res = examiner
+        .post(app.url(&format!("/cases/{case_no}/exhibits")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(exhibit_count(&app).await, 0);
+    let store = evidence_dir(&app);
+    assert!(files_under(&store.join("objects")).is_empty(), "nothing was kept");
+    assert!(files_under(&store.join("tmp")).is_empty(), "nothing waits in tmp");
+    // Line breaks in a description are fine.
+    let res = upload(
+        &app,
+        &examiner,
+        &case_no,
+        &[file("Supply contract", "parties", "contract.pdf", &pdf(4))
+            .with("description", "Signed 2024.\r\n\tPage 2 missing.")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+}
+
+#[tokio::test]
+async fn a_local_file_larger_than_an_exhibit_may_be_is_not_checked_and_the_limit_is_named() {
+    let app = spawn_app_with(|s| s.exhibit_max_bytes = 4096).await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = crate::cases::file_case(&app, &complainant, "Checked too large").await;
+    let res = upload(
+        &app,
+        &complainant,
+        &case_no,
+        &[file("Contract", "parties", "c.pdf", &pdf(1))],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let check = |bytes: Vec<u8>| async {
+        let form = Form::new()
+            .text("csrf_token", app.csrf(&complainant).await)
+            .part("file", Part::bytes(bytes).file_name("local.pdf"));
+        complainant
+            .post(app.url(&format!("/cases/{case_no}/exhibits/1001/check")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    };
+    // Just past the limit (read to its end and dropped), and far past it (refused by its
+    // declared length).
+    for size in [4097, 200_000] {
+        let mut big = pdf(1);
+        big.resize(size, b' ');
+        let res = check(big).await;
+        assert_eq!(res.status(), 413, "{size}");
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains(r#"<p class="field-error" id="check-file-error">The file is larger than 4 KiB"#),
+            "the limit is named next to the field: {size}"
+        );
+        assert!(!page.contains("data-check="), "nothing was checked");
+    }
+    let res = check(pdf(1)).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains(r#"data-check="match""#));
+    let checked = app
+        .audit_actions()
+        .await
+        .iter()
+        .filter(|a| *a == "exhibit.file_checked")
+        .count();
+    assert_eq!(checked, 1, "only the file within the limit was checked");
 }

@@ -62,7 +62,7 @@ pub async fn list(
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let page = query.page.unwrap_or(1).max(1) - 1;
+    let page = crate::db::page::from_number(query.page);
     let search = Search {
         text: query.q.trim().to_owned(),
         action: query.action.clone(),

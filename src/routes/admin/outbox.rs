@@ -52,7 +52,7 @@ pub async fn list(
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
     let status = Status::parse(&query.status);
-    let page = query.page.unwrap_or(1).max(1) - 1;
+    let page = crate::db::page::from_number(query.page);
     let (rows, total) = state.db(move |c| Ok(outbox::list(c, status, page)?)).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     page::ok(&OutboxPage {

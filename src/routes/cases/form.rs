@@ -279,15 +279,22 @@ impl CaseInput {
         let remedy = text("remedy", &self.remedy, 5_000, true);
         let ipc_class = text("ipc_class", &self.ipc_class, 50, false);
         let origin_reference = text("origin_reference", &self.origin_reference, 100, false);
-        let mut choice = |field: &str, value: &str, valid: bool| -> String {
-            if (complete || !value.is_empty()) && !valid {
+        // A kind may wait until filing (its list starts with "choose"); a track and an origin
+        // are preselected, and every case, a draft too, has one the database knows.
+        let mut choice = |field: &str, value: &str, valid: bool, even_in_draft: bool| -> String {
+            if (complete || even_in_draft || !value.is_empty()) && !valid {
                 errors.add(field.to_owned(), "err-choose");
             }
             value.to_owned()
         };
-        let track = choice("track", &self.track, Track::parse(&self.track).is_some());
-        let kind = choice("kind", &self.kind, Kind::parse(&self.kind).is_some());
-        let origin = choice("origin", &self.origin, Origin::parse(&self.origin).is_some());
+        let track = choice("track", &self.track, Track::parse(&self.track).is_some(), true);
+        let kind = choice("kind", &self.kind, Kind::parse(&self.kind).is_some(), false);
+        let origin = choice(
+            "origin",
+            &self.origin,
+            Origin::parse(&self.origin).is_some(),
+            true,
+        );
         let damages_amount = match self.damages_amount.trim() {
             "" => None,
             raw => match parse_amount(raw) {
@@ -487,6 +494,17 @@ mod tests {
         assert_eq!(errors.get("c_email"), Some("err-email-invalid"));
         assert_eq!(errors.get("kind"), Some("err-choose"));
         assert_eq!(input.damages_amount, "lots", "what was typed is kept");
+    }
+
+    #[test]
+    fn a_draft_without_a_track_or_origin_is_refused_but_one_without_a_kind_is_not() {
+        for field in ["track", "origin"] {
+            let input = CaseInput::from_pairs(&pairs(&[("title", "Half written"), (field, "")]));
+            let errors = input.parse(false).unwrap_err();
+            assert_eq!(errors.get(field), Some("err-choose"), "{field}");
+        }
+        let input = CaseInput::from_pairs(&pairs(&[("title", "Half written"), ("kind", "")]));
+        assert!(input.parse(false).is_ok());
     }
 
     #[test]

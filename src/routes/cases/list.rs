@@ -111,7 +111,7 @@ pub async fn list(
     let user = current.user;
     let scope = case_scope(&user);
     let staff = allows(user.role, Permission::EditCase);
-    let page = query.page.unwrap_or(1).max(1) - 1;
+    let page = crate::db::page::from_number(query.page);
     let filter = Filter {
         state: State::parse(&query.state).map(|s| s.as_str().to_owned()),
         kind: Kind::parse(&query.kind).map(|k| k.as_str().to_owned()),

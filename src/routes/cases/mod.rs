@@ -20,7 +20,7 @@ use crate::auth::address::client_address;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::policy::{Permission, allows, case_scope};
 use crate::auth::session::CurrentUser;
-use crate::db::{DbConn, write_tx};
+use crate::db::{DbConn, write_tx, write_tx_retrying};
 use crate::domain::case::format_amount;
 use crate::domain::workflow::{
     self as workflow_rules, Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule, Who,
@@ -252,7 +252,8 @@ enum Saved {
 }
 
 /// Saves the form as a draft, or files it. One transaction: case, parties, number, notices
-/// and audit entry commit together.
+/// and audit entry commit together. A key that names someone else's case is not found, and
+/// nothing is written.
 pub async fn save(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -288,13 +289,17 @@ pub async fn save(
     let lang = ctx.lang;
     let saved = state
         .db(move |c| {
-            write_tx(c, |c| {
+            // Two first saves of one new draft (a double click) may both find nothing on
+            // PostgreSQL; run again, the second finds the first's draft.
+            write_tx_retrying(c, |c| {
                 let id = match case::find_draft(c, scope, &key)? {
                     Some(row) if row.case_no.is_some() => return Ok(Saved::AlreadyFiled(row.case_no.unwrap_or_default())),
                     Some(row) => {
                         case::update(c, CaseId(row.id), None, &fields, &parties, row.version)?;
                         CaseId(row.id)
                     }
+                    // Someone else's key, of a draft or of a case filed from one.
+                    None if case::draft_key_taken(c, &key)? => return Err(AppError::NotFound),
                     // A draft is made when someone saves one, or when a refused filing has
                     // a title to find it by; an empty form leaves no nameless row behind.
                     None if !keep_new => return Ok(Saved::NotKept),
@@ -316,7 +321,7 @@ pub async fn save(
                         action: "case.filed",
                         object: Some(("case", number.to_string())),
                         details: json!({"kind": fields.kind, "track": fields.track, "on_behalf": owner.is_none()}),
-                        address,
+                        address: address.clone(),
                     },
                 )?;
                 Ok::<_, AppError>(Saved::Filed(number))

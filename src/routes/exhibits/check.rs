@@ -110,9 +110,13 @@ pub async fn fingerprint(
     page::ok(&page)
 }
 
+/// Room in a check's form beside its file: the token, the boundaries and part headers.
+const FORM_OVERHEAD: u64 = 64 * 1024;
+
 /// `POST /cases/{case_no}/exhibits/{number}/check`: a local file checked against one
 /// exhibit. The file is hashed as it arrives and dropped; nothing of it is kept but its
-/// fingerprint in the audit log.
+/// fingerprint in the audit log. A file larger than an exhibit may be is not hashed: the
+/// rest of the form is read (so the browser gets the answer) only as far as it could reach.
 pub async fn check_file(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -123,23 +127,71 @@ pub async fn check_file(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let (opened, e) = open_exhibit(&state, &user, &path).await?;
+    let limit = state.settings.exhibit_max_bytes;
+    let most = limit.saturating_add(FORM_OVERHEAD);
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = || {
+        i18n::text_with(
+            ctx.lang,
+            "exhibit-too-large",
+            &[("max", crate::domain::human_size(limit))],
+        )
+    };
+    let refused = |message: String, status: StatusCode| {
+        let said = Said {
+            check_error: Some(message),
+            ..Said::default()
+        };
+        render_exhibit(&state, &ctx, &user, &opened, &e, said, status)
+    };
+    if declared.is_some_and(|n| n > most) {
+        let mut res = refused(too_large(), StatusCode::PAYLOAD_TOO_LARGE).await?;
+        // The body is left unread: the connection cannot carry another request.
+        res.head_mut()
+            .set_connection_type(actix_web::http::ConnectionType::Close);
+        return Ok(res);
+    }
     let mut parts = csrf::multipart(&req, payload).await?;
     let mut hashed: Option<(Fingerprint, u64)> = None;
-    while let Some(part) = parts.next().await {
+    let (mut read, mut over) = (0u64, false);
+    'parts: while let Some(part) = parts.next().await {
         let mut part = part.map_err(|e| AppError::BadForm(e.to_string()))?;
-        if part.name() != Some("file") {
-            while part.next().await.is_some() {}
-            continue;
-        }
+        let is_file = part.name() == Some("file");
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         while let Some(chunk) = part.next().await {
             let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
+            read += chunk.len() as u64;
+            if read > most {
+                // A body without a length stops here, past anything the form could carry.
+                over = true;
+                break 'parts;
+            }
+            if !is_file {
+                continue;
+            }
             size += chunk.len() as u64;
-            // Small pieces: hashing them here costs less than a hop to the pool.
-            hasher.update(&chunk);
+            over |= size > limit;
+            if !over {
+                // Small pieces: hashing them here costs less than a hop to the pool.
+                hasher.update(&chunk);
+            }
         }
-        hashed = Some((Fingerprint::from_digest(hasher.finalize().into()), size));
+        if is_file && !over {
+            hashed = Some((Fingerprint::from_digest(hasher.finalize().into()), size));
+        }
+    }
+    if over {
+        let mut res = refused(too_large(), StatusCode::PAYLOAD_TOO_LARGE).await?;
+        if read > most {
+            res.head_mut()
+                .set_connection_type(actix_web::http::ConnectionType::Close);
+        }
+        return Ok(res);
     }
     let Some((fingerprint, size)) = hashed.filter(|(_, size)| *size > 0) else {
         let message = ctx.t("exhibit-choose-file");

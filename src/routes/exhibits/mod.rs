@@ -24,7 +24,7 @@ use crate::domain::{CaseNumber, CustodyAction, ExhibitNumber, Role, Side, State,
 use crate::error::AppError;
 use crate::models::case::{self, CaseId, CaseRow};
 use crate::models::exhibit::{self, Custody, CustodyRow, ExhibitId, ExhibitView, Viewer};
-use crate::models::user::{User, UserId};
+use crate::models::user::User;
 use crate::models::workflow as store;
 use crate::models::{self};
 use crate::routes::cases::is_staff;
@@ -414,10 +414,8 @@ struct ExhibitPage<'a> {
     ctx: &'a PageCtx,
     case_no: &'a str,
     e: &'a ExhibitView,
+    /// As the viewer may see it ([`CustodyRow::as_seen_by`]).
     custody: &'a [CustodyRow],
-    /// Source addresses are shown to the office; a party sees only its own.
-    inside: bool,
-    me: UserId,
     staff: bool,
     supersedes: Option<i32>,
     superseded_by: Option<i32>,
@@ -436,10 +434,6 @@ pub struct Said {
 impl ExhibitPage<'_> {
     fn size(&self) -> String {
         human_size(u64::try_from(self.e.row.size).unwrap_or(0))
-    }
-
-    fn address<'b>(&self, row: &'b CustodyRow) -> &'b str {
-        row.address_for(self.inside, Some(self.me))
     }
 
     fn visibilities(&self) -> &'static [Visibility] {
@@ -476,7 +470,7 @@ async fn shown(state: &AppState, ctx: &PageCtx, opened: &Opened, e: &ExhibitView
                 supports,
                 supersedes: number_of(row.supersedes_id),
                 superseded_by: number_of(row.superseded_by_id),
-                custody: exhibit::custody_of(c, &[ExhibitId(row.id)])?,
+                custody: exhibit::custody_seen_by(c, case, viewer, &[ExhibitId(row.id)])?,
             })
         })
         .await
@@ -500,8 +494,6 @@ async fn render_exhibit(
             case_no: &case_no,
             e,
             custody: &shown.custody,
-            inside: opened.viewer == Viewer::Inside,
-            me: user.id,
             staff: is_staff(user),
             supersedes: shown.supersedes,
             superseded_by: shown.superseded_by,
@@ -530,19 +522,15 @@ pub async fn show(
     .await
 }
 
-/// The custody log as a CSV attachment, with the source addresses this reader may see.
+/// The custody log, as its reader may see it, as a CSV attachment.
 fn custody_export(
     rows: &[CustodyRow],
     numbers: &[(i64, i32)],
     opened: &Opened,
-    reader: &User,
     name: &str,
 ) -> Result<HttpResponse, AppError> {
-    let inside = opened.viewer == Viewer::Inside;
-    let body = crate::evidence::custody_csv(rows, numbers, &opened.case_no.to_string(), |r| {
-        r.address_for(inside, Some(reader.id)).to_owned()
-    })
-    .map_err(AppError::Internal)?;
+    let body = crate::evidence::custody_csv(rows, numbers, &opened.case_no.to_string())
+        .map_err(AppError::Internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(attachment(name))
@@ -557,10 +545,12 @@ pub async fn custody_csv_one(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let (opened, e) = open_exhibit(&state, &user, &path).await?;
-    let id = ExhibitId(e.row.id);
-    let rows = state.db(move |c| Ok(exhibit::custody_of(c, &[id])?)).await?;
+    let (case, viewer, id) = (CaseId(opened.case.id), opened.viewer, ExhibitId(e.row.id));
+    let rows = state
+        .db(move |c| Ok(exhibit::custody_seen_by(c, case, viewer, &[id])?))
+        .await?;
     let name = format!("{} {} custody.csv", opened.case_no, e.row.number);
-    custody_export(&rows, &[(e.row.id, e.row.number)], &opened, &user, &name)
+    custody_export(&rows, &[(e.row.id, e.row.number)], &opened, &name)
 }
 
 #[derive(Deserialize)]
@@ -581,11 +571,11 @@ pub async fn custody_csv_case(
             let list = exhibit::of_case(c, case, viewer)?;
             let ids: Vec<ExhibitId> = list.iter().map(|e| ExhibitId(e.row.id)).collect();
             let numbers: Vec<(i64, i32)> = list.iter().map(|e| (e.row.id, e.row.number)).collect();
-            Ok((numbers, exhibit::custody_of(c, &ids)?))
+            Ok((numbers, exhibit::custody_seen_by(c, case, viewer, &ids)?))
         })
         .await?;
     let name = format!("{} custody.csv", opened.case_no);
-    custody_export(&rows, &numbers, &opened, &user, &name)
+    custody_export(&rows, &numbers, &opened, &name)
 }
 
 #[derive(Deserialize, Default)]

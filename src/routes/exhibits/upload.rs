@@ -21,7 +21,7 @@ use crate::auth::address::client_address;
 use crate::auth::csrf;
 use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
-use crate::domain::{Fingerprint, Side, Visibility, clean_file_name, detect};
+use crate::domain::{Fingerprint, Side, Visibility, clean_file_name, detect, text};
 use crate::error::AppError;
 use crate::evidence::Received;
 use crate::evidence::store::Incoming;
@@ -119,7 +119,10 @@ async fn read_text(part: &mut Field) -> Result<String, AppError> {
         }
         bytes.extend_from_slice(&chunk);
     }
-    String::from_utf8(bytes).map_err(|_| AppError::BadForm("a text field is not UTF-8".into()))
+    // Refused whole: files already received are dropped from `tmp` with the request.
+    text::clean(&bytes)
+        .map(str::to_owned)
+        .ok_or_else(|| AppError::BadForm("a text field is not clean text".into()))
 }
 
 type Written = Pin<Box<dyn Future<Output = Result<(Incoming, Vec<u8>), AppError>>>>;
