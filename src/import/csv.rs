@@ -153,6 +153,18 @@ impl<R: BufRead> Iterator for Rows<R> {
             }));
         }
         let columns = self.columns.as_deref().unwrap_or_default();
+        // A NUL or another control character is refused like any text sent to the desk
+        // (PostgreSQL could not store a NUL): the row fails, the file goes on.
+        if row
+            .iter()
+            .any(|cell| !cell.chars().all(crate::domain::text::allowed))
+        {
+            return Some(Err(RecordError {
+                index,
+                number: None,
+                reason: "a cell holds a control character (such as NUL), which no field may".into(),
+            }));
+        }
         Some(record(columns, &row).map_err(|(number, reason)| RecordError {
             index,
             number,
@@ -242,6 +254,17 @@ fn record(
 mod tests {
     use crate::import::{Format, RecordError, read};
     use chrono::NaiveDate;
+
+    #[test]
+    fn a_row_with_a_control_character_fails_alone() {
+        let file = "number,title\nUS 8930553 B2,Bat\u{0}tery\nUS 8926509 B2,Fine\n";
+        let records: Vec<_> = read(file.as_bytes(), Format::Csv).collect();
+        assert_eq!(records.len(), 2);
+        let refused = records[0].as_ref().unwrap_err();
+        assert_eq!(refused.index, 1);
+        assert!(refused.reason.contains("control character"), "{}", refused.reason);
+        assert_eq!(records[1].as_ref().unwrap().titles, vec![(None, "Fine".into())]);
+    }
 
     #[test]
     fn good_and_bad_rows() {

@@ -1274,3 +1274,21 @@ async fn an_import_completes_a_right_staff_corrected_without_undoing_the_correct
     let html = app.page(&admin, "/rights?kind=design").await;
     assert_eq!(values(&html, "<tr data-right"), ["JP1234567B2"]);
 }
+
+#[tokio::test]
+async fn an_import_row_with_a_nul_fails_alone_and_the_rest_is_imported() {
+    let app = spawn_app().await;
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let file = b"number,title\nUS 8930553 B2,Bat\0tery\nUS 8926509 B2,Fine\n".to_vec();
+    let html = import(&app, &admin, "nul.csv", file).await;
+    assert_eq!(
+        counts(&html),
+        Counts {
+            created: 1,
+            updated: 0,
+            unchanged: 0,
+            failed: 1
+        }
+    );
+    assert!(html.contains("control character"), "{html}");
+}
