@@ -115,40 +115,37 @@ pub async fn request(
             write_tx(c, |c| {
                 let now = models::now();
                 let key = build::content_key(c, case, audience, lang)?;
-                if let Some(row) = bundle::reusable(c, case, &key)? {
-                    audit::record(
-                        c,
-                        Event {
-                            actor: &Actor::user(&by),
-                            action: "bundle.reused",
-                            object: Some(("bundle", row.public_id.clone())),
-                            details: json!({ "case": case_no, "audience": audience.as_str() }),
-                            address,
-                        },
-                    )?;
-                    return Ok(Asked::Given(row));
-                }
-                for (who, max) in limits {
-                    let (count, first) = bundle::requested_since(c, who, now - TimeDelta::hours(1))?;
-                    if count >= i64::from(max) {
-                        // A place frees up an hour after the oldest request that counts.
-                        let free_at = first.unwrap_or(now) + TimeDelta::hours(1);
-                        let minutes = ((free_at - now).num_seconds() + 59) / 60;
-                        return Ok(Asked::Limited(who, max, minutes.max(1)));
+                let asked = match bundle::reusable(c, case, &key)? {
+                    Some(row) => Asked::Given(row),
+                    None => {
+                        for (who, max) in limits {
+                            let (count, first) = bundle::requested_since(c, who, now - TimeDelta::hours(1))?;
+                            if count >= i64::from(max) {
+                                // A place frees up an hour after the oldest request that counts.
+                                let free_at = first.unwrap_or(now) + TimeDelta::hours(1);
+                                let minutes = ((free_at - now).num_seconds() + 59) / 60;
+                                return Ok(Asked::Limited(who, max, minutes.max(1)));
+                            }
+                        }
+                        Asked::Queued(bundle::request(c, case, audience, lang, by.id, Some(&key), now)?)
                     }
-                }
-                let row = bundle::request(c, case, audience, lang, by.id, Some(&key), now)?;
+                };
+                let (action, row) = match &asked {
+                    Asked::Given(row) => ("bundle.reused", row),
+                    Asked::Queued(row) => ("bundle.requested", row),
+                    Asked::Limited(..) => return Ok(asked),
+                };
                 audit::record(
                     c,
                     Event {
                         actor: &Actor::user(&by),
-                        action: "bundle.requested",
+                        action,
                         object: Some(("bundle", row.public_id.clone())),
                         details: json!({ "case": case_no, "audience": audience.as_str() }),
                         address,
                     },
                 )?;
-                Ok::<_, AppError>(Asked::Queued(row))
+                Ok::<_, AppError>(asked)
             })
         })
         .await?;
