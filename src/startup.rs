@@ -48,6 +48,7 @@ pub struct AppState {
     pub bundle_wake: Arc<Notify>,
     /// Signs the tokens of browsers that signed in before.
     pub device_key: crate::auth::device::DeviceKey,
+    pub visitor_key: crate::auth::visitor::VisitorKey,
 }
 
 impl AppState {
@@ -309,6 +310,7 @@ impl Application {
             mail_wake,
             evidence,
             device_key: crate::auth::device::DeviceKey::derive(&signing_key),
+            visitor_key: crate::auth::visitor::VisitorKey::derive(&signing_key),
             signing_key,
             bundle_wake,
         });

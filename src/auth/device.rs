@@ -10,9 +10,9 @@
 
 use actix_web::cookie::{Cookie, SameSite};
 use chrono::NaiveDateTime;
-use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
+
+use super::token::MacKey;
 
 use crate::models::user::UserId;
 
@@ -29,23 +29,13 @@ pub fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
-/// The key device tokens are signed with, derived from the office's signing key so that every
-/// app server has it without another secret to distribute.
+/// The key device tokens are signed with.
 #[derive(Clone)]
-pub struct DeviceKey([u8; 32]);
+pub struct DeviceKey(MacKey);
 
 impl DeviceKey {
     pub fn derive(office: &ed25519_dalek::SigningKey) -> Self {
-        let mut h = Sha256::new();
-        h.update(b"ipdesk device cookie v1\0");
-        h.update(office.to_bytes());
-        DeviceKey(h.finalize().into())
-    }
-
-    fn mac(&self, body: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length works");
-        mac.update(body.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        DeviceKey(MacKey::derive(office, "ipdesk device cookie v1"))
     }
 
     /// A new token naming the account.
@@ -58,15 +48,14 @@ impl DeviceKey {
             now.and_utc().timestamp(),
             hex::encode(nonce)
         );
-        let mac = self.mac(&body);
+        let mac = self.0.sign(&body);
         format!("{body}.{mac}")
     }
 
     /// The account a token names, if it is ours, intact and not too old.
     pub fn account_of(&self, token: &str, now: NaiveDateTime) -> Option<UserId> {
         let (body, mac) = token.rsplit_once('.')?;
-        let expected = self.mac(body);
-        if !super::token::equal(&expected, mac) {
+        if !self.0.verify(body, mac) {
             return None;
         }
         let mut parts = body.split('.');

@@ -16,6 +16,7 @@ use serde_json::json;
 use super::address::client_address;
 use super::policy::{Access, Decision, Permission, allows};
 use super::session::{self, CookieChange, RequestCtx, Timeouts};
+use super::visitor::{Visitor, VisitorKey};
 use crate::audit::{self, Actor, Event};
 use crate::db::write_tx;
 use crate::domain::{Lang, text};
@@ -93,24 +94,22 @@ async fn admit(
 
     let cookie_name = session::cookie_name(state.secure_cookies());
     let cookie = req.cookie(cookie_name).map(|c| c.value().to_owned());
-    let start_anonymous = access == Access::Public && pattern.is_some() && !unlisted && !unsafe_method;
-    let mut started_session = None;
+    let start_visitor = access == Access::Public && pattern.is_some() && !unlisted && !unsafe_method;
     let mut failed_notices = 0;
-    let loaded = if access == Access::Open {
-        None
-    } else {
-        let timeouts = Timeouts {
-            idle: state.settings.session_idle_timeout(),
-            absolute: state.settings.session_absolute_timeout(),
-        };
-        let result = state
-            .db(move |conn| {
-                let now = models::now();
-                let found = match cookie {
-                    Some(c) => session::load(conn, &c, now, timeouts)?,
-                    None => None,
-                };
-                if found.is_some() || !start_anonymous {
+    let loaded = match cookie {
+        _ if access == Access::Open => None,
+        Some(c) if VisitorKey::looks_like_visitor(&c) => state
+            .visitor_key
+            .read(&c)
+            .map(|v| session::visitor(&state.visitor_key, v)),
+        Some(c) => {
+            let timeouts = Timeouts {
+                idle: state.settings.session_idle_timeout(),
+                absolute: state.settings.session_absolute_timeout(),
+            };
+            let result = state
+                .db(move |conn| {
+                    let found = session::load(conn, &c, models::now(), timeouts)?;
                     // Administrators see on every page whether a notice failed.
                     let failed = match found.as_ref().and_then(|s| s.user.as_ref()) {
                         Some(u) if allows(u.role, Permission::ManageOutbox) => {
@@ -118,32 +117,40 @@ async fn admit(
                         }
                         _ => 0,
                     };
-                    return Ok((found, None, failed));
+                    Ok((found, failed))
+                })
+                .await;
+            match result {
+                Ok((found, failed)) => {
+                    failed_notices = failed;
+                    found
                 }
-                let token = session::begin(conn, None, None, None)?;
-                Ok((session::load(conn, &token, now, timeouts)?, Some(token), 0))
-            })
-            .await;
-        match result {
-            Ok((found, token, failed)) => {
-                started_session = token;
-                failed_notices = failed;
-                found
-            }
-            Err(e) => {
-                let bare = actix_web::ResponseError::error_response(&e);
-                let detail = bare
-                    .extensions()
-                    .get::<ErrorDetail>()
-                    .cloned()
-                    .unwrap_or_default();
-                let ctx = bare_ctx(&req, request_id);
-                let (req, _) = req.into_parts();
-                req.extensions_mut().insert(ctx);
-                let res = error::error_page(&req, bare.status(), &detail);
-                return Ok(finish(ServiceResponse::new(req, res), &state, None));
+                Err(e) => {
+                    let bare = actix_web::ResponseError::error_response(&e);
+                    let detail = bare
+                        .extensions()
+                        .get::<ErrorDetail>()
+                        .cloned()
+                        .unwrap_or_default();
+                    let ctx = bare_ctx(&req, request_id);
+                    let (req, _) = req.into_parts();
+                    req.extensions_mut().insert(ctx);
+                    let res = error::error_page(&req, bare.status(), &detail);
+                    return Ok(finish(ServiceResponse::new(req, res), &state, None));
+                }
             }
         }
+        None => None,
+    };
+    // A page anyone may read gives a visitor without a (valid) cookie one, which its forms
+    // need; it is a signed cookie, not a row, so this costs nothing per request.
+    let (loaded, started_visitor) = match loaded {
+        None if start_visitor => {
+            let v = Visitor::new(None);
+            let cookie = state.visitor_key.cookie_value(&v);
+            (Some(session::visitor(&state.visitor_key, v)), Some(cookie))
+        }
+        loaded => (loaded, None),
     };
 
     let flash = req.cookie(flash::COOKIE).and_then(|c| Flash::from_key(c.value()));
@@ -165,7 +172,7 @@ async fn admit(
             header::ALLOW,
             header::HeaderValue::from_str(&allow.join(", ")).expect("method names are ASCII"),
         );
-        return Ok(finish(res, &state, started_session));
+        return Ok(finish(res, &state, started_visitor));
     }
     // Text first enters through the path and the query string: one that decodes to a control
     // character or broken UTF-8 names nothing and is refused before any handler reads it.
@@ -192,7 +199,7 @@ async fn admit(
                 .finish();
             let (req, _) = req.into_parts();
             flash::set(&req, Flash::SignInRequired);
-            return Ok(finish(ServiceResponse::new(req, res), &state, started_session));
+            return Ok(finish(ServiceResponse::new(req, res), &state, started_visitor));
         }
         Decision::Hide => {
             let actor = ctx.user().map(Actor::user).unwrap_or_else(Actor::anonymous);
@@ -224,7 +231,7 @@ async fn admit(
     }
 
     let res = next.call(req).await?.map_into_boxed_body();
-    Ok(finish(res, &state, started_session))
+    Ok(finish(res, &state, started_visitor))
 }
 
 use flash::Flash;
@@ -271,7 +278,7 @@ fn refuse(
 fn finish(
     mut res: ServiceResponse<BoxBody>,
     state: &AppState,
-    started_session: Option<String>,
+    started_visitor: Option<String>,
 ) -> ServiceResponse<BoxBody> {
     let secure = state.secure_cookies();
     let (change, flash_set, flash_shown) = {
@@ -290,12 +297,23 @@ fn finish(
             c.make_removal();
             Some(c)
         }
-        None => started_session.map(|t| session::session_cookie(secure, t)),
+        None => started_visitor.map(|t| session::session_cookie(secure, t)),
     };
     if let Some(c) = session_cookie {
         let _ = res.response_mut().add_cookie(&c);
     }
     let status = res.status();
+    // A refused upload or form may leave part of its body unread on the connection; closing
+    // it says so, where reusing it would break the client's next request.
+    let has_body = !matches!(
+        *res.request().method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if has_body && (status.is_client_error() || status.is_server_error()) {
+        res.response_mut()
+            .head_mut()
+            .set_connection_type(actix_web::http::ConnectionType::Close);
+    }
     if let Some(flash::FlashChange(f)) = flash_set {
         let _ = res.response_mut().add_cookie(&flash::cookie(f.key(), secure));
     } else if flash_shown && status.is_success() {

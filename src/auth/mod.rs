@@ -10,6 +10,7 @@ pub mod policy;
 pub mod session;
 pub mod throttle;
 pub mod token;
+pub mod visitor;
 
 pub use policy::{Access, Permission};
 pub use session::{CurrentUser, RequestCtx};

@@ -1,5 +1,6 @@
-//! Server-side sessions: what the gate loads for each request, and how handlers start and
-//! end them. Anonymous sessions exist only to bind CSRF tokens and a language choice.
+//! Sessions: what the gate loads for each request, and how handlers start and end them. A
+//! signed-in session is a database row; a visitor who has not signed in has only a signed
+//! cookie (`visitor`), so anonymous traffic writes nothing.
 
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
 use super::token;
+use super::visitor::{Visitor, VisitorKey};
 use crate::db::DbConn;
 use crate::domain::Lang;
 use crate::error::AppError;
@@ -36,10 +38,19 @@ pub fn session_cookie(secure: bool, value: String) -> Cookie<'static> {
         .finish()
 }
 
+/// Where a session's state lives.
+#[derive(Clone)]
+pub enum Holder {
+    /// A signed-in session's row.
+    Stored(SessionId),
+    /// A visitor's signed cookie.
+    Visitor(Visitor),
+}
+
 /// A session as the current request sees it.
 #[derive(Clone)]
 pub struct SessionState {
-    pub id: SessionId,
+    pub holder: Holder,
     pub csrf_token: String,
     pub language: Option<Lang>,
     pub user: Option<User>,
@@ -65,8 +76,12 @@ impl RequestCtx {
         self.session.as_ref().and_then(|s| s.user.as_ref())
     }
 
+    /// The signed-in session's row, which signing in again replaces.
     pub fn session_id(&self) -> Option<SessionId> {
-        self.session.as_ref().map(|s| s.id)
+        match self.session.as_ref()?.holder {
+            Holder::Stored(id) => Some(id),
+            Holder::Visitor(_) => None,
+        }
     }
 }
 
@@ -103,8 +118,19 @@ fn older_than(at: NaiveDateTime, now: NaiveDateTime, limit: Duration) -> bool {
     (now - at).to_std().is_ok_and(|age| age > limit)
 }
 
-/// Loads the session for a cookie value, ending it if it has timed out or its account is
-/// gone or deactivated.
+/// The state of a visitor who has not signed in, from their signed cookie.
+pub fn visitor(key: &VisitorKey, v: Visitor) -> SessionState {
+    SessionState {
+        csrf_token: key.csrf_token(&v),
+        language: v.language,
+        user: None,
+        holder: Holder::Visitor(v),
+    }
+}
+
+/// Loads the signed-in session for a cookie value, ending it if it has timed out or its
+/// account is gone or deactivated. (A row without an account is from before visitors kept
+/// their state in a cookie, and is ended too.)
 pub fn load(
     conn: &mut DbConn,
     cookie: &str,
@@ -115,10 +141,9 @@ pub fn load(
         return Ok(None);
     };
     let id = SessionId(row.id);
-    let signed_in = row.user_id.is_some();
     let expired = older_than(row.last_seen_at, now, t.idle)
-        || (signed_in && older_than(row.created_at, now, t.absolute))
-        || (signed_in && !user_row.as_ref().is_some_and(|u| u.active));
+        || older_than(row.created_at, now, t.absolute)
+        || !user_row.as_ref().is_some_and(|u| u.active);
     if expired {
         models::session::delete(conn, id)?;
         return Ok(None);
@@ -127,18 +152,18 @@ pub fn load(
         models::session::touch(conn, id, now)?;
     }
     Ok(Some(SessionState {
-        id,
+        holder: Holder::Stored(id),
         csrf_token: row.csrf_token,
         language: row.language.as_deref().and_then(Lang::parse),
         user: user_row.map(|u| u.to_user()),
     }))
 }
 
-/// Starts a session with a fresh token and CSRF token, ending `replacing` (so an id known
-/// before signing in is worthless after it). Returns the cookie value.
+/// Starts a signed-in session with a fresh token and CSRF token, ending `replacing` (so an id
+/// known before signing in is worthless after it). Returns the cookie value.
 pub fn begin(
     conn: &mut DbConn,
-    user: Option<UserId>,
+    user: UserId,
     language: Option<Lang>,
     replacing: Option<SessionId>,
 ) -> QueryResult<String> {
@@ -170,10 +195,10 @@ impl FromRequest for CurrentUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let found = RequestCtx::of(req).and_then(|ctx| {
-            let session = ctx.session?;
+            let session = ctx.session_id()?;
             Some(CurrentUser {
-                user: session.user?,
-                session: session.id,
+                user: ctx.session?.user?,
+                session,
             })
         });
         std::future::ready(found.ok_or(AppError::SignInRequired))

@@ -1,4 +1,5 @@
-//! Random tokens (sessions, CSRF, setup links) and the one-way form the database keeps.
+//! Random tokens (sessions, CSRF, setup links), the one-way form the database keeps, and the
+//! keys that sign the stateless tokens held in cookies.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,6 +24,35 @@ pub fn hash(token: &str) -> String {
 pub fn equal(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// An HMAC-SHA256 key for one kind of signed cookie, derived from the office's signing key
+/// under the kind's own label: every app server has it without another secret to distribute,
+/// and a token of one kind is never valid as another.
+#[derive(Clone)]
+pub struct MacKey([u8; 32]);
+
+impl MacKey {
+    pub fn derive(office: &ed25519_dalek::SigningKey, label: &str) -> Self {
+        let mut h = Sha256::new();
+        h.update(label.as_bytes());
+        h.update(b"\0");
+        h.update(office.to_bytes());
+        MacKey(h.finalize().into())
+    }
+
+    /// The MAC of `body`, in hex.
+    pub fn sign(&self, body: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length works");
+        mac.update(body.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Whether `mac` is the MAC of `body`, compared in constant time.
+    pub fn verify(&self, body: &str, mac: &str) -> bool {
+        equal(&self.sign(body), mac)
+    }
 }
 
 #[cfg(test)]

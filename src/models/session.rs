@@ -38,7 +38,7 @@ struct NewSessionRow<'a> {
 pub struct NewSession<'a> {
     pub token_hash: &'a str,
     pub csrf_token: &'a str,
-    pub user_id: Option<UserId>,
+    pub user_id: UserId,
     pub language: Option<Lang>,
 }
 
@@ -47,7 +47,7 @@ pub fn insert(conn: &mut DbConn, new: NewSession<'_>) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
         .values(NewSessionRow {
             token_hash: new.token_hash,
-            user_id: new.user_id.map(|u| u.0),
+            user_id: Some(new.user_id.0),
             csrf_token: new.csrf_token,
             language: new.language.map(Lang::code),
             created_at: now,

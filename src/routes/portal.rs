@@ -415,7 +415,7 @@ async fn create_account(
                     false => json!({"party": invitation.party_id}),
                 };
                 accept(c, &invitation, &user, &case_no, details, address.clone())?;
-                let cookie = session::begin(c, Some(user.id), language, replacing)?;
+                let cookie = session::begin(c, user.id, language, replacing)?;
                 Ok(Joined::Done(Some(cookie)))
             })
         })

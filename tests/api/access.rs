@@ -324,6 +324,9 @@ async fn a_route_without_an_access_rule_is_refused() {
         signing_key: std::sync::Arc::new(ed25519_dalek::SigningKey::from_bytes(&[1; 32])),
         bundle_wake: Default::default(),
         device_key: ipdesk::auth::device::DeviceKey::derive(&ed25519_dalek::SigningKey::from_bytes(&[1; 32])),
+        visitor_key: ipdesk::auth::visitor::VisitorKey::derive(&ed25519_dalek::SigningKey::from_bytes(
+            &[1; 32],
+        )),
     });
     let service = actix_test::init_service(
         App::new()

@@ -337,3 +337,116 @@ async fn logs_never_hold_passwords_tokens_or_session_ids() {
         assert!(!logs.contains(secret), "the log holds a secret");
     }
 }
+
+/// Rows in the tables anonymous traffic could plausibly grow.
+async fn anonymous_footprint(app: &crate::helpers::TestApp) -> (i64, i64, i64) {
+    app.with_db(|c| {
+        use diesel::prelude::*;
+        use ipdesk::db::schema::{audit_log, login_throttle, sessions};
+        (
+            sessions::table.count().get_result(c).unwrap(),
+            audit_log::table.count().get_result(c).unwrap(),
+            login_throttle::table.count().get_result(c).unwrap(),
+        )
+    })
+    .await
+}
+
+#[tokio::test]
+async fn cookieless_visits_write_nothing_to_the_database() {
+    let app = spawn_app().await;
+    let before = anonymous_footprint(&app).await;
+    let client = bare_client();
+    let mut cookies = std::collections::HashSet::new();
+    for i in 0..300 {
+        let path = ["/login", "/register", "/", "/password-reset"][i % 4];
+        let res = client.get(app.url(path)).send().await.unwrap();
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "{path}: {}",
+            res.status()
+        );
+        if let Some(c) = set_cookie(res.headers(), "ipdesk_session") {
+            cookies.insert(c);
+        }
+    }
+    assert!(
+        cookies.len() >= 200,
+        "each new visitor still gets a cookie for the forms"
+    );
+    assert_eq!(anonymous_footprint(&app).await, before, "no row for a visitor");
+}
+
+#[tokio::test]
+async fn a_visitor_chooses_a_language_and_signs_in_without_a_row_until_then() {
+    let app = spawn_app().await;
+    let user = app
+        .create_user(Role::Examiner, "visitor@office.example", STRONG_PASSWORD)
+        .await;
+    let client = browser();
+    let res = app
+        .post_as(&client, "/language", &[("lang", "ko"), ("next", "/login")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let html = app.page(&client, "/login").await;
+    assert!(html.contains(r#"<html lang="ko">"#), "{html}");
+    assert_eq!(
+        anonymous_footprint(&app).await.0,
+        0,
+        "the choice is in the cookie"
+    );
+
+    assert_eq!(
+        app.login_as(&client, &user.email, STRONG_PASSWORD).await.status(),
+        303
+    );
+    let html = app.page(&client, "/account").await;
+    assert!(
+        html.contains(r#"<html lang="ko">"#),
+        "the choice went into the session"
+    );
+    assert_eq!(
+        anonymous_footprint(&app).await.0,
+        1,
+        "one row, for the signed-in session"
+    );
+}
+
+#[tokio::test]
+async fn a_forged_or_foreign_visitor_cookie_is_nobody() {
+    let app = spawn_app().await;
+    app.create_user(Role::Examiner, "forge@office.example", STRONG_PASSWORD)
+        .await;
+    let client = bare_client();
+    let res = client.get(app.url("/login")).send().await.unwrap();
+    let cookie = set_cookie(res.headers(), "ipdesk_session").unwrap();
+    let token = crate::helpers::csrf_from(&res.text().await.unwrap());
+    assert!(cookie.starts_with("v1."), "{cookie}");
+    assert!(
+        !cookie.contains(&token),
+        "the cookie does not carry the form token"
+    );
+
+    let login = |cookie: String| {
+        client
+            .post(app.url("/login"))
+            .header("cookie", format!("ipdesk_session={cookie}"))
+            .form(&[
+                ("email", "forge@office.example"),
+                ("password", STRONG_PASSWORD),
+                ("csrf_token", token.as_str()),
+            ])
+            .send()
+    };
+    // The language part changed, the signature kept: refused as if there were no cookie.
+    let (body, mac) = cookie.rsplit_once('.').unwrap();
+    let forged = format!("{}en.{mac}", body.strip_suffix('-').unwrap());
+    assert_eq!(login(forged).await.unwrap().status(), 403);
+    // Another office's visitor cookie, from an app with another key.
+    let other = spawn_app().await;
+    let res = client.get(other.url("/login")).send().await.unwrap();
+    let foreign = set_cookie(res.headers(), "ipdesk_session").unwrap();
+    assert_eq!(login(foreign).await.unwrap().status(), 403);
+    // The genuine one works.
+    assert_eq!(login(cookie).await.unwrap().status(), 303);
+}

@@ -2,7 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
-use crate::auth::session::RequestCtx;
+use crate::auth::session::{self, Holder, RequestCtx};
 use crate::db::write_tx;
 use crate::domain::Lang;
 use crate::error::AppError;
@@ -17,7 +17,8 @@ pub struct LanguageForm {
     next: String,
 }
 
-/// Remembers the choice on the session, and on the account when signed in.
+/// Remembers the choice on the account and its session when signed in, and in a visitor's
+/// cookie otherwise.
 pub async fn switch(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -27,14 +28,19 @@ pub async fn switch(
     let (Some(lang), Some(ctx)) = (Lang::parse(&form.lang), RequestCtx::of(&req)) else {
         return Ok(page::see_other(&next));
     };
-    let session = ctx.session_id();
     let user = ctx.user().map(|u| u.id);
+    let session = match ctx.session.map(|s| s.holder) {
+        Some(Holder::Stored(id)) => id,
+        Some(Holder::Visitor(v)) => {
+            session::set_cookie(&req, state.visitor_key.cookie_value(&v.with_language(lang)));
+            return Ok(page::see_other(&next));
+        }
+        None => return Ok(page::see_other(&next)),
+    };
     state
         .db(move |c| {
             write_tx(c, |c| {
-                if let Some(s) = session {
-                    models::session::set_language(c, s, lang)?;
-                }
+                models::session::set_language(c, session, lang)?;
                 if let Some(u) = user {
                     models::user::set_language(c, u, lang)?;
                 }

@@ -171,7 +171,7 @@ pub async fn submit(
                         address: Some(subjects.address.clone()),
                     },
                 )?;
-                Ok(session::begin(c, Some(user), language, replacing)?)
+                Ok(session::begin(c, user, language, replacing)?)
             })
         })
         .await?;

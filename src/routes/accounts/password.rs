@@ -142,7 +142,7 @@ pub async fn submit(
                         address,
                     },
                 )?;
-                Ok(session::begin(c, Some(id), language, None)?)
+                Ok(session::begin(c, id, language, None)?)
             })
         })
         .await?;

@@ -164,7 +164,7 @@ pub async fn submit(
                     },
                 )?;
                 verify::send_link(c, &app, &user)?;
-                let cookie = session::begin(c, Some(user.id), language, replacing)?;
+                let cookie = session::begin(c, user.id, language, replacing)?;
                 Ok::<_, AppError>((user, cookie))
             });
             match result {

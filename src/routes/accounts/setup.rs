@@ -195,10 +195,7 @@ pub async fn submit(
                         address,
                     },
                 )?;
-                Ok::<_, AppError>(Ok((
-                    user.id,
-                    session::begin(c, Some(user.id), language, replacing)?,
-                )))
+                Ok::<_, AppError>(Ok((user.id, session::begin(c, user.id, language, replacing)?)))
             })
         })
         .await?;
