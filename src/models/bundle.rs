@@ -11,7 +11,7 @@ use super::case::CaseId;
 use super::exhibit::{self, ExhibitId, ExhibitView, Viewer};
 use super::user::UserId;
 use crate::db::DbConn;
-use crate::db::schema::{bundle_exhibits, bundles, users};
+use crate::db::schema::{bundle_exhibits, bundles, cases, users};
 use crate::domain::{Audience, BundleStatus, Lang};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -141,6 +141,29 @@ pub fn reusable(conn: &mut DbConn, case: CaseId, content_key: &str) -> QueryResu
 pub enum Requester {
     User(UserId),
     Case(CaseId),
+}
+
+/// Holds the requester's and the case's rows until the transaction ends, so that two requests
+/// at once are counted against the limits (and for reuse) one after the other. SQLite's write
+/// transactions are serial already.
+pub fn lock_requesters(conn: &mut DbConn, user: UserId, case: CaseId) -> QueryResult<()> {
+    // Always the user first, then the case: two requests never wait for each other in turn.
+    match conn {
+        DbConn::Postgres(c) => {
+            users::table
+                .find(user.0)
+                .select(users::id)
+                .for_update()
+                .load::<i64>(c)?;
+            cases::table
+                .find(case.0)
+                .select(cases::id)
+                .for_update()
+                .load::<i64>(c)?;
+        }
+        DbConn::Sqlite(_) => {}
+    }
+    Ok(())
 }
 
 /// How many bundles were requested since then (by the user, or of the case), and when the

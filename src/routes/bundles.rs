@@ -113,6 +113,7 @@ pub async fn request(
     let asked = state
         .db(move |c| {
             write_tx(c, |c| {
+                bundle::lock_requesters(c, by.id, case)?;
                 let now = models::now();
                 let key = build::content_key(c, case, audience, lang)?;
                 let asked = match bundle::reusable(c, case, &key)? {

@@ -898,6 +898,37 @@ async fn a_user_over_the_hourly_limit_is_told_how_long_to_wait_and_nothing_is_qu
 }
 
 #[tokio::test]
+async fn requests_at_the_same_moment_are_counted_one_after_the_other() {
+    let app = crate::helpers::spawn_app_with(|s| s.bundle_requests_per_user_hour = 2).await;
+    let (_complainant, examiner, _respondent, case_no) = case_with_evidence(&app).await;
+    let token = app.csrf(&examiner).await;
+    let at_once = |audiences: Vec<&'static str>| {
+        let requests = audiences.into_iter().map(|audience| {
+            examiner
+                .post(app.url(&format!("/cases/{case_no}/bundles")))
+                .form(&[("audience", audience), ("csrf_token", token.as_str())])
+                .send()
+        });
+        futures_util::future::join_all(requests)
+    };
+    // The same content six times at once: one bundle, given to all six.
+    let answers = at_once(vec!["parties"; 6]).await;
+    let places: std::collections::HashSet<String> =
+        answers.iter().map(|r| location(r.as_ref().unwrap())).collect();
+    assert_eq!(places.len(), 1, "{places:?}");
+    assert_eq!(bundle_rows(&app).await, 1);
+    // Three other audiences at once with room for one more: one queued, two refused.
+    let answers = at_once(vec!["office", "complainant", "respondent"]).await;
+    let mut statuses: Vec<u16> = answers
+        .iter()
+        .map(|r| r.as_ref().unwrap().status().as_u16())
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, [303, 429, 429]);
+    assert_eq!(bundle_rows(&app).await, 2);
+}
+
+#[tokio::test]
 async fn a_case_over_its_hourly_limit_refuses_more_bundles_in_the_readers_language() {
     let app = crate::helpers::spawn_app_with(|s| s.bundle_requests_per_case_hour = 2).await;
     let (complainant, examiner, respondent, case_no) = case_with_evidence(&app).await;
