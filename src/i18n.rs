@@ -58,10 +58,19 @@ pub fn label(lang: Lang, prefix: &str, value: &str) -> String {
     })
 }
 
+/// A count as a number, so that plural variants (`[one]`) select on it; anything else, a case
+/// number with its leading zeros included, as the text it is.
+fn argument(v: &str) -> FluentValue<'static> {
+    match v.parse::<i64>() {
+        Ok(n) if n.to_string() == v => FluentValue::from(n),
+        _ => FluentValue::from(v.to_owned()),
+    }
+}
+
 pub fn text_with(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue> = args
         .iter()
-        .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+        .map(|(k, v)| (Cow::Borrowed(*k), argument(v)))
         .collect();
     LOCALES
         .try_lookup_with_args(langid(lang), key, &args)
@@ -69,4 +78,23 @@ pub fn text_with(lang: Lang, key: &str, args: &[(&'static str, String)]) -> Stri
             tracing::warn!(key, lang = lang.code(), "missing translation");
             key.to_owned()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_of_one_reads_in_the_singular_and_a_case_number_keeps_its_zeros() {
+        let one = text_with(Lang::En, "err-login-wait-minutes", &[("minutes", "1".into())]);
+        assert!(one.contains("wait 1 minute and"), "{one}");
+        let five = text_with(Lang::En, "err-login-wait-minutes", &[("minutes", "5".into())]);
+        assert!(five.contains("wait 5 minutes and"), "{five}");
+        assert_eq!(argument("00042"), FluentValue::from("00042".to_owned()));
+        assert_eq!(
+            argument("IPD-2026-00001"),
+            FluentValue::from("IPD-2026-00001".to_owned())
+        );
+        assert_eq!(argument("42"), FluentValue::from(42));
+    }
 }

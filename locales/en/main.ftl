@@ -51,8 +51,14 @@ login-submit = Sign in
 login-no-account = No account yet?
 err-login-missing = Enter your e-mail address and password.
 err-login-failed = The e-mail address or password is incorrect.
-err-login-wait-seconds = Too many failed sign-in attempts. Please wait { $seconds } seconds and try again.
-err-login-wait-minutes = Too many failed sign-in attempts. Please wait { $minutes } minutes and try again.
+err-login-wait-seconds = Too many failed sign-in attempts. Please wait { $seconds ->
+    [one] 1 second
+   *[other] { $seconds } seconds
+} and try again.
+err-login-wait-minutes = Too many failed sign-in attempts. Please wait { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+} and try again.
 
 # Registration
 register-title = Register as a complainant
@@ -86,7 +92,10 @@ users-new-intro = The new colleague receives a one-time link with which they cho
 users-create = Create account
 users-created-title = Account created
 users-created-text = The account { $email } was created.
-users-created-link = Give its owner this one-time set-up link; it is valid for { $hours } hours:
+users-created-link = Give its owner this one-time set-up link; it is valid for { $hours ->
+    [one] 1 hour
+   *[other] { $hours } hours
+}:
 users-back = Back to users
 
 # Field errors
@@ -139,8 +148,14 @@ err-page-cross-site = This request came from another site and was refused. Open 
 mail-greeting = Dear { $name },
 mail-footer = This message was sent by ipdesk, the case desk of the intellectual-property office. Please do not reply to it.
 mail-not-you = If you did not register, you can ignore this message.
-mail-link-valid-hours = The link is valid for { $hours } hours and works once.
-mail-link-valid-minutes = The link is valid for { $minutes } minutes and works once.
+mail-link-valid-hours = The link is valid for { $hours ->
+    [one] 1 hour
+   *[other] { $hours } hours
+} and works once.
+mail-link-valid-minutes = The link is valid for { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+} and works once.
 mail-verify-email-subject = Confirm your e-mail address for ipdesk
 mail-verify-email-intro = Please confirm that this is your e-mail address, so that the office can send you notices about your cases.
 mail-verify-email-button = Confirm my e-mail address
@@ -854,11 +869,26 @@ bundle-download = Download the bundle
 bundle-ready-hint = Check the downloaded file against the SHA-256 above and its signature against the office key.
 bundle-failed = The bundle could not be built. The office has been told; please request it again later.
 bundle-status-file-deleted = File deleted
-bundle-file-deleted = This bundle's file was deleted { $days } days after it was built, as the office keeps bundles only that long. Its SHA-256 stays here to check a copy against; the same bundle can be built again.
+bundle-file-deleted = This bundle's file was deleted { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} after it was built, as the office keeps bundles only that long. Its SHA-256 stays here to check a copy against; the same bundle can be built again.
 bundle-request-again = Build this bundle again
 bundle-limited-title = Too many bundles requested
-bundle-limit-user = You have requested { $max } bundles in the last hour, the most one person may. You can request another in { $minutes } minutes.
-bundle-limit-case = { $max } bundles of this case were requested in the last hour, the most one case may have. Another can be requested in { $minutes } minutes.
+bundle-limit-user = You have requested { $max ->
+    [one] 1 bundle
+   *[other] { $max } bundles
+} in the last hour, the most one person may. You can request another in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}.
+bundle-limit-case = { $max ->
+    [one] 1 bundle of this case was
+   *[other] { $max } bundles of this case were
+} requested in the last hour, the most one case may have. Another can be requested in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}.
 bundle-limit-reuse = Meanwhile, the bundles already made are listed on the case page and can be downloaded there; asking again for content that has not changed gives the bundle already made.
 bundle-limit-back = Back to the case's bundles
 bundle-index-title = Evidence bundle

@@ -175,7 +175,9 @@ pub async fn queue_directly(
 
 /// A filed case whose respondent joined, with five exhibits of the complainant (one only for
 /// the office, one for its own side) and one of the respondent's.
-async fn case_with_evidence(app: &TestApp) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
+pub(crate) async fn case_with_evidence(
+    app: &TestApp,
+) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
     let (complainant, examiner, respondent, case_no) = case_with_both_sides(app).await;
     let res = upload(
         app,
@@ -1000,6 +1002,10 @@ async fn a_bundle_past_its_retention_loses_its_file_but_not_its_record_and_can_b
         "{shown}"
     );
     assert!(shown.contains(&sha), "the hash stays");
+    assert!(
+        shown.contains("<strong>File deleted</strong>"),
+        "not shown as ready"
+    );
     assert!(!shown.contains("data-download"));
     assert!(shown.contains(r#"<input type="hidden" name="audience" value="complainant">"#));
     let res = app.get_as(&complainant, &format!("{page}/download")).await;

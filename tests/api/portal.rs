@@ -10,10 +10,10 @@ use crate::cases::file_case;
 use crate::helpers::{STRONG_PASSWORD, TestApp, browser, korean_browser, location, spawn_app};
 use crate::workflow::{act, due_in};
 
-const RESPONDENT: &str = "legal@megacorp.example";
+pub(crate) const RESPONDENT: &str = "legal@megacorp.example";
 
 /// The office and a complainant, ready to file and notify.
-async fn office(app: &TestApp) -> (reqwest::Client, reqwest::Client) {
+pub(crate) async fn office(app: &TestApp) -> (reqwest::Client, reqwest::Client) {
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
     (complainant, examiner)
@@ -21,7 +21,7 @@ async fn office(app: &TestApp) -> (reqwest::Client, reqwest::Client) {
 
 /// Files a case, has the office notify the respondent at `email`, and returns the case number
 /// and the invitation's path as mailed.
-async fn invite(
+pub(crate) async fn invite(
     app: &TestApp,
     (complainant, examiner): &(reqwest::Client, reqwest::Client),
     title: &str,

@@ -6,6 +6,7 @@
 //! Runs on SQLite only (the HTTP suite covers both databases). Without `chromedriver` or
 //! axe-core the suite is skipped, except in CI (`CI=true`), where that is a failure.
 
+mod edges;
 mod story;
 
 use std::path::{Path, PathBuf};
@@ -265,12 +266,15 @@ impl Browser {
             .client
             .execute(
                 "const d = document.documentElement;
+                 // The screen's width: a phone widens its layout viewport (innerWidth) to fit
+                 // content that is too wide, and then shows the page zoomed out.
+                 const screen = Math.round(window.visualViewport.width * window.visualViewport.scale);
                  const wide = [...document.querySelectorAll('body *')]
-                   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                   .filter(e => e.getBoundingClientRect().right > screen + 1
                              && getComputedStyle(e).position !== 'fixed'
-                             && !e.closest('.scroll-region, .visually-hidden'))
+                             && !e.closest('.table-wrap, .visually-hidden'))
                    .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
-                 return {scroll: d.scrollWidth, inner: window.innerWidth, wide,
+                 return {scroll: d.scrollWidth, inner: screen, wide,
                          lang: d.lang, title: document.title};",
                 vec![],
             )
