@@ -14,7 +14,8 @@ use crate::config::Settings;
 use crate::db::{self, write_tx};
 use crate::domain::{Email, NewPassword, PersonName, Role};
 use crate::models::user::{self, NewUser};
-use crate::startup::{Application, issue_setup_link};
+use crate::services::accounts::issue_setup_link;
+use crate::startup::Application;
 use crate::telemetry;
 
 #[derive(Debug, Parser)]

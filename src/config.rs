@@ -210,7 +210,7 @@ impl Settings {
             Some(raw) => raw.clone(),
             None => {
                 let url = self.public_url()?;
-                let host = url.host_str().unwrap_or("localhost");
+                let host = url.url().host_str().unwrap_or("localhost");
                 // A bare IP address is not a mail domain.
                 let host = if host.parse::<IpAddr>().is_ok() || !host.contains('.') {
                     "ipdesk.invalid"
@@ -248,16 +248,12 @@ impl Settings {
     }
 
     /// The public base URL, without a trailing slash in its path.
-    pub fn public_url(&self) -> anyhow::Result<Url> {
+    pub fn public_url(&self) -> anyhow::Result<PublicUrl> {
         let raw = match &self.base_url {
             Some(raw) => raw.clone(),
             None => format!("http://{}", self.bind),
         };
-        let url = Url::parse(&raw).with_context(|| format!("invalid base_url `{raw}`"))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-            bail!("base_url must be an http:// or https:// address, not `{raw}`");
-        }
-        Ok(url)
+        PublicUrl::parse(&raw)
     }
 
     pub fn session_idle_timeout(&self) -> Duration {
@@ -266,6 +262,59 @@ impl Settings {
 
     pub fn session_absolute_timeout(&self) -> Duration {
         Duration::from_secs(self.session_absolute_timeout_secs)
+    }
+}
+
+/// The address people reach ipdesk at. Every link in mail, on the console and in a page that
+/// names a whole address is built on it, never on a request's Host header.
+#[derive(Clone, Debug)]
+pub struct PublicUrl(Url);
+
+impl PublicUrl {
+    pub fn parse(raw: &str) -> anyhow::Result<PublicUrl> {
+        let url = Url::parse(raw).with_context(|| format!("invalid base_url `{raw}`"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            bail!("base_url must be an http:// or https:// address, not `{raw}`");
+        }
+        Ok(PublicUrl(url))
+    }
+
+    pub fn url(&self) -> &Url {
+        &self.0
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.scheme() == "https"
+    }
+
+    /// `<public URL><path>`.
+    pub fn page(&self, path: &str) -> String {
+        self.page_url(path).to_string()
+    }
+
+    /// `<public URL><path>?token=…`, for one-time links.
+    pub fn with_token(&self, path: &str, token: &str) -> String {
+        let mut url = self.page_url(path);
+        url.query_pairs_mut().append_pair("token", token);
+        url.to_string()
+    }
+
+    fn page_url(&self, path: &str) -> Url {
+        let mut url = self.0.clone();
+        let base = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&format!("{base}{path}"));
+        url.set_query(None);
+        url
+    }
+}
+
+impl std::fmt::Display for PublicUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
     }
 }
 

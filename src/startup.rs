@@ -10,77 +10,19 @@ use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use chrono::TimeDelta;
-use diesel::QueryResult;
 use tokio::sync::{Notify, watch};
-use url::Url;
 
-use crate::auth::gate::gate;
 use crate::auth::password::Hasher;
-use crate::auth::{throttle, token};
-use crate::config::Settings;
-use crate::db::{self, DbConn, DbPool, write_tx};
-use crate::error::{AppError, render_error_pages};
+use crate::auth::throttle;
+use crate::config::{PublicUrl, Settings};
+use crate::db::{self, DbPool, write_tx};
 use crate::mail::{self, Mailer, worker::Worker};
-use crate::models::{self, setup_token, user::UserId};
+use crate::models;
 use crate::routes;
-
-/// The largest form body read. The longest texts (a description, a note, an action's text)
-/// hold 20,000 characters, and a form encodes a Hangul character in 9 bytes (`%EA%B0%80`)
-/// and any character in at most 12: a complaint form full to every limit is about 420 KiB.
-/// The margin lets a text somewhat over its limit arrive, so that it comes back with its
-/// message next to the field instead of being lost to a bare 413.
-pub const FORM_LIMIT: usize = 1024 * 1024;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub settings: Settings,
-    pub public_url: Url,
-    pub pool: DbPool,
-    pub hasher: Hasher,
-    pub throttle: throttle::Policy,
-    /// Wakes the mail worker when a notice was queued.
-    pub mail_wake: Arc<Notify>,
-    /// Where evidence files are kept.
-    pub evidence: crate::evidence::Store,
-    /// The office's key, which signs every bundle.
-    pub signing_key: Arc<ed25519_dalek::SigningKey>,
-    /// Wakes the bundle builder when a bundle was requested.
-    pub bundle_wake: Arc<Notify>,
-    /// Signs the tokens of browsers that signed in before.
-    pub device_key: crate::auth::device::DeviceKey,
-    pub visitor_key: crate::auth::visitor::VisitorKey,
-}
-
-impl AppState {
-    /// Cookies are Secure (and `__Host-` named) whenever people reach ipdesk over https.
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url.scheme() == "https"
-    }
-
-    /// An absolute link to `path` carrying a one-time token, on the public base URL.
-    pub fn link(&self, path: &str, token: &str) -> String {
-        absolute_link(&self.public_url, path, token)
-    }
-
-    /// Call after committing a transaction that queued notices.
-    pub fn mail_queued(&self) {
-        self.mail_wake.notify_one();
-    }
-
-    /// Runs database work on the blocking pool with a pooled connection.
-    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
-    where
-        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
-        T: Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await?
-    }
-}
+use crate::services::accounts::issue_setup_link;
+use crate::web::error::render_error_pages;
+use crate::web::gate::gate;
+use crate::web::{AppState, FORM_LIMIT};
 
 pub struct Application {
     server: Server,
@@ -94,42 +36,12 @@ pub struct Application {
     stop_workers: watch::Sender<bool>,
 }
 
-/// `<public URL><path>?token=…`: links in mail and on the console never come from the
-/// request's Host header.
-pub fn absolute_link(public_url: &Url, path: &str, token: &str) -> String {
-    let mut url = page_url(public_url, path);
-    url.query_pairs_mut().append_pair("token", token);
-    url.to_string()
-}
-
-/// `<public URL><path>`, for links in mail.
-pub fn page_link(public_url: &Url, path: &str) -> String {
-    page_url(public_url, path).to_string()
-}
-
-fn page_url(public_url: &Url, path: &str) -> Url {
-    let mut url = public_url.clone();
-    let base = url.path().trim_end_matches('/').to_owned();
-    url.set_path(&format!("{base}{path}"));
-    url.set_query(None);
-    url
-}
-
-/// Records a one-time setup link and returns it, built on the public base URL.
-pub fn issue_setup_link(
-    conn: &mut DbConn,
-    public_url: &Url,
-    user: Option<UserId>,
-    hours: u32,
-) -> QueryResult<String> {
-    let raw = token::generate();
-    let expires = models::now() + TimeDelta::hours(i64::from(hours));
-    setup_token::issue(conn, &token::hash(&raw), user, expires)?;
-    Ok(absolute_link(public_url, "/setup", &raw))
-}
-
 /// On an empty database (no account at all), a fresh link to create the first administrator.
-fn first_run_link(pool: &DbPool, settings: &Settings, public_url: &Url) -> anyhow::Result<Option<String>> {
+fn first_run_link(
+    pool: &DbPool,
+    settings: &Settings,
+    public_url: &PublicUrl,
+) -> anyhow::Result<Option<String>> {
     let mut conn = pool.get().context("no database connection")?;
     write_tx(&mut conn, |c| {
         if models::user::count(c)? > 0 {
@@ -140,7 +52,7 @@ fn first_run_link(pool: &DbPool, settings: &Settings, public_url: &Url) -> anyho
     .context("cannot create the setup link")
 }
 
-fn security_headers(public_url: &Url) -> DefaultHeaders {
+fn security_headers(public_url: &PublicUrl) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
         .add((
             "Content-Security-Policy",
@@ -156,7 +68,7 @@ fn security_headers(public_url: &Url) -> DefaultHeaders {
             "Permissions-Policy",
             "camera=(), microphone=(), geolocation=(), payment=()",
         ));
-    if public_url.scheme() == "https" {
+    if public_url.is_https() {
         headers.add(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
     } else {
         headers
@@ -169,7 +81,7 @@ async fn not_found() -> HttpResponse {
 
 /// The deadline job (reminders, lapsed responses) every `deadline_poll_secs`. Each server
 /// runs it; a reminder or a lapse is claimed by one of them in the database.
-async fn deadlines(pool: DbPool, settings: Settings, public_url: Url, mail_wake: Arc<Notify>) {
+async fn deadlines(pool: DbPool, settings: Settings, public_url: PublicUrl, mail_wake: Arc<Notify>) {
     let mut every = tokio::time::interval(Duration::from_secs(settings.deadline_poll_secs.max(1)));
     loop {
         every.tick().await;

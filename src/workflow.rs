@@ -5,21 +5,20 @@
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde_json::json;
-use url::Url;
 
 use crate::audit::{self, Event};
-use crate::config::Settings;
+use crate::config::{PublicUrl, Settings};
 use crate::db::{DbConn, write_tx};
 use crate::domain::workflow::{
     self as flow, Action, Clock, DeadlineKind, DeadlineStatus, InvestigationOutcome, Mediator, PartyLinks,
     ReceivingBody, Refusal, Tell, Who,
 };
 use crate::domain::{Email, Lang, Role, State};
-use crate::error::AppError;
 use crate::mail::{self, Notice, Recipient};
 use crate::models::case::{self, CaseId, CaseRow};
 use crate::models::user::{User, UserId};
 use crate::models::workflow as store;
+use crate::services::Error;
 
 /// What an action was given, parsed from its form.
 #[derive(Debug, Default, Clone)]
@@ -54,7 +53,7 @@ pub enum Done {
 
 /// What carrying out an action needs besides the database.
 pub struct Ctx<'a> {
-    pub public_url: &'a Url,
+    pub public_url: &'a PublicUrl,
     pub settings: &'a Settings,
     pub address: Option<String>,
 }
@@ -81,7 +80,7 @@ pub fn on_filed(
     case: CaseId,
     track: &str,
     now: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     if track == "mediation" {
         let due = default_due(settings, DeadlineKind::Mediation, now.date());
         store::open_deadline(conn, case, DeadlineKind::Mediation, due, now)?;
@@ -101,7 +100,7 @@ pub fn act(
     actor: Option<&User>,
     inputs: &Inputs,
     now: NaiveDateTime,
-) -> Result<Done, AppError> {
+) -> Result<Done, Error> {
     let result = write_tx(conn, |c| {
         // Claim the case at the version the actor saw before anything else: a second action
         // on the same case waits here (PostgreSQL locks the row; SQLite's write transaction
@@ -109,7 +108,7 @@ pub fn act(
         if !store::claim(c, case_id, version)? {
             return Err(Stop::Done(Done::Stale));
         }
-        let case = case::find_by_id(c, case_id)?.ok_or(AppError::NotFound)?;
+        let case = case::find_by_id(c, case_id)?.ok_or(Error::NotFound)?;
         let who = match actor {
             Some(u) => Who::of(u.role, store::part_of(c, case_id, u.id)?),
             None => Some(Who::System),
@@ -122,7 +121,7 @@ pub fn act(
         let who = who.unwrap_or(Who::System);
         let actor_id = actor.map(|u| u.id);
         // Sessions, proposals and answers are a person's (the table gives them to no system).
-        let by = || actor_id.ok_or_else(|| AppError::Internal(anyhow::anyhow!("{action} needs a person")));
+        let by = || actor_id.ok_or_else(|| Error::Internal(anyhow::anyhow!("{action} needs a person")));
         let today = now.date();
         let mut all_accepted = false;
         let mut details = json!({});
@@ -317,11 +316,11 @@ pub fn act(
 /// Why an action's transaction ends early: a refusal (rolled back, nothing changed) or a failure.
 enum Stop {
     Done(Done),
-    Failed(AppError),
+    Failed(Error),
 }
 
-impl From<AppError> for Stop {
-    fn from(e: AppError) -> Self {
+impl From<Error> for Stop {
+    fn from(e: Error) -> Self {
         Stop::Failed(e)
     }
 }
@@ -333,7 +332,7 @@ impl From<diesel::result::Error> for Stop {
 }
 
 /// The first conflict among the chosen mediators, or a refusal of the choice itself.
-fn panel_conflict(c: &mut DbConn, case_id: CaseId, chosen: &[UserId]) -> Result<Option<Done>, AppError> {
+fn panel_conflict(c: &mut DbConn, case_id: CaseId, chosen: &[UserId]) -> Result<Option<Done>, Error> {
     if chosen.is_empty() || chosen.len() > 3 {
         return Ok(Some(Done::Invalid("mediators", "err-panel-size", String::new())));
     }
@@ -398,7 +397,7 @@ struct Audience {
 }
 
 impl Audience {
-    fn load(c: &mut DbConn, case: &CaseRow) -> Result<Audience, AppError> {
+    fn load(c: &mut DbConn, case: &CaseRow) -> Result<Audience, Error> {
         let parties = store::party_refs(c, CaseId(case.id))?;
         let ids: Vec<UserId> = parties
             .iter()
@@ -467,7 +466,7 @@ fn send_all(
     event: &str,
     people: Vec<Addressee>,
     notice: &Notice<'_>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     for person in people {
         let link = mail::tracked_link(ctx.public_url, case.id);
         let to = Recipient {
@@ -489,7 +488,7 @@ pub fn serve_exhibits(
     (complainant, respondents): (bool, bool),
     event: &str,
     listing: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let audience = Audience::load(c, case)?;
     let mut people = Vec::new();
     if complainant {
@@ -517,7 +516,7 @@ fn notify(
     action: Action,
     inputs: &Inputs,
     now: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     // The version the action moved the case from: one event per action, stable if re-run.
     let case_no = case.case_no.clone().unwrap_or_default();
     let event = format!("case:{case_no}:v{}:{}", case.version, action.as_str());
@@ -559,7 +558,7 @@ fn invite_respondents(
     inputs: &Inputs,
     now: NaiveDateTime,
     event: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let case_id = CaseId(case.id);
     let case_no = case.case_no.clone().unwrap_or_default();
     let parties = store::party_refs(c, case_id)?;
@@ -614,7 +613,7 @@ fn invite_respondents(
 /// respondent's silence turned into `deemed_not_settled` once their deadline has passed.
 /// Safe to run on several servers at once: each reminder is claimed by one update, each
 /// lapse by the case's version.
-pub fn sweep(conn: &mut DbConn, ctx: &Ctx<'_>, now: NaiveDateTime) -> Result<SweepReport, AppError> {
+pub fn sweep(conn: &mut DbConn, ctx: &Ctx<'_>, now: NaiveDateTime) -> Result<SweepReport, Error> {
     let today = now.date();
     let mut report = SweepReport::default();
     let ahead = today + TimeDelta::days(i64::from(ctx.settings.reminder_days_before));
@@ -622,7 +621,7 @@ pub fn sweep(conn: &mut DbConn, ctx: &Ctx<'_>, now: NaiveDateTime) -> Result<Swe
         for d in store::needing_reminder(conn, until, on_day)? {
             let sent = write_tx(conn, |c| {
                 if !store::mark_reminded(c, d.id, on_day)? {
-                    return Ok::<_, AppError>(false);
+                    return Ok::<_, Error>(false);
                 }
                 remind(c, ctx, &d, on_day)?;
                 Ok(true)
@@ -659,7 +658,7 @@ pub struct SweepReport {
 
 /// Reminds whoever owes the deadline (the complainant of a supplement, the respondents of a
 /// response or compliance, both sides of an acceptance) and the case's officer.
-fn remind(c: &mut DbConn, ctx: &Ctx<'_>, d: &store::DeadlineRow, on_day: bool) -> Result<(), AppError> {
+fn remind(c: &mut DbConn, ctx: &Ctx<'_>, d: &store::DeadlineRow, on_day: bool) -> Result<(), Error> {
     let Some(kind) = DeadlineKind::parse(&d.kind) else {
         return Ok(());
     };

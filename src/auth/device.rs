@@ -8,7 +8,6 @@
 //! derived from the office key that every app server shares — and a cookie holds a few, the
 //! newest for each account first.
 
-use actix_web::cookie::{Cookie, SameSite};
 use chrono::NaiveDateTime;
 use rand::RngCore;
 
@@ -20,14 +19,6 @@ use crate::models::user::UserId;
 pub const LIFETIME_DAYS: i64 = 180;
 /// Tokens one cookie keeps (several people may share a browser).
 const MAX_TOKENS: usize = 5;
-
-pub fn cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-ipdesk_device"
-    } else {
-        "ipdesk_device"
-    }
-}
 
 /// The key device tokens are signed with.
 #[derive(Clone)]
@@ -100,16 +91,6 @@ fn tokens(cookie: Option<&str>) -> impl Iterator<Item = &str> {
         .split('~')
         .filter(|t| !t.is_empty())
         .take(MAX_TOKENS * 2)
-}
-
-pub fn cookie(secure: bool, value: String) -> Cookie<'static> {
-    Cookie::build(cookie_name(secure), value)
-        .path("/")
-        .http_only(true)
-        .secure(secure)
-        .same_site(SameSite::Lax)
-        .max_age(actix_web::cookie::time::Duration::days(LIFETIME_DAYS))
-        .finish()
 }
 
 #[cfg(test)]

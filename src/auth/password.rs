@@ -76,7 +76,7 @@ impl Hasher {
 
     pub async fn hash(&self, password: String) -> anyhow::Result<String> {
         let _permit = self.permits.acquire().await.context("the hasher is shut down")?;
-        actix_web::web::block(move || hash_now(&password))
+        tokio::task::spawn_blocking(move || hash_now(&password))
             .await
             .context("the hashing thread failed")?
     }
@@ -85,7 +85,7 @@ impl Hasher {
     pub async fn verify(&self, password: String, stored: Option<String>) -> anyhow::Result<Verification> {
         let _permit = self.permits.acquire().await.context("the hasher is shut down")?;
         let dummy = self.dummy.clone();
-        actix_web::web::block(move || match stored {
+        tokio::task::spawn_blocking(move || match stored {
             Some(stored) => verify_now(&password, &stored),
             None => {
                 let _ = verify_now(&password, &dummy);

@@ -22,7 +22,7 @@ impl Role {
     ];
 
     /// Roles an administrator gives to office accounts; parties come in by themselves.
-    pub const STAFF: [Role; 4] = [Role::Examiner, Role::Legal, Role::Mediator, Role::Admin];
+    pub const OFFICE_ACCOUNTS: [Role; 4] = [Role::Examiner, Role::Legal, Role::Mediator, Role::Admin];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,8 +39,10 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    pub fn is_staff(self) -> bool {
-        Role::STAFF.contains(&self)
+    /// An account the administrator gives (mediators included), not one a party registers.
+    /// Who handles every case is the access policy's question (`auth::policy::is_officer`).
+    pub fn is_office_account(self) -> bool {
+        Role::OFFICE_ACCOUNTS.contains(&self)
     }
 
     /// The translation key of the role's name.

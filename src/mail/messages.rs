@@ -1,8 +1,8 @@
 //! The notices and their templates: a subject, a plain-text body and an HTML body, in the
 //! recipient's language. Links are built from the configured public URL by the caller.
 
+use crate::config::PublicUrl;
 use askama::Template;
-use url::Url;
 
 use super::Recipient;
 use chrono::NaiveDate;
@@ -244,7 +244,7 @@ mail_template!(ReminderText, "email/deadline_reminder.txt");
 mail_template!(ReminderHtml, "email/deadline_reminder.html");
 
 impl Notice<'_> {
-    pub fn render(&self, to: &Recipient<'_>, public_url: &Url) -> askama::Result<Rendered> {
+    pub fn render(&self, to: &Recipient<'_>, public_url: &PublicUrl) -> askama::Result<Rendered> {
         match *self {
             Notice::RespondentInvitation { bilingual: true, .. } => {
                 // Korean first (the office's language), then English, in one message.
@@ -263,7 +263,7 @@ impl Notice<'_> {
         }
     }
 
-    fn render_in(&self, lang: Lang, to: &Recipient<'_>, public_url: &Url) -> askama::Result<Rendered> {
+    fn render_in(&self, lang: Lang, to: &Recipient<'_>, public_url: &PublicUrl) -> askama::Result<Rendered> {
         let (link, hours, minutes, role) = match *self {
             Notice::VerifyEmail { link, hours } => (link, hours, 0, None),
             Notice::PasswordReset { link, minutes } => (link, 0, minutes, None),

@@ -5,17 +5,24 @@ pub mod messages;
 pub mod transport;
 pub mod worker;
 
-use url::Url;
-
 use crate::auth::token;
+use crate::config::PublicUrl;
 use crate::db::DbConn;
 use crate::domain::Lang;
-use crate::error::AppError;
 use crate::models::{self, outbox::NewOutboxRow};
 
 pub use messages::Notice;
 
 pub use transport::Mailer;
+
+/// Why a notice could not be queued.
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("rendering the notice failed")]
+    Render(#[from] askama::Error),
+    #[error("database error")]
+    Database(#[from] diesel::result::Error),
+}
 
 /// Who a notice goes to, and in which language.
 pub struct Recipient<'a> {
@@ -28,11 +35,11 @@ pub struct Recipient<'a> {
 /// `event` names the event that causes it; the same (event, recipient, kind) queues once.
 pub fn queue(
     conn: &mut DbConn,
-    public_url: &Url,
+    public_url: &PublicUrl,
     event: &str,
     to: &Recipient<'_>,
     notice: &Notice<'_>,
-) -> Result<bool, AppError> {
+) -> Result<bool, QueueError> {
     queue_row(conn, public_url, event, to, notice, None)
 }
 
@@ -44,19 +51,19 @@ pub struct TrackedLink {
     token_hash: String,
 }
 
-pub fn tracked_link(public_url: &Url, case_id: i64) -> TrackedLink {
+pub fn tracked_link(public_url: &PublicUrl, case_id: i64) -> TrackedLink {
     let token = token::generate();
     TrackedLink {
-        url: crate::startup::page_link(public_url, &format!("/n/{token}")),
+        url: public_url.page(&format!("/n/{token}")),
         case_id,
         token_hash: token::hash(&token),
     }
 }
 
 /// A tracked link whose token is one the caller already made (an invitation's own), at `path`.
-pub fn tracked_token_link(public_url: &Url, case_id: i64, path: &str, token: &str) -> TrackedLink {
+pub fn tracked_token_link(public_url: &PublicUrl, case_id: i64, path: &str, token: &str) -> TrackedLink {
     TrackedLink {
-        url: crate::startup::page_link(public_url, path),
+        url: public_url.page(path),
         case_id,
         token_hash: token::hash(token),
     }
@@ -65,12 +72,12 @@ pub fn tracked_token_link(public_url: &Url, case_id: i64, path: &str, token: &st
 /// Like [`queue`], for a notice about a case whose link is `link`.
 pub fn queue_tracked(
     conn: &mut DbConn,
-    public_url: &Url,
+    public_url: &PublicUrl,
     event: &str,
     to: &Recipient<'_>,
     notice: &Notice<'_>,
     link: &TrackedLink,
-) -> Result<bool, AppError> {
+) -> Result<bool, QueueError> {
     queue_row(
         conn,
         public_url,
@@ -83,16 +90,14 @@ pub fn queue_tracked(
 
 fn queue_row(
     conn: &mut DbConn,
-    public_url: &Url,
+    public_url: &PublicUrl,
     event: &str,
     to: &Recipient<'_>,
     notice: &Notice<'_>,
     tracked: Option<(i64, &str)>,
-) -> Result<bool, AppError> {
-    let rendered = notice
-        .render(to, public_url)
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let host = public_url.host_str().unwrap_or("ipdesk.invalid");
+) -> Result<bool, QueueError> {
+    let rendered = notice.render(to, public_url)?;
+    let host = public_url.url().host_str().unwrap_or("ipdesk.invalid");
     // Stable across retries: a resent copy is recognisably the same message.
     let message_id = format!("<{}@{host}>", uuid::Uuid::new_v4());
     let now = models::now();

@@ -209,7 +209,7 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<User>> {
         .order((users::name.asc(), users::id.asc()))
         .load(conn)?;
     let mut list: Vec<User> = rows.iter().map(UserRow::to_user).collect();
-    list.sort_by_key(|u| !u.role.is_staff());
+    list.sort_by_key(|u| !u.role.is_office_account());
     Ok(list)
 }
 

@@ -12,52 +12,24 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
-use crate::auth::session::CurrentUser;
+use crate::auth::policy;
 use crate::bundle::{build, key};
 use crate::db::write_tx;
-use crate::domain::workflow::Part;
 use crate::domain::{Audience, BundleStatus, CustodyAction, human_size};
-use crate::error::AppError;
 use crate::i18n;
 use crate::models::bundle::{self, BundleRow, Requester};
 use crate::models::case::CaseId;
 use crate::models::exhibit::{self, Custody};
 use crate::models::user::User;
 use crate::models::{self};
-use crate::routes::cases::{Banner, is_staff, page_again};
+use crate::routes::cases::{Banner, page_again};
 use crate::routes::exhibits::{self, Opened};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
-
-/// The audiences whose bundles this viewer may have: the office and the panel all of them, a
-/// party its own side's and the parties' one.
-pub fn visible_audiences(user: &User, part: Part) -> Vec<Audience> {
-    if is_staff(user) || part.on_panel {
-        return Audience::ALL.to_vec();
-    }
-    let sides = (part.complainant, part.respondent);
-    Audience::ALL
-        .iter()
-        .copied()
-        .filter(|a| a.within(sides))
-        .collect()
-}
-
-/// The audiences this viewer may ask a bundle for: staff any, a party its own side's.
-pub fn requestable_audiences(user: &User, part: Part) -> Vec<Audience> {
-    if is_staff(user) {
-        return Audience::ALL.to_vec();
-    }
-    [
-        part.complainant.then_some(Audience::Complainant),
-        part.respondent.then_some(Audience::Respondent),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
-}
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 /// The bundles section of the case page.
 pub struct BundlesPanel<'a> {
@@ -88,7 +60,7 @@ pub async fn request(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let opened = exhibits::open(&state, &user, &path).await?;
-    let allowed = requestable_audiences(&user, opened.part);
+    let allowed = policy::requestable_audiences(&user, opened.part);
     let Some(audience) = Audience::parse(&form.audience).filter(|a| allowed.contains(a)) else {
         let status = if allowed.is_empty() {
             StatusCode::FORBIDDEN
@@ -243,7 +215,7 @@ async fn open_bundle(
     let found = state
         .db(move |c| Ok(bundle::find(c, case, &id.to_string())?))
         .await?
-        .filter(|b| visible_audiences(user, opened.part).contains(&b.audience()))
+        .filter(|b| policy::visible_audiences(user, opened.part).contains(&b.audience()))
         .ok_or(AppError::NotFound)?;
     Ok((opened, found))
 }
@@ -279,9 +251,9 @@ fn render_bundle(
             done: human_size(b.bytes_done as u64),
             total: human_size(b.bytes_total as u64),
             size: human_size(b.size.unwrap_or(0) as u64),
-            staff: is_staff(user),
+            staff: policy::is_officer(user),
             retention_days: state.settings.bundle_retention_days,
-            may_request: requestable_audiences(user, opened.part).contains(&b.audience()),
+            may_request: policy::requestable_audiences(user, opened.part).contains(&b.audience()),
             b,
         },
     )

@@ -5,14 +5,14 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::session::CurrentUser;
 use crate::domain::Role;
-use crate::error::AppError;
 use crate::models::user::{self, User, UserId};
 use crate::models::workflow::{self as store, DueView};
 use crate::models::{self};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 /// The report shows this many at most; it is meant to be worked through, not archived.
 const LIMIT: i64 = 500;

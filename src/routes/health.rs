@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use crate::db;
-use crate::startup::AppState;
+use crate::web::AppState;
 
 /// `{"status":"ok","db":"ok"}`, or 503 when the database cannot be read.
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {

@@ -1,9 +1,9 @@
 use actix_web::HttpResponse;
 use askama::Template;
 
-use super::page::{self, PageCtx};
 use crate::auth::policy::{Permission, allows};
-use crate::error::AppError;
+use crate::web::error::AppError;
+use crate::web::page::{self, PageCtx};
 
 #[derive(Template)]
 #[template(path = "home.html")]

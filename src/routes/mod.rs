@@ -7,10 +7,8 @@ pub mod bundles;
 pub mod cases;
 pub mod deadlines;
 pub mod exhibits;
-pub mod flash;
 pub mod health;
 pub mod home;
-pub mod page;
 pub mod portal;
 pub mod rights;
 

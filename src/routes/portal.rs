@@ -10,20 +10,20 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
-use crate::auth::session::{self, RequestCtx};
 use crate::auth::token;
 use crate::db::{DbConn, write_tx, write_tx_retrying};
 use crate::domain::{Email, NewPassword, PersonName, Role};
-use crate::error::AppError;
 use crate::i18n;
 use crate::models::user::{self, NewUser, Takeover, User, UserId};
 use crate::models::workflow::{self as store, InvitationRow};
 use crate::models::{self, outbox};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, FieldErrors, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, FieldErrors, PageCtx};
+use crate::web::session::{self, RequestCtx};
 
 /// A notice's own link: records the first opening, then goes to the case (signing in first
 /// if need be).

@@ -1,10 +1,10 @@
 use actix_web::{App, HttpResponse, test as actix_test, web};
-use ipdesk::auth::gate::gate;
 use ipdesk::auth::password::Hasher;
 use ipdesk::auth::throttle;
 use ipdesk::domain::Role;
 use ipdesk::routes::{ROUTES, Verb};
-use ipdesk::startup::AppState;
+use ipdesk::web::AppState;
+use ipdesk::web::gate::gate;
 
 use crate::helpers::{STRONG_PASSWORD, browser, location, spawn_app};
 

@@ -271,7 +271,7 @@ async fn repeated_failures_on_one_account_make_it_wait_even_with_the_right_passw
         res.text()
             .await
             .unwrap()
-            .contains("Too many failed sign-in attempts. Please wait 1 seconds")
+            .contains("Too many failed sign-in attempts. Please wait 1 second and")
     );
 
     tokio::time::sleep(std::time::Duration::from_millis(1300)).await;

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use ipdesk::auth::{session, token};
+use ipdesk::auth::token;
 use ipdesk::domain::workflow::{Action, InvestigationOutcome, ReceivingBody};
 use ipdesk::domain::{
     Audience, CitationRole, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, RightKind, Role,
@@ -13,6 +13,7 @@ use ipdesk::domain::{
 };
 use ipdesk::models::user::UserId;
 use ipdesk::routes::{ROUTES, Route, Verb};
+use ipdesk::web::session;
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};

@@ -4,7 +4,7 @@ use std::path::Path;
 use fluent_syntax::ast::Entry;
 use ipdesk::audit;
 use ipdesk::domain::{NoticeKind, Role};
-use ipdesk::routes::flash::Flash;
+use ipdesk::web::flash::Flash;
 
 use crate::helpers::{STRONG_PASSWORD, browser, korean_browser, spawn_app};
 

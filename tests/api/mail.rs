@@ -2,8 +2,8 @@ use std::time::Duration;
 
 use ipdesk::db::write_tx;
 use ipdesk::domain::{Lang, Role};
-use ipdesk::error::AppError;
 use ipdesk::mail::{self, Notice, Recipient};
+use ipdesk::web::error::AppError;
 
 use crate::helpers::{
     BASE_URL, STRONG_PASSWORD, TestApp, browser, korean_browser, location, spawn_app, spawn_app_with,

@@ -2,6 +2,7 @@
 
 mod access;
 mod accounts;
+mod architecture;
 mod audit;
 mod binary;
 mod browser;

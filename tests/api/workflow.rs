@@ -326,7 +326,7 @@ async fn a_silent_respondent_is_reminded_then_the_case_is_deemed_not_settled_by_
     let sweep = |days: i64| {
         move |c: &mut ipdesk::db::DbConn| {
             let settings = Settings::default();
-            let url = url::Url::parse("http://ipdesk.test").unwrap();
+            let url = ipdesk::config::PublicUrl::parse("http://ipdesk.test").unwrap();
             let ctx = ipdesk::workflow::Ctx {
                 public_url: &url,
                 settings: &settings,

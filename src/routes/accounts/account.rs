@@ -1,10 +1,10 @@
 use actix_web::HttpResponse;
 use askama::Template;
 
-use crate::auth::session::CurrentUser;
-use crate::error::AppError;
 use crate::models::user::User;
-use crate::routes::page::{self, PageCtx};
+use crate::web::error::AppError;
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 #[derive(Template)]
 #[template(path = "accounts/account.html")]

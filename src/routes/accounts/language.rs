@@ -1,14 +1,14 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use crate::auth::csrf::CsrfForm;
-use crate::auth::session::{self, Holder, RequestCtx};
 use crate::db::write_tx;
 use crate::domain::Lang;
-use crate::error::AppError;
 use crate::models;
-use crate::routes::page::{self, local_path};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::page::{self, local_path};
+use crate::web::session::{self, Holder, RequestCtx};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]

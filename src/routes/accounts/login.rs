@@ -6,18 +6,17 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::{client_address, client_ip};
-use crate::auth::csrf::CsrfForm;
-use crate::auth::device;
 use crate::auth::password::Verification;
-use crate::auth::session::{self, CurrentUser, RequestCtx};
 use crate::auth::throttle::{self, Subjects};
 use crate::db::write_tx;
-use crate::error::AppError;
 use crate::models::{self, user::UserId};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, PageCtx, local_path};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::{client_address, client_ip};
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, PageCtx, local_path};
+use crate::web::session::{self, CurrentUser, RequestCtx};
 
 #[derive(Template)]
 #[template(path = "accounts/login.html")]
@@ -69,7 +68,7 @@ pub async fn submit(
     let email = form.email.trim().to_lowercase();
     let subjects = Subjects::new(&email, client_ip(&req, state.settings.trusted_proxy));
     let device_cookie = req
-        .cookie(device::cookie_name(state.secure_cookies()))
+        .cookie(session::device_cookie_name(state.secure_cookies()))
         .map(|c| c.value().to_owned());
     let policy = state.throttle;
     let next = local_path(&form.next);
@@ -182,7 +181,7 @@ pub async fn submit(
     let known = state
         .device_key
         .cookie_with(device_cookie.as_deref(), user, models::now());
-    let _ = res.add_cookie(&device::cookie(state.secure_cookies(), known));
+    let _ = res.add_cookie(&session::device_cookie(state.secure_cookies(), known));
     Ok(res)
 }
 

@@ -12,7 +12,7 @@ pub mod verify;
 
 use std::time::Duration;
 
-use super::page::PageCtx;
+use crate::web::page::PageCtx;
 
 /// "Try again in …", in whole seconds or minutes, rounded up.
 pub fn wait_message(ctx: &PageCtx, wait: Duration) -> String {

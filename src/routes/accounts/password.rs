@@ -6,18 +6,18 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_ip;
-use crate::auth::csrf::CsrfForm;
 use crate::auth::password::Verification;
-use crate::auth::session::{self, CurrentUser};
 use crate::auth::throttle::{self, Subjects};
 use crate::db::write_tx;
 use crate::domain::NewPassword;
-use crate::error::AppError;
 use crate::models;
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, FieldErrors, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_ip;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, FieldErrors, PageCtx};
+use crate::web::session::{self, CurrentUser};
 
 #[derive(Template)]
 #[template(path = "accounts/password.html")]

@@ -8,18 +8,18 @@ use serde_json::json;
 
 use super::verify;
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
-use crate::auth::session::{self, RequestCtx};
 use crate::auth::throttle::{self, Scope};
 use crate::db::write_tx;
 use crate::domain::{Email, NewPassword, PersonName, Role};
-use crate::error::AppError;
 use crate::models;
 use crate::models::user::{self, NewUser};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, FieldErrors, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, FieldErrors, PageCtx};
+use crate::web::session::{self, RequestCtx};
 
 /// Registrations one address may attempt per hour.
 const REGISTRATIONS_PER_HOUR: u32 = 20;

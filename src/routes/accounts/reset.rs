@@ -12,21 +12,21 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::{client_address, client_ip};
-use crate::auth::csrf::CsrfForm;
-use crate::auth::device;
 use crate::auth::throttle::{self, Subjects};
 use crate::auth::token;
 use crate::db::{DbConn, write_tx};
 use crate::domain::NewPassword;
-use crate::error::AppError;
 use crate::mail::{self, Notice, Recipient};
 use crate::models::email_token::{self, Purpose};
 use crate::models::user::{self, User, UserId};
 use crate::models::{self};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, FieldErrors, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::{client_address, client_ip};
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, FieldErrors, PageCtx};
+use crate::web::session;
 
 pub const LINK_MINUTES: u32 = 30;
 /// One request per account per minute; more are answered the same and do nothing.
@@ -285,13 +285,13 @@ pub async fn confirm(
     flash::set(&req, Flash::PasswordReset);
     // A reset link always restores access: this browser is now known for the account, so
     // neither the account's cap nor its address's failures stand between the owner and it.
-    let cookie_name = device::cookie_name(state.secure_cookies());
+    let cookie_name = session::device_cookie_name(state.secure_cookies());
     let known = state.device_key.cookie_with(
         req.cookie(cookie_name).as_ref().map(|c| c.value()),
         owner_id,
         models::now(),
     );
     let mut res = page::see_other("/login");
-    let _ = res.add_cookie(&device::cookie(state.secure_cookies(), known));
+    let _ = res.add_cookie(&session::device_cookie(state.secure_cookies(), known));
     Ok(res)
 }

@@ -9,19 +9,19 @@ use serde_json::json;
 
 use super::register::{Validated, validate};
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
-use crate::auth::session::{self, RequestCtx};
 use crate::auth::token;
 use crate::db::{DbConn, write_tx};
 use crate::domain::{NewPassword, Role};
-use crate::error::AppError;
 use crate::models::setup_token::{self, SetupTokenRow};
 use crate::models::user::{self, NewUser, User, UserId};
 use crate::models::{self};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, FieldErrors, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, FieldErrors, PageCtx};
+use crate::web::session::{self, RequestCtx};
 
 #[derive(Template)]
 #[template(path = "accounts/setup.html")]

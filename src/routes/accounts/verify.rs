@@ -10,19 +10,19 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
-use crate::auth::session::CurrentUser;
 use crate::auth::token;
 use crate::db::{DbConn, write_tx};
-use crate::error::AppError;
 use crate::mail::{self, Notice, Recipient};
 use crate::models::email_token::{self, Purpose};
 use crate::models::user::{self, User, UserId};
 use crate::models::{self};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 pub const LINK_HOURS: u32 = 48;
 /// Resending sooner than this does nothing: the last mail is probably on its way.

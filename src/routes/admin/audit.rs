@@ -3,9 +3,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::audit::{self, AuditRow, PAGE_SIZE, Search};
-use crate::error::AppError;
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::page::{self, PageCtx};
 
 #[derive(Template)]
 #[template(path = "admin/audit.html")]

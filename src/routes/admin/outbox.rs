@@ -4,16 +4,16 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
-use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
-use crate::error::AppError;
 use crate::models::outbox::{self, OutboxRow, PAGE_SIZE, Status};
 use crate::models::{self};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 #[derive(Template)]
 #[template(path = "admin/outbox.html")]

@@ -5,18 +5,19 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
-use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
 use crate::domain::{Email, PersonName, Role};
-use crate::error::AppError;
 use crate::mail::{self, Notice, Recipient};
 use crate::models::user::{self, NewUser, User, UserId};
 use crate::models::{self};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, FieldErrors, PageCtx};
-use crate::startup::{AppState, issue_setup_link};
+use crate::services::accounts::issue_setup_link;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, FieldErrors, PageCtx};
+use crate::web::session::CurrentUser;
 
 #[derive(Template)]
 #[template(path = "admin/users.html")]
@@ -61,7 +62,7 @@ async fn users_page(
         me,
         form,
         errors,
-        roles: Role::STAFF,
+        roles: Role::OFFICE_ACCOUNTS,
     };
     if invalid {
         page::invalid(&page)
@@ -98,7 +99,7 @@ pub async fn create(
     let email = Email::parse(&form.email)
         .map_err(|e| errors.add("email", e.message_key()))
         .ok();
-    let role = Role::parse(&form.role).filter(|r| r.is_staff());
+    let role = Role::parse(&form.role).filter(|r| r.is_office_account());
     if role.is_none() {
         errors.add("role", "err-role-invalid");
     }

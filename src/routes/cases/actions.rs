@@ -8,18 +8,18 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use super::{Banner, load, render_case};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
-use crate::auth::session::CurrentUser;
 use crate::domain::workflow::{Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule};
 use crate::domain::{CaseNumber, Email};
-use crate::error::AppError;
 use crate::models::case::CaseId;
 use crate::models::user::UserId;
 use crate::models::{self};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, FieldErrors, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, FieldErrors, PageCtx};
+use crate::web::session::CurrentUser;
 use crate::workflow::{self, Ctx, Done, Inputs};
 
 const MAX_TEXT: usize = 20_000;
@@ -162,7 +162,16 @@ pub async fn act(
                 settings: &app.settings,
                 address,
             };
-            workflow::act(c, &ctx, case_id, version, action, Some(&actor), &inputs, now)
+            Ok(workflow::act(
+                c,
+                &ctx,
+                case_id,
+                version,
+                action,
+                Some(&actor),
+                &inputs,
+                now,
+            )?)
         })
         .await?;
     let number = CaseNumber::parse(&path.case_no).ok_or(AppError::NotFound)?;

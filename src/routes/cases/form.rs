@@ -4,7 +4,7 @@
 use crate::domain::case::{format_amount, parse_amount};
 use crate::domain::{Currency, Email, Kind, Origin, PartyKind, PartySize, Track};
 use crate::models::case::{CaseFields, CaseRow, PartyFields};
-use crate::routes::page::FieldErrors;
+use crate::web::page::FieldErrors;
 
 /// Respondents one form can name.
 pub const MAX_RESPONDENTS: usize = 10;

@@ -6,13 +6,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::policy::{Permission, allows, case_scope};
-use crate::auth::session::CurrentUser;
 use crate::domain::{Kind, Role, State, Track};
-use crate::error::AppError;
 use crate::models::case::{self, CaseListRow, Filter, PAGE_SIZE, Sort};
 use crate::models::user::{self, User};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]

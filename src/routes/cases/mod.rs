@@ -16,10 +16,8 @@ use serde_json::json;
 
 use self::form::CaseInput;
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
-use crate::auth::policy::{Permission, allows, case_scope};
-use crate::auth::session::CurrentUser;
+use crate::auth::policy;
+use crate::auth::policy::case_scope;
 use crate::db::{DbConn, write_tx, write_tx_retrying};
 use crate::domain::case::format_amount;
 use crate::domain::workflow::{
@@ -29,21 +27,24 @@ use crate::domain::{
     CaseNumber, CitationRole, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, Role, State,
     Track,
 };
-use crate::error::AppError;
 use crate::mail::{self, Notice, Recipient};
 use crate::models::bundle::{self, BundleRow};
 use crate::models::case::{self, CaseFields, CaseId, CaseRow, ChangeView, NoteView, PartyFields};
 use crate::models::exhibit::{self, ExhibitView};
 use crate::models::outbox::{self, NoticeView};
 use crate::models::right::{self, CaseRightView};
-use crate::models::user::{self, User};
+use crate::models::user::{self, User, UserId};
 use crate::models::workflow::{self as store, ClosureRow, DeadlineRow, EventView, ProposalRow, SessionRow};
 use crate::models::{self};
-use crate::routes::bundles::{self, BundlesPanel};
+use crate::routes::bundles::BundlesPanel;
 use crate::routes::exhibits::{self, ExhibitsPanel};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, FieldErrors, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, FieldErrors, PageCtx};
+use crate::web::session::CurrentUser;
 use chrono::NaiveDate;
 
 /// The choices the form offers, for its select boxes.
@@ -88,10 +89,6 @@ struct VerifyFirstPage<'a> {
     ctx: &'a PageCtx,
 }
 
-pub fn is_staff(user: &User) -> bool {
-    allows(user.role, Permission::EditCase)
-}
-
 /// An unverified complainant may look around but not file.
 fn must_verify(user: &User) -> bool {
     user.role == Role::Complainant && !user.email_verified
@@ -112,7 +109,7 @@ fn form_page(
         action: "/cases".into(),
         case_no: None,
         version: 0,
-        staff: is_staff(user),
+        staff: policy::is_officer(user),
         rights: None,
     };
     page::render(status, &page)
@@ -173,7 +170,7 @@ pub async fn draft_page(
     let input = CaseInput::from_case(&row, &parties);
     let panel = rights::RightsPanel {
         links: &cited,
-        can_cite: rights::may_cite(user, &row),
+        can_cite: policy::may_cite(user, row.state(), row.complainant_user_id.map(UserId)),
         base: format!("/cases/drafts/{}", row.draft_key),
         refused: refused.as_ref(),
         roles: CitationRole::ALL,
@@ -187,7 +184,7 @@ pub async fn draft_page(
         action: "/cases".into(),
         case_no: None,
         version: 0,
-        staff: is_staff(user),
+        staff: policy::is_officer(user),
         rights: Some(panel),
     };
     page::render(status, &page)
@@ -624,7 +621,7 @@ pub struct Loaded {
 pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, AppError> {
     let number = CaseNumber::parse(raw).ok_or(AppError::NotFound)?;
     let scope = case_scope(user);
-    let staff = is_staff(user);
+    let staff = policy::is_officer(user);
     let (me, role) = (user.id, user.role);
     let viewer = user.clone();
     state
@@ -650,8 +647,8 @@ pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, Ap
                 (None, _) => None,
             };
             let (mediators, officers) = roster.into_iter().partition(|u| u.role == Role::Mediator);
-            let exhibits = exhibit::of_case(c, id, exhibits::viewer_of(&viewer, part))?;
-            let bundles = bundle::of_case(c, id, &bundles::visible_audiences(&viewer, part))?;
+            let exhibits = exhibit::of_case(c, id, policy::viewer_of(&viewer, part))?;
+            let bundles = bundle::of_case(c, id, &policy::visible_audiences(&viewer, part))?;
             // The history says what exists: a panel, sessions and a proposal only once the
             // actions that make them were taken, so most case pages skip those reads.
             let events = store::events_of(c, id)?;
@@ -750,7 +747,7 @@ pub fn render_case(
         messages: l.notes.iter().filter(|n| n.visibility == "shared").collect(),
         changes: &l.changes,
         officer: l.officer.clone(),
-        staff: is_staff(user),
+        staff: policy::is_officer(user),
         inside: l.inside,
         note_errors,
         note_body,
@@ -761,7 +758,7 @@ pub fn render_case(
         outcomes: InvestigationOutcome::ALL,
         rights: rights::RightsPanel {
             links: &l.cited,
-            can_cite: rights::may_cite(user, &l.case),
+            can_cite: policy::may_cite(user, l.case.state(), l.case.complainant_user_id.map(UserId)),
             base: format!("/cases/{}", l.case.case_no.as_deref().unwrap_or_default()),
             refused: match &notice {
                 Banner::CiteErrors(e) => Some(e),
@@ -772,14 +769,14 @@ pub fn render_case(
         },
         exhibits: ExhibitsPanel {
             list: &l.exhibits,
-            can_upload: exhibits::may_upload(user, &l.case, l.part),
-            staff: is_staff(user),
+            can_upload: policy::may_upload(user, l.case.state(), l.part),
+            staff: policy::is_officer(user),
             base: format!("/cases/{}", l.case.case_no.as_deref().unwrap_or_default()),
             filings: exhibits::filings(&l.events, ctx),
             supersedable: l
                 .exhibits
                 .iter()
-                .filter(|e| exhibits::may_supersede(user, l.part, &e.row))
+                .filter(|e| policy::may_supersede(user, l.part, e.row.side(), e.row.is_current()))
                 .map(|e| (e.row.id, e.row.number, e.row.title.clone()))
                 .collect(),
             refused: match &notice {
@@ -791,7 +788,7 @@ pub fn render_case(
         },
         bundles: BundlesPanel {
             list: &l.bundles,
-            requestable: bundles::requestable_audiences(user, l.part),
+            requestable: policy::requestable_audiences(user, l.part),
             base: format!("/cases/{}", l.case.case_no.as_deref().unwrap_or_default()),
         },
     };

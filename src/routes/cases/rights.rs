@@ -7,22 +7,24 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Banner, is_staff, page_again};
+use super::{Banner, page_again};
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
+use crate::auth::policy;
 use crate::auth::policy::case_scope;
-use crate::auth::session::CurrentUser;
 use crate::db::{write_tx, write_tx_retrying};
-use crate::domain::{CitationRole, Claims, PatentNumber, Role, State};
-use crate::error::AppError;
+use crate::domain::{CitationRole, Claims, PatentNumber};
 use crate::i18n;
 use crate::models::case::{self, CaseId, CaseRow};
 use crate::models::right::{self, CaseRightView, NewLink, RightRow};
+use crate::models::user::UserId;
 use crate::models::{self, user::User};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 /// The longest note kept with a citation.
 const NOTE_MAX: usize = 2_000;
@@ -80,7 +82,7 @@ impl RightsPanel<'_> {
     }
 
     pub fn can_remove(&self, link: &CaseRightView) -> bool {
-        self.can_cite && (is_staff(self.viewer) || link.linked_by_id == self.viewer.id.0)
+        self.can_cite && (policy::is_officer(self.viewer) || link.linked_by_id == self.viewer.id.0)
     }
 
     pub fn choices(&self) -> &[(String, String)] {
@@ -93,15 +95,6 @@ impl RightsPanel<'_> {
             None => *role == CitationRole::Asserted,
         }
     }
-}
-
-/// Staff may cite rights on any case they see; the complainant on their own case only while
-/// it is a draft or awaits a supplement; nobody else.
-pub fn may_cite(user: &User, case: &CaseRow) -> bool {
-    is_staff(user)
-        || (user.role == Role::Complainant
-            && case.complainant_user_id == Some(user.id.0)
-            && matches!(case.state(), State::Draft | State::AwaitingSupplement))
 }
 
 /// Which case a citation is for: a filed case by number, or a draft by its key.
@@ -231,7 +224,7 @@ pub async fn cite(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let case = find(&state, &user, &target).await?;
-    if !may_cite(&user, &case) {
+    if !policy::may_cite(&user, case.state(), case.complainant_user_id.map(UserId)) {
         return refuse(&state, &ctx, &user, &case).await;
     }
     let outcome = match parse(ctx.lang, &form) {
@@ -256,7 +249,7 @@ pub async fn cite(
                     write_tx_retrying(c, |c| {
                         // Decided again inside the transaction: the case may have moved on.
                         let current = case::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
-                        if !may_cite(&by, &current) {
+                        if !policy::may_cite(&by, current.state(), current.complainant_user_id.map(UserId)) {
                             return Ok(Cited::NotAllowed);
                         }
                         let now = models::now();
@@ -383,19 +376,19 @@ pub async fn uncite(
 ) -> Result<HttpResponse, AppError> {
     let (user, link_id) = (current.user, link.link);
     let case = find(&state, &user, &target).await?;
-    if !may_cite(&user, &case) {
+    if !policy::may_cite(&user, case.state(), case.complainant_user_id.map(UserId)) {
         return refuse(&state, &ctx, &user, &case).await;
     }
     let (id, by) = (CaseId(case.id), user.clone());
     // A party takes back only what it cited itself, never the office's links.
-    let only_own = (!is_staff(&user)).then_some(user.id);
+    let only_own = (!policy::is_officer(&user)).then_some(user.id);
     let address = client_address(&req, state.settings.trusted_proxy);
     let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
     let allowed = state
         .db(move |c| {
             write_tx(c, |c| {
                 let current = case::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
-                if !may_cite(&by, &current) {
+                if !policy::may_cite(&by, current.state(), current.complainant_user_id.map(UserId)) {
                     return Ok(false);
                 }
                 let docdb = right::unlink(c, id, link_id, only_own)?.ok_or(AppError::NotFound)?;

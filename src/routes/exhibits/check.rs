@@ -13,17 +13,17 @@ use sha2::{Digest, Sha256};
 
 use super::{CasePath, ExhibitPath, Said, open, open_exhibit, render_exhibit};
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf;
-use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
 use crate::domain::Fingerprint;
-use crate::error::AppError;
 use crate::i18n;
 use crate::models::case::CaseId;
 use crate::models::exhibit::{self, ExhibitRow};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf;
+use crate::web::error::AppError;
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 /// What a check of a local file against an exhibit found.
 pub struct Outcome {

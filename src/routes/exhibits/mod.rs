@@ -14,23 +14,23 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
+use crate::auth::policy;
 use crate::auth::policy::case_scope;
-use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
 use crate::domain::workflow::Part;
-use crate::domain::{CaseNumber, CustodyAction, ExhibitNumber, Role, Side, State, Visibility, human_size};
-use crate::error::AppError;
+use crate::domain::{CaseNumber, CustodyAction, ExhibitNumber, Side, Visibility, human_size};
 use crate::models::case::{self, CaseId, CaseRow};
 use crate::models::exhibit::{self, Custody, CustodyRow, ExhibitId, ExhibitView, Viewer};
 use crate::models::user::User;
 use crate::models::workflow as store;
 use crate::models::{self};
-use crate::routes::cases::is_staff;
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 /// A case as the evidence routes see it: scoped to the viewer, with what they are to it.
 pub struct Opened {
@@ -40,24 +40,10 @@ pub struct Opened {
     pub part: Part,
 }
 
-/// What someone is to a case's evidence: the office and the panel see everything, a party
-/// what its visibility allows.
-pub fn viewer_of(user: &User, part: Part) -> Viewer {
-    if is_staff(user) || part.on_panel {
-        Viewer::Inside
-    } else {
-        Viewer::Party {
-            user: user.id,
-            complainant: part.complainant,
-            respondent: part.respondent,
-        }
-    }
-}
-
 /// The case by number, if the viewer may see it; missing and hidden look the same.
 pub async fn open(state: &AppState, user: &User, raw: &str) -> Result<Opened, AppError> {
     let case_no = CaseNumber::parse(raw).ok_or(AppError::NotFound)?;
-    let (scope, me, staff) = (case_scope(user), user.id, is_staff(user));
+    let (scope, me, staff) = (case_scope(user), user.id, policy::is_officer(user));
     let number = case_no;
     let (case, part) = state
         .db(move |c| {
@@ -71,43 +57,11 @@ pub async fn open(state: &AppState, user: &User, raw: &str) -> Result<Opened, Ap
         })
         .await?;
     Ok(Opened {
-        viewer: viewer_of(user, part),
+        viewer: policy::viewer_of(user, part),
         case,
         case_no,
         part,
     })
-}
-
-/// The side a party files for; the office files for itself unless it says otherwise.
-pub fn filing_side(user: &User, part: Part) -> Option<Side> {
-    if is_staff(user) {
-        Some(Side::Office)
-    } else if part.complainant {
-        Some(Side::Complainant)
-    } else if part.respondent {
-        Some(Side::Respondent)
-    } else {
-        None
-    }
-}
-
-/// Staff add evidence to any filed case; a party to its own case while the case is open;
-/// the panel and everyone else not at all.
-pub fn may_upload(user: &User, case: &CaseRow, part: Part) -> bool {
-    let state = case.state();
-    if state == State::Draft {
-        return false;
-    }
-    if is_staff(user) {
-        return true;
-    }
-    filing_side(user, part).is_some() && !state.is_terminal() && user.role != Role::Mediator
-}
-
-/// Whether the viewer may correct this exhibit with a new one: staff any current exhibit, a
-/// party the current exhibits of its own side.
-pub fn may_supersede(user: &User, part: Part, e: &exhibit::ExhibitRow) -> bool {
-    e.is_current() && (is_staff(user) || filing_side(user, part) == Some(e.side()))
 }
 
 /// The exhibits section of the case page.
@@ -494,7 +448,7 @@ async fn render_exhibit(
             case_no: &case_no,
             e,
             custody: &shown.custody,
-            staff: is_staff(user),
+            staff: policy::is_officer(user),
             supersedes: shown.supersedes,
             superseded_by: shown.superseded_by,
             supports: shown.supports,
@@ -647,8 +601,8 @@ pub async fn set_visibility(
                         address: address.clone(),
                     },
                 )?;
-                let before = upload::served_on(row.side(), from);
-                let after = upload::served_on(row.side(), to);
+                let before = policy::served_on(row.side(), from);
+                let after = policy::served_on(row.side(), to);
                 let newly = (after.0 && !before.0, after.1 && !before.1);
                 if newly.0 || newly.1 {
                     let ctx = crate::workflow::Ctx {

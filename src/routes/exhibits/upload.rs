@@ -15,14 +15,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde_json::json;
 
-use super::{filing_side, may_supersede, may_upload, open};
+use super::open;
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf;
-use crate::auth::session::CurrentUser;
+use crate::auth::policy;
 use crate::db::write_tx;
 use crate::domain::{Fingerprint, Side, Visibility, clean_file_name, detect, text};
-use crate::error::AppError;
 use crate::evidence::Received;
 use crate::evidence::store::Incoming;
 use crate::i18n;
@@ -32,9 +29,13 @@ use crate::models::user::User;
 use crate::models::workflow as store;
 use crate::models::{self};
 use crate::routes::cases::{Banner, page_again as refuse};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 const TITLE_MAX: usize = 200;
 const DESCRIPTION_MAX: usize = 5_000;
@@ -82,15 +83,6 @@ impl UploadErrors {
             "side" => &r.side,
             _ => "",
         }
-    }
-}
-
-/// Who must be served with an exhibit of this side and visibility: (complainant,
-/// respondents). Only what the other side may see is served on it.
-pub fn served_on(side: Side, visibility: Visibility) -> (bool, bool) {
-    match visibility {
-        Visibility::Parties => (side != Side::Complainant, side != Side::Respondent),
-        Visibility::OwnSide | Visibility::Office => (false, false),
     }
 }
 
@@ -435,6 +427,12 @@ impl From<AppError> for Stop {
     }
 }
 
+impl From<crate::services::Error> for Stop {
+    fn from(e: crate::services::Error) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
 /// Records the kept files as exhibits, with their custody and audit entries and the notices
 /// serving them on the other side: one transaction.
 #[allow(clippy::too_many_arguments)]
@@ -450,12 +448,12 @@ fn record(
 ) -> Result<Vec<i32>, Stop> {
     // Decided again inside the transaction: the case may have moved on.
     let case = case::find_by_id(c, case_id)?.ok_or(AppError::NotFound)?;
-    let part = if crate::routes::cases::is_staff(by) {
+    let part = if policy::is_officer(by) {
         part
     } else {
         store::part_of(c, case_id, by.id)?
     };
-    if !may_upload(by, &case, part) {
+    if !policy::may_upload(by, case.state(), part) {
         return Err(Stop::NotAllowed);
     }
     let total: u64 = kept.iter().map(|k| k.2).sum();
@@ -504,7 +502,7 @@ fn record(
                 address: ctx.address.clone(),
             },
         )?;
-        let who = served_on(meta.side, meta.visibility);
+        let who = policy::served_on(meta.side, meta.visibility);
         if who != (false, false) {
             serve
                 .entry(who)
@@ -531,7 +529,7 @@ pub async fn upload(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let opened = open(&state, &user, &path).await?;
-    if !may_upload(&user, &opened.case, opened.part) {
+    if !policy::may_upload(&user, opened.case.state(), opened.part) {
         return refuse(
             &state,
             &ctx,
@@ -567,23 +565,23 @@ pub async fn upload(
         return refuse(&state, &ctx, &user, &path, banner, StatusCode::PAYLOAD_TOO_LARGE).await;
     }
     let sent = read_request(&req, &state, payload, most).await?;
-    let own_side = filing_side(&user, opened.part).unwrap_or(Side::Office);
+    let own_side = policy::filing_side(&user, opened.part).unwrap_or(Side::Office);
     let (case_id, part, by) = (CaseId(opened.case.id), opened.part, user.clone());
     let known = state
         .db(move |c| {
-            let list = exhibit::of_case(c, case_id, super::viewer_of(&by, part))?;
+            let list = exhibit::of_case(c, case_id, policy::viewer_of(&by, part))?;
             Ok(Known {
                 filings: store::events_of(c, case_id)?.iter().map(|e| e.id).collect(),
                 supersedable: list
                     .iter()
-                    .filter(|e| may_supersede(&by, part, &e.row))
+                    .filter(|e| policy::may_supersede(&by, part, e.row.side(), e.row.is_current()))
                     .map(|e| (e.row.id, e.row.number))
                     .collect(),
                 case_bytes: exhibit::case_bytes(c, case_id)?,
             })
         })
         .await?;
-    let staff = crate::routes::cases::is_staff(&user);
+    let staff = policy::is_officer(&user);
     let ready = match judge(ctx.lang, staff, own_side, &known, sent, &limits) {
         Ok(ready) => ready,
         Err((errors, status)) => {

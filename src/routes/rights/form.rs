@@ -8,18 +8,18 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
-use crate::auth::address::client_address;
-use crate::auth::csrf::CsrfForm;
-use crate::auth::session::CurrentUser;
 use crate::db::write_tx;
 use crate::domain::{ClassSymbol, Lang, PatentNumber, RightKind, RightSource};
-use crate::error::AppError;
 use crate::i18n;
 use crate::models::right::{self, Cited, RightData, RightId, RightRow};
 use crate::models::{self, user::User};
-use crate::routes::flash::{self, Flash};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::csrf::CsrfForm;
+use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 const TEXT_MAX: usize = 2_000;
 const ABSTRACT_MAX: usize = 20_000;

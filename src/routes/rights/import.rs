@@ -10,14 +10,14 @@ use askama::Template;
 use futures_util::StreamExt;
 
 use crate::audit::Actor;
-use crate::auth::csrf;
-use crate::auth::session::CurrentUser;
-use crate::error::AppError;
 use crate::i18n;
 use crate::import::Format;
 use crate::import::run::{self, Reason, Summary};
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::csrf;
+use crate::web::error::AppError;
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 /// The largest upload taken through the browser; larger files go through the command line.
 const UPLOAD_MAX: u64 = 512 * 1024 * 1024;

@@ -10,16 +10,16 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::policy::{Permission, allows, case_scope};
-use crate::auth::session::CurrentUser;
 use crate::domain::{ClassSymbol, NumberError, PatentNumber, RightKind};
-use crate::error::AppError;
 use crate::i18n;
 use crate::models::right::{
     self, CitationView, CitingCase, CitingRight, ClassRow, Found, PublicationView, Query, RightId,
     RightListRow, RightRow, Search,
 };
-use crate::routes::page::{self, PageCtx};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 const PAGE_SIZE: i64 = 20;
 

@@ -14,16 +14,17 @@ use tracing::Instrument;
 use serde_json::json;
 
 use super::address::client_address;
-use super::policy::{Access, Decision, Permission, allows};
+use super::flash;
 use super::session::{self, CookieChange, RequestCtx, Timeouts};
-use super::visitor::{Visitor, VisitorKey};
 use crate::audit::{self, Actor, Event};
+use crate::auth::policy::{Access, Decision, Permission, allows};
+use crate::auth::visitor::{Visitor, VisitorKey};
 use crate::db::write_tx;
 use crate::domain::{Lang, text};
-use crate::error::{self, ErrorDetail};
 use crate::models;
-use crate::routes::{self, flash};
-use crate::startup::AppState;
+use crate::routes;
+use crate::web::AppState;
+use crate::web::error::{self, ErrorDetail};
 
 pub async fn gate(
     req: ServiceRequest,
@@ -81,7 +82,7 @@ async fn admit(
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
 
-    if unsafe_method && let Some(origin) = super::csrf::foreign_origin(&req, &state.public_url) {
+    if unsafe_method && let Some(origin) = super::csrf::foreign_origin(&req, state.public_url.url()) {
         tracing::warn!(event = "csrf.origin", origin = ?origin, "cross-site request refused");
         let ctx = bare_ctx(&req, request_id);
         return Ok(refuse(

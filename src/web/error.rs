@@ -8,7 +8,7 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
-use crate::routes::page::PageCtx;
+use crate::web::page::PageCtx;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -58,6 +58,22 @@ impl From<actix_web::Error> for AppError {
             status: e.as_response_error().status_code(),
             message: e.to_string(),
         }
+    }
+}
+
+impl From<crate::services::Error> for AppError {
+    fn from(e: crate::services::Error) -> Self {
+        match e {
+            crate::services::Error::NotFound => AppError::NotFound,
+            crate::services::Error::Database(e) => AppError::Database(e),
+            crate::services::Error::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
+impl From<crate::mail::QueueError> for AppError {
+    fn from(e: crate::mail::QueueError) -> Self {
+        crate::services::Error::from(e).into()
     }
 }
 

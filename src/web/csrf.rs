@@ -9,9 +9,9 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::session::RequestCtx;
-use super::token;
+use crate::auth::token;
 use crate::domain::text;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 pub const FIELD: &str = "csrf_token";
 

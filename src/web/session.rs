@@ -10,15 +10,15 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
-use super::token;
-use super::visitor::{Visitor, VisitorKey};
+use crate::auth::token;
+use crate::auth::visitor::{Visitor, VisitorKey};
 use crate::db::DbConn;
 use crate::domain::Lang;
-use crate::error::AppError;
 use crate::models;
 use crate::models::session::{NewSession, SessionId};
 use crate::models::user::{User, UserId};
-use crate::routes::flash::Flash;
+use crate::web::error::AppError;
+use crate::web::flash::Flash;
 
 /// Plain name for http (local use); the `__Host-` prefix, which demands Secure, for https.
 pub fn cookie_name(secure: bool) -> &'static str {
@@ -35,6 +35,27 @@ pub fn session_cookie(secure: bool, value: String) -> Cookie<'static> {
         .http_only(true)
         .secure(secure)
         .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// The device cookie (`crate::auth::device`): a browser in which an account signed in before.
+pub fn device_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-ipdesk_device"
+    } else {
+        "ipdesk_device"
+    }
+}
+
+pub fn device_cookie(secure: bool, value: String) -> Cookie<'static> {
+    Cookie::build(device_cookie_name(secure), value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(
+            crate::auth::device::LIFETIME_DAYS,
+        ))
         .finish()
 }
 

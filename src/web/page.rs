@@ -10,14 +10,14 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::assets;
 use super::flash::Flash;
 use crate::auth::policy::{Permission, allows};
-use crate::auth::session::RequestCtx;
 use crate::domain::Lang;
-use crate::error::AppError;
 use crate::i18n;
 use crate::models::user::User;
+use crate::routes::assets;
+use crate::web::error::AppError;
+use crate::web::session::RequestCtx;
 
 pub struct NavItem {
     pub href: &'static str,

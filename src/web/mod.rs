@@ -1,0 +1,17 @@
+//! The web layer: application state, the gate every request passes, sessions and their
+//! cookies, CSRF, flash messages, page rendering and error pages. The handlers in
+//! `crate::routes` build on it; nothing below (services, models, domain, mail, workflow)
+//! imports it.
+
+pub mod address;
+pub mod csrf;
+pub mod error;
+pub mod flash;
+pub mod gate;
+pub mod page;
+pub mod session;
+pub mod state;
+
+pub use error::AppError;
+pub use session::{CurrentUser, RequestCtx};
+pub use state::{AppState, FORM_LIMIT};
