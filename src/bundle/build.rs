@@ -548,8 +548,8 @@ impl IndexPage<'_> {
         i18n::text_with(self.cx.lang, key, &[(name, value.to_string())])
     }
 
-    fn label(&self, prefix: &str, value: &str) -> String {
-        i18n::label(self.cx.lang, prefix, value)
+    fn label(&self, prefix: &str, value: impl AsRef<str>) -> String {
+        i18n::label(self.cx.lang, prefix, value.as_ref())
     }
 
     fn size(&self, e: &ExhibitView) -> String {

@@ -3,6 +3,7 @@
 
 pub mod page;
 pub mod schema;
+mod types;
 mod url;
 
 use std::time::Duration;

@@ -20,9 +20,9 @@ pub struct BundleRow {
     pub id: i64,
     pub public_id: String,
     pub case_id: i64,
-    pub audience: String,
-    pub language: String,
-    pub status: String,
+    pub audience: Audience,
+    pub language: Lang,
+    pub status: BundleStatus,
     pub requested_by: i64,
     pub requested_at: NaiveDateTime,
     pub started_at: Option<NaiveDateTime>,
@@ -46,15 +46,15 @@ pub struct BundleRow {
 
 impl BundleRow {
     pub fn audience(&self) -> Audience {
-        Audience::parse(&self.audience).unwrap_or(Audience::Office)
+        self.audience
     }
 
     pub fn status(&self) -> BundleStatus {
-        BundleStatus::parse(&self.status).unwrap_or(BundleStatus::Failed)
+        self.status
     }
 
     pub fn language(&self) -> Lang {
-        Lang::parse(&self.language).unwrap_or_default()
+        self.language
     }
 
     /// How far the build is, by bytes, in whole percent.

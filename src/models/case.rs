@@ -36,7 +36,7 @@ pub struct CaseRow {
     pub id: i64,
     pub draft_key: String,
     pub case_no: Option<String>,
-    pub state: String,
+    pub state: State,
     pub track: String,
     pub kind: String,
     pub title: String,
@@ -58,7 +58,7 @@ pub struct CaseRow {
 
 impl CaseRow {
     pub fn state(&self) -> State {
-        State::parse(&self.state).unwrap_or(State::Draft)
+        self.state
     }
 
     /// What the case form edits, as stored.

@@ -100,10 +100,10 @@ pub struct ExhibitRow {
     pub id: i64,
     pub case_id: i64,
     pub number: i32,
-    pub side: String,
+    pub side: Side,
     pub title: String,
     pub description: String,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub file_name: String,
     pub content_type: String,
     pub extension: String,
@@ -118,11 +118,11 @@ pub struct ExhibitRow {
 
 impl ExhibitRow {
     pub fn visibility(&self) -> Visibility {
-        Visibility::parse(&self.visibility).unwrap_or(Visibility::Office)
+        self.visibility
     }
 
     pub fn side(&self) -> Side {
-        Side::parse(&self.side).unwrap_or(Side::Office)
+        self.side
     }
 
     pub fn fingerprint(&self) -> Option<Fingerprint> {

@@ -181,7 +181,7 @@ pub struct RightRow {
     pub country: String,
     pub kind_code: Option<String>,
     pub kind_presumed: bool,
-    pub right_kind: String,
+    pub right_kind: RightKind,
     pub display: String,
     pub title: String,
     pub other_titles: String,
@@ -194,14 +194,14 @@ pub struct RightRow {
     pub grant_date: Option<NaiveDate>,
     pub status: Option<String>,
     pub abstract_text: Option<String>,
-    pub source: String,
+    pub source: RightSource,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 impl RightRow {
     pub fn is_stub(&self) -> bool {
-        self.source == RightSource::Stub.as_str()
+        self.source == RightSource::Stub
     }
 
     fn lines(text: &str) -> Vec<&str> {
@@ -393,8 +393,7 @@ pub fn insert_new(conn: &mut DbConn, batch: &[RightData], now: NaiveDateTime) ->
 
 /// What a record makes of the right already in the registry.
 fn merge(data: &RightData, row: &RightRow, old: RightData) -> RightData {
-    let manual = RightSource::Manual.as_str();
-    if row.source == manual && data.source.as_str() != manual {
+    if row.source == RightSource::Manual && data.source != RightSource::Manual {
         // Staff's hand wins over any file; the file only fills what they left empty.
         return old.with_gaps_from(data.clone());
     }
@@ -450,7 +449,7 @@ pub fn data_of(conn: &mut DbConn, row: &RightRow) -> QueryResult<Option<RightDat
     let lines = |text: &str| RightRow::lines(text).into_iter().map(str::to_string).collect();
     Ok(Some(RightData {
         publications,
-        right_kind: RightKind::parse(&row.right_kind).unwrap_or(number.right_kind()),
+        right_kind: row.right_kind,
         title: row.title.clone(),
         other_titles: lines(&row.other_titles),
         applicants: lines(&row.applicants),
@@ -472,7 +471,7 @@ pub fn data_of(conn: &mut DbConn, row: &RightRow) -> QueryResult<Option<RightDat
                     .map(|number| Cited { number, category })
             })
             .collect(),
-        source: RightSource::parse(&row.source).unwrap_or(RightSource::Manual),
+        source: row.source,
         number,
     }))
 }

@@ -29,7 +29,7 @@ pub struct UserRow {
     pub id: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: Option<String>,
     pub language: Option<String>,
     pub active: bool,
@@ -44,9 +44,7 @@ impl UserRow {
             id: UserId(self.id),
             email: self.email.clone(),
             name: self.name.clone(),
-            // The CHECK constraint allows only known roles; a stranger is treated as the
-            // least privileged so a bad row can never grant anything.
-            role: Role::parse(&self.role).unwrap_or(Role::Respondent),
+            role: self.role,
             language: self.language.as_deref().and_then(Lang::parse),
             active: self.active,
             has_password: self.password_hash.is_some(),

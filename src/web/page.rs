@@ -81,8 +81,9 @@ impl PageCtx {
     }
 
     /// The name of a stored value in the reader's language (see [`i18n::label`]).
-    pub fn label(&self, prefix: &str, value: &str) -> String {
-        i18n::label(self.lang, prefix, value)
+    /// The name of a stored value (`prefix-value`), from its text or its domain type.
+    pub fn label(&self, prefix: &str, value: impl AsRef<str>) -> String {
+        i18n::label(self.lang, prefix, value.as_ref())
     }
 
     pub fn t1(&self, key: &str, name: &'static str, value: impl Display) -> String {

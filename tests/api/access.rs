@@ -396,5 +396,5 @@ async fn registration_ignores_fields_it_does_not_name() {
                 .unwrap()
         })
         .await;
-    assert_eq!(row.role, "complainant");
+    assert_eq!(row.role, Role::Complainant);
 }

@@ -41,7 +41,7 @@ async fn a_complainant_registers_and_is_signed_in() {
                 .unwrap()
         })
         .await;
-    assert_eq!(row.role, "complainant");
+    assert_eq!(row.role, Role::Complainant);
     let hash = row.password_hash.unwrap();
     let parsed = PasswordHash::new(&hash).unwrap();
     assert_eq!(parsed.algorithm.as_str(), "argon2id");

@@ -771,3 +771,30 @@ async fn a_draft_key_of_someone_elses_case_is_not_found_and_changes_nothing() {
     let page = app.page(&mina, &format!("/cases/{number}")).await;
     assert!(page.contains("Filed for real") && !page.contains("Taken over"));
 }
+
+#[tokio::test]
+async fn a_state_the_program_does_not_know_is_an_error_and_never_passes_for_a_draft() {
+    let app = spawn_app().await;
+    let (complainant, _) = app.signed_in(Role::Complainant).await;
+    let case_no = file_case(&app, &complainant, "Separator coating copied").await;
+    let number = case_no.clone();
+    app.with_db(move |c| {
+        use diesel::prelude::*;
+        use ipdesk::db::schema::cases;
+        diesel::update(cases::table.filter(cases::case_no.eq(&number)))
+            .set(cases::state.eq("archived"))
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    let res = app.get_as(&complainant, &format!("/cases/{case_no}")).await;
+    assert_eq!(
+        res.status(),
+        500,
+        "not shown as a draft the complainant could edit"
+    );
+    assert!(
+        crate::helpers::logs().contains("unknown case state `archived` in the database"),
+        "the log names the value"
+    );
+}

@@ -19,6 +19,7 @@ mod import_files;
 mod mail;
 mod portal;
 mod rights;
+mod schema;
 mod sessions;
 mod setup;
 mod smtp;

@@ -24,8 +24,8 @@ use crate::domain::workflow::{
     self as workflow_rules, Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule, Who,
 };
 use crate::domain::{
-    CaseNumber, CitationRole, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, Role, State,
-    Track,
+    BundleStatus, CaseNumber, CitationRole, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize,
+    Role, State, Track,
 };
 use crate::mail::{self, Notice, Recipient};
 use crate::models::bundle::{self, BundleRow};
