@@ -235,7 +235,7 @@ async fn every_role_gets_exactly_what_it_should_on_every_route() {
         .await;
     // Another complainant's case.
     let (owner, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &owner, "Matrix case").await;
+    let case_no = crate::helpers::file_case(&app, &owner, "Matrix case").await;
     for who in WHO {
         for route in ROUTES {
             // A fresh browser for each request: posts (logout, deactivate) must not leak

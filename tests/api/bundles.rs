@@ -10,8 +10,10 @@ use diesel::prelude::*;
 use ipdesk::domain::Role;
 use sha2::{Digest, Sha256};
 
-use crate::exhibits::{case_with_both_sides, file, pdf, upload};
+use crate::helpers::case_with_a_hidden_correction;
 use crate::helpers::{STRONG_PASSWORD, TestApp, browser, location, spawn_app};
+use crate::helpers::{case_with_evidence, queue_directly};
+use crate::helpers::{file, pdf, upload};
 
 /// Requests a bundle and waits for it: the request's answer and the bundle's bytes.
 async fn bundle(app: &TestApp, client: &reqwest::Client, case_no: &str, audience: &str) -> (String, Vec<u8>) {
@@ -140,73 +142,6 @@ fn bagit_validator() -> Option<std::process::Command> {
     let mut cmd = std::process::Command::new("python3");
     cmd.args(["-m", "bagit", "--validate"]);
     Some(cmd)
-}
-
-/// Puts a bundle in the queue the way another server would, without waking this one's
-/// builder: its public id.
-pub async fn queue_directly(
-    app: &TestApp,
-    case_no: &str,
-    audience: ipdesk::domain::Audience,
-    lang: ipdesk::domain::Lang,
-) -> String {
-    let no = case_no.to_owned();
-    app.with_db(move |c| {
-        use ipdesk::db::schema::cases;
-        let (case_id, user): (i64, i64) = cases::table
-            .filter(cases::case_no.eq(no))
-            .select((cases::id, cases::created_by))
-            .first(c)
-            .unwrap();
-        ipdesk::models::bundle::request(
-            c,
-            ipdesk::models::case::CaseId(case_id),
-            audience,
-            lang,
-            ipdesk::models::user::UserId(user),
-            None,
-            ipdesk::models::now(),
-        )
-        .unwrap()
-        .public_id
-    })
-    .await
-}
-
-/// A filed case whose respondent joined, with five exhibits of the complainant (one only for
-/// the office, one for its own side) and one of the respondent's.
-pub(crate) async fn case_with_evidence(
-    app: &TestApp,
-) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
-    let (complainant, examiner, respondent, case_no) = case_with_both_sides(app).await;
-    let res = upload(
-        app,
-        &complainant,
-        &case_no,
-        &[
-            file("Supply contract", "parties", "contract.pdf", &pdf(1)),
-            file("계약서 번역본 100% 일치", "parties", "번역.pdf", &pdf(2)),
-            file("Lab notebook", "own_side", "notebook.pdf", &pdf(3)),
-            file("Originality certificate", "office", "certificate.pdf", &pdf(4)),
-            file(
-                "Meeting notes",
-                "parties",
-                "notes.txt",
-                "Notes of the meeting.\n".as_bytes(),
-            ),
-        ],
-    )
-    .await;
-    assert_eq!(res.status(), 303);
-    let res = upload(
-        app,
-        &respondent,
-        &case_no,
-        &[file("Our design", "parties", "ours.pdf", &pdf(5))],
-    )
-    .await;
-    assert_eq!(res.status(), 303);
-    (complainant, examiner, respondent, case_no)
 }
 
 #[tokio::test]
@@ -447,7 +382,7 @@ async fn a_build_whose_builder_died_is_taken_over_and_the_dead_builders_writes_a
     // The app's own builder looks at the queue only when woken, so the claims here are ours.
     let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 3600).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Lease").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Lease").await;
     queue_directly(
         &app,
         &case_no,
@@ -485,7 +420,7 @@ async fn a_bundle_being_built_shows_its_progress_and_refreshes_it_without_a_meta
     let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 3600).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Progress").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Progress").await;
     let id = queue_directly(
         &app,
         &case_no,
@@ -539,7 +474,7 @@ async fn a_bundle_being_built_shows_its_progress_and_refreshes_it_without_a_meta
 async fn a_bundle_queued_elsewhere_or_before_a_restart_is_built_without_a_wake_up() {
     let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 1).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Queued elsewhere").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Queued elsewhere").await;
     let res = upload(
         &app,
         &complainant,
@@ -566,7 +501,7 @@ async fn a_bundle_that_cannot_be_built_says_so_and_tells_the_office_why() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Lost file").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Lost file").await;
     let res = upload(
         &app,
         &complainant,
@@ -606,7 +541,7 @@ async fn a_bundle_that_cannot_be_built_says_so_and_tells_the_office_why() {
 async fn a_korean_readers_bundle_reads_in_korean_and_marks_a_corrected_exhibit() {
     let app = crate::helpers::spawn_app_with(|s| s.bundle_poll_secs = 1).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Corrected").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Corrected").await;
     let res = upload(
         &app,
         &complainant,
@@ -690,41 +625,7 @@ async fn a_ready_bundle_shows_its_size_and_hash_and_only_a_real_download_is_logg
 #[tokio::test]
 async fn a_respondents_bundle_and_custody_logs_never_tell_of_a_hidden_correction_or_the_offices_bundle() {
     let app = spawn_app().await;
-    let (complainant, examiner, respondent, case_no) = case_with_both_sides(&app).await;
-    let res = upload(
-        &app,
-        &complainant,
-        &case_no,
-        &[
-            file("Supply contract", "parties", "contract.pdf", &pdf(1)),
-            file("Design drawings", "parties", "drawings.pdf", &pdf(2)),
-            file("Lab notebook", "own_side", "notebook.pdf", &pdf(3)),
-            file("Meeting notes", "parties", "notes.pdf", &pdf(4)),
-        ],
-    )
-    .await;
-    assert_eq!(res.status(), 303);
-    let contract = app
-        .with_db(|c| {
-            use ipdesk::db::schema::exhibits::dsl::*;
-            exhibits
-                .filter(number.eq(1001))
-                .select(id)
-                .first::<i64>(c)
-                .unwrap()
-        })
-        .await;
-    let res = upload(
-        &app,
-        &complainant,
-        &case_no,
-        &[
-            file("Supply contract, unredacted", "own_side", "full.pdf", &pdf(5))
-                .with("supersedes", &contract.to_string()),
-        ],
-    )
-    .await;
-    assert_eq!(res.status(), 303);
+    let (complainant, examiner, respondent, case_no) = case_with_a_hidden_correction(&app).await;
     // The office bundles everything and downloads it: 1001's log has its id, twice.
     let (office_page, _) = bundle(&app, &examiner, &case_no, "office").await;
     let office_id = office_page.rsplit('/').next().unwrap().to_owned();
@@ -733,7 +634,7 @@ async fn a_respondents_bundle_and_custody_logs_never_tell_of_a_hidden_correction
     let (own_page, own) = bundle(&app, &respondent, &case_no, "respondent").await;
     let own_id = own_page.rsplit('/').next().unwrap().to_owned();
     let log = String::from_utf8(read_entry(&own, "/data/custody-log.csv")).unwrap();
-    let lines = crate::exhibits::csv_lines(&log);
+    let lines = crate::helpers::csv_lines(&log);
     assert!(lines.iter().any(|l| l[1] == "1001"), "{log}");
     assert!(
         lines.iter().all(|l| l[2] == "uploaded" && l[1] != "1005"),
@@ -753,7 +654,7 @@ async fn a_respondents_bundle_and_custody_logs_never_tell_of_a_hidden_correction
         .page(&respondent, &format!("/cases/{case_no}/exhibits/1001/custody"))
         .await;
     assert!(page.contains("<dd data-status>Current</dd>"));
-    let table = crate::exhibits::custody_table(&page);
+    let table = crate::helpers::custody_table(&page);
     assert!(!table.contains(r#"data-custody="superseded""#), "{table}");
     assert!(
         table.contains(r#"data-custody="bundled""#),
@@ -765,7 +666,7 @@ async fn a_respondents_bundle_and_custody_logs_never_tell_of_a_hidden_correction
         format!("/cases/{case_no}/custody.csv"),
     ] {
         let csv = app.get_as(&respondent, &path).await.text().await.unwrap();
-        let lines = crate::exhibits::csv_lines(&csv);
+        let lines = crate::helpers::csv_lines(&csv);
         assert!(
             lines.iter().all(|l| l[2] != "superseded" && l[1] != "1005"),
             "{csv}"
@@ -784,12 +685,12 @@ async fn a_respondents_bundle_and_custody_logs_never_tell_of_a_hidden_correction
         .text()
         .await
         .unwrap();
-    let lines = crate::exhibits::csv_lines(&csv);
+    let lines = crate::helpers::csv_lines(&csv);
     assert_eq!(
-        crate::exhibits::details_of(&lines, 1001, "superseded")[0]["by"],
+        crate::helpers::details_of(&lines, 1001, "superseded")[0]["by"],
         1005
     );
-    let bundled = crate::exhibits::details_of(&lines, 1001, "bundled");
+    let bundled = crate::helpers::details_of(&lines, 1001, "bundled");
     assert!(
         bundled
             .iter()
@@ -807,9 +708,9 @@ async fn a_respondents_bundle_and_custody_logs_never_tell_of_a_hidden_correction
         .text()
         .await
         .unwrap();
-    let lines = crate::exhibits::csv_lines(&csv);
+    let lines = crate::helpers::csv_lines(&csv);
     assert_eq!(
-        crate::exhibits::details_of(&lines, 1001, "superseded")[0]["by"],
+        crate::helpers::details_of(&lines, 1001, "superseded")[0]["by"],
         1005
     );
     assert!(!csv.contains(&office_id) && !csv.contains(&own_id), "{csv}");

@@ -1,61 +1,7 @@
 use ipdesk::domain::Role;
 
-use crate::helpers::{STRONG_PASSWORD, TestApp, korean_browser, location, spawn_app};
-
-/// A complete complaint form, as a person fills it in.
-pub fn complaint(title: &str) -> Vec<(String, String)> {
-    [
-        ("kind", "trade_secret"),
-        ("track", "mediation"),
-        ("title", title),
-        ("description", "Our battery separator coating process was disclosed by a former employee and is now used by the respondent."),
-        ("ipc_class", "H01M 50/40"),
-        ("damages_amount", "1,200,000,000"),
-        ("damages_currency", "KRW"),
-        ("remedy", "Stop using the process and compensate the damage."),
-        ("origin", "self_filed"),
-        ("c_kind", "organisation"),
-        ("c_name", "(주)한빛테크"),
-        ("c_registration_no", "123-45-67890"),
-        ("c_size", "sme"),
-        ("c_email", "legal@hanbit.example"),
-        ("c_counsel_name", "Lee Attorney"),
-        ("c_counsel_firm", "Seoul IP Law"),
-        ("r0_kind", "organisation"),
-        ("r0_name", "Megacorp Battery Ltd"),
-        ("r0_size", "large"),
-        ("r0_email", "legal@megacorp.example"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
-}
-
-async fn post_case(
-    app: &TestApp,
-    client: &reqwest::Client,
-    mut fields: Vec<(String, String)>,
-    action: &str,
-) -> reqwest::Response {
-    let page = app.page(client, "/cases/new").await;
-    let key = regex::Regex::new(r#"name="draft_key" value="([^"]+)""#)
-        .unwrap()
-        .captures(&page)
-        .map(|c| c[1].to_owned());
-    if !fields.iter().any(|(k, _)| k == "draft_key") {
-        fields.push(("draft_key".into(), key.expect("the form carries a draft key")));
-    }
-    fields.push(("action".into(), action.into()));
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.post_as(client, "/cases", &pairs).await
-}
-
-/// Files a complete complaint and returns its number.
-pub async fn file_case(app: &TestApp, client: &reqwest::Client, title: &str) -> String {
-    let res = post_case(app, client, complaint(title), "submit").await;
-    assert_eq!(res.status(), 303, "filing succeeds");
-    location(&res).trim_start_matches("/cases/").to_owned()
-}
+use crate::helpers::{STRONG_PASSWORD, korean_browser, location, spawn_app};
+use crate::helpers::{complaint, file_case, post_case};
 
 #[tokio::test]
 async fn a_complainant_files_a_complaint_and_finds_it_with_its_number() {

@@ -122,16 +122,16 @@ async fn every_post_route_refuses_a_missing_token_even_for_staff() {
     let other = app
         .create_user(Role::Examiner, "victim@office.example", STRONG_PASSWORD)
         .await;
-    let case_no = crate::cases::file_case(&app, &examiner, "Token test").await;
-    let exhibit = crate::exhibits::upload(
+    let case_no = crate::helpers::file_case(&app, &examiner, "Token test").await;
+    let exhibit = crate::helpers::upload(
         &app,
         &examiner,
         &case_no,
-        &[crate::exhibits::file(
+        &[crate::helpers::file(
             "Contract",
             "parties",
             "contract.pdf",
-            crate::exhibits::PDF,
+            crate::helpers::PDF,
         )],
     )
     .await;

@@ -9,84 +9,15 @@ use ipdesk::domain::Role;
 use reqwest::multipart::{Form, Part};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{STRONG_PASSWORD, TestApp, browser, location, spawn_app, spawn_app_with};
-use crate::workflow::{act, due_in, invitation_link};
-
-/// The start of a real PDF: enough for the content to be recognised as one.
-pub const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-
-/// One exhibit of an upload: title, visibility, the client's file name and the bytes.
-pub struct Upload {
-    title: String,
-    visibility: String,
-    file_name: String,
-    bytes: Vec<u8>,
-    extra: Vec<(String, String)>,
-}
-
-pub fn file(title: &str, visibility: &str, file_name: &str, bytes: &[u8]) -> Upload {
-    Upload {
-        title: title.to_owned(),
-        visibility: visibility.to_owned(),
-        file_name: file_name.to_owned(),
-        bytes: bytes.to_vec(),
-        extra: Vec::new(),
-    }
-}
-
-impl Upload {
-    pub fn with(mut self, field: &str, value: &str) -> Upload {
-        self.extra.push((field.to_owned(), value.to_owned()));
-        self
-    }
-}
-
-/// A PDF whose content differs by `n`, so each has its own fingerprint.
-pub fn pdf(n: usize) -> Vec<u8> {
-    let mut bytes = PDF.to_vec();
-    bytes.extend_from_slice(format!("% exhibit {n}\n").as_bytes());
-    bytes
-}
+use crate::helpers::{
+    PDF, case_with_both_sides, case_with_respondent_named, csv_lines, custody_table, details_of, file, pdf,
+    upload,
+};
+use crate::helpers::{TestApp, location, spawn_app, spawn_app_with};
+use crate::helpers::{case_with_a_hidden_correction, exhibit_id};
 
 fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-/// Files exhibits the way the case page's form does: the token first, then each row's fields
-/// (the first row plain, the others `name.N`).
-pub async fn upload(
-    app: &TestApp,
-    client: &reqwest::Client,
-    case_no: &str,
-    rows: &[Upload],
-) -> reqwest::Response {
-    let token = app.csrf(client).await;
-    let mut form = Form::new().text("csrf_token", token);
-    for (i, row) in rows.iter().enumerate() {
-        let name = |field: &str| {
-            if i == 0 {
-                field.to_owned()
-            } else {
-                format!("{field}.{}", i + 1)
-            }
-        };
-        form = form
-            .text(name("title"), row.title.clone())
-            .text(name("visibility"), row.visibility.clone());
-        for (field, value) in &row.extra {
-            form = form.text(name(field), value.clone());
-        }
-        form = form.part(
-            name("file"),
-            Part::bytes(row.bytes.clone()).file_name(row.file_name.clone()),
-        );
-    }
-    client
-        .post(app.url(&format!("/cases/{case_no}/exhibits")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
 }
 
 /// The exhibit numbers a page lists, in order.
@@ -119,15 +50,6 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The row id of an exhibit (the single case of the test), as the form's select names it.
-async fn exhibit_id(app: &TestApp, exhibit: i32) -> i64 {
-    app.with_db(move |c| {
-        use ipdesk::db::schema::exhibits::dsl::*;
-        exhibits.filter(number.eq(exhibit)).select(id).first(c).unwrap()
-    })
-    .await
-}
-
 async fn exhibit_count(app: &TestApp) -> i64 {
     app.with_db(|c| {
         ipdesk::db::schema::exhibits::table
@@ -136,49 +58,6 @@ async fn exhibit_count(app: &TestApp) -> i64 {
             .unwrap()
     })
     .await
-}
-
-/// A filed case whose respondent has joined: (complainant, examiner, respondent, case).
-pub async fn case_with_both_sides(
-    app: &TestApp,
-) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
-    case_with_respondent_named(app, "Megacorp Legal Team").await
-}
-
-/// A filed case whose respondent joined under this name: (complainant, examiner,
-/// respondent, case).
-pub async fn case_with_respondent_named(
-    app: &TestApp,
-    name: &str,
-) -> (reqwest::Client, reqwest::Client, reqwest::Client, String) {
-    let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let (examiner, _) = app.signed_in(Role::Examiner).await;
-    let case_no = crate::cases::file_case(app, &complainant, "Battery separator know-how taken").await;
-    assert_eq!(
-        act(app, &examiner, &case_no, "start_review", &[]).await.status(),
-        303
-    );
-    let due = due_in(15);
-    let res = act(
-        app,
-        &examiner,
-        &case_no,
-        "notify_respondent",
-        &[("email", "legal@megacorp.example"), ("due", &due)],
-    )
-    .await;
-    assert_eq!(res.status(), 303);
-    let link = invitation_link(app).await;
-    let respondent = browser();
-    let res = app
-        .post_as(
-            &respondent,
-            &link,
-            &[("name", name), ("password", STRONG_PASSWORD)],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
-    (complainant, examiner, respondent, case_no)
 }
 
 #[tokio::test]
@@ -429,7 +308,7 @@ async fn each_side_numbers_its_own_exhibits_and_own_side_evidence_stays_on_its_s
 async fn concurrent_uploads_get_consecutive_numbers_without_gaps() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Concurrent evidence").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Concurrent evidence").await;
     let uploads = (0..8).map(|i| {
         let (app, client, case_no) = (&app, &complainant, &case_no);
         async move {
@@ -453,7 +332,7 @@ async fn concurrent_uploads_get_consecutive_numbers_without_gaps() {
 async fn nothing_is_written_before_the_token_and_access_are_checked() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Forged upload").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Forged upload").await;
     // No token: refused before the file part is read.
     let form = Form::new()
         .text("title", "forged")
@@ -501,7 +380,7 @@ async fn nothing_is_written_before_the_token_and_access_are_checked() {
 async fn files_that_are_too_large_or_not_evidence_are_refused_with_the_reason_and_leave_nothing() {
     let app = spawn_app_with(|s| s.exhibit_max_bytes = 4096).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Refused evidence").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Refused evidence").await;
 
     let mut big = PDF.to_vec();
     big.resize(4097, b' ');
@@ -566,7 +445,7 @@ async fn files_that_are_too_large_or_not_evidence_are_refused_with_the_reason_an
 async fn the_clients_file_name_is_metadata_only_and_downloads_never_render() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Names").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Names").await;
     let text = "Meeting notes: the drawings were copied in March.\n".as_bytes();
     let res = upload(
         &app,
@@ -774,7 +653,7 @@ async fn staff_change_visibility_on_the_record_and_the_other_side_is_then_served
 async fn a_fingerprint_finds_its_exhibit_and_a_local_file_is_checked_without_being_kept() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Fingerprints").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Fingerprints").await;
     assert_eq!(
         upload(
             &app,
@@ -862,7 +741,7 @@ async fn a_fingerprint_finds_its_exhibit_and_a_local_file_is_checked_without_bei
 async fn the_scrub_finds_a_tampered_file_and_a_missing_one() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Scrubbed").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Scrubbed").await;
     let res = upload(
         &app,
         &complainant,
@@ -936,7 +815,7 @@ async fn the_scrub_finds_a_tampered_file_and_a_missing_one() {
 async fn the_database_refuses_to_change_an_exhibit_or_its_custody_log() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Append only").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Append only").await;
     assert_eq!(
         upload(
             &app,
@@ -998,7 +877,7 @@ async fn uploads_left_by_a_crash_are_swept_at_start() {
 async fn a_file_larger_than_one_write_is_kept_whole_and_in_order() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Large exhibit").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Large exhibit").await;
     // Several slices of the writer, each different, and a last one that is not full.
     let mut big = PDF.to_vec();
     let mut n: u32 = 0;
@@ -1064,74 +943,10 @@ async fn demo_evidence_is_filed_like_any_upload_and_passes_the_scrub() {
     assert!(report.is_clean() && report.exhibits == added && report.unreferenced.is_empty());
 }
 
-/// A custody CSV's lines after its header, each cell as the file holds it.
-pub fn csv_lines(text: &str) -> Vec<Vec<String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(
-        reader.headers().unwrap(),
-        vec![
-            "case",
-            "exhibit",
-            "event",
-            "at_utc",
-            "actor",
-            "actor_role",
-            "address",
-            "details"
-        ]
-    );
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect()
-}
-
-/// The lines of a custody CSV for one exhibit and one event: their details, parsed.
-pub fn details_of(lines: &[Vec<String>], exhibit: i32, event: &str) -> Vec<serde_json::Value> {
-    lines
-        .iter()
-        .filter(|l| l[1] == exhibit.to_string() && l[2] == event)
-        .map(|l| serde_json::from_str(&l[7]).unwrap())
-        .collect()
-}
-
-/// The custody table of an exhibit's page.
-pub fn custody_table(page: &str) -> &str {
-    let start = page.find(r#"data-table="custody""#).expect("a custody table");
-    let end = start + page[start..].find("</table>").unwrap();
-    &page[start..end]
-}
-
 #[tokio::test]
 async fn a_correction_the_respondent_may_not_see_leaves_no_trace_in_its_custody_log() {
     let app = spawn_app().await;
-    let (complainant, examiner, respondent, case_no) = case_with_both_sides(&app).await;
-    let res = upload(
-        &app,
-        &complainant,
-        &case_no,
-        &[
-            file("Supply contract", "parties", "contract.pdf", &pdf(1)),
-            file("Design drawings", "parties", "drawings.pdf", &pdf(2)),
-            file("Lab notebook", "own_side", "notebook.pdf", &pdf(3)),
-            file("Meeting notes", "parties", "notes.pdf", &pdf(4)),
-        ],
-    )
-    .await;
-    assert_eq!(res.status(), 303);
-    // 1001, which both sides see, corrected by 1005, which only the complainant's side does.
-    let contract = exhibit_id(&app, 1001).await;
-    let res = upload(
-        &app,
-        &complainant,
-        &case_no,
-        &[
-            file("Supply contract, unredacted", "own_side", "full.pdf", &pdf(5))
-                .with("supersedes", &contract.to_string()),
-        ],
-    )
-    .await;
-    assert_eq!(res.status(), 303);
+    let (complainant, examiner, respondent, case_no) = case_with_a_hidden_correction(&app).await;
     // And the other way round: 1003, hidden from the respondent, corrected by 1006, which it
     // sees.
     let notebook = exhibit_id(&app, 1003).await;
@@ -1257,7 +1072,7 @@ async fn a_control_character_in_an_exhibits_text_is_refused_and_no_file_is_left_
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Separator coating copied").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Separator coating copied").await;
     // The bad title before its file, and after a first file has arrived.
     let res = upload(
         &app,
@@ -1309,7 +1124,7 @@ async fn a_control_character_in_an_exhibits_text_is_refused_and_no_file_is_left_
 async fn a_local_file_larger_than_an_exhibit_may_be_is_not_checked_and_the_limit_is_named() {
     let app = spawn_app_with(|s| s.exhibit_max_bytes = 4096).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Checked too large").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Checked too large").await;
     let res = upload(
         &app,
         &complainant,

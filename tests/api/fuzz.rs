@@ -18,8 +18,8 @@ use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 
-use crate::exhibits::{file, pdf, upload};
 use crate::helpers::{STRONG_PASSWORD, TestApp, browser, location, spawn_app, spawn_app_with};
+use crate::helpers::{file, pdf, upload};
 
 /// The status of a GET, and the first lines of its page when it is a server error.
 async fn status_of(app: &TestApp, client: &reqwest::Client, path: &str) -> u16 {
@@ -73,7 +73,7 @@ async fn a_control_character_in_a_form_field_is_refused_with_400_and_nothing_is_
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Separator coating copied").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Separator coating copied").await;
     let before = app.audit_actions().await.len();
     let notes = format!("/cases/{case_no}/notes");
     for body in ["a note\0with a NUL", "bell\x07", "escape \x1b[2J", "delete\x7f"] {
@@ -260,7 +260,7 @@ impl World {
         let (mina, mina_row) = app.signed_in(Role::Complainant).await;
         let (other, _) = app.signed_in(Role::Complainant).await;
         let (examiner, _) = app.signed_in(Role::Examiner).await;
-        let case_no = crate::cases::file_case(app, &mina, "Separator coating copied").await;
+        let case_no = crate::helpers::file_case(app, &mina, "Separator coating copied").await;
         let save_draft = |client: reqwest::Client| async move {
             let key = uuid::Uuid::new_v4().to_string();
             let res = app
@@ -1292,7 +1292,7 @@ async fn an_upload_cut_off_inside_a_boundary_is_answered() {
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
     let (admin, _) = app.signed_in(Role::Admin).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Separator coating copied").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Separator coating copied").await;
     let res = upload(
         &app,
         &examiner,

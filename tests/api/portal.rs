@@ -6,51 +6,11 @@ use diesel::prelude::*;
 use ipdesk::db::schema::{audit_log, cases, parties, users};
 use ipdesk::domain::Role;
 
-use crate::cases::file_case;
+use crate::helpers::file_case;
 use crate::helpers::{STRONG_PASSWORD, TestApp, browser, korean_browser, location, spawn_app};
-use crate::workflow::{act, due_in};
+use crate::helpers::{invite, office};
 
 pub(crate) const RESPONDENT: &str = "legal@megacorp.example";
-
-/// The office and a complainant, ready to file and notify.
-pub(crate) async fn office(app: &TestApp) -> (reqwest::Client, reqwest::Client) {
-    let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let (examiner, _) = app.signed_in(Role::Examiner).await;
-    (complainant, examiner)
-}
-
-/// Files a case, has the office notify the respondent at `email`, and returns the case number
-/// and the invitation's path as mailed.
-pub(crate) async fn invite(
-    app: &TestApp,
-    (complainant, examiner): &(reqwest::Client, reqwest::Client),
-    title: &str,
-    email: &str,
-) -> (String, String) {
-    let case_no = file_case(app, complainant, title).await;
-    assert_eq!(
-        act(app, examiner, &case_no, "start_review", &[]).await.status(),
-        303
-    );
-    let due = due_in(15);
-    let res = act(
-        app,
-        examiner,
-        &case_no,
-        "notify_respondent",
-        &[("email", email), ("due", &due)],
-    )
-    .await;
-    assert_eq!(res.status(), 303, "the respondent is notified");
-    let notices = app.notices().await;
-    let mailed = notices
-        .iter()
-        .find(|n| n.kind == "respondent_invitation" && n.body_text.contains(&case_no))
-        .expect("an invitation was queued");
-    let re = regex::Regex::new(r"/invitations/[A-Za-z0-9_-]+").unwrap();
-    let link = re.find(&mailed.body_text).unwrap().as_str().to_owned();
-    (case_no, link)
-}
 
 /// The account tied to the case's respondent party, if any.
 async fn respondent_account(app: &TestApp, case_no: &str) -> Option<i64> {

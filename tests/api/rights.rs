@@ -4,8 +4,8 @@ use chrono::TimeDelta;
 use ipdesk::domain::Role;
 use reqwest::multipart::{Form, Part};
 
-use crate::cases::{complaint, file_case};
 use crate::helpers::{STRONG_PASSWORD, TestApp, csrf_from, korean_browser, location, spawn_app};
+use crate::helpers::{complaint, file_case};
 use crate::import_files::fixtures;
 
 const US_GRANT: &str = "uspto_grant_v45_US08930553.xml";

@@ -86,7 +86,7 @@ async fn case_in(
     respondent: i64,
     mediator: i64,
 ) -> (i64, String, i64) {
-    let case_no = crate::cases::file_case(app, owner, "Table case").await;
+    let case_no = crate::helpers::file_case(app, owner, "Table case").await;
     let no = case_no.clone();
     let id = app
         .with_db(move |c| {

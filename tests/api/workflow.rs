@@ -6,26 +6,7 @@ use ipdesk::domain::Role;
 use ipdesk::domain::workflow::{Action, RULES, Who};
 
 use crate::helpers::{STRONG_PASSWORD, TestApp, browser, location, spawn_app};
-
-/// Takes an action from the case page's own form (with the version the page shows).
-pub async fn act(
-    app: &TestApp,
-    client: &reqwest::Client,
-    case_no: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let page = app.page(client, &format!("/cases/{case_no}")).await;
-    let version = regex::Regex::new(r#"name="version" value="(\d+)""#)
-        .unwrap()
-        .captures(&page)
-        .map(|c| c[1].to_owned())
-        .unwrap_or_else(|| "1".into());
-    let mut all: Vec<(&str, &str)> = fields.to_vec();
-    all.push(("version", &version));
-    app.post_as(client, &format!("/cases/{case_no}/actions/{action}"), &all)
-        .await
-}
+use crate::helpers::{act, due_in, invitation_link};
 
 async fn state_of(app: &TestApp, case_no: &str) -> String {
     let no = case_no.to_owned();
@@ -39,20 +20,6 @@ async fn state_of(app: &TestApp, case_no: &str) -> String {
             .unwrap()
     })
     .await
-}
-
-pub fn due_in(days: i64) -> String {
-    (chrono::Utc::now().date_naive() + TimeDelta::days(days)).to_string()
-}
-
-pub async fn invitation_link(app: &TestApp) -> String {
-    let notices = app.notices().await;
-    let invitation = notices
-        .iter()
-        .find(|n| n.kind == "respondent_invitation")
-        .expect("an invitation was queued");
-    let re = regex::Regex::new(r"/invitations/[A-Za-z0-9_-]+").unwrap();
-    re.find(&invitation.body_text).unwrap().as_str().to_owned()
 }
 
 #[test]
@@ -76,7 +43,7 @@ async fn a_case_goes_from_filing_through_mediation_to_settlement() {
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
     let (legal, _) = app.signed_in(Role::Legal).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Separator coating taken").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Separator coating taken").await;
     assert_eq!(state_of(&app, &case_no).await, "filed");
 
     // A complainant may not start the review: refused, nothing changed.
@@ -288,7 +255,7 @@ async fn two_officers_acting_at_once_one_wins_the_other_sees_the_case_as_it_is()
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (first, _) = app.signed_in(Role::Examiner).await;
     let (second, _) = app.signed_in(Role::Legal).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Race").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Race").await;
     // Both loaded the page at version 1 (filed); the first starts the review.
     assert_eq!(
         act(&app, &first, &case_no, "start_review", &[]).await.status(),
@@ -310,7 +277,7 @@ async fn a_silent_respondent_is_reminded_then_the_case_is_deemed_not_settled_by_
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Silence").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Silence").await;
     act(&app, &examiner, &case_no, "start_review", &[]).await;
     let due = due_in(15);
     let res = act(
@@ -363,7 +330,7 @@ async fn a_silent_respondent_is_reminded_then_the_case_is_deemed_not_settled_by_
 async fn a_theft_report_is_investigated_and_referred_out_in_korean() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "설계 도면 유출").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "설계 도면 유출").await;
     let legal = crate::helpers::korean_browser();
     let officer = app
         .create_user(Role::Legal, "legal-ko@ipo.example", STRONG_PASSWORD)
@@ -421,7 +388,7 @@ async fn a_notice_shows_when_it_was_opened_and_a_failed_one_shows_as_failed() {
     let app = spawn_app().await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Proof of notice").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Proof of notice").await;
     let notices = app.notices().await;
     let receipt = notices.iter().find(|n| n.kind == "filing_receipt").unwrap();
     let link = regex::Regex::new(r"/n/[A-Za-z0-9_-]+")
@@ -450,7 +417,7 @@ async fn a_notice_the_mail_server_refused_shows_as_failed_on_the_case() {
     let app = crate::mail::with_smtp(&sink).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
-    let case_no = crate::cases::file_case(&app, &complainant, "Bounced receipt").await;
+    let case_no = crate::helpers::file_case(&app, &complainant, "Bounced receipt").await;
     app.wait_for_notices("the refusal", |rows| {
         rows.iter()
             .any(|r| r.kind == "filing_receipt" && r.status == "failed")
@@ -469,7 +436,7 @@ async fn two_different_actions_at_the_same_moment_exactly_one_is_applied() {
     let (legal, _) = app.signed_in(Role::Legal).await;
     let version_field = regex::Regex::new(r#"name="version" value="(\d+)""#).unwrap();
     for round in 0..5 {
-        let case_no = crate::cases::file_case(&app, &complainant, &format!("Race {round}")).await;
+        let case_no = crate::helpers::file_case(&app, &complainant, &format!("Race {round}")).await;
         assert_eq!(
             act(&app, &examiner, &case_no, "start_review", &[]).await.status(),
             303

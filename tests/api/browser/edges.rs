@@ -20,10 +20,10 @@ async fn the_rare_pages(lang: Lang, width: Width) {
     let Some(mut b) = Browser::open(&app, "rare", lang, width).await else {
         return;
     };
-    let (_, _, _, case_no) = crate::bundles::case_with_evidence(&app).await;
-    let office = crate::portal::office(&app).await;
+    let (_, _, _, case_no) = crate::helpers::case_with_evidence(&app).await;
+    let office = crate::helpers::office(&app).await;
     let addressee = "counsel@daehan.example";
-    let (_, invitation) = crate::portal::invite(&app, &office, "Separator coating taken", addressee).await;
+    let (_, invitation) = crate::helpers::invite(&app, &office, "Separator coating taken", addressee).await;
     let examiner = "rare-examiner@office.example";
     app.create_user(Role::Examiner, examiner, STRONG_PASSWORD).await;
     b.goto("/login", "sign-in").await;
@@ -100,7 +100,7 @@ async fn the_rare_pages(lang: Lang, width: Width) {
     app.create_user(Role::Complainant, complainant, STRONG_PASSWORD)
         .await;
     let (_, other_kind) =
-        crate::portal::invite(&app, &office, "Electrolyte formula taken", complainant).await;
+        crate::helpers::invite(&app, &office, "Electrolyte formula taken", complainant).await;
     b.goto(&other_kind, "invitation-other-kind").await;
     assert!(!b.has("input[name=password]").await);
 

@@ -363,10 +363,10 @@ async fn a_bundle_page_follows_the_build_in_place() {
         .await;
     let client = crate::helpers::browser();
     assert_eq!(app.login_as(&client, email, STRONG_PASSWORD).await.status(), 303);
-    let case_no = crate::cases::file_case(app, &client, "진행 상황").await;
+    let case_no = crate::helpers::file_case(app, &client, "진행 상황").await;
 
     sign_in(&mut b, email, STRONG_PASSWORD, "signed-in").await;
-    let id = crate::bundles::queue_directly(
+    let id = crate::helpers::queue_directly(
         app,
         &case_no,
         ipdesk::domain::Audience::Complainant,

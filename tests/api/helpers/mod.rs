@@ -1,6 +1,15 @@
 //! A real ipdesk on a random port with its own fresh database (a temporary SQLite file, or a
 //! new PostgreSQL database when TEST_DATABASE_URL is set), driven over HTTP.
 
+pub mod cases;
+pub mod evidence;
+
+pub use cases::{act, complaint, due_in, file_case, invitation_link, invite, office, post_case};
+pub use evidence::{
+    PDF, case_with_a_hidden_correction, case_with_both_sides, case_with_evidence, case_with_respondent_named,
+    csv_lines, custody_table, details_of, exhibit_id, file, pdf, queue_directly, upload,
+};
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex, Once};
