@@ -7,23 +7,19 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::TimeDelta;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor, Event};
 use crate::auth::policy;
-use crate::bundle::{build, key};
-use crate::db::write_tx;
-use crate::domain::{Audience, BundleStatus, CustodyAction, human_size};
+use crate::bundle::key;
+use crate::domain::{Audience, BundleStatus, human_size};
 use crate::i18n;
 use crate::models::bundle::{self, BundleRow, Requester};
 use crate::models::case::CaseId;
-use crate::models::exhibit::{self, Custody};
 use crate::models::user::User;
-use crate::models::{self};
 use crate::routes::cases::{Banner, page_again};
 use crate::routes::exhibits::{self, Opened};
+use crate::services;
+use crate::services::bundles::Asked;
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -70,56 +66,20 @@ pub async fn request(
         return page_again(&state, &ctx, &user, &path, Banner::BundleRefused, status).await;
     };
     let address = client_address(&req, state.settings.trusted_proxy);
-    let (case, by, lang) = (CaseId(opened.case.id), user.clone(), ctx.lang);
-    let case_no = opened.case_no.to_string();
-    let limits = [
-        (
-            Requester::User(user.id),
-            state.settings.bundle_requests_per_user_hour,
-        ),
-        (
-            Requester::Case(case),
-            state.settings.bundle_requests_per_case_hour,
-        ),
-    ];
+    let (case, case_no, by, lang) = (CaseId(opened.case.id), opened.case_no, user.clone(), ctx.lang);
+    let app = state.clone();
     let asked = state
         .db(move |c| {
-            write_tx(c, |c| {
-                bundle::lock_requesters(c, by.id, case)?;
-                let now = models::now();
-                let key = build::content_key(c, case, audience, lang)?;
-                let asked = match bundle::reusable(c, case, &key)? {
-                    Some(row) => Asked::Given(row),
-                    None => {
-                        for (who, max) in limits {
-                            let (count, first) = bundle::requested_since(c, who, now - TimeDelta::hours(1))?;
-                            if count >= i64::from(max) {
-                                // A place frees up an hour after the oldest request that counts.
-                                let free_at = first.unwrap_or(now) + TimeDelta::hours(1);
-                                let minutes = ((free_at - now).num_seconds() + 59) / 60;
-                                return Ok(Asked::Limited(who, max, minutes.max(1)));
-                            }
-                        }
-                        Asked::Queued(bundle::request(c, case, audience, lang, by.id, Some(&key), now)?)
-                    }
-                };
-                let (action, row) = match &asked {
-                    Asked::Given(row) => ("bundle.reused", row),
-                    Asked::Queued(row) => ("bundle.requested", row),
-                    Asked::Limited(..) => return Ok(asked),
-                };
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&by),
-                        action,
-                        object: Some(("bundle", row.public_id.clone())),
-                        details: json!({ "case": case_no, "audience": audience.as_str() }),
-                        address,
-                    },
-                )?;
-                Ok::<_, AppError>(asked)
-            })
+            Ok(services::bundles::request(
+                c,
+                &app.settings,
+                &by,
+                case,
+                &case_no,
+                audience,
+                lang,
+                address,
+            )?)
         })
         .await?;
     let row = match asked {
@@ -153,16 +113,6 @@ pub async fn request(
         "/cases/{}/bundles/{}",
         opened.case_no, row.public_id
     )))
-}
-
-/// What a request for a bundle came to.
-enum Asked {
-    /// A new bundle, queued.
-    Queued(BundleRow),
-    /// The bundle already made (or being made) of the same content.
-    Given(BundleRow),
-    /// Over a limit: whose, the limit, and the minutes until a request counts again.
-    Limited(Requester, u32, i64),
 }
 
 /// Too many bundles asked for: how long to wait, and where the bundles already made are.
@@ -300,39 +250,7 @@ pub async fn download(
     let address = client_address(&req, state.settings.trusted_proxy);
     let (by, row) = (user.clone(), b.clone());
     state
-        .db(move |c| {
-            write_tx(c, |c| {
-                let now = models::now();
-                for e in bundle::exhibits_of(c, row.id)? {
-                    exhibit::record(
-                        c,
-                        &Custody {
-                            exhibit: e,
-                            action: CustodyAction::Downloaded,
-                            actor: Some(&by),
-                            address: address.as_deref(),
-                            details: json!({ "bundle": row.public_id, "sha256": row.sha256 }),
-                        },
-                        now,
-                    )?;
-                }
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&by),
-                        action: "bundle.downloaded",
-                        object: Some(("bundle", row.public_id.clone())),
-                        details: json!({
-                            "audience": row.audience,
-                            "sha256": row.sha256,
-                            "size": row.size,
-                        }),
-                        address: address.clone(),
-                    },
-                )?;
-                Ok::<_, AppError>(())
-            })
-        })
+        .db(move |c| Ok(services::bundles::record_download(c, &by, &row, address)?))
         .await?;
     Ok(exhibits::attachment_response(
         file,

@@ -3,6 +3,15 @@
 //! the web layer, the command line or a background job turns into what its caller sees.
 
 pub mod accounts;
+pub mod bundles;
 mod error;
+pub mod exhibits;
+pub mod invitations;
+pub mod notice_links;
+pub mod passwords;
+pub mod registration;
+pub mod sessions;
+pub mod sign_in;
+pub mod users;
 
 pub use error::Error;

@@ -15,10 +15,13 @@ use crate::auth::visitor::{Visitor, VisitorKey};
 use crate::db::DbConn;
 use crate::domain::Lang;
 use crate::models;
-use crate::models::session::{NewSession, SessionId};
-use crate::models::user::{User, UserId};
+use crate::models::session::SessionId;
+use crate::models::user::User;
 use crate::web::error::AppError;
 use crate::web::flash::Flash;
+
+/// A session is started inside the use case that signs someone in, below the web layer.
+pub use crate::services::sessions::begin;
 
 /// Plain name for http (local use); the `__Host-` prefix, which demands Secure, for https.
 pub fn cookie_name(secure: bool) -> &'static str {
@@ -178,30 +181,6 @@ pub fn load(
         language: row.language.as_deref().and_then(Lang::parse),
         user: user_row.map(|u| u.to_user()),
     }))
-}
-
-/// Starts a signed-in session with a fresh token and CSRF token, ending `replacing` (so an id
-/// known before signing in is worthless after it). Returns the cookie value.
-pub fn begin(
-    conn: &mut DbConn,
-    user: UserId,
-    language: Option<Lang>,
-    replacing: Option<SessionId>,
-) -> QueryResult<String> {
-    if let Some(old) = replacing {
-        models::session::delete(conn, old)?;
-    }
-    let cookie = token::generate();
-    models::session::insert(
-        conn,
-        NewSession {
-            token_hash: &token::hash(&cookie),
-            csrf_token: &token::generate(),
-            user_id: user,
-            language,
-        },
-    )?;
-    Ok(cookie)
 }
 
 /// The signed-in account; without one the request is sent to sign in.

@@ -1,9 +1,8 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use crate::db::write_tx;
 use crate::domain::Lang;
-use crate::models;
+use crate::services::sessions;
 use crate::web::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
@@ -38,15 +37,7 @@ pub async fn switch(
         None => return Ok(page::see_other(&next)),
     };
     state
-        .db(move |c| {
-            write_tx(c, |c| {
-                models::session::set_language(c, session, lang)?;
-                if let Some(u) = user {
-                    models::user::set_language(c, u, lang)?;
-                }
-                Ok(())
-            })
-        })
+        .db(move |c| sessions::choose_language(c, session, user, lang).map_err(Into::into))
         .await?;
     Ok(page::see_other(&next))
 }

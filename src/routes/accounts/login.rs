@@ -3,13 +3,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use serde_json::json;
-
-use crate::audit::{self, Actor, Event};
 use crate::auth::password::Verification;
-use crate::auth::throttle::{self, Subjects};
-use crate::db::write_tx;
+use crate::auth::throttle::Subjects;
 use crate::models::{self, user::UserId};
+use crate::services::sessions;
+use crate::services::sign_in::{self, Gate};
 use crate::web::AppState;
 use crate::web::address::{client_address, client_ip};
 use crate::web::csrf::CsrfForm;
@@ -88,29 +86,22 @@ pub async fn submit(
         return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("err-login-missing"));
     }
 
-    // The account is looked up first: whether this browser is known depends on it.
-    let (wait, row, subjects) = {
+    let attempt = {
         let (key, cookie) = (state.device_key.clone(), device_cookie.clone());
         state
             .db(move |c| {
-                let now = models::now();
-                let row = models::user::find_row_by_email(c, &email)?;
-                let known = row
-                    .as_ref()
-                    .and_then(|r| key.token_for(cookie.as_deref(), UserId(r.id), now));
-                let subjects = match known {
-                    Some(token) => subjects.with_device(&token),
-                    None => subjects,
-                };
-                let wait = throttle::wait(c, &policy, &subjects, now)?;
-                Ok((wait, row.filter(|_| wait.is_none()), subjects))
+                sign_in::look_up(c, &policy, &key, cookie.as_deref(), &email, subjects).map_err(Into::into)
             })
             .await?
     };
-    if let Some(wait) = wait {
-        tracing::warn!(event = "login.throttled", address = %subjects.address, "sign-in refused: too many failures");
-        return page(StatusCode::TOO_MANY_REQUESTS, super::wait_message(&ctx, wait));
-    }
+    let subjects = attempt.subjects;
+    let row = match attempt.gate {
+        Gate::Open(row) => row,
+        Gate::Wait(wait) => {
+            tracing::warn!(event = "login.throttled", address = %subjects.address, "sign-in refused: too many failures");
+            return page(StatusCode::TOO_MANY_REQUESTS, super::wait_message(&ctx, wait));
+        }
+    };
 
     let row = row.filter(|r| r.active);
     let stored = row.as_ref().and_then(|r| r.password_hash.clone());
@@ -121,22 +112,7 @@ pub async fn submit(
             let user = row.map(|r| r.id);
             tracing::warn!(event = "login.failure", user, address = %subjects.address, "sign-in failed");
             state
-                .db(move |c| {
-                    write_tx(c, |c| {
-                        throttle::record_failure(c, &policy, &subjects, models::now())?;
-                        audit::record(
-                            c,
-                            Event {
-                                actor: &Actor::anonymous(),
-                                action: "login.failure",
-                                object: user.map(|id| ("user", id.to_string())),
-                                details: json!({}),
-                                address: Some(subjects.address.clone()),
-                            },
-                        )?;
-                        Ok(())
-                    })
-                })
+                .db(move |c| sign_in::fail(c, &policy, &subjects, user).map_err(Into::into))
                 .await?;
             return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t("err-login-failed"));
         }
@@ -152,26 +128,7 @@ pub async fn submit(
     let language = request.and_then(|r| r.session).and_then(|s| s.language);
     let cookie = state
         .db(move |c| {
-            write_tx(c, |c| {
-                throttle::record_success(c, &subjects)?;
-                if let Some(hash) = &rehashed {
-                    models::user::set_password_hash(c, user, hash)?;
-                }
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor {
-                            id: Some(user.0),
-                            label: row.email.clone(),
-                        },
-                        action: "login.success",
-                        object: Some(("user", user.0.to_string())),
-                        details: json!({"rehashed": rehashed.is_some()}),
-                        address: Some(subjects.address.clone()),
-                    },
-                )?;
-                Ok(session::begin(c, user, language, replacing)?)
-            })
+            sign_in::succeed(c, &subjects, &row, rehashed.as_deref(), language, replacing).map_err(Into::into)
         })
         .await?;
     tracing::info!(event = "login.success", user = user.0, "signed in");
@@ -193,25 +150,10 @@ pub async fn logout(
     _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = current.session;
-    let actor = Actor::user(&current.user);
+    let user = current.user.clone();
     let address = client_address(&req, state.settings.trusted_proxy);
     state
-        .db(move |c| {
-            write_tx(c, |c| {
-                models::session::delete(c, id)?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &actor,
-                        action: "logout",
-                        object: actor.id.map(|u| ("user", u.to_string())),
-                        details: json!({}),
-                        address,
-                    },
-                )?;
-                Ok(())
-            })
-        })
+        .db(move |c| sessions::sign_out(c, id, &user, address).map_err(Into::into))
         .await?;
     tracing::info!(event = "logout", user = current.user.id.0, "signed out");
     session::clear_cookie(&req);

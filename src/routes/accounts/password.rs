@@ -3,14 +3,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use serde_json::json;
-
-use crate::audit::{self, Actor, Event};
 use crate::auth::password::Verification;
-use crate::auth::throttle::{self, Subjects};
-use crate::db::write_tx;
+use crate::auth::throttle::Subjects;
 use crate::domain::NewPassword;
-use crate::models;
+use crate::services::passwords::{self, ChangeGate};
 use crate::web::AppState;
 use crate::web::address::client_ip;
 use crate::web::csrf::CsrfForm;
@@ -53,54 +49,33 @@ pub async fn submit(
     let user = current.user;
     let subjects = Subjects::new(&user.email, client_ip(&req, state.settings.trusted_proxy));
     let policy = state.throttle;
-    let (wait, row) = {
+    let gate = {
         let subjects = subjects.clone();
         let id = user.id;
         state
-            .db(move |c| {
-                Ok((
-                    throttle::wait(c, &policy, &subjects, models::now())?,
-                    models::user::find_row(c, id)?,
-                ))
-            })
+            .db(move |c| passwords::before_change(c, &policy, &subjects, id).map_err(Into::into))
             .await?
     };
-    if let Some(wait) = wait {
-        let notice = Some(super::wait_message(&ctx, wait));
-        return page::render(
-            StatusCode::TOO_MANY_REQUESTS,
-            &PasswordPage {
-                ctx: &ctx,
-                errors: FieldErrors::default(),
-                notice,
-            },
-        );
-    }
+    let stored = match gate {
+        ChangeGate::Open(stored) => stored,
+        ChangeGate::Wait(wait) => {
+            let notice = Some(super::wait_message(&ctx, wait));
+            return page::render(
+                StatusCode::TOO_MANY_REQUESTS,
+                &PasswordPage {
+                    ctx: &ctx,
+                    errors: FieldErrors::default(),
+                    notice,
+                },
+            );
+        }
+    };
     let mut errors = FieldErrors::default();
-    let verdict = state
-        .hasher
-        .verify(form.current_password, row.password_hash)
-        .await?;
+    let verdict = state.hasher.verify(form.current_password, stored).await?;
     if verdict == Verification::Invalid {
-        let subjects = subjects.clone();
-        let actor = Actor::user(&user);
+        let (subjects, account) = (subjects.clone(), user.clone());
         state
-            .db(move |c| {
-                write_tx(c, |c| {
-                    throttle::record_failure(c, &policy, &subjects, models::now())?;
-                    audit::record(
-                        c,
-                        Event {
-                            actor: &actor,
-                            action: "password.change_refused",
-                            object: actor.id.map(|u| ("user", u.to_string())),
-                            details: json!({"reason": "wrong current password"}),
-                            address: Some(subjects.address.clone()),
-                        },
-                    )?;
-                    Ok(())
-                })
-            })
+            .db(move |c| passwords::refuse_change(c, &policy, &subjects, &account).map_err(Into::into))
             .await?;
         tracing::warn!(
             event = "password.change.failure",
@@ -123,28 +98,9 @@ pub async fn submit(
     let hash = state.hasher.hash(new.expose().to_owned()).await?;
     let id = user.id;
     let language = Some(ctx.lang);
-    let address = Some(subjects.address.clone());
-    let app = state.clone();
+    let public_url = state.public_url.clone();
     let cookie = state
-        .db(move |c| {
-            write_tx(c, |c| {
-                models::user::set_password_hash(c, id, &hash)?;
-                let event = format!("password-changed:{}", uuid::Uuid::new_v4());
-                super::reset::password_changed(c, &app, &user, &event)?;
-                throttle::record_success(c, &subjects)?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&user),
-                        action: "password.changed",
-                        object: Some(("user", id.0.to_string())),
-                        details: json!({}),
-                        address,
-                    },
-                )?;
-                Ok(session::begin(c, id, language, None)?)
-            })
-        })
+        .db(move |c| passwords::change(c, &public_url, &user, &hash, &subjects, language).map_err(Into::into))
         .await?;
     state.mail_queued();
     tracing::info!(

@@ -1,18 +1,10 @@
-use std::time::Duration;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use serde_json::json;
 
-use super::verify;
-use crate::audit::{self, Actor, Event};
-use crate::auth::throttle::{self, Scope};
-use crate::db::write_tx;
-use crate::domain::{Email, NewPassword, PersonName, Role};
-use crate::models;
-use crate::models::user::{self, NewUser};
+use crate::domain::{Email, NewPassword, PersonName};
+use crate::services::registration::{self, Admission, NewComplainant, Registered};
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -20,10 +12,6 @@ use crate::web::error::AppError;
 use crate::web::flash::{self, Flash};
 use crate::web::page::{self, FieldErrors, PageCtx};
 use crate::web::session::{self, RequestCtx};
-
-/// Registrations one address may attempt per hour.
-const REGISTRATIONS_PER_HOUR: u32 = 20;
-const HOUR: Duration = Duration::from_secs(60 * 60);
 
 #[derive(Template)]
 #[template(path = "accounts/register.html")]
@@ -105,80 +93,41 @@ pub async fn submit(
     };
     let email = valid.email.clone();
     let address = client_address(&req, state.settings.trusted_proxy);
-    let subject = address.clone().unwrap_or_else(|| "unknown".to_owned());
-    let (allowed, taken) = state
-        .db(move |c| {
-            // Attempts per address are limited: registration must not become a fast way
-            // to learn which addresses have accounts.
-            let allowed = write_tx(c, |c| {
-                throttle::allow_request(
-                    c,
-                    Scope::Register,
-                    &subject,
-                    REGISTRATIONS_PER_HOUR,
-                    HOUR,
-                    models::now(),
-                )
-            })?;
-            Ok((allowed, allowed && user::email_taken(c, &email)?))
-        })
+    let asking = address.clone().unwrap_or_else(|| "unknown".to_owned());
+    let admission = state
+        .db(move |c| registration::admit(c, &asking, &email).map_err(Into::into))
         .await?;
-    if !allowed {
-        let errors = FieldErrors::one("form", "err-register-throttled");
-        return page::render(
-            StatusCode::TOO_MANY_REQUESTS,
-            &RegisterPage {
-                ctx: &ctx,
-                form: &form,
-                errors,
-            },
-        );
-    }
-    if taken {
-        return refuse(FieldErrors::one("email", "err-email-taken"));
+    match admission {
+        Admission::Open => {}
+        Admission::Throttled => {
+            let errors = FieldErrors::one("form", "err-register-throttled");
+            return page::render(
+                StatusCode::TOO_MANY_REQUESTS,
+                &RegisterPage {
+                    ctx: &ctx,
+                    form: &form,
+                    errors,
+                },
+            );
+        }
+        Admission::EmailTaken => return refuse(FieldErrors::one("email", "err-email-taken")),
     }
     let hash = state.hasher.hash(valid.password.expose().to_owned()).await?;
     let replacing = RequestCtx::of(&req).and_then(|r| r.session_id());
     let language = Some(ctx.lang);
-    let app = state.clone();
-    let created = state
+    let public_url = state.public_url.clone();
+    let registered = state
         .db(move |c| {
-            let result = write_tx(c, |c| {
-                let new = NewUser {
-                    email: &valid.email,
-                    name: &valid.name,
-                    role: Role::Complainant,
-                    password_hash: Some(&hash),
-                    language,
-                    email_verified: false,
-                };
-                let user = user::insert(c, new)?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&user),
-                        action: "account.registered",
-                        object: Some(("user", user.id.0.to_string())),
-                        details: json!({"role": user.role.as_str()}),
-                        address,
-                    },
-                )?;
-                verify::send_link(c, &app, &user)?;
-                let cookie = session::begin(c, user.id, language, replacing)?;
-                Ok::<_, AppError>((user, cookie))
-            });
-            match result {
-                Ok(done) => Ok(Some(done)),
-                // Someone registered the same address a moment ago.
-                Err(AppError::Database(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ))) => Ok(None),
-                Err(e) => Err(e),
-            }
+            let new = NewComplainant {
+                name: &valid.name,
+                email: &valid.email,
+                password_hash: &hash,
+                language,
+            };
+            registration::register(c, &public_url, new, replacing, address).map_err(Into::into)
         })
         .await?;
-    let Some((user, cookie)) = created else {
+    let Registered::Done { user, cookie } = registered else {
         return refuse(FieldErrors::one("email", "err-email-taken"));
     };
     state.mail_queued();

@@ -2,24 +2,17 @@
 //! 256-bit single-use token, stored hashed, valid for 30 minutes; the token leaves the address
 //! bar on the form's page; success ends every session and sends a notice.
 
-use std::time::Duration;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::TimeDelta;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor, Event};
-use crate::auth::throttle::{self, Subjects};
+use crate::auth::throttle::Subjects;
 use crate::auth::token;
-use crate::db::{DbConn, write_tx};
 use crate::domain::NewPassword;
-use crate::mail::{self, Notice, Recipient};
 use crate::models::email_token::{self, Purpose};
-use crate::models::user::{self, User, UserId};
 use crate::models::{self};
+use crate::services::passwords::{self, Reset, ResetRequested};
 use crate::web::AppState;
 use crate::web::address::{client_address, client_ip};
 use crate::web::csrf::CsrfForm;
@@ -27,13 +20,6 @@ use crate::web::error::AppError;
 use crate::web::flash::{self, Flash};
 use crate::web::page::{self, FieldErrors, PageCtx};
 use crate::web::session;
-
-pub const LINK_MINUTES: u32 = 30;
-/// One request per account per minute; more are answered the same and do nothing.
-const REQUEST_AFTER_SECS: i64 = 60;
-/// Requests one address may make per window.
-const ADDRESS_MAX: u32 = 10;
-const ADDRESS_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Template)]
 #[template(path = "accounts/reset_request.html")]
@@ -77,74 +63,23 @@ pub async fn request(
     let ip = client_ip(&req, state.settings.trusted_proxy);
     let subjects = Subjects::new(&email, ip);
     let address = ip.map(|a| a.to_string());
-    let app = state.clone();
-    let queued = state
-        .db(move |c| {
-            write_tx(c, |c| {
-                let now = models::now();
-                if !throttle::allow_request(
-                    c,
-                    throttle::Scope::Reset,
-                    &subjects.address,
-                    ADDRESS_MAX,
-                    ADDRESS_WINDOW,
-                    now,
-                )? {
-                    tracing::warn!(
-                        event = "password.reset.throttled",
-                        "reset requests from one address refused"
-                    );
-                    return Ok(false);
-                }
-                let Some(row) = user::find_row_by_email(c, &email)?.filter(|r| r.active) else {
-                    return Ok(false);
-                };
-                let owner = row.to_user();
-                let last = email_token::last_issued(c, owner.id, Purpose::Reset)?;
-                if last.is_some_and(|at| now - at < TimeDelta::seconds(REQUEST_AFTER_SECS)) {
-                    return Ok(false);
-                }
-                send_link(c, &app, &owner)?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::anonymous(),
-                        action: "password.reset_requested",
-                        object: Some(("user", owner.id.0.to_string())),
-                        details: json!({}),
-                        address,
-                    },
-                )?;
-                Ok::<_, AppError>(true)
-            })
-        })
+    let public_url = state.public_url.clone();
+    let requested = state
+        .db(move |c| passwords::request_reset(c, &public_url, &email, &subjects, address).map_err(Into::into))
         .await?;
-    if queued {
-        state.mail_queued();
+    match requested {
+        ResetRequested::Queued => state.mail_queued(),
+        ResetRequested::Throttled => tracing::warn!(
+            event = "password.reset.throttled",
+            "reset requests from one address refused"
+        ),
+        ResetRequested::NotSent => {}
     }
     page::ok(&RequestPage {
         ctx: &ctx,
         email: form.email.trim(),
         sent: true,
     })
-}
-
-fn send_link(c: &mut DbConn, state: &AppState, owner: &User) -> Result<(), AppError> {
-    let raw = token::generate();
-    let expires = models::now() + TimeDelta::minutes(i64::from(LINK_MINUTES));
-    let id = email_token::issue(c, owner.id, Purpose::Reset, &token::hash(&raw), expires)?;
-    let link = state.link("/password-reset/confirm", &raw);
-    let to = Recipient {
-        email: &owner.email,
-        name: &owner.name,
-        lang: owner.language.unwrap_or_default(),
-    };
-    let notice = Notice::PasswordReset {
-        link: &link,
-        minutes: LINK_MINUTES,
-    };
-    mail::queue(c, &state.public_url, &format!("email-token:{id}"), &to, &notice)?;
-    Ok(())
 }
 
 #[derive(Deserialize, Default)]
@@ -184,20 +119,6 @@ pub struct ConfirmForm {
     password: String,
 }
 
-/// Ends every session of the account, retires every other link, and tells the owner.
-pub fn password_changed(c: &mut DbConn, state: &AppState, owner: &User, event: &str) -> Result<(), AppError> {
-    let now = models::now();
-    email_token::retire(c, owner.id, Purpose::Reset, now)?;
-    models::session::delete_for_user(c, owner.id, None)?;
-    let to = Recipient {
-        email: &owner.email,
-        name: &owner.name,
-        lang: owner.language.unwrap_or_default(),
-    };
-    mail::queue(c, &state.public_url, event, &to, &Notice::PasswordChanged)?;
-    Ok(())
-}
-
 pub async fn confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -209,17 +130,9 @@ pub async fn confirm(
         form_urlencoded::byte_serialize(form.token.as_bytes()).collect::<String>()
     );
     let hash = token::hash(&form.token);
-    let owner = {
-        let hash = hash.clone();
-        state
-            .db(move |c| {
-                let Some(row) = email_token::find_valid(c, Purpose::Reset, &hash, models::now())? else {
-                    return Ok(None);
-                };
-                Ok(Some((row.id, user::find_row(c, UserId(row.user_id))?.to_user())))
-            })
-            .await?
-    };
+    let owner = state
+        .db(move |c| passwords::reset_link(c, &hash).map_err(Into::into))
+        .await?;
     let invalid = |errors| {
         let page = ConfirmPage {
             ctx: &ctx,
@@ -249,32 +162,14 @@ pub async fn confirm(
     let address = client_address(&req, state.settings.trusted_proxy);
     let subjects = Subjects::new(&owner.email, client_ip(&req, state.settings.trusted_proxy));
     let owner_id = owner.id;
-    let app = state.clone();
-    let done = state
+    let public_url = state.public_url.clone();
+    let reset = state
         .db(move |c| {
-            write_tx(c, |c| {
-                if !email_token::consume(c, token_id, models::now())? {
-                    return Ok(false);
-                }
-                user::set_password_hash(c, owner.id, &new_hash)?;
-                // The link proves the owner: what strangers' failures built up is forgotten.
-                throttle::record_success(c, &subjects)?;
-                password_changed(c, &app, &owner, &format!("password-reset:{token_id}"))?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&owner),
-                        action: "password.reset_completed",
-                        object: Some(("user", owner.id.0.to_string())),
-                        details: json!({}),
-                        address,
-                    },
-                )?;
-                Ok::<_, AppError>(true)
-            })
+            passwords::complete_reset(c, &public_url, token_id, &owner, &new_hash, &subjects, address)
+                .map_err(Into::into)
         })
         .await?;
-    if !done {
+    if reset == Reset::LinkUsed {
         return invalid(FieldErrors::default());
     }
     state.mail_queued();

@@ -5,16 +5,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::register::{Validated, validate};
-use crate::audit::{self, Actor, Event};
-use crate::auth::token;
-use crate::db::{DbConn, write_tx};
-use crate::domain::{NewPassword, Role};
-use crate::models::setup_token::{self, SetupTokenRow};
-use crate::models::user::{self, NewUser, User, UserId};
-use crate::models::{self};
+use crate::domain::NewPassword;
+use crate::models::user::User;
+use crate::services::accounts::{self, SetupDone, Target};
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -49,21 +44,6 @@ pub struct SetupForm {
     password: String,
 }
 
-/// The link's token, if valid, and the (active) account it sets up.
-fn find(c: &mut DbConn, raw: &str) -> Result<Option<(SetupTokenRow, Option<User>)>, AppError> {
-    let Some(row) = setup_token::find_valid(c, &token::hash(raw), models::now())? else {
-        return Ok(None);
-    };
-    let account = match row.user_id {
-        Some(id) => match user::find_row(c, UserId(id))?.to_user() {
-            account if account.active => Some(account),
-            _ => return Ok(None),
-        },
-        None => None,
-    };
-    Ok(Some((row, account)))
-}
-
 fn invalid_link(ctx: &PageCtx) -> Result<HttpResponse, AppError> {
     page::render(StatusCode::NOT_FOUND, &InvalidLinkPage { ctx }).map(page::origin_only_referrer)
 }
@@ -82,7 +62,9 @@ pub async fn form(
     let raw = query.into_inner().token;
     let found = {
         let raw = raw.clone();
-        state.db(move |c| find(c, &raw)).await?
+        state
+            .db(move |c| accounts::setup_link(c, &raw).map_err(Into::into))
+            .await?
     };
     let Some((_, account)) = found else {
         return invalid_link(&ctx);
@@ -120,7 +102,9 @@ pub async fn submit(
     );
     let found = {
         let raw = form.token.clone();
-        state.db(move |c| find(c, &raw)).await?
+        state
+            .db(move |c| accounts::setup_link(c, &raw).map_err(Into::into))
+            .await?
     };
     let Some((link, account)) = found else {
         return invalid_link(&ctx);
@@ -156,53 +140,20 @@ pub async fn submit(
     let address = client_address(&req, state.settings.trusted_proxy);
     let done = state
         .db(move |c| {
-            write_tx(c, |c| {
-                // Checked before anything is written: this answer commits nothing.
-                if let Setup::NewAdmin(valid) = &setup
-                    && user::email_taken(c, &valid.email)?
-                {
-                    return Ok(Err(Some("email")));
-                }
-                if !setup_token::consume(c, link.id, models::now())? {
-                    return Ok(Err(None));
-                }
-                let (user, action) = match &setup {
-                    Setup::NewAdmin(valid) => {
-                        let new = NewUser {
-                            email: &valid.email,
-                            name: &valid.name,
-                            role: Role::Admin,
-                            password_hash: Some(&hash),
-                            language,
-                            email_verified: true,
-                        };
-                        (user::insert(c, new)?, "account.first_admin_created")
-                    }
-                    Setup::Password(account, _) => {
-                        user::set_password_hash(c, account.id, &hash)?;
-                        user::mark_email_verified(c, account.id)?;
-                        models::session::delete_for_user(c, account.id, None)?;
-                        (account.clone(), "account.setup_completed")
-                    }
-                };
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&user),
-                        action,
-                        object: Some(("user", user.id.0.to_string())),
-                        details: json!({"role": user.role.as_str()}),
-                        address,
-                    },
-                )?;
-                Ok::<_, AppError>(Ok((user.id, session::begin(c, user.id, language, replacing)?)))
-            })
+            let what = match &setup {
+                Setup::NewAdmin(valid) => Target::FirstAdmin {
+                    name: &valid.name,
+                    email: &valid.email,
+                },
+                Setup::Password(account, _) => Target::Password(account),
+            };
+            accounts::set_up(c, link.id, what, &hash, language, replacing, address).map_err(Into::into)
         })
         .await?;
     let (user, cookie) = match done {
-        Ok(done) => done,
-        Err(Some(field)) => return refuse(FieldErrors::one(field, "err-email-taken")),
-        Err(None) => return invalid_link(&ctx),
+        SetupDone::Done { user, cookie } => (user, cookie),
+        SetupDone::EmailTaken => return refuse(FieldErrors::one("email", "err-email-taken")),
+        SetupDone::LinkUsed => return invalid_link(&ctx),
     };
     tracing::info!(
         event = "account.setup",

@@ -2,15 +2,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use serde_json::json;
-
-use crate::audit::{self, Actor, Event};
-use crate::db::write_tx;
 use crate::domain::{Email, PersonName, Role};
-use crate::mail::{self, Notice, Recipient};
-use crate::models::user::{self, NewUser, User, UserId};
-use crate::models::{self};
-use crate::services::accounts::issue_setup_link;
+use crate::models::user::{self, User, UserId};
+use crate::services::users::{self, Created, NewOfficeAccount};
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -107,62 +101,23 @@ pub async fn create(
         return users_page(&state, &ctx, current.user.id, &form, errors).await;
     };
     let hours = state.settings.setup_link_hours;
-    let app = state.clone();
-    let admin = Actor::user(&current.user);
+    let public_url = state.public_url.clone();
+    let admin = current.user.clone();
     let address = client_address(&req, state.settings.trusted_proxy);
     let language = ctx.lang;
     let created = state
         .db(move |c| {
-            write_tx(c, |c| {
-                // Checked inside the write transaction, so two administrators adding the
-                // same address at once get a message, not an error.
-                if user::email_taken(c, &email)? {
-                    return Ok(None);
-                }
-                let new = NewUser {
-                    email: &email,
-                    name: &name,
-                    role,
-                    password_hash: None,
-                    language: None,
-                    // The administrator vouches for the address; the link proves it anyway.
-                    email_verified: false,
-                };
-                let user = user::insert(c, new)?;
-                let link = issue_setup_link(c, &app.public_url, Some(user.id), hours)?;
-                let to = Recipient {
-                    email: &user.email,
-                    name: &user.name,
-                    lang: language,
-                };
-                let notice = Notice::AccountInvitation {
-                    link: &link,
-                    hours,
-                    role,
-                };
-                mail::queue(
-                    c,
-                    &app.public_url,
-                    &format!("account-invitation:{}", user.id.0),
-                    &to,
-                    &notice,
-                )?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &admin,
-                        action: "admin.user_created",
-                        object: Some(("user", user.id.0.to_string())),
-                        details: json!({"role": role.as_str(), "email": user.email}),
-                        address,
-                    },
-                )?;
-                Ok::<_, AppError>(Some((user, link)))
-            })
+            let new = NewOfficeAccount {
+                name: &name,
+                email: &email,
+                role,
+            };
+            users::create_office_account(c, &public_url, &admin, new, hours, language, address)
+                .map_err(Into::into)
         })
         .await?;
     state.mail_queued();
-    let Some((user, link)) = created else {
+    let Created::Done { user, link } = created else {
         errors.add("email", "err-email-taken");
         return users_page(&state, &ctx, current.user.id, &form, errors).await;
     };
@@ -187,34 +142,10 @@ async fn set_active(
         // An administrator cannot lock themselves out; another administrator can.
         return Err(AppError::NotFound);
     }
-    let admin = Actor::user(&current.user);
+    let admin = current.user.clone();
     let address = client_address(&req, state.settings.trusted_proxy);
     state
-        .db(move |c| {
-            write_tx(c, |c| {
-                if user::set_active(c, id, active)? == 0 {
-                    return Err(AppError::NotFound);
-                }
-                if !active {
-                    models::session::delete_for_user(c, id, None)?;
-                }
-                audit::record(
-                    c,
-                    Event {
-                        actor: &admin,
-                        action: if active {
-                            "admin.user_activated"
-                        } else {
-                            "admin.user_deactivated"
-                        },
-                        object: Some(("user", id.0.to_string())),
-                        details: json!({}),
-                        address,
-                    },
-                )?;
-                Ok(())
-            })
-        })
+        .db(move |c| users::set_active(c, &admin, id, active, address).map_err(Into::into))
         .await?;
     tracing::info!(
         event = "admin.user.active",

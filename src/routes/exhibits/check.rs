@@ -8,16 +8,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use futures_util::StreamExt;
 use serde::Deserialize;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::{CasePath, ExhibitPath, Said, open, open_exhibit, render_exhibit};
-use crate::audit::{self, Actor, Event};
-use crate::db::write_tx;
 use crate::domain::Fingerprint;
 use crate::i18n;
 use crate::models::case::CaseId;
-use crate::models::exhibit::{self, ExhibitRow};
+use crate::models::exhibit::ExhibitRow;
+use crate::services;
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf;
@@ -82,28 +80,12 @@ pub async fn fingerprint(
     };
     let (case, viewer, wanted) = (CaseId(opened.case.id), opened.viewer, fingerprint.clone());
     let address = client_address(&req, state.settings.trusted_proxy);
-    let by = user.clone();
-    let object = case_no.clone();
+    let (by, case_no) = (user.clone(), opened.case_no);
     let matches = state
         .db(move |c| {
-            let found = exhibit::matching(c, case, viewer, &wanted)?;
-            // Who looked for which fingerprint is kept: a certificate's hash is evidence too.
-            write_tx(c, |c| {
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&by),
-                        action: "exhibit.fingerprint_checked",
-                        object: Some(("case", object)),
-                        details: json!({
-                            "sha256": wanted.as_str(),
-                            "matches": found.iter().map(|e| e.number).collect::<Vec<_>>(),
-                        }),
-                        address,
-                    },
-                )
-            })?;
-            Ok(found)
+            Ok(services::exhibits::check_fingerprint(
+                c, &by, case, &case_no, viewer, &wanted, address,
+            )?)
         })
         .await?;
     page.found = Some((fingerprint, matches));
@@ -209,25 +191,13 @@ pub async fn check_file(
         )
         .await;
     };
-    let matches = fingerprint.as_str() == e.row.sha256;
     let address = client_address(&req, state.settings.trusted_proxy);
-    let (by, number, case_no) = (user.clone(), e.row.number, opened.case_no.to_string());
-    let sha = fingerprint.as_str().to_owned();
-    state
+    let (by, row, case_no, file) = (user.clone(), e.row.clone(), opened.case_no, fingerprint.clone());
+    let matches = state
         .db(move |c| {
-            write_tx(c, |c| {
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&by),
-                        action: "exhibit.file_checked",
-                        object: Some(("exhibit", format!("{case_no}/{number}"))),
-                        details: json!({ "sha256": sha, "size": size, "matches": matches }),
-                        address,
-                    },
-                )
-            })?;
-            Ok(())
+            Ok(services::exhibits::check_file(
+                c, &by, &case_no, &row, &file, size, address,
+            )?)
         })
         .await?;
     let outcome = Outcome {

@@ -11,19 +11,16 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor, Event};
 use crate::auth::policy;
 use crate::auth::policy::case_scope;
-use crate::db::write_tx;
 use crate::domain::workflow::Part;
-use crate::domain::{CaseNumber, CustodyAction, ExhibitNumber, Side, Visibility, human_size};
+use crate::domain::{CaseNumber, ExhibitNumber, Side, Visibility, human_size};
 use crate::models::case::{self, CaseId, CaseRow};
-use crate::models::exhibit::{self, Custody, CustodyRow, ExhibitId, ExhibitView, Viewer};
+use crate::models::exhibit::{self, CustodyRow, ExhibitId, ExhibitView, Viewer};
 use crate::models::user::User;
 use crate::models::workflow as store;
-use crate::models::{self};
+use crate::services;
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -276,35 +273,12 @@ pub async fn download(
         }
     };
     let address = client_address(&req, state.settings.trusted_proxy);
-    let (by, row) = (user.clone(), e.row.clone());
-    let case_no = opened.case_no.to_string();
+    let (by, row, case_no) = (user.clone(), e.row.clone(), opened.case_no);
     state
         .db(move |c| {
-            write_tx(c, |c| {
-                let now = models::now();
-                exhibit::record(
-                    c,
-                    &Custody {
-                        exhibit: ExhibitId(row.id),
-                        action: CustodyAction::Downloaded,
-                        actor: Some(&by),
-                        address: address.as_deref(),
-                        details: json!({ "sha256": row.sha256, "size": row.size }),
-                    },
-                    now,
-                )?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&by),
-                        action: "exhibit.downloaded",
-                        object: Some(("exhibit", format!("{case_no}/{}", row.number))),
-                        details: json!({ "sha256": row.sha256, "size": row.size }),
-                        address: address.clone(),
-                    },
-                )?;
-                Ok::<_, AppError>(())
-            })
+            Ok(services::exhibits::record_download(
+                c, &by, &case_no, &row, address,
+            )?)
         })
         .await?;
     Ok(attachment_response(
@@ -567,63 +541,22 @@ pub async fn set_visibility(
         .await;
     };
     let address = client_address(&req, state.settings.trusted_proxy);
-    let (by, row, case) = (user.clone(), e.row.clone(), opened.case.clone());
-    let case_no = opened.case_no.to_string();
-    let public_url = state.public_url.clone();
-    let settings = state.settings.clone();
-    let from = row.visibility();
+    let (by, row, case, case_no) = (user.clone(), e.row.clone(), opened.case.clone(), opened.case_no);
+    let app = state.clone();
     let changed = state
         .db(move |c| {
-            write_tx(c, |c| {
-                if !exhibit::set_visibility(c, ExhibitId(row.id), to)? {
-                    return Ok(false);
-                }
-                let now = models::now();
-                let details = json!({ "from": from.as_str(), "to": to.as_str() });
-                exhibit::record(
-                    c,
-                    &Custody {
-                        exhibit: ExhibitId(row.id),
-                        action: CustodyAction::VisibilityChanged,
-                        actor: Some(&by),
-                        address: address.as_deref(),
-                        details: details.clone(),
-                    },
-                    now,
-                )?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&by),
-                        action: "exhibit.visibility_changed",
-                        object: Some(("exhibit", format!("{case_no}/{}", row.number))),
-                        details,
-                        address: address.clone(),
-                    },
-                )?;
-                let before = policy::served_on(row.side(), from);
-                let after = policy::served_on(row.side(), to);
-                let newly = (after.0 && !before.0, after.1 && !before.1);
-                if newly.0 || newly.1 {
-                    let ctx = crate::workflow::Ctx {
-                        public_url: &public_url,
-                        settings: &settings,
-                        address: address.clone(),
-                    };
-                    let event = format!(
-                        "exhibit:{case_no}:{}:visible:{}",
-                        row.number,
-                        now.and_utc().timestamp()
-                    );
-                    let listing = format!("{} {}", row.number, row.title);
-                    crate::workflow::serve_exhibits(c, &ctx, &case, newly, &event, &listing)?;
-                }
-                Ok::<_, AppError>(true)
-            })
+            let ctx = crate::workflow::Ctx {
+                public_url: &app.public_url,
+                settings: &app.settings,
+                address,
+            };
+            Ok(services::exhibits::set_visibility(
+                c, &ctx, &by, &case, &case_no, &row, to,
+            )?)
         })
         .await?;
     if changed {
-        state.mail_wake.notify_one();
+        state.mail_queued();
     }
     flash::set(&req, Flash::VisibilityChanged);
     Ok(page::see_other(&format!(

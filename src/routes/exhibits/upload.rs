@@ -13,22 +13,19 @@ use actix_multipart::Field;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
-use serde_json::json;
 
 use super::open;
-use crate::audit::{self, Actor, Event};
 use crate::auth::policy;
-use crate::db::write_tx;
-use crate::domain::{Fingerprint, Side, Visibility, clean_file_name, detect, text};
+use crate::domain::{Side, Visibility, clean_file_name, detect, text};
 use crate::evidence::Received;
 use crate::evidence::store::Incoming;
 use crate::i18n;
-use crate::models::case::{self, CaseId};
-use crate::models::exhibit::{self, AddError, ExhibitId, NewExhibit};
-use crate::models::user::User;
+use crate::models::case::CaseId;
+use crate::models::exhibit::{self, ExhibitId};
 use crate::models::workflow as store;
-use crate::models::{self};
 use crate::routes::cases::{Banner, page_again as refuse};
+use crate::services;
+use crate::services::exhibits::{Filed, Filing, Kept, UploadRefusal};
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf;
@@ -242,20 +239,6 @@ async fn read_request(
     Ok(sent)
 }
 
-/// What is recorded of one exhibit besides its file.
-struct Meta {
-    title: String,
-    description: String,
-    visibility: Visibility,
-    side: Side,
-    file_name: String,
-    content_type: &'static str,
-    extension: &'static str,
-    supports: Option<i64>,
-    /// The exhibit corrected: its id and number.
-    supersedes: Option<(ExhibitId, i32)>,
-}
-
 /// What the upload may refer to, read from the database before the form is judged.
 struct Known {
     filings: Vec<i64>,
@@ -278,7 +261,7 @@ fn judge(
     known: &Known,
     sent: Sent,
     limits: &Limits,
-) -> Result<Vec<(Meta, Received)>, (UploadErrors, StatusCode)> {
+) -> Result<Vec<(Filing, Received)>, (UploadErrors, StatusCode)> {
     let mut errors = UploadErrors::default();
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let mut files = sent.files;
@@ -370,7 +353,7 @@ fn judge(
             } else {
                 file_name
             };
-            let meta = Meta {
+            let filing = Filing {
                 title,
                 description,
                 visibility,
@@ -381,7 +364,7 @@ fn judge(
                 supports,
                 supersedes,
             };
-            ready.push((meta, received));
+            ready.push((filing, received));
         }
     }
     if errors.rows.is_empty() {
@@ -403,120 +386,6 @@ fn judge(
 
 fn case_full(lang: crate::domain::Lang, max: u64) -> String {
     i18n::text_with(lang, "exhibit-case-full", &[("max", super::human_size(max))])
-}
-
-/// Why the transaction recording an upload stopped: it rolls back whatever it had done.
-enum Stop {
-    /// Refused with a message for the whole form (a side out of numbers, a correction
-    /// already corrected, the case's evidence full).
-    Refused(String),
-    /// The case closed, or the party left it, while the files were arriving.
-    NotAllowed,
-    Failed(AppError),
-}
-
-impl From<diesel::result::Error> for Stop {
-    fn from(e: diesel::result::Error) -> Self {
-        Stop::Failed(e.into())
-    }
-}
-
-impl From<AppError> for Stop {
-    fn from(e: AppError) -> Self {
-        Stop::Failed(e)
-    }
-}
-
-impl From<crate::services::Error> for Stop {
-    fn from(e: crate::services::Error) -> Self {
-        Stop::Failed(e.into())
-    }
-}
-
-/// Records the kept files as exhibits, with their custody and audit entries and the notices
-/// serving them on the other side: one transaction.
-#[allow(clippy::too_many_arguments)]
-fn record(
-    c: &mut crate::db::DbConn,
-    ctx: &crate::workflow::Ctx<'_>,
-    lang: crate::domain::Lang,
-    case_id: CaseId,
-    by: &User,
-    part: crate::domain::workflow::Part,
-    kept: &[(Meta, Fingerprint, u64)],
-    max_case_bytes: u64,
-) -> Result<Vec<i32>, Stop> {
-    // Decided again inside the transaction: the case may have moved on.
-    let case = case::find_by_id(c, case_id)?.ok_or(AppError::NotFound)?;
-    let part = if policy::is_officer(by) {
-        part
-    } else {
-        store::part_of(c, case_id, by.id)?
-    };
-    if !policy::may_upload(by, case.state(), part) {
-        return Err(Stop::NotAllowed);
-    }
-    let total: u64 = kept.iter().map(|k| k.2).sum();
-    if u64::try_from(exhibit::case_bytes(c, case_id)?).unwrap_or(0) + total > max_case_bytes {
-        return Err(Stop::Refused(case_full(lang, max_case_bytes)));
-    }
-    let case_no = case.case_no.clone().unwrap_or_default();
-    let now = models::now();
-    let mut numbers = Vec::new();
-    let mut serve = BTreeMap::<(bool, bool), Vec<String>>::new();
-    for (meta, fingerprint, size) in kept {
-        let new = NewExhibit {
-            case: case_id,
-            side: meta.side,
-            title: &meta.title,
-            description: &meta.description,
-            visibility: meta.visibility,
-            file_name: &meta.file_name,
-            content_type: meta.content_type,
-            extension: meta.extension,
-            size: *size,
-            fingerprint,
-            by,
-            supports: meta.supports,
-            supersedes: meta.supersedes.map(|s| s.0),
-        };
-        let row = exhibit::add(c, &new, now, ctx.address.as_deref()).map_err(|e| match e {
-            AddError::Db(e) => Stop::from(e),
-            AddError::SideFull => Stop::Refused(i18n::text(lang, "exhibit-side-full")),
-            AddError::AlreadySuperseded => Stop::Refused(i18n::text(lang, "exhibit-already-superseded")),
-        })?;
-        audit::record(
-            c,
-            Event {
-                actor: &Actor::user(by),
-                action: "exhibit.uploaded",
-                object: Some(("exhibit", format!("{case_no}/{}", row.number))),
-                details: json!({
-                    "sha256": row.sha256,
-                    "size": row.size,
-                    "content_type": row.content_type,
-                    "visibility": row.visibility,
-                    "side": row.side,
-                    "supersedes": meta.supersedes.map(|s| s.1),
-                }),
-                address: ctx.address.clone(),
-            },
-        )?;
-        let who = policy::served_on(meta.side, meta.visibility);
-        if who != (false, false) {
-            serve
-                .entry(who)
-                .or_default()
-                .push(format!("{} {}", row.number, row.title));
-        }
-        numbers.push(row.number);
-    }
-    let first = numbers.first().copied().unwrap_or_default();
-    for (who, listing) in serve {
-        let event = format!("exhibit:{case_no}:{first}");
-        crate::workflow::serve_exhibits(c, ctx, &case, who, &event, &listing.join("\n"))?;
-    }
-    Ok(numbers)
 }
 
 pub async fn upload(
@@ -594,9 +463,13 @@ pub async fn upload(
     let kept = web::block(move || {
         ready
             .into_iter()
-            .map(|(meta, received)| {
+            .map(|(filing, received)| {
                 let (fingerprint, size) = (received.fingerprint.clone(), received.size);
-                store.keep(received).map(|_| (meta, fingerprint, size))
+                store.keep(received).map(|_| Kept {
+                    filing,
+                    fingerprint,
+                    size,
+                })
             })
             .collect::<std::io::Result<Vec<_>>>()
     })
@@ -605,31 +478,28 @@ pub async fn upload(
     .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot keep an exhibit's file")))?;
 
     let address = client_address(&req, state.settings.trusted_proxy);
-    let (by, lang) = (user.clone(), ctx.lang);
-    let public_url = state.public_url.clone();
-    let settings = state.settings.clone();
-    let outcome = state
+    let (by, app) = (user.clone(), state.clone());
+    let filed = state
         .db(move |c| {
             let ctx = crate::workflow::Ctx {
-                public_url: &public_url,
-                settings: &settings,
+                public_url: &app.public_url,
+                settings: &app.settings,
                 address,
             };
-            let max = settings.case_evidence_max_bytes;
-            Ok(write_tx(c, |c| {
-                record(c, &ctx, lang, case_id, &by, part, &kept, max)
-            }))
+            Ok(services::exhibits::record_upload(
+                c, &ctx, case_id, &by, part, &kept,
+            )?)
         })
         .await?;
-    match outcome {
-        Ok(numbers) => {
-            state.mail_wake.notify_one();
+    let why = match filed {
+        Filed::Recorded(numbers) => {
+            state.mail_queued();
             tracing::info!(case = %opened.case_no, ?numbers, "exhibits filed");
             flash::set(&req, Flash::ExhibitsFiled);
-            Ok(page::see_other(&format!("/cases/{}#exhibits", opened.case_no)))
+            return Ok(page::see_other(&format!("/cases/{}#exhibits", opened.case_no)));
         }
-        Err(Stop::NotAllowed) => {
-            refuse(
+        Filed::NotAllowed => {
+            return refuse(
                 &state,
                 &ctx,
                 &user,
@@ -637,23 +507,26 @@ pub async fn upload(
                 Banner::ExhibitRefused,
                 StatusCode::FORBIDDEN,
             )
-            .await
+            .await;
         }
-        Err(Stop::Refused(message)) => {
-            let errors = UploadErrors {
-                general: Some(message),
-                ..UploadErrors::default()
-            };
-            refuse(
-                &state,
-                &ctx,
-                &user,
-                &path,
-                Banner::ExhibitErrors(errors),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(Stop::Failed(e)) => Err(e),
-    }
+        Filed::Refused(why) => why,
+    };
+    let message = match why {
+        UploadRefusal::CaseFull => case_full(ctx.lang, state.settings.case_evidence_max_bytes),
+        UploadRefusal::SideFull => ctx.t("exhibit-side-full"),
+        UploadRefusal::AlreadySuperseded => ctx.t("exhibit-already-superseded"),
+    };
+    let errors = UploadErrors {
+        general: Some(message),
+        ..UploadErrors::default()
+    };
+    refuse(
+        &state,
+        &ctx,
+        &user,
+        &path,
+        Banner::ExhibitErrors(errors),
+        StatusCode::CONFLICT,
+    )
+    .await
 }
