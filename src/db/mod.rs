@@ -3,6 +3,7 @@
 
 pub mod page;
 pub mod schema;
+pub mod sql;
 mod types;
 mod url;
 

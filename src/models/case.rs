@@ -247,19 +247,16 @@ struct Seq {
 /// filing transaction (a rollback gives the number back), and safe under concurrent filings
 /// (the upsert locks the year's row on PostgreSQL; SQLite has one writer).
 fn next_number(conn: &mut DbConn, year: i32) -> QueryResult<CaseNumber> {
+    const UPSERT: &str = "INSERT INTO filing_counters (year, last_seq) VALUES (?, 1) \
+         ON CONFLICT (year) DO UPDATE SET last_seq = filing_counters.last_seq + 1 RETURNING last_seq";
+    let sql = crate::db::sql::for_backend(UPSERT, conn).into_owned();
     let seq = match conn {
-        DbConn::Postgres(c) => diesel::sql_query(
-            "INSERT INTO filing_counters (year, last_seq) VALUES ($1, 1) \
-             ON CONFLICT (year) DO UPDATE SET last_seq = filing_counters.last_seq + 1 RETURNING last_seq",
-        )
-        .bind::<Integer, _>(year)
-        .get_result::<Seq>(c)?,
-        DbConn::Sqlite(c) => diesel::sql_query(
-            "INSERT INTO filing_counters (year, last_seq) VALUES (?, 1) \
-             ON CONFLICT (year) DO UPDATE SET last_seq = filing_counters.last_seq + 1 RETURNING last_seq",
-        )
-        .bind::<Integer, _>(year)
-        .get_result::<Seq>(c)?,
+        DbConn::Postgres(c) => diesel::sql_query(sql)
+            .bind::<Integer, _>(year)
+            .get_result::<Seq>(c)?,
+        DbConn::Sqlite(c) => diesel::sql_query(sql)
+            .bind::<Integer, _>(year)
+            .get_result::<Seq>(c)?,
     };
     Ok(CaseNumber {
         year,

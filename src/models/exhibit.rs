@@ -246,15 +246,16 @@ struct Issued {
 /// upload's transaction (a rollback gives it back), and safe under concurrent uploads (the
 /// upsert locks the counter row on PostgreSQL; SQLite has one writer).
 fn next_number(conn: &mut DbConn, case: CaseId, side: Side) -> Result<ExhibitNumber, AddError> {
-    const UPSERT: &str = "INSERT INTO exhibit_counters (case_id, side, issued) VALUES ($1, $2, 1) \
+    const UPSERT: &str = "INSERT INTO exhibit_counters (case_id, side, issued) VALUES (?, ?, 1) \
          ON CONFLICT (case_id, side) DO UPDATE SET issued = exhibit_counters.issued + 1 \
          RETURNING issued";
+    let sql = crate::db::sql::for_backend(UPSERT, conn).into_owned();
     let issued = match conn {
-        DbConn::Postgres(c) => diesel::sql_query(UPSERT)
+        DbConn::Postgres(c) => diesel::sql_query(sql)
             .bind::<BigInt, _>(case.0)
             .bind::<diesel::sql_types::Text, _>(side.as_str())
             .get_result::<Issued>(c)?,
-        DbConn::Sqlite(c) => diesel::sql_query(UPSERT.replace("$1", "?").replace("$2", "?"))
+        DbConn::Sqlite(c) => diesel::sql_query(sql)
             .bind::<BigInt, _>(case.0)
             .bind::<diesel::sql_types::Text, _>(side.as_str())
             .get_result::<Issued>(c)?,

@@ -1182,30 +1182,6 @@ impl SqlBuilder {
         }
     }
 
-    fn numbered(sql: &str, conn: &DbConn) -> String {
-        if matches!(conn, DbConn::Sqlite(_)) {
-            return sql.to_string();
-        }
-        let mut out = String::with_capacity(sql.len() + 8);
-        let mut n = 0;
-        let mut quoted = false;
-        for ch in sql.chars() {
-            match ch {
-                '\'' => {
-                    quoted = !quoted;
-                    out.push(ch);
-                }
-                '?' if !quoted => {
-                    n += 1;
-                    out.push('$');
-                    out.push_str(&n.to_string());
-                }
-                _ => out.push(ch),
-            }
-        }
-        out
-    }
-
     fn rows(&self, conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<Vec<RightListRow>> {
         let first = self
             .first
@@ -1224,7 +1200,7 @@ impl SqlBuilder {
                 self.order
             },
         );
-        let sql = Self::numbered(&sql, conn);
+        let sql = crate::db::sql::for_backend(&sql, conn).into_owned();
         // A raw statement runs on the backend's own connection.
         let values = self.values.iter().chain(self.first.iter().map(|(_, v)| v));
         raw!(conn, sql, values, |q, c| q.bind::<BigInt, _>(offset).load(c))
@@ -1244,7 +1220,7 @@ impl SqlBuilder {
             self.from,
             self.where_clause(),
         );
-        let sql = Self::numbered(&sql, conn);
+        let sql = crate::db::sql::for_backend(&sql, conn).into_owned();
         raw!(conn, sql, self.values.iter(), |q, c| q
             .get_result::<Counted>(c)
             .map(|c| c.n))

@@ -4,12 +4,18 @@
 
 pub mod accounts;
 pub mod bundles;
+pub mod citations;
+pub mod corrections;
 mod error;
 pub mod exhibits;
+pub mod filing;
 pub mod invitations;
+pub mod notes;
 pub mod notice_links;
+pub mod outbox;
 pub mod passwords;
 pub mod registration;
+pub mod rights;
 pub mod sessions;
 pub mod sign_in;
 pub mod users;

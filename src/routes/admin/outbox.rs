@@ -1,12 +1,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor, Event};
-use crate::db::write_tx;
 use crate::models::outbox::{self, OutboxRow, PAGE_SIZE, Status};
-use crate::models::{self};
+use crate::services;
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -75,28 +72,10 @@ pub async fn retry(
     _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let admin = Actor::user(&current.user);
+    let admin = current.user;
     let address = client_address(&req, state.settings.trusted_proxy);
     state
-        .db(move |c| {
-            write_tx(c, |c| {
-                let row = outbox::find(c, id)?;
-                if !outbox::retry(c, id, models::now())? {
-                    return Err(AppError::NotFound);
-                }
-                audit::record(
-                    c,
-                    Event {
-                        actor: &admin,
-                        action: "admin.notice_retried",
-                        object: Some(("notice", id.to_string())),
-                        details: json!({"kind": row.kind, "last_error": row.last_error}),
-                        address,
-                    },
-                )?;
-                Ok(())
-            })
-        })
+        .db(move |c| Ok(services::outbox::retry_notice(c, &admin, id, address)?))
         .await?;
     state.mail_queued();
     flash::set(&req, Flash::NoticeRequeued);

@@ -9,35 +9,31 @@ pub mod rights;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_json::json;
 
 use self::form::CaseInput;
-use crate::audit::{self, Actor, Event};
 use crate::auth::policy;
 use crate::auth::policy::case_scope;
-use crate::db::{DbConn, write_tx, write_tx_retrying};
 use crate::domain::case::format_amount;
 use crate::domain::workflow::{
-    self as workflow_rules, Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule, Who,
+    self as workflow_rules, Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule,
 };
 use crate::domain::{
     BundleStatus, CaseNumber, CitationRole, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize,
     Role, State, Track,
 };
-use crate::mail::{self, Notice, Recipient};
-use crate::models::bundle::{self, BundleRow};
-use crate::models::case::{self, CaseFields, CaseId, CaseRow, ChangeView, NoteView, PartyFields};
-use crate::models::exhibit::{self, ExhibitView};
-use crate::models::outbox::{self, NoticeView};
-use crate::models::right::{self, CaseRightView};
-use crate::models::user::{self, User, UserId};
-use crate::models::workflow::{self as store, ClosureRow, DeadlineRow, EventView, ProposalRow, SessionRow};
+use crate::models::case::{self, CaseId, CaseRow, ChangeView, NoteView, PartyFields};
+use crate::models::case_page::{self, CaseView, Reader};
+use crate::models::right;
+use crate::models::user::{User, UserId};
+use crate::models::workflow::DeadlineRow;
 use crate::models::{self};
 use crate::routes::bundles::BundlesPanel;
 use crate::routes::exhibits::{self, ExhibitsPanel};
+use crate::services::corrections::{self, Corrected, Correction};
+use crate::services::filing::{self, DraftDeleted, Saved};
+use crate::services::notes;
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -200,57 +196,22 @@ pub async fn delete_draft(
     CsrfForm(_): CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
-    let scope = case_scope(&user);
     let address = client_address(&req, state.settings.trusted_proxy);
     let deleted = state
-        .db(move |c| {
-            write_tx(c, |c| {
-                let Some(row) = case::find_draft(c, scope, &key)? else {
-                    return Ok(None);
-                };
-                if row.case_no.is_some() {
-                    return Ok(row.case_no.map(Err));
-                }
-                if !case::delete_draft(c, CaseId(row.id))? {
-                    return Ok(None);
-                }
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&user),
-                        action: "case.draft_deleted",
-                        object: Some(("draft", row.draft_key.clone())),
-                        details: json!({ "title": row.title }),
-                        address,
-                    },
-                )?;
-                Ok::<_, AppError>(Some(Ok(())))
-            })
-        })
+        .db(move |c| Ok(filing::delete_draft(c, &user, &key, address)?))
         .await?;
     match deleted {
-        None => Err(AppError::NotFound),
         // Filed meanwhile: a case is never deleted.
-        Some(Err(no)) => Ok(page::see_other(&format!("/cases/{no}"))),
-        Some(Ok(())) => {
+        DraftDeleted::Filed(no) => Ok(page::see_other(&format!("/cases/{no}"))),
+        DraftDeleted::Deleted => {
             flash::set(&req, Flash::DraftDeleted);
             Ok(page::see_other("/cases"))
         }
     }
 }
 
-enum Saved {
-    Draft,
-    /// A refused new form with nothing worth keeping (no title): no draft was made.
-    NotKept,
-    Filed(CaseNumber),
-    /// The form was filed already (a second click, a refresh): nothing more happened.
-    AlreadyFiled(String),
-}
-
-/// Saves the form as a draft, or files it. One transaction: case, parties, number, notices
-/// and audit entry commit together. A key that names someone else's case is not found, and
-/// nothing is written.
+/// Saves the form as a draft, or files it (`services::filing::save`); a refused filing comes
+/// back filled in, kept as a draft once it has a title.
 pub async fn save(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -266,63 +227,39 @@ pub async fn save(
     if uuid::Uuid::parse_str(&input.draft_key).is_err() {
         input.draft_key = uuid::Uuid::new_v4().to_string();
     }
-    let filing = input.action == "submit";
-    let (fields, parties, refusal) = match input.parse(filing) {
+    let submitted = input.action == "submit";
+    let (fields, parties, refusal) = match input.parse(submitted) {
         Ok((fields, parties)) => (fields, parties, None),
         // A refused filing still keeps what can be kept, as a draft.
         Err(errors) => match input.parse(false) {
-            Ok((fields, parties)) if filing => (fields, parties, Some(errors)),
+            Ok((fields, parties)) if submitted => (fields, parties, Some(errors)),
             _ => return form_page(&ctx, &user, &input, errors, StatusCode::UNPROCESSABLE_ENTITY),
         },
     };
-    let file_now = filing && refusal.is_none();
+    let file_now = submitted && refusal.is_none();
     let keep_new = file_now || input.action == "save" || !fields.title.trim().is_empty();
-    let scope = case_scope(&user);
-    let owner = (user.role == Role::Complainant).then_some(user.id);
-    let key = input.draft_key.clone();
+    let form = filing::Form {
+        draft_key: input.draft_key.clone(),
+        fields,
+        parties,
+        file: file_now,
+        keep_new,
+    };
     let address = client_address(&req, state.settings.trusted_proxy);
     let app = state.clone();
     let author = user.clone();
     let lang = ctx.lang;
     let saved = state
         .db(move |c| {
-            // Two first saves of one new draft (a double click) may both find nothing on
-            // PostgreSQL; run again, the second finds the first's draft.
-            write_tx_retrying(c, |c| {
-                let id = match case::find_draft(c, scope, &key)? {
-                    Some(row) if row.case_no.is_some() => return Ok(Saved::AlreadyFiled(row.case_no.unwrap_or_default())),
-                    Some(row) => {
-                        case::update(c, CaseId(row.id), None, &fields, &parties, row.version)?;
-                        CaseId(row.id)
-                    }
-                    // Someone else's key, of a draft or of a case filed from one.
-                    None if case::draft_key_taken(c, &key)? => return Err(AppError::NotFound),
-                    // A draft is made when someone saves one, or when a refused filing has
-                    // a title to find it by; an empty form leaves no nameless row behind.
-                    None if !keep_new => return Ok(Saved::NotKept),
-                    None => case::create_draft(c, &key, owner, author.id, &fields, &parties)?,
-                };
-                if !file_now {
-                    return Ok(Saved::Draft);
-                }
-                let now = models::now();
-                let Some(number) = case::file(c, id, now, &fields, &parties)? else {
-                    return Ok(Saved::Draft);
-                };
-                crate::workflow::on_filed(c, &app.settings, id, &fields.track, now)?;
-                notify_filing(c, &app, &author, lang, id, number, &fields, &parties)?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&author),
-                        action: "case.filed",
-                        object: Some(("case", number.to_string())),
-                        details: json!({"kind": fields.kind, "track": fields.track, "on_behalf": owner.is_none()}),
-                        address: address.clone(),
-                    },
-                )?;
-                Ok::<_, AppError>(Saved::Filed(number))
-            })
+            Ok(filing::save(
+                c,
+                &app.settings,
+                &app.public_url,
+                &author,
+                lang,
+                &form,
+                address,
+            )?)
         })
         .await?;
     if let Some(mut errors) = refusal {
@@ -350,72 +287,6 @@ pub async fn save(
             Ok(page::see_other(&format!("/cases/drafts/{}", input.draft_key)))
         }
     }
-}
-
-/// The filing receipt to the complainant and a new-case notice to everyone on intake, each
-/// with its own link so the case shows when it was opened (proof of notice).
-#[allow(clippy::too_many_arguments)]
-fn notify_filing(
-    c: &mut DbConn,
-    state: &AppState,
-    author: &User,
-    lang: crate::domain::Lang,
-    id: CaseId,
-    number: CaseNumber,
-    fields: &CaseFields,
-    parties: &[PartyFields],
-) -> Result<(), AppError> {
-    let case_no = number.to_string();
-    let complainant = parties.iter().find(|p| p.side == "complainant");
-    let event = format!("case-filed:{case_no}");
-    let send = |c: &mut DbConn, to: Recipient<'_>, notice: &Notice<'_>| {
-        let link = mail::tracked_link(&state.public_url, id.0);
-        mail::queue_tracked(
-            c,
-            &state.public_url,
-            &event,
-            &to,
-            &notice.with_link(&link.url),
-            &link,
-        )
-    };
-    let receipt = Notice::FilingReceipt {
-        case_no: &case_no,
-        title: &fields.title,
-        link: "",
-    };
-    if author.role == Role::Complainant {
-        let to = Recipient {
-            email: &author.email,
-            name: &author.name,
-            lang: author.language.unwrap_or(lang),
-        };
-        send(c, to, &receipt)?;
-    } else if let Some(p) = complainant
-        && let Some(email) = &p.email
-    {
-        let to = Recipient {
-            email,
-            name: &p.name,
-            lang,
-        };
-        send(c, to, &receipt)?;
-    }
-    let notice = Notice::NewCase {
-        case_no: &case_no,
-        title: &fields.title,
-        complainant: complainant.map_or("", |p| p.name.as_str()),
-        link: "",
-    };
-    for staff in user::active_with_roles(c, &[Role::Examiner, Role::Legal])? {
-        let to = Recipient {
-            email: &staff.email,
-            name: &staff.name,
-            lang: staff.language.unwrap_or_default(),
-        };
-        send(c, to, &notice)?;
-    }
-    Ok(())
 }
 
 // ---- The case page ----
@@ -469,7 +340,7 @@ struct CasePage<'a> {
     note_body: &'a str,
     notice: &'a Banner,
     offers: Vec<Offer>,
-    l: &'a Loaded,
+    l: &'a CaseView,
     bodies: &'static [ReceivingBody],
     outcomes: &'static [InvestigationOutcome],
     rights: rights::RightsPanel<'a>,
@@ -587,137 +458,30 @@ impl CasePage<'_> {
     }
 }
 
-pub struct Loaded {
-    pub case: CaseRow,
-    parties: Vec<PartyFields>,
-    notes: Vec<NoteView>,
-    changes: Vec<ChangeView>,
-    officer: Option<String>,
-    who: Option<Who>,
-    /// Staff and the panel: they read internal notes.
-    inside: bool,
-    events: Vec<EventView>,
-    deadlines: Vec<DeadlineRow>,
-    panel: Vec<User>,
-    sessions: Vec<SessionRow>,
-    proposal: Option<ProposalRow>,
-    answers: Vec<(i64, bool)>,
-    party_refs: Vec<store::PartyRef>,
-    /// Proof of notice: the office's view of every notice about the case.
-    notices: Vec<NoticeView>,
-    closure: Option<ClosureRow>,
-    /// Choices for the action forms (staff only).
-    mediators: Vec<User>,
-    officers: Vec<User>,
-    cited: Vec<CaseRightView>,
-    part: crate::domain::workflow::Part,
-    exhibits: Vec<ExhibitView>,
-    bundles: Vec<(BundleRow, String)>,
-}
-
-/// The case by number, scoped to the viewer in the query; missing and hidden look the same.
-/// The case page is a busy page: what only staff need is read for staff only, and what only
-/// exists once there is a proposal, only then.
-pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<Loaded, AppError> {
+/// The case by number as `user` may see it; missing and hidden look the same.
+pub async fn load(state: &AppState, user: &User, raw: &str) -> Result<CaseView, AppError> {
     let number = CaseNumber::parse(raw).ok_or(AppError::NotFound)?;
-    let scope = case_scope(user);
-    let staff = policy::is_officer(user);
-    let (me, role) = (user.id, user.role);
-    let viewer = user.clone();
-    state
+    let user = user.clone();
+    let found = state
         .db(move |c| {
-            let case = case::find_by_number(c, scope, &number)?.ok_or(AppError::NotFound)?;
-            let id = CaseId(case.id);
-            // Staff act by their office role; the others by their part in this case.
-            let part = if staff {
-                Default::default()
-            } else {
-                store::part_of(c, id, me)?
+            let reader = Reader {
+                user: &user,
+                scope: case_scope(&user),
+                officer: policy::is_officer(&user),
+                evidence: policy::viewer_of,
+                bundles: policy::visible_audiences,
             };
-            let who = Who::of(role, part);
-            let inside = staff || who == Some(Who::Panel);
-            let roster = if staff {
-                user::active_with_roles(c, &[Role::Examiner, Role::Legal, Role::Mediator])?
-            } else {
-                Vec::new()
-            };
-            let officer = match (case.assigned_officer_id, staff) {
-                (Some(o), true) if let Some(u) = roster.iter().find(|u| u.id.0 == o) => Some(u.name.clone()),
-                (Some(o), _) => case::user_name(c, o)?,
-                (None, _) => None,
-            };
-            let (mediators, officers) = roster.into_iter().partition(|u| u.role == Role::Mediator);
-            let exhibits = exhibit::of_case(c, id, policy::viewer_of(&viewer, part))?;
-            let bundles = bundle::of_case(c, id, &policy::visible_audiences(&viewer, part))?;
-            // The history says what exists: a panel, sessions and a proposal only once the
-            // actions that make them were taken, so most case pages skip those reads.
-            let events = store::events_of(c, id)?;
-            let happened = |actions: &[Action]| {
-                events
-                    .iter()
-                    .any(|e| actions.iter().any(|a| a.as_str() == e.action))
-            };
-            let panel = if happened(&[Action::AssignPanel]) {
-                store::panel_of(c, id)?
-            } else {
-                Vec::new()
-            };
-            let sessions = if happened(&[Action::ScheduleSession, Action::RecordSession]) {
-                store::sessions_of(c, id)?
-            } else {
-                Vec::new()
-            };
-            let proposal = if happened(&[Action::IssueProposal]) {
-                store::current_proposal(c, id)?
-            } else {
-                None
-            };
-            let (answers, party_refs) = match &proposal {
-                Some(p) => (store::answers_of(c, p.id)?, store::party_refs(c, id)?),
-                None => (Vec::new(), Vec::new()),
-            };
-            let closure = if case.state().is_terminal() {
-                store::closure_of(c, id)?
-            } else {
-                None
-            };
-            Ok(Loaded {
-                parties: case::parties_of(c, id)?,
-                notes: case::notes_of(c, id, inside)?,
-                changes: case::changes_of(c, id)?,
-                officer,
-                who,
-                inside,
-                events,
-                deadlines: store::deadlines_of(c, id)?,
-                panel,
-                sessions,
-                proposal,
-                answers,
-                party_refs,
-                notices: if staff {
-                    outbox::of_case(c, id.0)?
-                } else {
-                    Vec::new()
-                },
-                closure,
-                mediators,
-                officers,
-                cited: right::of_case(c, id)?,
-                part,
-                exhibits,
-                bundles,
-                case,
-            })
+            Ok(case_page::load(c, &reader, &number)?)
         })
-        .await
+        .await?;
+    found.ok_or(AppError::NotFound)
 }
 
 pub fn render_case(
     ctx: &PageCtx,
     settings: &crate::config::Settings,
     user: &User,
-    l: &Loaded,
+    l: &CaseView,
     notice: Banner,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -849,52 +613,6 @@ pub async fn edit_form(
     page::ok(&page)
 }
 
-/// Field by field, as the history shows it.
-fn described(f: &CaseFields, parties: &[PartyFields]) -> Vec<(String, Option<String>)> {
-    let mut out = vec![
-        ("track".to_owned(), Some(f.track.clone())),
-        ("kind".to_owned(), Some(f.kind.clone())),
-        ("title".to_owned(), Some(f.title.clone())),
-        ("description".to_owned(), Some(f.description.clone())),
-        ("ipc_class".to_owned(), f.ipc_class.clone()),
-        (
-            "damages".to_owned(),
-            f.damages_amount.map(|a| {
-                format!(
-                    "{} {}",
-                    format_amount(a),
-                    f.damages_currency.as_deref().unwrap_or("")
-                )
-            }),
-        ),
-        ("remedy".to_owned(), Some(f.remedy.clone())),
-        ("origin".to_owned(), Some(f.origin.clone())),
-        ("origin_reference".to_owned(), f.origin_reference.clone()),
-    ];
-    for p in parties {
-        let summary = [
-            Some(p.name.as_str()),
-            p.registration_no.as_deref(),
-            p.size.as_deref(),
-            p.address.as_deref(),
-            p.email.as_deref(),
-            p.phone.as_deref(),
-            p.counsel_name.as_deref(),
-            p.counsel_firm.as_deref(),
-            p.counsel_email.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
-        out.push((
-            format!("{} {}", p.side, p.position + 1),
-            Some(format!("{} ({})", summary, p.party_kind)),
-        ));
-    }
-    out
-}
-
 pub async fn edit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -931,50 +649,19 @@ pub async fn edit(
         Ok(parsed) => parsed,
         Err(errors) => return refuse(errors),
     };
-    // Field by field, old → new, in the order the history shows them.
-    let before: BTreeMap<String, Option<String>> =
-        described(&l.case.fields(), &l.parties).into_iter().collect();
-    let after: BTreeMap<String, Option<String>> = described(&fields, &parties).into_iter().collect();
-    let changed: Vec<(String, Option<String>, Option<String>)> = before
-        .keys()
-        .chain(after.keys().filter(|k| !before.contains_key(*k)))
-        .filter_map(|k| {
-            let (old, new) = (before.get(k).cloned().flatten(), after.get(k).cloned().flatten());
-            (old != new).then(|| (k.clone(), old, new))
-        })
-        .collect();
-    let id = CaseId(l.case.id);
-    let version = l.case.version;
+    let correction = Correction {
+        case: CaseId(l.case.id),
+        case_no: case_no.to_string(),
+        version: l.case.version,
+        before: (l.case.fields(), l.parties.clone()),
+        after: (fields, parties),
+    };
     let actor = current.user.clone();
-    let number = case_no.to_string();
     let address = client_address(&req, state.settings.trusted_proxy);
-    let applied = state
-        .db(move |c| {
-            write_tx(c, |c| {
-                if changed.is_empty() {
-                    return Ok(true);
-                }
-                if !case::update(c, id, Some(&number), &fields, &parties, version)? {
-                    return Ok(false);
-                }
-                for (field, old, new) in &changed {
-                    case::record_change(c, id, actor.id, field, old.as_deref(), new.as_deref())?;
-                }
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&actor),
-                        action: "case.corrected",
-                        object: Some(("case", number.clone())),
-                        details: json!({"fields": changed.iter().map(|(f, _, _)| f).collect::<Vec<_>>()}),
-                        address,
-                    },
-                )?;
-                Ok::<_, AppError>(true)
-            })
-        })
+    let corrected = state
+        .db(move |c| Ok(corrections::correct(c, &actor, &correction, address)?))
         .await?;
-    if !applied {
+    if corrected == Corrected::Stale {
         return refuse(FieldErrors::one("form", "err-case-changed"));
     }
     flash::set(&req, Flash::CaseCorrected);
@@ -1031,26 +718,7 @@ pub async fn add_note(
     let address = client_address(&req, state.settings.trusted_proxy);
     let author = user.clone();
     state
-        .db(move |c| {
-            write_tx(c, |c| {
-                case::add_note(c, id, author.id, visibility, &body)?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&author),
-                        action: if visibility == NoteVisibility::Internal {
-                            "case.internal_note"
-                        } else {
-                            "case.message"
-                        },
-                        object: Some(("case", number.clone())),
-                        details: json!({}),
-                        address,
-                    },
-                )?;
-                Ok::<_, AppError>(())
-            })
-        })
+        .db(move |c| Ok(notes::add(c, &author, id, &number, visibility, &body, address)?))
         .await?;
     flash::set(&req, Flash::NoteAdded);
     Ok(page::see_other(&format!(

@@ -1,23 +1,19 @@
 //! Rights a case cites (DESIGN §4): staff link them at any time, the complainant while the
-//! case is a draft or awaits a supplement. A number not yet in the registry becomes a stub
-//! right that an import or a member of staff completes later.
+//! case is a draft or awaits a supplement (`services::citations` links them).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{Banner, page_again};
-use crate::audit::{self, Actor, Event};
 use crate::auth::policy;
 use crate::auth::policy::case_scope;
-use crate::db::{write_tx, write_tx_retrying};
 use crate::domain::{CitationRole, Claims, PatentNumber};
 use crate::i18n;
 use crate::models::case::{self, CaseId, CaseRow};
-use crate::models::right::{self, CaseRightView, NewLink, RightRow};
-use crate::models::user::UserId;
-use crate::models::{self, user::User};
+use crate::models::right::{CaseRightView, RightRow};
+use crate::models::user::{User, UserId};
+use crate::services::citations::{self, Citation, Cited, Uncited};
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -155,14 +151,6 @@ async fn find(state: &AppState, user: &User, target: &Target) -> Result<CaseRow,
 /// A message per refused field, in the reader's language.
 type Messages = Vec<(&'static str, String)>;
 
-/// A citation as the form asks for it, read.
-struct Citation {
-    number: PatentNumber,
-    role: CitationRole,
-    claims: Claims,
-    note: String,
-}
-
 /// Reads the form into what is linked, or the reasons it cannot be.
 fn parse(lang: crate::domain::Lang, form: &CiteForm) -> Result<Citation, Messages> {
     let mut messages = Vec::new();
@@ -207,13 +195,6 @@ fn parse(lang: crate::domain::Lang, form: &CiteForm) -> Result<Citation, Message
     }
 }
 
-enum Cited {
-    Done,
-    Refused(CiteErrors),
-    /// The case moved on meanwhile (a supplement supplied): the citation is no longer open.
-    NotAllowed,
-}
-
 pub async fn cite(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -227,81 +208,41 @@ pub async fn cite(
     if !policy::may_cite(&user, case.state(), case.complainant_user_id.map(UserId)) {
         return refuse(&state, &ctx, &user, &case).await;
     }
-    let outcome = match parse(ctx.lang, &form) {
-        Err(messages) => Cited::Refused(CiteErrors {
-            typed: form.clone(),
-            messages,
-            choices: Vec::new(),
-        }),
-        Ok(Citation {
-            number,
-            role,
-            claims,
-            note,
-        }) => {
-            let (id, by) = (CaseId(case.id), user.clone());
-            let address = client_address(&req, state.settings.trusted_proxy);
-            let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
-            let lang = ctx.lang;
-            let typed = form.clone();
-            state
-                .db(move |c| {
-                    write_tx_retrying(c, |c| {
-                        // Decided again inside the transaction: the case may have moved on.
-                        let current = case::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
-                        if !policy::may_cite(&by, current.state(), current.complainant_user_id.map(UserId)) {
-                            return Ok(Cited::NotAllowed);
-                        }
-                        let now = models::now();
-                        let right = match right::resolve_or_stub(c, &number, now)? {
-                            Ok(id) => id,
-                            Err(several) => {
-                                return Ok(Cited::Refused(ambiguous(lang, typed.clone(), &several)));
-                            }
-                        };
-                        let link = NewLink {
-                            case: id,
-                            right,
-                            role,
-                            claims: &claims,
-                            note: &note,
-                            by: by.id,
-                        };
-                        if !right::link(c, link, now)? {
-                            return Ok(Cited::Refused(CiteErrors {
-                                typed: typed.clone(),
-                                messages: vec![("number", i18n::text(lang, "cite-already"))],
-                                choices: Vec::new(),
-                            }));
-                        }
-                        let linked = right::find_by_id(c, right)?.ok_or(AppError::NotFound)?;
-                        audit::record(
-                            c,
-                            Event {
-                                actor: &Actor::user(&by),
-                                action: "case.right_cited",
-                                object: Some(("case", object.clone())),
-                                details: json!({
-                                    "right": linked.docdb,
-                                    "role": role.as_str(),
-                                    "claims": claims.to_string(),
-                                    "stub": linked.is_stub(),
-                                }),
-                                address: address.clone(),
-                            },
-                        )?;
-                        Ok::<_, AppError>(Cited::Done)
-                    })
-                })
-                .await?
+    let citation = match parse(ctx.lang, &form) {
+        Ok(citation) => citation,
+        Err(messages) => {
+            let errors = CiteErrors {
+                typed: form,
+                messages,
+                choices: Vec::new(),
+            };
+            return refused_page(&state, &ctx, &user, &target, errors).await;
         }
     };
+    let (id, by) = (CaseId(case.id), user.clone());
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
+    let outcome = state
+        .db(move |c| Ok(citations::cite(c, &by, id, &object, &citation, address)?))
+        .await?;
+    let lang = ctx.lang;
     match outcome {
         Cited::Done => {
             flash::set(&req, Flash::RightCited);
             Ok(page::see_other(&format!("{}#rights", target.path())))
         }
-        Cited::Refused(errors) => refused_page(&state, &ctx, &user, &target, errors).await,
+        Cited::Ambiguous(several) => {
+            let errors = ambiguous(lang, form, &several);
+            refused_page(&state, &ctx, &user, &target, errors).await
+        }
+        Cited::AlreadyCited => {
+            let errors = CiteErrors {
+                typed: form,
+                messages: vec![("number", i18n::text(lang, "cite-already"))],
+                choices: Vec::new(),
+            };
+            refused_page(&state, &ctx, &user, &target, errors).await
+        }
         Cited::NotAllowed => refuse(&state, &ctx, &user, &case).await,
     }
 }
@@ -380,33 +321,12 @@ pub async fn uncite(
         return refuse(&state, &ctx, &user, &case).await;
     }
     let (id, by) = (CaseId(case.id), user.clone());
-    // A party takes back only what it cited itself, never the office's links.
-    let only_own = (!policy::is_officer(&user)).then_some(user.id);
     let address = client_address(&req, state.settings.trusted_proxy);
     let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
-    let allowed = state
-        .db(move |c| {
-            write_tx(c, |c| {
-                let current = case::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
-                if !policy::may_cite(&by, current.state(), current.complainant_user_id.map(UserId)) {
-                    return Ok(false);
-                }
-                let docdb = right::unlink(c, id, link_id, only_own)?.ok_or(AppError::NotFound)?;
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&by),
-                        action: "case.right_uncited",
-                        object: Some(("case", object.clone())),
-                        details: json!({ "right": docdb }),
-                        address,
-                    },
-                )?;
-                Ok::<_, AppError>(true)
-            })
-        })
+    let outcome = state
+        .db(move |c| Ok(citations::uncite(c, &by, id, &object, link_id, address)?))
         .await?;
-    if !allowed {
+    if outcome == Uncited::NotAllowed {
         return refuse(&state, &ctx, &user, &case).await;
     }
     flash::set(&req, Flash::RightUncited);

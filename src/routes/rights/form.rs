@@ -5,14 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor, Event};
-use crate::db::write_tx;
 use crate::domain::{ClassSymbol, Lang, PatentNumber, RightKind, RightSource};
 use crate::i18n;
-use crate::models::right::{self, Cited, RightData, RightId, RightRow};
-use crate::models::{self, user::User};
+use crate::models::right::{self, Cited, RightData, RightRow};
+use crate::models::user::User;
+use crate::services::rights::{self, Saved};
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -336,13 +334,7 @@ pub async fn edit_form(
     )
 }
 
-enum Saved {
-    Done(String),
-    /// Another right already has the number.
-    Taken(String),
-}
-
-/// Adds a right, or corrects the one at `editing`; one transaction with its audit entry.
+/// Adds a right, or corrects the one at `editing` (`services::rights::save`).
 async fn save(
     req: &HttpRequest,
     state: &AppState,
@@ -364,58 +356,9 @@ async fn save(
         }
     };
     let address = client_address(req, state.settings.trusted_proxy);
-    let (by, id) = (user.clone(), editing.as_ref().map(|r| RightId(r.id)));
-    let before = editing.as_ref().map(|r| r.docdb.clone());
-    let row = editing.clone();
-    let mut data = data;
+    let (by, row) = (user.clone(), editing.clone());
     let saved = state
-        .db(move |c| {
-            write_tx(c, |c| {
-                let docdb = data.number.docdb();
-                if let Some(other) = right::find(c, &docdb)?
-                    && Some(RightId(other.id)) != id
-                {
-                    return Ok(Saved::Taken(other.display));
-                }
-                // The form shows cited numbers only; the search reports' categories stay, and
-                // so do the other publications a file named.
-                if let Some(row) = &row
-                    && let Some(old) = right::data_of(c, row)?
-                {
-                    data.publications = old.publications.clone();
-                    for cited in data.citations.iter_mut() {
-                        cited.category = old
-                            .citations
-                            .iter()
-                            .find(|o| o.number.docdb() == cited.number.docdb())
-                            .and_then(|o| o.category.clone());
-                    }
-                }
-                let now = models::now();
-                let id = match id {
-                    Some(id) => {
-                        right::replace(c, id, &data, now)?;
-                        id
-                    }
-                    None => right::upsert(c, &data, now)?.id(),
-                };
-                audit::record(
-                    c,
-                    Event {
-                        actor: &Actor::user(&by),
-                        action: if before.is_some() {
-                            "right.corrected"
-                        } else {
-                            "right.added"
-                        },
-                        object: Some(("right", docdb.clone())),
-                        details: json!({ "id": id.0, "was": before }),
-                        address,
-                    },
-                )?;
-                Ok::<_, AppError>(Saved::Done(docdb))
-            })
-        })
+        .db(move |c| Ok(rights::save(c, &by, row.as_ref(), data, address)?))
         .await?;
     match saved {
         Saved::Done(docdb) => {
