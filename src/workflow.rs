@@ -659,9 +659,7 @@ pub struct SweepReport {
 /// Reminds whoever owes the deadline (the complainant of a supplement, the respondents of a
 /// response or compliance, both sides of an acceptance) and the case's officer.
 fn remind(c: &mut DbConn, ctx: &Ctx<'_>, d: &store::DeadlineRow, on_day: bool) -> Result<(), Error> {
-    let Some(kind) = DeadlineKind::parse(&d.kind) else {
-        return Ok(());
-    };
+    let kind = d.kind;
     let Some(case) = case::find_by_id(c, CaseId(d.case_id))? else {
         return Ok(());
     };

@@ -10,6 +10,7 @@ use diesel::sql_types::{SingleValue, Text};
 
 use crate::domain::patent_number::RightKind;
 use crate::domain::right::RightSource;
+use crate::domain::workflow::{DeadlineKind, DeadlineStatus};
 use crate::domain::{
     Audience, BundleStatus, CitationRole, CustodyAction, Kind, Lang, NoteVisibility, Origin, Role, Side,
     State, Track, Visibility,
@@ -86,6 +87,8 @@ stored_as_text! {
     Audience => "bundle audience", as_str, parse;
     BundleStatus => "bundle status", as_str, parse;
     Role => "role", as_str, parse;
+    DeadlineKind => "deadline kind", as_str, parse;
+    DeadlineStatus => "deadline status", as_str, parse;
     RightKind => "right kind", as_str, parse;
     RightSource => "right source", as_str, parse;
     Lang => "language", code, parse;

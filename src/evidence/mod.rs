@@ -37,7 +37,7 @@ pub fn custody_csv(rows: &[CustodyRow], numbers: &[(i64, i32)], case_no: &str) -
             [
                 case_no,
                 &number,
-                &r.action,
+                r.action.as_str(),
                 &r.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
                 &r.actor_name,
                 &r.actor_role,

@@ -469,7 +469,7 @@ pub fn add_note(
 #[derive(Queryable, Debug, Clone)]
 pub struct NoteView {
     pub id: i64,
-    pub visibility: String,
+    pub visibility: NoteVisibility,
     pub body: String,
     pub created_at: NaiveDateTime,
     pub author: String,

@@ -388,7 +388,7 @@ pub fn record(conn: &mut DbConn, entry: &Custody<'_>, now: NaiveDateTime) -> Que
 pub struct CustodyRow {
     pub id: i64,
     pub exhibit_id: i64,
-    pub action: String,
+    pub action: CustodyAction,
     pub actor_id: Option<i64>,
     pub actor_name: String,
     pub actor_role: String,
@@ -427,7 +427,7 @@ impl CustodyRow {
             return None;
         }
         // Every action is named, so that a new one has to say what it refers to.
-        match CustodyAction::parse(&self.action)? {
+        match self.action {
             CustodyAction::Superseded => {
                 let by = details.get("by").and_then(serde_json::Value::as_i64)?;
                 if !sight.sees_number(by) {
@@ -551,7 +551,7 @@ mod tests {
         CustodyRow {
             id: 1,
             exhibit_id: exhibit,
-            action: action.to_owned(),
+            action: CustodyAction::parse(action).unwrap(),
             actor_id: actor,
             actor_name: "someone".to_owned(),
             actor_role: "complainant".to_owned(),

@@ -133,9 +133,9 @@ pub fn events_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<EventView>> {
 pub struct DeadlineRow {
     pub id: i64,
     pub case_id: i64,
-    pub kind: String,
+    pub kind: DeadlineKind,
     pub due_on: NaiveDate,
-    pub status: String,
+    pub status: DeadlineStatus,
     pub paused_on: Option<NaiveDate>,
     pub opened_at: NaiveDateTime,
     pub closed_at: Option<NaiveDateTime>,
@@ -260,12 +260,12 @@ pub fn deadlines_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<DeadlineRo
 /// A running deadline on the cross-case report.
 #[derive(Queryable, Debug, Clone)]
 pub struct DueView {
-    pub kind: String,
+    pub kind: DeadlineKind,
     pub due_on: NaiveDate,
-    pub status: String,
+    pub status: DeadlineStatus,
     pub case_no: Option<String>,
     pub title: String,
-    pub state: String,
+    pub state: State,
     pub officer: Option<String>,
 }
 

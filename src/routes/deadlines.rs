@@ -6,6 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::Role;
+use crate::domain::workflow::DeadlineStatus;
 use crate::models::user::{self, User, UserId};
 use crate::models::workflow::{self as store, DueView};
 use crate::models::{self};
@@ -35,7 +36,7 @@ struct DeadlinesPage<'a> {
 
 impl DeadlinesPage<'_> {
     fn overdue(&self, d: &DueView) -> bool {
-        d.status == "open" && d.due_on < self.today
+        d.status == DeadlineStatus::Open && d.due_on < self.today
     }
 
     fn is_chosen(&self, u: &User) -> bool {

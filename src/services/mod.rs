@@ -2,6 +2,7 @@
 //! history, audit entry, deadlines and notices together) and returns its own outcome, which
 //! the web layer, the command line or a background job turns into what its caller sees.
 
+pub mod access;
 pub mod accounts;
 pub mod bundles;
 pub mod citations;

@@ -16,13 +16,13 @@ use serde_json::json;
 use super::address::client_address;
 use super::flash;
 use super::session::{self, CookieChange, RequestCtx, Timeouts};
-use crate::audit::{self, Actor, Event};
+use crate::audit::Actor;
 use crate::auth::policy::{Access, Decision, Permission, allows};
 use crate::auth::visitor::{Visitor, VisitorKey};
-use crate::db::write_tx;
 use crate::domain::{Lang, text};
 use crate::models;
 use crate::routes;
+use crate::services;
 use crate::web::AppState;
 use crate::web::error::{self, ErrorDetail};
 
@@ -208,21 +208,7 @@ async fn admit(
             let details = json!({"method": req.method().as_str(), "route": pattern, "path": req.path()});
             let address = client_address(req.request(), state.settings.trusted_proxy);
             let recorded = state
-                .db(move |c| {
-                    write_tx(c, |c| {
-                        audit::record(
-                            c,
-                            Event {
-                                actor: &actor,
-                                action: "access.denied",
-                                object: None,
-                                details,
-                                address,
-                            },
-                        )
-                    })
-                    .map_err(Into::into)
-                })
+                .db(move |c| Ok(services::access::record_refusal(c, &actor, details, address)?))
                 .await;
             if let Err(e) = recorded {
                 tracing::error!(error = %e, "could not record the refused access");

@@ -17,7 +17,7 @@ use crate::auth::policy;
 use crate::auth::policy::case_scope;
 use crate::domain::case::format_amount;
 use crate::domain::workflow::{
-    self as workflow_rules, Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule,
+    self as workflow_rules, Action, DeadlineStatus, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule,
 };
 use crate::domain::{
     BundleStatus, CaseNumber, CitationRole, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize,
@@ -430,7 +430,7 @@ impl CasePage<'_> {
     }
 
     fn overdue(&self, d: &DeadlineRow) -> bool {
-        d.status == "open" && d.due_on < models::now().date()
+        d.status == DeadlineStatus::Open && d.due_on < models::now().date()
     }
 
     /// Details of a history entry worth showing: the text given, if any.
@@ -507,8 +507,16 @@ pub fn render_case(
         state,
         complainants: l.parties.iter().filter(|p| p.side == "complainant").collect(),
         respondents: l.parties.iter().filter(|p| p.side == "respondent").collect(),
-        internal_notes: l.notes.iter().filter(|n| n.visibility == "internal").collect(),
-        messages: l.notes.iter().filter(|n| n.visibility == "shared").collect(),
+        internal_notes: l
+            .notes
+            .iter()
+            .filter(|n| n.visibility == NoteVisibility::Internal)
+            .collect(),
+        messages: l
+            .notes
+            .iter()
+            .filter(|n| n.visibility == NoteVisibility::Shared)
+            .collect(),
         changes: &l.changes,
         officer: l.officer.clone(),
         staff: policy::is_officer(user),
