@@ -9,6 +9,7 @@ use crate::auth::token;
 use crate::config::PublicUrl;
 use crate::db::DbConn;
 use crate::domain::Lang;
+use crate::models::user::User;
 use crate::models::{self, outbox::NewOutboxRow};
 
 pub use messages::Notice;
@@ -29,6 +30,17 @@ pub struct Recipient<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub lang: Lang,
+}
+
+impl<'a> Recipient<'a> {
+    /// An account, in the language it chose (the default language if it chose none).
+    pub fn account(user: &'a User) -> Recipient<'a> {
+        Recipient {
+            email: &user.email,
+            name: &user.name,
+            lang: user.language.unwrap_or_default(),
+        }
+    }
 }
 
 /// Renders the notice in the recipient's language and queues it in the caller's transaction.

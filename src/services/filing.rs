@@ -150,11 +150,7 @@ fn notify_filing(
         link: "",
     };
     for staff in user::active_with_roles(c, &[Role::Examiner, Role::Legal])? {
-        let to = Recipient {
-            email: &staff.email,
-            name: &staff.name,
-            lang: staff.language.unwrap_or_default(),
-        };
+        let to = Recipient::account(&staff);
         send(c, to, &notice)?;
     }
     Ok(())

@@ -164,11 +164,7 @@ fn send_reset_link(c: &mut DbConn, public_url: &PublicUrl, owner: &User) -> Resu
     let expires = models::now() + TimeDelta::minutes(i64::from(LINK_MINUTES));
     let id = email_token::issue(c, owner.id, Purpose::Reset, &token::hash(&raw), expires)?;
     let link = public_url.with_token("/password-reset/confirm", &raw);
-    let to = Recipient {
-        email: &owner.email,
-        name: &owner.name,
-        lang: owner.language.unwrap_or_default(),
-    };
+    let to = Recipient::account(owner);
     let notice = Notice::PasswordReset {
         link: &link,
         minutes: LINK_MINUTES,
@@ -235,11 +231,7 @@ fn password_changed(c: &mut DbConn, public_url: &PublicUrl, owner: &User, event:
     let now = models::now();
     email_token::retire(c, owner.id, Purpose::Reset, now)?;
     models::session::delete_for_user(c, owner.id, None)?;
-    let to = Recipient {
-        email: &owner.email,
-        name: &owner.name,
-        lang: owner.language.unwrap_or_default(),
-    };
+    let to = Recipient::account(owner);
     mail::queue(c, public_url, event, &to, &Notice::PasswordChanged)?;
     Ok(())
 }

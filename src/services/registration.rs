@@ -120,11 +120,7 @@ fn send_verification_link(c: &mut DbConn, public_url: &PublicUrl, user: &User) -
     let expires = models::now() + TimeDelta::hours(i64::from(LINK_HOURS));
     let id = email_token::issue(c, user.id, Purpose::Verify, &token::hash(&raw), expires)?;
     let link = public_url.with_token("/verify-email", &raw);
-    let to = Recipient {
-        email: &user.email,
-        name: &user.name,
-        lang: user.language.unwrap_or_default(),
-    };
+    let to = Recipient::account(user);
     let notice = Notice::VerifyEmail {
         link: &link,
         hours: LINK_HOURS,
