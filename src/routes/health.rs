@@ -1,5 +1,3 @@
-use std::time::Duration;
-
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
@@ -8,13 +6,8 @@ use crate::web::AppState;
 
 /// `{"status":"ok","db":"ok"}`, or 503 when the database cannot be read.
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let pool = state.pool.clone();
-    let checked = web::block(move || -> anyhow::Result<()> {
-        let mut conn = pool.get_timeout(Duration::from_secs(2))?;
-        db::check(&mut conn)?;
-        Ok(())
-    })
-    .await;
+    let (pool, url) = (state.pool.clone(), state.settings.database());
+    let checked = web::block(move || db::healthy(&pool, &url?)).await;
     match checked {
         Ok(Ok(())) => HttpResponse::Ok().json(json!({"status": "ok", "db": "ok"})),
         Ok(Err(e)) => {
