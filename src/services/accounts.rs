@@ -13,7 +13,7 @@ use crate::domain::{Email, Lang, PersonName, Role};
 use crate::models::session::SessionId;
 use crate::models::setup_token::{self, SetupTokenRow};
 use crate::models::user::{self, NewUser, User, UserId};
-use crate::models::{self};
+use crate::models::{self, email_token};
 use crate::services::{Error, sessions};
 
 /// Records a one-time setup link and returns it, built on the public base URL.
@@ -120,4 +120,19 @@ pub fn set_up(
             cookie,
         })
     })
+}
+
+/// A one-time link to `path` for the account, its token kept hashed and valid for `valid_for`.
+/// Returns the link and the event key its notice is queued under (one notice per token).
+pub fn email_link(
+    conn: &mut DbConn,
+    public_url: &PublicUrl,
+    user: UserId,
+    purpose: email_token::Purpose,
+    path: &str,
+    valid_for: TimeDelta,
+) -> QueryResult<(String, String)> {
+    let raw = token::generate();
+    let id = email_token::issue(conn, user, purpose, &token::hash(&raw), models::now() + valid_for)?;
+    Ok((public_url.with_token(path, &raw), format!("email-token:{id}")))
 }

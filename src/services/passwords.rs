@@ -10,7 +10,6 @@ use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
 use crate::auth::throttle::{self, Policy, Scope, Subjects};
-use crate::auth::token;
 use crate::config::PublicUrl;
 use crate::db::{DbConn, write_tx};
 use crate::domain::Lang;
@@ -160,16 +159,20 @@ pub fn request_reset(
 }
 
 fn send_reset_link(c: &mut DbConn, public_url: &PublicUrl, owner: &User) -> Result<(), Error> {
-    let raw = token::generate();
-    let expires = models::now() + TimeDelta::minutes(i64::from(LINK_MINUTES));
-    let id = email_token::issue(c, owner.id, Purpose::Reset, &token::hash(&raw), expires)?;
-    let link = public_url.with_token("/password-reset/confirm", &raw);
-    let to = Recipient::account(owner);
+    let valid_for = TimeDelta::minutes(i64::from(LINK_MINUTES));
+    let (link, event) = super::accounts::email_link(
+        c,
+        public_url,
+        owner.id,
+        Purpose::Reset,
+        "/password-reset/confirm",
+        valid_for,
+    )?;
     let notice = Notice::PasswordReset {
         link: &link,
         minutes: LINK_MINUTES,
     };
-    mail::queue(c, public_url, &format!("email-token:{id}"), &to, &notice)?;
+    mail::queue(c, public_url, &event, &Recipient::account(owner), &notice)?;
     Ok(())
 }
 

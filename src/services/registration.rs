@@ -10,7 +10,6 @@ use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
 use crate::auth::throttle::{self, Scope};
-use crate::auth::token;
 use crate::config::PublicUrl;
 use crate::db::{DbConn, MaybeConflict, write_tx};
 use crate::domain::{Email, Lang, PersonName, Role};
@@ -116,16 +115,20 @@ pub fn register(
 
 /// Issues a verification token and queues its mail, in the caller's transaction.
 fn send_verification_link(c: &mut DbConn, public_url: &PublicUrl, user: &User) -> Result<(), Error> {
-    let raw = token::generate();
-    let expires = models::now() + TimeDelta::hours(i64::from(LINK_HOURS));
-    let id = email_token::issue(c, user.id, Purpose::Verify, &token::hash(&raw), expires)?;
-    let link = public_url.with_token("/verify-email", &raw);
-    let to = Recipient::account(user);
+    let valid_for = TimeDelta::hours(i64::from(LINK_HOURS));
+    let (link, event) = super::accounts::email_link(
+        c,
+        public_url,
+        user.id,
+        Purpose::Verify,
+        "/verify-email",
+        valid_for,
+    )?;
     let notice = Notice::VerifyEmail {
         link: &link,
         hours: LINK_HOURS,
     };
-    mail::queue(c, public_url, &format!("email-token:{id}"), &to, &notice)?;
+    mail::queue(c, public_url, &event, &Recipient::account(user), &notice)?;
     Ok(())
 }
 

@@ -20,9 +20,6 @@ use crate::models::user::User;
 use crate::web::error::AppError;
 use crate::web::flash::Flash;
 
-/// A session is started inside the use case that signs someone in, below the web layer.
-pub use crate::services::sessions::begin;
-
 /// Plain name for http (local use); the `__Host-` prefix, which demands Secure, for https.
 pub fn cookie_name(secure: bool) -> &'static str {
     if secure {
@@ -33,12 +30,7 @@ pub fn cookie_name(secure: bool) -> &'static str {
 }
 
 pub fn session_cookie(secure: bool, value: String) -> Cookie<'static> {
-    Cookie::build(cookie_name(secure), value)
-        .path("/")
-        .http_only(true)
-        .secure(secure)
-        .same_site(SameSite::Lax)
-        .finish()
+    private_cookie(cookie_name(secure), secure, value).finish()
 }
 
 /// The device cookie (`crate::auth::device`): a browser in which an account signed in before.
@@ -51,15 +43,24 @@ pub fn device_cookie_name(secure: bool) -> &'static str {
 }
 
 pub fn device_cookie(secure: bool, value: String) -> Cookie<'static> {
-    Cookie::build(device_cookie_name(secure), value)
-        .path("/")
-        .http_only(true)
-        .secure(secure)
-        .same_site(SameSite::Lax)
+    private_cookie(device_cookie_name(secure), secure, value)
         .max_age(actix_web::cookie::time::Duration::days(
             crate::auth::device::LIFETIME_DAYS,
         ))
         .finish()
+}
+
+/// A cookie only this site's pages send and no script reads.
+fn private_cookie(
+    name: &'static str,
+    secure: bool,
+    value: String,
+) -> actix_web::cookie::CookieBuilder<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
 }
 
 /// Where a session's state lives.
