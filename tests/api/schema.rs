@@ -18,6 +18,9 @@ use diesel::{PgConnection, QueryableByName, RunQueryDsl, SqliteConnection, sql_q
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use ipdesk::db::{DatabaseUrl, DbConn};
 
+use ipdesk::domain::Role;
+
+use crate::helpers::cases::{act, file_case};
 use crate::helpers::spawn_app;
 
 // The folders src/db embeds and runs at start-up; the tests need them to revert migrations.
@@ -42,22 +45,6 @@ const DELIBERATE: &[&str] = &[
     // any collation; SQLite's GLOB uses the plain index on the column.
     "cases: index (case_no text_pattern_ops): only in PostgreSQL",
     "right_classes: index (symbol text_pattern_ops): only in PostgreSQL",
-    // TODO(parity): declared INTEGER on SQLite, BIGINT on PostgreSQL. Harmless: SQLite stores
-    // both as the same 64-bit integer and diesel reads them as BigInt; say BIGINT in the next
-    // SQLite migration that rebuilds these tables.
-    "email_tokens.user_id: type Integer in SQLite, BigInt in PostgreSQL",
-    "sessions.user_id: type Integer in SQLite, BigInt in PostgreSQL",
-    "setup_tokens.user_id: type Integer in SQLite, BigInt in PostgreSQL",
-    // TODO(parity): SQLite lets a PRIMARY KEY column that is not `INTEGER PRIMARY KEY` hold
-    // NULL unless it says NOT NULL. Harmless for the application (diesel's schema makes the
-    // column non-null, so no insert can leave it out), but the next SQLite migration that
-    // rebuilds case_closures should say NOT NULL.
-    "case_closures.case_id: nullable in SQLite, NOT NULL in PostgreSQL",
-    // TODO(parity): `year INTEGER PRIMARY KEY` makes the year SQLite's rowid (64-bit, and
-    // numbered by SQLite when an insert leaves it out); on PostgreSQL it is a plain INTEGER.
-    // Harmless: every insert names the year, an i32 as diesel's schema says.
-    "filing_counters.year: type BigInt in SQLite, Integer in PostgreSQL",
-    "filing_counters.year: generated in SQLite, not generated in PostgreSQL",
 ];
 
 #[tokio::test]
@@ -166,6 +153,78 @@ async fn every_migration_runs_down_and_up_again() {
         );
     })
     .await;
+}
+
+#[tokio::test]
+async fn rebuilding_the_sqlite_tables_for_parity_keeps_every_row() {
+    // The parity migration rebuilds five SQLite tables (and is a no-op on PostgreSQL): their
+    // rows must come through it, both ways, and a signed-in person must stay signed in.
+    const REBUILT: &str = "2026-12-02-000010_sqlite_parity";
+    const TABLES: [&str; 5] = [
+        "sessions",
+        "setup_tokens",
+        "email_tokens",
+        "case_closures",
+        "filing_counters",
+    ];
+    let app = spawn_app().await;
+    let (complainant, user) = app.signed_in(Role::Complainant).await;
+    let case_no = file_case(&app, &complainant, "Withdrawn before the rebuild").await;
+    assert_eq!(
+        act(&app, &complainant, &case_no, "withdraw", &[]).await.status(),
+        303
+    );
+    // A reset link asked for (an e-mail token); the first administrator's set-up link was
+    // made at start-up (a set-up token).
+    let res = app
+        .post("/password-reset", &[("email", user.email.as_str())])
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+
+    let dump = |conn: &mut DbConn| -> Vec<String> {
+        TABLES
+            .iter()
+            .map(|t| {
+                #[derive(QueryableByName)]
+                struct Row {
+                    #[diesel(sql_type = Text)]
+                    row: String,
+                }
+                let sql = match *t {
+                    "sessions" => "SELECT token_hash || ' ' || coalesce(CAST(user_id AS TEXT), '-') AS row FROM sessions",
+                    "setup_tokens" => "SELECT token_hash || ' ' || coalesce(CAST(user_id AS TEXT), '-') AS row FROM setup_tokens",
+                    "email_tokens" => "SELECT token_hash || ' ' || CAST(user_id AS TEXT) || ' ' || purpose AS row FROM email_tokens",
+                    "case_closures" => "SELECT CAST(case_id AS TEXT) || ' ' || outcome AS row FROM case_closures",
+                    _ => "SELECT CAST(year AS TEXT) || ' ' || CAST(last_seq AS TEXT) AS row FROM filing_counters",
+                };
+                let mut rows: Vec<String> = sql_query(sql)
+                    .load::<Row>(conn)
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.row)
+                    .collect();
+                rows.sort();
+                assert!(!rows.is_empty(), "the story left a row in {t}");
+                format!("{t}: {}", rows.join(", "))
+            })
+            .collect()
+    };
+    let before = app.with_db(dump).await;
+    app.with_db(|conn| {
+        step(conn, REBUILT, Step::Down);
+        step(conn, REBUILT, Step::Up);
+    })
+    .await;
+    assert_eq!(app.with_db(dump).await, before, "every row came through");
+
+    let home = app.get_as(&complainant, "/cases").await;
+    assert_eq!(home.status(), 200, "the session outlived the rebuild");
+    let next = file_case(&app, &complainant, "Filed after the rebuild").await;
+    assert_ne!(next, case_no, "the filing counter went on counting");
 }
 
 // ---- the schema's shape --------------------------------------------------------------------
