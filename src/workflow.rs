@@ -118,168 +118,24 @@ pub fn act(
         if let Err(refusal) = rule.check(from, who) {
             return Err(Stop::Done(Done::Refused(refusal)));
         }
-        let who = who.unwrap_or(Who::System);
-        let actor_id = actor.map(|u| u.id);
-        // Sessions, proposals and answers are a person's (the table gives them to no system).
-        let by = || actor_id.ok_or_else(|| Error::Internal(anyhow::anyhow!("{action} needs a person")));
-        let today = now.date();
-        let mut all_accepted = false;
-        let mut details = json!({});
-        match action {
-            Action::StartReview => {
-                if case.assigned_officer_id.is_none()
-                    && let Some(u) = actor
-                {
-                    case::set_officer(c, case_id, u.id)?;
-                }
-            }
-            Action::AssignOfficer => {
-                let Some(officer) = inputs.officer else {
-                    return Err(Stop::Done(Done::Invalid(
-                        "officer",
-                        "err-officer-required",
-                        String::new(),
-                    )));
-                };
-                let ok = crate::models::user::find(c, officer)?
-                    .is_some_and(|u| u.active && matches!(u.role, Role::Examiner | Role::Legal));
-                if !ok {
-                    return Err(Stop::Done(Done::Invalid(
-                        "officer",
-                        "err-officer-required",
-                        String::new(),
-                    )));
-                }
-                case::set_officer(c, case_id, officer)?;
-                details = json!({ "officer": officer.0 });
-            }
-            Action::NotifyRespondent => {
-                let email = inputs
-                    .email
-                    .as_ref()
-                    .map(|e| e.as_str().to_owned())
-                    .unwrap_or_default();
-                details = json!({ "email": email, "due": inputs.due });
-            }
-            Action::AssignPanel => {
-                if let Some(reason) = panel_conflict(c, case_id, &inputs.mediators)? {
-                    return Err(Stop::Done(reason));
-                }
-                store::set_panel(c, case_id, &inputs.mediators, now)?;
-                details = json!({ "mediators": inputs.mediators.iter().map(|m| m.0).collect::<Vec<_>>() });
-            }
-            Action::ScheduleSession | Action::RecordSession => {
-                let at = inputs.session_at.unwrap_or(now);
-                let record = (action == Action::RecordSession).then_some((
-                    inputs.complainant_attended,
-                    inputs.respondent_attended,
-                    inputs.text.as_str(),
-                ));
-                store::add_session(
-                    c,
-                    case_id,
-                    store::NewSession {
-                        at,
-                        place: &inputs.place,
-                        record,
-                    },
-                    by()?,
-                    now,
-                )?;
-                details = json!({
-                    "at": at, "place": inputs.place,
-                    "complainant_attended": record.map(|r| r.0),
-                    "respondent_attended": record.map(|r| r.1),
-                });
-            }
-            Action::IssueProposal => {
-                store::issue_proposal(c, case_id, &inputs.text, by()?, now)?;
-            }
-            Action::AcceptProposal | Action::RejectProposal => {
-                let Some(proposal) = store::current_proposal(c, case_id)? else {
-                    return Err(Stop::Done(Done::Refused(Refusal::NotNow)));
-                };
-                let parties = store::party_refs(c, case_id)?;
-                let party = match (who, actor) {
-                    (Who::Complainant, _) => parties.iter().find(|p| p.side == "complainant").map(|p| p.id),
-                    (Who::Respondent, Some(u)) => parties
-                        .iter()
-                        .find(|p| p.side == "respondent" && p.user_id == Some(u.id.0))
-                        .map(|p| p.id),
-                    _ => inputs.party.filter(|id| parties.iter().any(|p| p.id == *id)),
-                };
-                let Some(party) = party else {
-                    return Err(Stop::Done(Done::Invalid(
-                        "party",
-                        "err-party-required",
-                        String::new(),
-                    )));
-                };
-                let accepted = action == Action::AcceptProposal;
-                if !store::answer(c, proposal.id, party, accepted, by()?, now)? {
-                    return Err(Stop::Done(Done::Invalid(
-                        "party",
-                        "err-party-answered",
-                        String::new(),
-                    )));
-                }
-                let answers = store::answers_of(c, proposal.id)?;
-                all_accepted = parties
-                    .iter()
-                    .all(|p| answers.iter().any(|(id, yes)| *id == p.id && *yes));
-                details = json!({ "party": party, "proposal": proposal.id });
-            }
-            Action::StartInvestigation => store::set_track(c, case_id, "investigation")?,
-            Action::ExtendClock => {
-                let days = inputs.days.unwrap_or(0);
-                if !store::extend_clock(c, case_id, days)? {
-                    return Err(Stop::Done(Done::Refused(Refusal::NotNow)));
-                }
-                details = json!({ "days": days });
-            }
-            Action::ReferOut => details = json!({ "body": inputs.body.map(|b| b.as_str()) }),
-            Action::Close => details = json!({ "outcome": inputs.outcome.map(|o| o.as_str()) }),
-            _ => {}
-        }
+        let step = Step {
+            case: case_id,
+            action,
+            who: who.unwrap_or(Who::System),
+            actor,
+            inputs,
+            now,
+        };
+        let Particulars {
+            mut details,
+            all_accepted,
+        } = particulars(c, &step, &case)?;
         if !inputs.text.is_empty() {
             details["text"] = json!(inputs.text);
         }
         let to = rule.target(from, all_accepted);
         store::set_state(c, case_id, to, now)?;
-        // Deadlines this action answers, or that the end of the case ends.
-        if to.is_terminal() {
-            let status = if action == Action::ResponseLapsed {
-                DeadlineStatus::Lapsed
-            } else {
-                DeadlineStatus::Met
-            };
-            store::close_deadlines(c, case_id, rule.closes, status, now)?;
-            store::cancel_all(c, case_id, now)?;
-            store::record_closure(c, case_id, to, now)?;
-        } else if rule.to != flow::To::SettledWhenAllAccept {
-            // An acceptance answers its deadline only once everyone has accepted (terminal).
-            store::close_deadlines(c, case_id, rule.closes, DeadlineStatus::Met, now)?;
-        }
-        if let Some(kind) = rule.opens {
-            let due = inputs
-                .due
-                .unwrap_or_else(|| default_due(ctx.settings, kind, today));
-            store::open_deadline(c, case_id, kind, due, now)?;
-        }
-        match rule.clock {
-            Clock::Keep => {}
-            Clock::Pause => store::pause_clock(c, case_id, today)?,
-            Clock::Resume => store::resume_clock(c, case_id, today)?,
-            Clock::Stop => {
-                store::close_deadlines(
-                    c,
-                    case_id,
-                    &[DeadlineKind::Mediation],
-                    DeadlineStatus::Cancelled,
-                    now,
-                )?;
-            }
-        }
+        follow_rule(c, ctx, &step, rule, to)?;
         store::record_event(
             c,
             store::NewEvent {
@@ -287,20 +143,19 @@ pub fn act(
                 action,
                 from,
                 to,
-                actor: actor_id,
-                who,
+                actor: actor.map(|u| u.id),
+                who: step.who,
                 details: &details,
                 at: now,
             },
         )?;
-        let case_no = case.case_no.clone().unwrap_or_default();
         audit::record(
             c,
             Event {
                 actor: &actor.map_or_else(audit::Actor::system, audit::Actor::user),
                 action: &format!("case.{}", action.as_str()),
-                object: Some(("case", case_no.clone())),
-                details: json!({ "from": from.as_str(), "to": to.as_str(), "as": who.as_str() }),
+                object: Some(("case", case.case_no.clone().unwrap_or_default())),
+                details: json!({ "from": from.as_str(), "to": to.as_str(), "as": step.who.as_str() }),
                 address: ctx.address.clone(),
             },
         )?;
@@ -311,6 +166,205 @@ pub fn act(
         Ok(done) | Err(Stop::Done(done)) => Ok(done),
         Err(Stop::Failed(e)) => Err(e),
     }
+}
+
+/// One action being carried out: what, on which case, by whom, with what.
+struct Step<'a> {
+    case: CaseId,
+    action: Action,
+    who: Who,
+    actor: Option<&'a User>,
+    inputs: &'a Inputs,
+    now: NaiveDateTime,
+}
+
+impl Step<'_> {
+    /// The person acting: sessions, proposals and answers are a person's (the table gives
+    /// them to no system).
+    fn person(&self) -> Result<UserId, Error> {
+        self.actor
+            .map(|u| u.id)
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("{} needs a person", self.action)))
+    }
+}
+
+/// What an action did besides moving the case, for its history entry.
+struct Particulars {
+    details: serde_json::Value,
+    /// Whether every party has now accepted the proposal (an acceptance settles only then).
+    all_accepted: bool,
+}
+
+impl Particulars {
+    fn of(details: serde_json::Value) -> Result<Particulars, Stop> {
+        Ok(Particulars {
+            details,
+            all_accepted: false,
+        })
+    }
+}
+
+/// The part of an action the table does not say: what it records, checked against the case.
+fn particulars(c: &mut DbConn, step: &Step<'_>, case: &CaseRow) -> Result<Particulars, Stop> {
+    let (case_id, inputs, now) = (step.case, step.inputs, step.now);
+    match step.action {
+        Action::StartReview => {
+            if case.assigned_officer_id.is_none()
+                && let Some(u) = step.actor
+            {
+                case::set_officer(c, case_id, u.id)?;
+            }
+            Particulars::of(json!({}))
+        }
+        Action::AssignOfficer => {
+            let officer = inputs.officer.ok_or_else(officer_required)?;
+            let ok = crate::models::user::find(c, officer)?
+                .is_some_and(|u| u.active && matches!(u.role, Role::Examiner | Role::Legal));
+            if !ok {
+                return Err(officer_required());
+            }
+            case::set_officer(c, case_id, officer)?;
+            Particulars::of(json!({ "officer": officer.0 }))
+        }
+        Action::NotifyRespondent => {
+            let email = inputs
+                .email
+                .as_ref()
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default();
+            Particulars::of(json!({ "email": email, "due": inputs.due }))
+        }
+        Action::AssignPanel => {
+            if let Some(reason) = panel_conflict(c, case_id, &inputs.mediators)? {
+                return Err(Stop::Done(reason));
+            }
+            store::set_panel(c, case_id, &inputs.mediators, now)?;
+            Particulars::of(json!({ "mediators": inputs.mediators.iter().map(|m| m.0).collect::<Vec<_>>() }))
+        }
+        Action::ScheduleSession | Action::RecordSession => {
+            let at = inputs.session_at.unwrap_or(now);
+            let record = (step.action == Action::RecordSession).then_some((
+                inputs.complainant_attended,
+                inputs.respondent_attended,
+                inputs.text.as_str(),
+            ));
+            let session = store::NewSession {
+                at,
+                place: &inputs.place,
+                record,
+            };
+            store::add_session(c, case_id, session, step.person()?, now)?;
+            Particulars::of(json!({
+                "at": at, "place": inputs.place,
+                "complainant_attended": record.map(|r| r.0),
+                "respondent_attended": record.map(|r| r.1),
+            }))
+        }
+        Action::IssueProposal => {
+            store::issue_proposal(c, case_id, &inputs.text, step.person()?, now)?;
+            Particulars::of(json!({}))
+        }
+        Action::AcceptProposal | Action::RejectProposal => answer_proposal(c, step),
+        Action::StartInvestigation => {
+            store::set_track(c, case_id, "investigation")?;
+            Particulars::of(json!({}))
+        }
+        Action::ExtendClock => {
+            let days = inputs.days.unwrap_or(0);
+            if !store::extend_clock(c, case_id, days)? {
+                return Err(Stop::Done(Done::Refused(Refusal::NotNow)));
+            }
+            Particulars::of(json!({ "days": days }))
+        }
+        Action::ReferOut => Particulars::of(json!({ "body": inputs.body.map(|b| b.as_str()) })),
+        Action::Close => Particulars::of(json!({ "outcome": inputs.outcome.map(|o| o.as_str()) })),
+        _ => Particulars::of(json!({})),
+    }
+}
+
+fn officer_required() -> Stop {
+    Stop::Done(Done::Invalid("officer", "err-officer-required", String::new()))
+}
+
+/// A party's answer to the current proposal: the complainant's own, a respondent's own, or
+/// the one staff record for the party they name.
+fn answer_proposal(c: &mut DbConn, step: &Step<'_>) -> Result<Particulars, Stop> {
+    let Some(proposal) = store::current_proposal(c, step.case)? else {
+        return Err(Stop::Done(Done::Refused(Refusal::NotNow)));
+    };
+    let parties = store::party_refs(c, step.case)?;
+    let party = match (step.who, step.actor) {
+        (Who::Complainant, _) => parties.iter().find(|p| p.side == "complainant").map(|p| p.id),
+        (Who::Respondent, Some(u)) => parties
+            .iter()
+            .find(|p| p.side == "respondent" && p.user_id == Some(u.id.0))
+            .map(|p| p.id),
+        _ => step.inputs.party.filter(|id| parties.iter().any(|p| p.id == *id)),
+    };
+    let Some(party) = party else {
+        return Err(Stop::Done(Done::Invalid(
+            "party",
+            "err-party-required",
+            String::new(),
+        )));
+    };
+    let accepted = step.action == Action::AcceptProposal;
+    if !store::answer(c, proposal.id, party, accepted, step.person()?, step.now)? {
+        return Err(Stop::Done(Done::Invalid(
+            "party",
+            "err-party-answered",
+            String::new(),
+        )));
+    }
+    let answers = store::answers_of(c, proposal.id)?;
+    Ok(Particulars {
+        details: json!({ "party": party, "proposal": proposal.id }),
+        all_accepted: parties
+            .iter()
+            .all(|p| answers.iter().any(|(id, yes)| *id == p.id && *yes)),
+    })
+}
+
+/// What the table says follows the move to `to`: the deadlines it answers or opens, and the
+/// mediation clock.
+fn follow_rule(
+    c: &mut DbConn,
+    ctx: &Ctx<'_>,
+    step: &Step<'_>,
+    rule: &flow::Rule,
+    to: State,
+) -> Result<(), Error> {
+    let (case_id, now, today) = (step.case, step.now, step.now.date());
+    if to.is_terminal() {
+        let status = if step.action == Action::ResponseLapsed {
+            DeadlineStatus::Lapsed
+        } else {
+            DeadlineStatus::Met
+        };
+        store::close_deadlines(c, case_id, rule.closes, status, now)?;
+        store::cancel_all(c, case_id, now)?;
+        store::record_closure(c, case_id, to, now)?;
+    } else if rule.to != flow::To::SettledWhenAllAccept {
+        // An acceptance answers its deadline only once everyone has accepted (terminal).
+        store::close_deadlines(c, case_id, rule.closes, DeadlineStatus::Met, now)?;
+    }
+    if let Some(kind) = rule.opens {
+        let due = step
+            .inputs
+            .due
+            .unwrap_or_else(|| default_due(ctx.settings, kind, today));
+        store::open_deadline(c, case_id, kind, due, now)?;
+    }
+    match rule.clock {
+        Clock::Keep => {}
+        Clock::Pause => store::pause_clock(c, case_id, today)?,
+        Clock::Resume => store::resume_clock(c, case_id, today)?,
+        Clock::Stop => {
+            let mediation = [DeadlineKind::Mediation];
+            store::close_deadlines(c, case_id, &mediation, DeadlineStatus::Cancelled, now)?;
+        }
+    }
+    Ok(())
 }
 
 /// Why an action's transaction ends early: a refusal (rolled back, nothing changed) or a failure.
