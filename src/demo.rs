@@ -1,6 +1,7 @@
 //! Demo data: realistic accounts and cases (Korean and English names, every kind and track),
 //! so a newcomer sees a living system and benchmarks have something to chew on.
 
+use crate::models::id::UserId;
 use anyhow::{Context, bail};
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
@@ -14,7 +15,7 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::{
     CaseNumber, ClassSymbol, Email, Kind, Origin, PartySize, PatentNumber, PersonName, Role, State, Track,
 };
-use crate::models::user::{self, NewUser, UserId};
+use crate::models::user::{self, NewUser};
 use crate::models::{self};
 
 const KOREAN_COMPANIES: &[&str] = &[
@@ -731,7 +732,7 @@ pub fn seed_evidence(
         write_tx(conn, |c| {
             for (title, description, visibility, fingerprint, size) in &kept {
                 let new = NewExhibit {
-                    case: crate::models::case::CaseId(case_id),
+                    case: crate::models::id::CaseId(case_id),
                     side: Side::Complainant,
                     title,
                     description,

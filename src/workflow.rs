@@ -3,6 +3,7 @@
 //! records the history and the audit entry, opens and closes deadlines, and queues the
 //! notices. The deadline job runs here too: reminders, and responses that lapsed.
 
+use crate::models::id::{CaseId, UserId};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde_json::json;
 
@@ -15,8 +16,8 @@ use crate::domain::workflow::{
 };
 use crate::domain::{Email, Lang, Role, State};
 use crate::mail::{self, Notice, Recipient};
-use crate::models::case::{self, CaseId, CaseRow};
-use crate::models::user::{User, UserId};
+use crate::models::case::{self, CaseRow};
+use crate::models::user::User;
 use crate::models::workflow as store;
 use crate::services::Error;
 

@@ -8,12 +8,11 @@
 //! derived from the office key that every app server shares — and a cookie holds a few, the
 //! newest for each account first.
 
+use crate::models::id::UserId;
 use chrono::NaiveDateTime;
 use rand::RngCore;
 
 use super::token::MacKey;
-
-use crate::models::user::UserId;
 
 /// How long a browser stays known without signing in again.
 pub const LIFETIME_DAYS: i64 = 180;

@@ -6,7 +6,8 @@ use crate::domain::workflow::Part;
 use crate::domain::{Audience, Role, Side, State, Visibility};
 use crate::models::case::CaseScope;
 use crate::models::exhibit::Viewer;
-use crate::models::user::{User, UserId};
+use crate::models::id::UserId;
+use crate::models::user::User;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Permission {

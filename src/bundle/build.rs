@@ -5,6 +5,7 @@
 //! exhibit it holds and an audit entry, in one transaction. It refuses a build that would
 //! leave too little free space, and deletes the files of bundles past their retention period.
 
+use crate::models::id::{CaseId, ExhibitId};
 use std::io::Seek;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,8 +26,8 @@ use crate::domain::{Audience, CustodyAction, Lang, human_size};
 use crate::evidence::Store;
 use crate::i18n;
 use crate::models::bundle::{self, Built, Claim};
-use crate::models::case::{self, CaseId, CaseRow, PartyFields};
-use crate::models::exhibit::{self, Custody, CustodyRow, ExhibitId, ExhibitView};
+use crate::models::case::{self, CaseRow, PartyFields};
+use crate::models::exhibit::{self, Custody, CustodyRow, ExhibitView};
 use crate::models::right::{self, CaseRightView};
 use crate::models::workflow::{self as store, EventView};
 use crate::models::{self};

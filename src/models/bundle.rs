@@ -4,15 +4,13 @@
 //! is then claimed again, and the dead builder's late writes are refused because they name
 //! an earlier attempt.
 
-use chrono::{NaiveDateTime, TimeDelta};
-use diesel::prelude::*;
-
-use super::case::CaseId;
-use super::exhibit::{self, ExhibitId, ExhibitView, Viewer};
-use super::user::UserId;
+use super::exhibit::{self, ExhibitView, Viewer};
 use crate::db::DbConn;
 use crate::db::schema::{bundle_exhibits, bundles, cases, users};
 use crate::domain::{Audience, BundleStatus, Lang};
+use crate::models::id::{CaseId, ExhibitId, UserId};
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = bundles)]

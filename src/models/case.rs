@@ -1,20 +1,17 @@
 //! Cases and their parties, notes and corrections. Every read that returns a case takes the
 //! viewer's scope and applies it in the query itself.
 
-use chrono::{Datelike, NaiveDateTime};
-use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Nullable, Text};
-
-use super::user::UserId;
 use crate::db::DbConn;
 use crate::db::page::paged;
 use crate::db::schema::{
     case_changes, case_counts, case_notes, case_rights, cases, panel_members, parties, users,
 };
 use crate::domain::{CaseNumber, NoteVisibility, State};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct CaseId(pub i64);
+use crate::models::id::CaseId;
+use crate::models::id::UserId;
+use chrono::{Datelike, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Integer, Nullable, Text};
 
 /// Which cases someone may see, decided from their role (auth::policy) and applied in SQL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! there is a panel, a session or a proposal, only then.
 
 use super::bundle::{self, BundleRow};
-use super::case::{self, CaseId, CaseRow, CaseScope, ChangeView, NoteView, PartyFields};
+use super::case::{self, CaseRow, CaseScope, ChangeView, NoteView, PartyFields};
 use super::exhibit::{self, ExhibitView, Viewer};
 use super::outbox::{self, NoticeView};
 use super::right::{self, CaseRightView};
@@ -12,6 +12,7 @@ use super::workflow::{self as store, ClosureRow, DeadlineRow, EventView, PartyRe
 use crate::db::DbConn;
 use crate::domain::workflow::{Action, Part, Who};
 use crate::domain::{Audience, CaseNumber, Role};
+use crate::models::id::CaseId;
 use diesel::QueryResult;
 
 /// Who reads the case, with the access policy's answers the read depends on (the policy is

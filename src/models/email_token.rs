@@ -1,12 +1,11 @@
 //! Tokens sent by e-mail: address verification and password reset. Only the SHA-256 of a
 //! token is stored; each is single-use and short-lived.
 
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
-
-use super::user::UserId;
 use crate::db::DbConn;
 use crate::db::schema::email_tokens;
+use crate::models::id::UserId;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {

@@ -2,18 +2,15 @@
 //! exhibit's visibility in the query itself, so a party never learns that a hidden exhibit
 //! exists: not from a list, a count, a download or a fingerprint check.
 
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer};
-
-use super::case::CaseId;
-use super::user::{User, UserId};
+use super::user::User;
 use crate::db::schema::{bundles, cases, custody_events, exhibits, users};
 use crate::db::{DbConn, MultiBackend};
 use crate::domain::{Audience, CustodyAction, ExhibitNumber, Fingerprint, Side, Visibility};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ExhibitId(pub i64);
+use crate::models::id::ExhibitId;
+use crate::models::id::{CaseId, UserId};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer};
 
 /// Who looks at a case's exhibits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

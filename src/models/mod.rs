@@ -5,6 +5,7 @@ pub mod case;
 pub mod case_page;
 pub mod email_token;
 pub mod exhibit;
+pub mod id;
 pub mod outbox;
 pub mod right;
 pub mod session;

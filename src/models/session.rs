@@ -1,16 +1,15 @@
 //! Server-side sessions. The browser holds a random token; the database holds only its
 //! SHA-256, so a leaked table cannot be replayed.
 
+use crate::models::id::SessionId;
+use crate::models::id::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::user::{UserId, UserRow};
+use super::user::UserRow;
 use crate::db::DbConn;
 use crate::db::schema::{sessions, users};
 use crate::domain::Lang;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SessionId(pub i64);
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = sessions)]

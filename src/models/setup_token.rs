@@ -1,12 +1,11 @@
 //! One-time setup links: the first administrator's (no account yet) and those for accounts
 //! created without a password. Only the token's SHA-256 is stored.
 
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
-
-use super::user::UserId;
 use crate::db::DbConn;
 use crate::db::schema::setup_tokens;
+use crate::models::id::UserId;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = setup_tokens)]

@@ -5,9 +5,7 @@ use super::email_token::{self, Purpose};
 use crate::db::DbConn;
 use crate::db::schema::{cases, parties, setup_tokens, users};
 use crate::domain::{Email, Lang, PersonName, Role};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct UserId(pub i64);
+use crate::models::id::UserId;
 
 /// An account as the rest of the application sees it. The password hash stays in the row.
 #[derive(Clone, Debug)]

@@ -1,11 +1,7 @@
 //! What the workflow keeps: the case history, deadlines, the panel, sessions, proposals and
 //! their answers, respondent invitations, and the figures fixed at closure.
 
-use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
-
-use super::case::CaseId;
-use super::user::{User, UserId, UserRow};
+use super::user::{User, UserRow};
 use crate::db::DbConn;
 use crate::db::schema::{
     case_closures, case_events, cases, deadlines, invitations, mediation_sessions, panel_members, parties,
@@ -13,6 +9,9 @@ use crate::db::schema::{
 };
 use crate::domain::State;
 use crate::domain::workflow::{Action, DeadlineKind, DeadlineStatus, Part, Who};
+use crate::models::id::{CaseId, UserId};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
 
 // ---- The case itself ----
 

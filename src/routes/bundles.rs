@@ -3,6 +3,7 @@
 //! office's public key, with which anyone can check a bundle's signature offline. A request
 //! for content already bundled gets that bundle; requests are limited per user and per case.
 
+use crate::models::id::CaseId;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -14,7 +15,6 @@ use crate::bundle::key;
 use crate::domain::{Audience, BundleStatus, human_size};
 use crate::i18n;
 use crate::models::bundle::{self, BundleRow, Requester};
-use crate::models::case::CaseId;
 use crate::models::user::User;
 use crate::routes::cases::{Banner, page_again};
 use crate::routes::exhibits::{self, Opened};

@@ -1,6 +1,7 @@
 //! Accounts set up from one-time links: the first administrator on a new install, and
 //! accounts created by an administrator or `ipdesk user add` without a password.
 
+use crate::models::id::{SessionId, UserId};
 use chrono::TimeDelta;
 use diesel::QueryResult;
 use serde_json::json;
@@ -10,9 +11,8 @@ use crate::auth::token;
 use crate::config::PublicUrl;
 use crate::db::{DbConn, write_tx};
 use crate::domain::{Email, Lang, PersonName, Role};
-use crate::models::session::SessionId;
 use crate::models::setup_token::{self, SetupTokenRow};
-use crate::models::user::{self, NewUser, User, UserId};
+use crate::models::user::{self, NewUser, User};
 use crate::models::{self, email_token};
 use crate::services::{Error, sessions};
 

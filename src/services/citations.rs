@@ -2,15 +2,16 @@
 //! number not yet in the registry becomes a stub right that an import or a member of staff
 //! completes later.
 
+use crate::models::id::{CaseId, UserId};
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
 use crate::auth::policy;
 use crate::db::{DbConn, write_tx, write_tx_retrying};
 use crate::domain::{CitationRole, Claims, PatentNumber};
-use crate::models::case::{self, CaseId};
+use crate::models::case::{self};
 use crate::models::right::{self, NewLink, RightRow};
-use crate::models::user::{User, UserId};
+use crate::models::user::User;
 use crate::models::{self};
 use crate::services::Error;
 

@@ -1,5 +1,6 @@
 //! Corrections by staff of a filed case's data, recorded field by field in its history.
 
+use crate::models::id::CaseId;
 use std::collections::BTreeMap;
 
 use serde_json::json;
@@ -7,7 +8,7 @@ use serde_json::json;
 use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, write_tx};
 use crate::domain::case::format_amount;
-use crate::models::case::{self, CaseFields, CaseId, PartyFields};
+use crate::models::case::{self, CaseFields, PartyFields};
 use crate::models::user::User;
 use crate::services::Error;
 

@@ -2,6 +2,7 @@
 //! what is kept of a download and of a fingerprint check. The files themselves are the
 //! evidence store's; these record them.
 
+use crate::models::id::{CaseId, ExhibitId};
 use std::collections::BTreeMap;
 
 use diesel::QueryResult;
@@ -12,8 +13,8 @@ use crate::auth::policy;
 use crate::db::{DbConn, write_tx};
 use crate::domain::workflow::Part;
 use crate::domain::{CaseNumber, CustodyAction, Fingerprint, Side, Visibility};
-use crate::models::case::{self, CaseId, CaseRow};
-use crate::models::exhibit::{self, AddError, Custody, ExhibitId, ExhibitRow, NewExhibit, Viewer};
+use crate::models::case::{self, CaseRow};
+use crate::models::exhibit::{self, AddError, Custody, ExhibitRow, NewExhibit, Viewer};
 use crate::models::user::User;
 use crate::models::workflow as store;
 use crate::models::{self};

@@ -1,6 +1,7 @@
 //! Filing a complaint: saving the form as a draft, filing it (its number, clock, notices and
 //! audit entry together), and throwing a draft away.
 
+use crate::models::id::CaseId;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
@@ -9,7 +10,7 @@ use crate::config::{PublicUrl, Settings};
 use crate::db::{DbConn, write_tx, write_tx_retrying};
 use crate::domain::{CaseNumber, Lang, Role};
 use crate::mail::{self, Notice, Recipient};
-use crate::models::case::{self, CaseFields, CaseId, PartyFields};
+use crate::models::case::{self, CaseFields, PartyFields};
 use crate::models::user::{self, User};
 use crate::models::{self};
 use crate::services::Error;

@@ -2,14 +2,14 @@
 //! party to the account of the address it was sent to — a new one, or the respondent's
 //! existing one once they sign in.
 
+use crate::models::id::{CaseId, SessionId, UserId};
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, MaybeConflict, write_tx, write_tx_retrying};
 use crate::domain::{Email, Lang, PersonName, Role};
-use crate::models::case::{self, CaseId};
-use crate::models::session::SessionId;
-use crate::models::user::{self, NewUser, Takeover, User, UserId};
+use crate::models::case::{self};
+use crate::models::user::{self, NewUser, Takeover, User};
 use crate::models::workflow::{self as store, InvitationRow};
 use crate::models::{self, outbox};
 use crate::services::{Error, sessions};

@@ -2,6 +2,7 @@
 //! a 256-bit single-use token, stored hashed, valid for 30 minutes; either way every session
 //! of the account ends and its owner is told.
 
+use crate::models::id::UserId;
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -15,7 +16,7 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::Lang;
 use crate::mail::{self, Notice, Recipient};
 use crate::models::email_token::{self, Purpose};
-use crate::models::user::{self, User, UserId};
+use crate::models::user::{self, User};
 use crate::models::{self};
 use crate::services::{Error, sessions};
 

@@ -2,6 +2,7 @@
 //! Until then they can sign in but not file. The confirmation link is single-use and only the
 //! newest one works.
 
+use crate::models::id::{SessionId, UserId};
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -15,8 +16,7 @@ use crate::db::{DbConn, MaybeConflict, write_tx};
 use crate::domain::{Email, Lang, PersonName, Role};
 use crate::mail::{self, Notice, Recipient};
 use crate::models::email_token::{self, Purpose};
-use crate::models::session::SessionId;
-use crate::models::user::{self, NewUser, User, UserId};
+use crate::models::user::{self, NewUser, User};
 use crate::models::{self};
 use crate::services::{Error, sessions};
 

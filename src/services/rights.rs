@@ -1,11 +1,12 @@
 //! The registry of rights by hand: staff add a right, or correct one (a stub completed, an
 //! import's mistake fixed).
 
+use crate::models::id::RightId;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, write_tx};
-use crate::models::right::{self, RightData, RightId, RightRow};
+use crate::models::right::{self, RightData, RightRow};
 use crate::models::user::User;
 use crate::models::{self};
 use crate::services::Error;

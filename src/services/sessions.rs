@@ -1,6 +1,7 @@
 //! Signed-in sessions: starting one (inside the use case that signs someone in), signing out,
 //! and the language a session and its account read pages in.
 
+use crate::models::id::{SessionId, UserId};
 use diesel::QueryResult;
 use serde_json::json;
 
@@ -9,8 +10,8 @@ use crate::auth::token;
 use crate::db::{DbConn, write_tx};
 use crate::domain::Lang;
 use crate::models;
-use crate::models::session::{NewSession, SessionId};
-use crate::models::user::{User, UserId};
+use crate::models::session::NewSession;
+use crate::models::user::User;
 
 /// Starts a signed-in session with a fresh token and CSRF token, ending `replacing` (so an id
 /// known before signing in is worthless after it), in the caller's transaction. Returns the

@@ -1,6 +1,7 @@
 //! Signing in with an e-mail address and a password. The password itself is checked between
 //! the look-up and the outcome, off the async workers, by the caller.
 
+use crate::models::id::{SessionId, UserId};
 use std::time::Duration;
 
 use diesel::QueryResult;
@@ -11,8 +12,7 @@ use crate::auth::device::DeviceKey;
 use crate::auth::throttle::{self, Policy, Subjects};
 use crate::db::{DbConn, write_tx};
 use crate::domain::Lang;
-use crate::models::session::SessionId;
-use crate::models::user::{UserId, UserRow};
+use crate::models::user::UserRow;
 use crate::models::{self, user};
 use crate::services::sessions;
 

@@ -2,6 +2,7 @@
 //! signed-in session is a database row; a visitor who has not signed in has only a signed
 //! cookie (`visitor`), so anonymous traffic writes nothing.
 
+use crate::models::id::SessionId;
 use std::time::Duration;
 
 use actix_web::cookie::{Cookie, SameSite};
@@ -15,7 +16,6 @@ use crate::auth::visitor::{Visitor, VisitorKey};
 use crate::db::DbConn;
 use crate::domain::Lang;
 use crate::models;
-use crate::models::session::SessionId;
 use crate::models::user::User;
 use crate::web::error::AppError;
 use crate::web::flash::Flash;

@@ -10,7 +10,7 @@ use ipdesk::db::schema::{
 };
 use ipdesk::domain::workflow::{Action, RULES, Refusal, Who};
 use ipdesk::domain::{Role, State};
-use ipdesk::models::case::CaseId;
+use ipdesk::models::id::CaseId;
 use ipdesk::models::workflow as store;
 
 use crate::helpers::{TestApp, csrf_from, spawn_app};
@@ -108,12 +108,12 @@ async fn case_in(
             .execute(c)
             .unwrap();
             let now = ipdesk::models::now();
-            store::set_panel(c, CaseId(id), &[ipdesk::models::user::UserId(mediator)], now).unwrap();
+            store::set_panel(c, CaseId(id), &[ipdesk::models::id::UserId(mediator)], now).unwrap();
             store::issue_proposal(
                 c,
                 CaseId(id),
                 "Licence at 3%.",
-                ipdesk::models::user::UserId(mediator),
+                ipdesk::models::id::UserId(mediator),
                 now,
             )
             .unwrap();

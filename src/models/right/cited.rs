@@ -1,14 +1,13 @@
 //! The rights a case cites: the links, made and removed by the case's parties and the office.
 
+use crate::models::id::{CaseId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::RightId;
 use crate::db::DbConn;
 use crate::db::schema::{case_rights, rights, users};
 use crate::domain::{CitationRole, Claims, RightSource};
-use crate::models::case::CaseId;
-use crate::models::user::UserId;
+use crate::models::id::RightId;
 
 /// A right as a case cites it.
 pub struct CaseRightView {

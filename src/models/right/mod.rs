@@ -16,9 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::db::DbConn;
 use crate::db::schema::{right_citations, right_classes, right_publications, rights};
 use crate::domain::{ClassSymbol, PatentNumber, RightKind, RightSource};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RightId(pub i64);
+use crate::models::id::RightId;
 
 /// A document the right cites, with the search report's category when the file gives one.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,11 +3,11 @@
 
 use diesel::prelude::*;
 
-use super::RightId;
 use crate::db::DbConn;
 use crate::db::schema::{case_rights, cases, right_citations, right_classes, right_publications, rights};
 use crate::domain::PatentNumber;
 use crate::models::case::{CaseScope, scoped};
+use crate::models::id::RightId;
 
 /// The docdb numbers of a right's other publications, in the file's order.
 pub fn publications_of(conn: &mut DbConn, id: RightId) -> QueryResult<Vec<String>> {

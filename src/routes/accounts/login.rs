@@ -1,3 +1,4 @@
+use crate::models::id::UserId;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -5,7 +6,7 @@ use serde::Deserialize;
 
 use crate::auth::password::Verification;
 use crate::auth::throttle::Subjects;
-use crate::models::{self, user::UserId};
+use crate::models::{self};
 use crate::services::sessions;
 use crate::services::sign_in::{self, Gate};
 use crate::web::AppState;

@@ -2,6 +2,7 @@
 //! fields are parsed here against what the action's rule asks for; the workflow module carries
 //! the action out in one transaction.
 
+use crate::models::id::{CaseId, UserId};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -10,8 +11,6 @@ use serde::Deserialize;
 use super::{Banner, load, render_case};
 use crate::domain::workflow::{Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule};
 use crate::domain::{CaseNumber, Email};
-use crate::models::case::CaseId;
-use crate::models::user::UserId;
 use crate::models::{self};
 use crate::web::AppState;
 use crate::web::address::client_address;

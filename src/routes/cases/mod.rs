@@ -6,6 +6,7 @@ pub mod form;
 pub mod list;
 pub mod rights;
 
+use crate::models::id::{CaseId, UserId};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -23,10 +24,10 @@ use crate::domain::{
     BundleStatus, CaseNumber, CitationRole, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize,
     Role, State, Track,
 };
-use crate::models::case::{self, CaseId, CaseRow, ChangeView, NoteView, PartyFields};
+use crate::models::case::{self, CaseRow, ChangeView, NoteView, PartyFields};
 use crate::models::case_page::{self, CaseView, Reader};
 use crate::models::right;
-use crate::models::user::{User, UserId};
+use crate::models::user::User;
 use crate::models::workflow::DeadlineRow;
 use crate::models::{self};
 use crate::routes::bundles::BundlesPanel;

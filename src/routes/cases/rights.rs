@@ -1,6 +1,7 @@
 //! Rights a case cites (DESIGN §4): staff link them at any time, the complainant while the
 //! case is a draft or awaits a supplement (`services::citations` links them).
 
+use crate::models::id::{CaseId, UserId};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -10,9 +11,9 @@ use crate::auth::policy;
 use crate::auth::policy::case_scope;
 use crate::domain::{CitationRole, Claims, PatentNumber};
 use crate::i18n;
-use crate::models::case::{self, CaseId, CaseRow};
+use crate::models::case::{self, CaseRow};
 use crate::models::right::{CaseRightView, RightRow};
-use crate::models::user::{User, UserId};
+use crate::models::user::User;
 use crate::services::citations::{self, Citation, Cited, Uncited};
 use crate::web::AppState;
 use crate::web::address::client_address;

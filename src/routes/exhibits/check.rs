@@ -3,6 +3,7 @@
 //! see; a local file is checked against one exhibit by hashing it as it streams in, and the
 //! file itself is never written anywhere.
 
+use crate::models::id::CaseId;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -13,7 +14,6 @@ use sha2::{Digest, Sha256};
 use super::{CasePath, ExhibitPath, Said, open, open_exhibit, render_exhibit};
 use crate::domain::Fingerprint;
 use crate::i18n;
-use crate::models::case::CaseId;
 use crate::models::exhibit::ExhibitRow;
 use crate::services;
 use crate::web::AppState;

@@ -6,6 +6,7 @@
 pub mod check;
 pub mod upload;
 
+use crate::models::id::{CaseId, ExhibitId};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -16,8 +17,8 @@ use crate::auth::policy;
 use crate::auth::policy::case_scope;
 use crate::domain::workflow::Part;
 use crate::domain::{CaseNumber, ExhibitNumber, Side, Visibility, human_size};
-use crate::models::case::{self, CaseId, CaseRow};
-use crate::models::exhibit::{self, CustodyRow, ExhibitId, ExhibitView, Viewer};
+use crate::models::case::{self, CaseRow};
+use crate::models::exhibit::{self, CustodyRow, ExhibitView, Viewer};
 use crate::models::user::User;
 use crate::models::workflow as store;
 use crate::services;

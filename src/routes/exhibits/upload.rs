@@ -5,6 +5,7 @@
 //! against the size limit and the allowed types, is kept durably, and only then is the
 //! database row committed, with its custody entry, audit entry and service notices.
 
+use crate::models::id::{CaseId, ExhibitId};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -20,8 +21,7 @@ use crate::domain::{Side, Visibility, clean_file_name, detect, text};
 use crate::evidence::Received;
 use crate::evidence::store::Incoming;
 use crate::i18n;
-use crate::models::case::CaseId;
-use crate::models::exhibit::{self, ExhibitId};
+use crate::models::exhibit::{self};
 use crate::models::workflow as store;
 use crate::routes::cases::{Banner, page_again as refuse};
 use crate::services;

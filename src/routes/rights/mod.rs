@@ -5,6 +5,7 @@
 pub mod form;
 pub mod import;
 
+use crate::models::id::RightId;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -13,8 +14,8 @@ use crate::auth::policy::{Permission, allows, case_scope};
 use crate::domain::{ClassSymbol, NumberError, PatentNumber, RightKind};
 use crate::i18n;
 use crate::models::right::{
-    self, CitationView, CitingCase, CitingRight, ClassRow, Found, PublicationView, Query, RightId,
-    RightListRow, RightRow, Search,
+    self, CitationView, CitingCase, CitingRight, ClassRow, Found, PublicationView, Query, RightListRow,
+    RightRow, Search,
 };
 use crate::web::AppState;
 use crate::web::error::AppError;

@@ -134,10 +134,10 @@ pub async fn queue_directly(
             .unwrap();
         ipdesk::models::bundle::request(
             c,
-            ipdesk::models::case::CaseId(case_id),
+            ipdesk::models::id::CaseId(case_id),
             audience,
             lang,
-            ipdesk::models::user::UserId(user),
+            ipdesk::models::id::UserId(user),
             None,
             ipdesk::models::now(),
         )
