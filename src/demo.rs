@@ -1,7 +1,6 @@
 //! Demo data: realistic accounts and cases (Korean and English names, every kind and track),
 //! so a newcomer sees a living system and benchmarks have something to chew on.
 
-use crate::models::id::UserId;
 use anyhow::{Context, bail};
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
@@ -15,6 +14,7 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::{
     CaseNumber, ClassSymbol, Email, Kind, Origin, PartySize, PatentNumber, PersonName, Role, State, Track,
 };
+use crate::models::id::UserId;
 use crate::models::user::{self, NewUser};
 use crate::models::{self};
 

@@ -3,7 +3,6 @@
 //! records the history and the audit entry, opens and closes deadlines, and queues the
 //! notices. The deadline job runs here too: reminders, and responses that lapsed.
 
-use crate::models::id::{CaseId, UserId};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde_json::json;
 
@@ -14,9 +13,10 @@ use crate::domain::workflow::{
     self as flow, Action, Clock, DeadlineKind, DeadlineStatus, InvestigationOutcome, Mediator, PartyLinks,
     ReceivingBody, Refusal, Tell, Who,
 };
-use crate::domain::{Email, Lang, Role, State};
+use crate::domain::{Email, Lang, Role, State, Track};
 use crate::mail::{self, Notice, Recipient};
 use crate::models::case::{self, CaseRow};
+use crate::models::id::{CaseId, PartyId, UserId};
 use crate::models::user::User;
 use crate::models::workflow as store;
 use crate::services::Error;
@@ -37,7 +37,7 @@ pub struct Inputs {
     pub days: Option<i64>,
     pub officer: Option<UserId>,
     /// The party staff answer for (accepting or rejecting a proposal).
-    pub party: Option<i64>,
+    pub party: Option<PartyId>,
 }
 
 /// How an action ended.
@@ -79,10 +79,10 @@ pub fn on_filed(
     conn: &mut DbConn,
     settings: &Settings,
     case: CaseId,
-    track: &str,
+    track: Track,
     now: NaiveDateTime,
 ) -> Result<(), Error> {
-    if track == "mediation" {
+    if track == Track::Mediation {
         let due = default_due(settings, DeadlineKind::Mediation, now.date());
         store::open_deadline(conn, case, DeadlineKind::Mediation, due, now)?;
     }
@@ -298,7 +298,7 @@ fn answer_proposal(c: &mut DbConn, step: &Step<'_>) -> Result<Particulars, Stop>
         (Who::Complainant, _) => parties.iter().find(|p| p.side == "complainant").map(|p| p.id),
         (Who::Respondent, Some(u)) => parties
             .iter()
-            .find(|p| p.side == "respondent" && p.user_id == Some(u.id.0))
+            .find(|p| p.side == "respondent" && p.user_id == Some(u.id))
             .map(|p| p.id),
         _ => step.inputs.party.filter(|id| parties.iter().any(|p| p.id == *id)),
     };
@@ -391,8 +391,7 @@ fn panel_conflict(c: &mut DbConn, case_id: CaseId, chosen: &[UserId]) -> Result<
     if chosen.is_empty() || chosen.len() > 3 {
         return Ok(Some(Done::Invalid("mediators", "err-panel-size", String::new())));
     }
-    let ids: Vec<i64> = chosen.iter().map(|u| u.0).collect();
-    let roster = store::mediator_affiliations(c, &ids)?;
+    let roster = store::mediator_affiliations(c, chosen)?;
     if roster.len() != chosen.len() {
         return Ok(Some(Done::Invalid("mediators", "err-panel-size", String::new())));
     }
@@ -453,13 +452,12 @@ struct Audience {
 
 impl Audience {
     fn load(c: &mut DbConn, case: &CaseRow) -> Result<Audience, Error> {
-        let parties = store::party_refs(c, CaseId(case.id))?;
+        let parties = store::party_refs(c, case.id)?;
         let ids: Vec<UserId> = parties
             .iter()
             .filter_map(|p| p.user_id)
             .chain(case.complainant_user_id)
             .chain(case.assigned_officer_id)
-            .map(UserId)
             .collect();
         Ok(Audience {
             case: case.clone(),
@@ -468,11 +466,11 @@ impl Audience {
         })
     }
 
-    fn account(&self, id: Option<i64>) -> Option<Addressee> {
+    fn account(&self, id: Option<UserId>) -> Option<Addressee> {
         let id = id?;
         self.accounts
             .iter()
-            .find(|u| u.id.0 == id)
+            .find(|u| u.id == id)
             .cloned()
             .map(Addressee::from)
     }
@@ -586,11 +584,7 @@ fn notify(
             // Invited just now: the invitation is their notice.
             Tell::Respondents if action == Action::NotifyRespondent => {}
             Tell::Respondents => people.extend(audience.respondents()),
-            Tell::Panel => people.extend(
-                store::panel_of(c, CaseId(case.id))?
-                    .into_iter()
-                    .map(Addressee::from),
-            ),
+            Tell::Panel => people.extend(store::panel_of(c, case.id)?.into_iter().map(Addressee::from)),
             Tell::Officer => people.extend(audience.officer()),
         }
     }
@@ -614,7 +608,7 @@ fn invite_respondents(
     now: NaiveDateTime,
     event: &str,
 ) -> Result<(), Error> {
-    let case_id = CaseId(case.id);
+    let case_id = case.id;
     let case_no = case.case_no.clone().unwrap_or_default();
     let parties = store::party_refs(c, case_id)?;
     let complainant = parties
@@ -685,13 +679,13 @@ pub fn sweep(conn: &mut DbConn, ctx: &Ctx<'_>, now: NaiveDateTime) -> Result<Swe
         }
     }
     for id in store::lapsed_responses(conn, today)? {
-        let Some(case) = case::find_by_id(conn, CaseId(id))? else {
+        let Some(case) = case::find_by_id(conn, id)? else {
             continue;
         };
         let done = act(
             conn,
             ctx,
-            CaseId(id),
+            id,
             case.version,
             Action::ResponseLapsed,
             None,
@@ -715,7 +709,7 @@ pub struct SweepReport {
 /// response or compliance, both sides of an acceptance) and the case's officer.
 fn remind(c: &mut DbConn, ctx: &Ctx<'_>, d: &store::DeadlineRow, on_day: bool) -> Result<(), Error> {
     let kind = d.kind;
-    let Some(case) = case::find_by_id(c, CaseId(d.case_id))? else {
+    let Some(case) = case::find_by_id(c, d.case_id)? else {
         return Ok(());
     };
     let audience = Audience::load(c, &case)?;

@@ -11,6 +11,7 @@ use diesel::sql_types::BigInt;
 use self::chain::{GENESIS, Sealed};
 use crate::db::DbConn;
 use crate::db::schema::audit_log;
+use crate::models::id::{AuditId, UserId};
 use crate::models::user::User;
 
 /// How the log names actors that are not accounts.
@@ -20,14 +21,14 @@ const ANONYMOUS: &str = "anonymous";
 /// Who acted: an account, or the system itself.
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub id: Option<i64>,
+    pub id: Option<UserId>,
     pub label: String,
 }
 
 impl Actor {
     pub fn user(user: &User) -> Self {
         Self {
-            id: Some(user.id.0),
+            id: Some(user.id),
             label: user.email.clone(),
         }
     }
@@ -60,10 +61,10 @@ pub struct Event<'a> {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
-    pub id: i64,
+    pub id: AuditId,
     pub seq: i64,
     pub occurred_at: NaiveDateTime,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub actor: String,
     pub action: String,
     pub object_type: Option<String>,
@@ -89,7 +90,7 @@ impl AuditRow {
         Sealed {
             seq: self.seq,
             occurred_at: self.occurred_at,
-            actor_id: self.actor_id,
+            actor_id: self.actor_id.map(|u| u.0),
             actor: &self.actor,
             action: &self.action,
             object_type: self.object_type.as_deref(),
@@ -106,7 +107,7 @@ impl AuditRow {
 struct NewAuditRow<'a> {
     seq: i64,
     occurred_at: NaiveDateTime,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
     actor: &'a str,
     action: &'a str,
     object_type: Option<&'a str>,
@@ -152,7 +153,7 @@ pub fn record(conn: &mut DbConn, event: Event<'_>) -> QueryResult<()> {
     let sealed = Sealed {
         seq,
         occurred_at: crate::models::now(),
-        actor_id: event.actor.id,
+        actor_id: event.actor.id.map(|u| u.0),
         actor: &event.actor.label,
         action: event.action,
         object_type,
@@ -166,7 +167,7 @@ pub fn record(conn: &mut DbConn, event: Event<'_>) -> QueryResult<()> {
         .values(NewAuditRow {
             seq,
             occurred_at: sealed.occurred_at,
-            actor_id: sealed.actor_id,
+            actor_id: event.actor.id,
             actor: sealed.actor,
             action: sealed.action,
             object_type,
@@ -184,7 +185,7 @@ pub fn record(conn: &mut DbConn, event: Event<'_>) -> QueryResult<()> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
     Intact { entries: i64, last_hash: String },
-    Broken { seq: i64, id: i64, reason: String },
+    Broken { seq: i64, id: AuditId, reason: String },
 }
 
 /// Walks the chain from the first entry and names the first broken link.

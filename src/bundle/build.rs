@@ -5,7 +5,6 @@
 //! exhibit it holds and an audit entry, in one transaction. It refuses a build that would
 //! leave too little free space, and deletes the files of bundles past their retention period.
 
-use crate::models::id::{CaseId, ExhibitId};
 use std::io::Seek;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,6 +27,7 @@ use crate::i18n;
 use crate::models::bundle::{self, Built, Claim};
 use crate::models::case::{self, CaseRow, PartyFields};
 use crate::models::exhibit::{self, Custody, CustodyRow, ExhibitView};
+use crate::models::id::{CaseId, ExhibitId};
 use crate::models::right::{self, CaseRightView};
 use crate::models::workflow::{self as store, EventView};
 use crate::models::{self};
@@ -172,7 +172,7 @@ impl Builder {
         let public_id: uuid::Uuid = job.public_id.parse().context("a bundle's id is not a UUID")?;
         let audience = job.audience();
         let lang = job.language();
-        let snapshot = Snapshot::load(conn, CaseId(job.case_id), audience)?;
+        let snapshot = Snapshot::load(conn, job.case_id, audience)?;
         let bagged_at = models::now();
         let case_no = snapshot
             .case
@@ -246,7 +246,7 @@ impl Builder {
         self.store
             .keep_bundle(file, &public_id)
             .context("cannot keep the bundle")?;
-        let exhibits: Vec<ExhibitId> = snapshot.exhibits.iter().map(|e| ExhibitId(e.row.id)).collect();
+        let exhibits: Vec<ExhibitId> = snapshot.exhibits.iter().map(|e| e.row.id).collect();
         let file_name = format!("{root}.zip");
         let recorded = write_tx(conn, |c| {
             let now = models::now();
@@ -340,7 +340,7 @@ impl Snapshot {
         let case = case::find_by_id(conn, id)?.context("the bundle's case is gone")?;
         let viewer = bundle::viewer_for(audience);
         let exhibits = bundle::exhibits_for(conn, id, audience)?;
-        let ids: Vec<ExhibitId> = exhibits.iter().map(|e| ExhibitId(e.row.id)).collect();
+        let ids: Vec<ExhibitId> = exhibits.iter().map(|e| e.row.id).collect();
         Ok(Snapshot {
             parties: case::parties_of(conn, id)?,
             rights: right::of_case(conn, id)?,
@@ -377,7 +377,7 @@ impl Snapshot {
         .context("cannot render index.html")?
         .into_bytes();
         let json = serde_json::to_vec_pretty(&self.json(cx, &names))?;
-        let numbers: Vec<(i64, i32)> = self.exhibits.iter().map(|e| (e.row.id, e.row.number)).collect();
+        let numbers: Vec<(ExhibitId, i32)> = self.exhibits.iter().map(|e| (e.row.id, e.row.number)).collect();
         let csv = crate::evidence::custody_csv(&self.custody, &numbers, cx.case_no)?;
         let mut entries = vec![
             Entry {
@@ -484,7 +484,7 @@ impl Snapshot {
         })
     }
 
-    fn number_of(&self, id: Option<i64>) -> Option<i32> {
+    fn number_of(&self, id: Option<ExhibitId>) -> Option<i32> {
         let id = id?;
         self.exhibits
             .iter()
@@ -570,7 +570,7 @@ impl IndexPage<'_> {
             .join("/")
     }
 
-    fn number_of(&self, id: &i64) -> Option<i32> {
+    fn number_of(&self, id: &ExhibitId) -> Option<i32> {
         self.s
             .exhibits
             .iter()

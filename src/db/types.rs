@@ -12,8 +12,8 @@ use crate::domain::patent_number::RightKind;
 use crate::domain::right::RightSource;
 use crate::domain::workflow::{DeadlineKind, DeadlineStatus};
 use crate::domain::{
-    Audience, BundleStatus, CitationRole, CustodyAction, Kind, Lang, NoteVisibility, Origin, Role, Side,
-    State, Track, Visibility,
+    Audience, BundleStatus, CitationRole, CustodyAction, Kind, Lang, NoteVisibility, NoticeKind,
+    NoticeStatus, Origin, Role, Side, State, Track, Visibility,
 };
 
 /// A value of a closed set that has a stored spelling.
@@ -92,6 +92,8 @@ stored_as_text! {
     RightKind => "right kind", as_str, parse;
     RightSource => "right source", as_str, parse;
     Lang => "language", code, parse;
+    NoticeKind => "notice kind", as_str, parse;
+    NoticeStatus => "notice status", as_str, parse;
 }
 
 #[cfg(test)]

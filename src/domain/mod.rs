@@ -71,7 +71,7 @@ pub use exhibit::{
 };
 pub use language::Lang;
 pub use name::{PersonName, PersonNameError};
-pub use notice::NoticeKind;
+pub use notice::{NoticeKind, NoticeStatus};
 pub use password::{NewPassword, PasswordError};
 pub use patent_number::{NumberError, PatentNumber, RightKind};
 pub use right::{CitationRole, ClassSymbol, RightSource};

@@ -15,3 +15,14 @@ named_values!(
         DeadlineReminder => "deadline_reminder",
     }
 );
+
+named_values!(
+    /// Where a notice is in the outbox: waiting, held by a worker sending it, sent, or given
+    /// up on (an administrator may queue it again).
+    NoticeStatus, "outbox-status" {
+        Pending => "pending",
+        Sending => "sending",
+        Sent => "sent",
+        Failed => "failed",
+    }
+);

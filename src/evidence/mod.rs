@@ -8,10 +8,15 @@ pub use store::{Received, Store};
 
 use crate::domain::csv_cell;
 use crate::models::exhibit::CustodyRow;
+use crate::models::id::ExhibitId;
 
 /// The custody log as CSV, one event per line, for the exhibits named in `numbers` (id,
 /// number). The rows are as their reader may see them ([`CustodyRow::as_seen_by`]).
-pub fn custody_csv(rows: &[CustodyRow], numbers: &[(i64, i32)], case_no: &str) -> anyhow::Result<Vec<u8>> {
+pub fn custody_csv(
+    rows: &[CustodyRow],
+    numbers: &[(ExhibitId, i32)],
+    case_no: &str,
+) -> anyhow::Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     write_cells(
         &mut out,

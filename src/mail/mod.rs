@@ -9,6 +9,7 @@ use crate::auth::token;
 use crate::config::PublicUrl;
 use crate::db::DbConn;
 use crate::domain::Lang;
+use crate::models::id::CaseId;
 use crate::models::user::User;
 use crate::models::{self, outbox::NewOutboxRow};
 
@@ -59,11 +60,11 @@ pub fn queue(
 /// the notice was first opened: proof of notice.
 pub struct TrackedLink {
     pub url: String,
-    case_id: i64,
+    case_id: CaseId,
     token_hash: String,
 }
 
-pub fn tracked_link(public_url: &PublicUrl, case_id: i64) -> TrackedLink {
+pub fn tracked_link(public_url: &PublicUrl, case_id: CaseId) -> TrackedLink {
     let token = token::generate();
     TrackedLink {
         url: public_url.page(&format!("/n/{token}")),
@@ -73,7 +74,7 @@ pub fn tracked_link(public_url: &PublicUrl, case_id: i64) -> TrackedLink {
 }
 
 /// A tracked link whose token is one the caller already made (an invitation's own), at `path`.
-pub fn tracked_token_link(public_url: &PublicUrl, case_id: i64, path: &str, token: &str) -> TrackedLink {
+pub fn tracked_token_link(public_url: &PublicUrl, case_id: CaseId, path: &str, token: &str) -> TrackedLink {
     TrackedLink {
         url: public_url.page(path),
         case_id,
@@ -106,7 +107,7 @@ fn queue_row(
     event: &str,
     to: &Recipient<'_>,
     notice: &Notice<'_>,
-    tracked: Option<(i64, &str)>,
+    tracked: Option<(CaseId, &str)>,
 ) -> Result<bool, QueueError> {
     let rendered = notice.render(to, public_url)?;
     let host = public_url.url().host_str().unwrap_or("ipdesk.invalid");
@@ -130,7 +131,7 @@ fn queue_row(
         subject: &rendered.subject,
         body_text: &rendered.text,
         body_html: &rendered.html,
-        status: models::outbox::Status::Pending.as_str(),
+        status: crate::domain::NoticeStatus::Pending.as_str(),
         attempts: 0,
         next_attempt_at: now,
         created_at: now,

@@ -13,6 +13,7 @@ use tokio::sync::{Notify, watch};
 use super::transport::{Mailer, SendError};
 use crate::config::Settings;
 use crate::db::{DbPool, write_tx};
+use crate::models::id::OutboxId;
 use crate::models::{self, outbox::OutboxRow};
 
 #[derive(Clone, Copy, Debug)]
@@ -111,7 +112,7 @@ impl Worker {
             let mut rows = batch.into_iter();
             while let Some(row) = rows.next() {
                 if *stop.borrow() {
-                    let ids: Vec<i64> = std::iter::once(row.id).chain(rows.map(|r| r.id)).collect();
+                    let ids: Vec<OutboxId> = std::iter::once(row.id).chain(rows.map(|r| r.id)).collect();
                     return self
                         .db(move |c| Ok(models::outbox::release(c, &ids, models::now())?))
                         .await;
@@ -124,7 +125,7 @@ impl Worker {
     async fn deliver(&self, row: OutboxRow) -> anyhow::Result<()> {
         let mailer = self.mailer.clone();
         let policy = self.policy;
-        let (id, kind, attempts) = (row.id, row.kind.clone(), row.attempts);
+        let (id, kind, attempts) = (row.id, row.kind.as_str(), row.attempts);
         let outcome = tokio::task::spawn_blocking(move || match mailer.send(&row) {
             Ok(()) => Outcome::Sent,
             Err(SendError::Permanent(e)) => Outcome::Failed(e),
@@ -139,17 +140,17 @@ impl Worker {
         match &outcome {
             Outcome::Sent => tracing::info!(
                 event = "mail.sent",
-                outbox = id,
+                outbox = id.0,
                 kind,
                 attempt = attempts + 1,
                 "notice sent"
             ),
             Outcome::Retry(e, after) => tracing::warn!(
-                event = "mail.retry", outbox = id, kind, attempt = attempts + 1, error = ?e, retry_in_secs = after.as_secs(),
+                event = "mail.retry", outbox = id.0, kind, attempt = attempts + 1, error = ?e, retry_in_secs = after.as_secs(),
                 "notice not sent; will retry"
             ),
             Outcome::Failed(e) => {
-                tracing::error!(event = "mail.failed", outbox = id, kind, attempt = attempts + 1, error = ?e, "notice failed")
+                tracing::error!(event = "mail.failed", outbox = id.0, kind, attempt = attempts + 1, error = ?e, "notice failed")
             }
         }
         self.db(move |c| {

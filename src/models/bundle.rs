@@ -8,20 +8,20 @@ use super::exhibit::{self, ExhibitView, Viewer};
 use crate::db::DbConn;
 use crate::db::schema::{bundle_exhibits, bundles, cases, users};
 use crate::domain::{Audience, BundleStatus, Lang};
-use crate::models::id::{CaseId, ExhibitId, UserId};
+use crate::models::id::{BundleId, CaseId, ExhibitId, UserId};
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = bundles)]
 pub struct BundleRow {
-    pub id: i64,
+    pub id: BundleId,
     pub public_id: String,
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub audience: Audience,
     pub language: Lang,
     pub status: BundleStatus,
-    pub requested_by: i64,
+    pub requested_by: UserId,
     pub requested_at: NaiveDateTime,
     pub started_at: Option<NaiveDateTime>,
     pub finished_at: Option<NaiveDateTime>,
@@ -196,7 +196,7 @@ pub fn expired(conn: &mut DbConn, finished_before: NaiveDateTime) -> QueryResult
 }
 
 /// Records that the bundle's file was deleted; `false` if another server did first.
-pub fn mark_file_deleted(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn mark_file_deleted(conn: &mut DbConn, id: BundleId, now: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(bundles::table.find(id).filter(bundles::file_deleted_at.is_null()))
         .set(bundles::file_deleted_at.eq(now))
         .execute(conn)?;
@@ -278,7 +278,7 @@ pub fn claim(conn: &mut DbConn, now: NaiveDateTime, lease: TimeDelta) -> QueryRe
     }))
 }
 
-fn find_by_id(conn: &mut DbConn, id: i64) -> QueryResult<BundleRow> {
+fn find_by_id(conn: &mut DbConn, id: BundleId) -> QueryResult<BundleRow> {
     bundles::table.find(id).select(BundleRow::as_select()).first(conn)
 }
 
@@ -365,10 +365,9 @@ pub fn fail(conn: &mut DbConn, claim: &Claim, error: &str, now: NaiveDateTime) -
 }
 
 /// The exhibits a built bundle holds.
-pub fn exhibits_of(conn: &mut DbConn, bundle: i64) -> QueryResult<Vec<ExhibitId>> {
+pub fn exhibits_of(conn: &mut DbConn, bundle: BundleId) -> QueryResult<Vec<ExhibitId>> {
     bundle_exhibits::table
         .filter(bundle_exhibits::bundle_id.eq(bundle))
         .select(bundle_exhibits::exhibit_id)
         .load(conn)
-        .map(|ids: Vec<i64>| ids.into_iter().map(ExhibitId).collect())
 }

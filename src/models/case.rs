@@ -6,9 +6,8 @@ use crate::db::page::paged;
 use crate::db::schema::{
     case_changes, case_counts, case_notes, case_rights, cases, panel_members, parties, users,
 };
-use crate::domain::{CaseNumber, NoteVisibility, State};
-use crate::models::id::CaseId;
-use crate::models::id::UserId;
+use crate::domain::{CaseNumber, NoteVisibility, Origin, Role, State, Track};
+use crate::models::id::{CaseId, CitationId, NoteId, UserId};
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Integer, Nullable, Text};
@@ -30,11 +29,11 @@ pub enum CaseScope {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = cases)]
 pub struct CaseRow {
-    pub id: i64,
+    pub id: CaseId,
     pub draft_key: String,
     pub case_no: Option<String>,
     pub state: State,
-    pub track: String,
+    pub track: Track,
     pub kind: String,
     pub title: String,
     pub description: String,
@@ -42,11 +41,11 @@ pub struct CaseRow {
     pub damages_amount: Option<i64>,
     pub damages_currency: Option<String>,
     pub remedy: String,
-    pub origin: String,
+    pub origin: Origin,
     pub origin_reference: Option<String>,
-    pub complainant_user_id: Option<i64>,
-    pub created_by: i64,
-    pub assigned_officer_id: Option<i64>,
+    pub complainant_user_id: Option<UserId>,
+    pub created_by: UserId,
+    pub assigned_officer_id: Option<UserId>,
     pub version: i32,
     pub filed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -61,7 +60,7 @@ impl CaseRow {
     /// What the case form edits, as stored.
     pub fn fields(&self) -> CaseFields {
         CaseFields {
-            track: self.track.clone(),
+            track: self.track,
             kind: self.kind.clone(),
             title: self.title.clone(),
             description: self.description.clone(),
@@ -69,16 +68,16 @@ impl CaseRow {
             damages_amount: self.damages_amount,
             damages_currency: self.damages_currency.clone(),
             remedy: self.remedy.clone(),
-            origin: self.origin.clone(),
+            origin: self.origin,
             origin_reference: self.origin_reference.clone(),
         }
     }
 }
 
 /// What a case form edits. A draft may leave any of it empty.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseFields {
-    pub track: String,
+    pub track: Track,
     pub kind: String,
     pub title: String,
     pub description: String,
@@ -86,7 +85,7 @@ pub struct CaseFields {
     pub damages_amount: Option<i64>,
     pub damages_currency: Option<String>,
     pub remedy: String,
-    pub origin: String,
+    pub origin: Origin,
     pub origin_reference: Option<String>,
 }
 
@@ -138,7 +137,7 @@ pub fn create_draft(
         .values((
             cases::draft_key.eq(draft_key),
             cases::state.eq(State::Draft.as_str()),
-            cases::track.eq(&f.track),
+            cases::track.eq(f.track.as_str()),
             cases::kind.eq(&f.kind),
             cases::title.eq(&f.title),
             cases::description.eq(&f.description),
@@ -146,7 +145,7 @@ pub fn create_draft(
             cases::damages_amount.eq(f.damages_amount),
             cases::damages_currency.eq(&f.damages_currency),
             cases::remedy.eq(&f.remedy),
-            cases::origin.eq(&f.origin),
+            cases::origin.eq(f.origin.as_str()),
             cases::origin_reference.eq(&f.origin_reference),
             cases::complainant_user_id.eq(owner.map(|u| u.0)),
             cases::created_by.eq(created_by.0),
@@ -212,7 +211,7 @@ pub fn update(
             .filter(cases::version.eq(expected_version)),
     )
     .set((
-        cases::track.eq(&f.track),
+        cases::track.eq(f.track.as_str()),
         cases::kind.eq(&f.kind),
         cases::title.eq(&f.title),
         cases::description.eq(&f.description),
@@ -220,7 +219,7 @@ pub fn update(
         cases::damages_amount.eq(f.damages_amount),
         cases::damages_currency.eq(&f.damages_currency),
         cases::remedy.eq(&f.remedy),
-        cases::origin.eq(&f.origin),
+        cases::origin.eq(f.origin.as_str()),
         cases::origin_reference.eq(&f.origin_reference),
         cases::search_text.eq(search_text(case_no, f, list)),
         cases::version.eq(cases::version + 1),
@@ -373,7 +372,7 @@ pub fn draft_key_taken(conn: &mut DbConn, key: &str) -> QueryResult<bool> {
 /// Deletes a draft that was never filed, with its parties and citations (a stub it alone
 /// cited goes with it). `false` if it is not such a draft (any more).
 pub fn delete_draft(conn: &mut DbConn, id: CaseId) -> QueryResult<bool> {
-    let links: Vec<i64> = case_rights::table
+    let links: Vec<CitationId> = case_rights::table
         .filter(case_rights::case_id.eq(id.0))
         .select(case_rights::id)
         .load(conn)?;
@@ -465,12 +464,12 @@ pub fn add_note(
 
 #[derive(Queryable, Debug, Clone)]
 pub struct NoteView {
-    pub id: i64,
+    pub id: NoteId,
     pub visibility: NoteVisibility,
     pub body: String,
     pub created_at: NaiveDateTime,
     pub author: String,
-    pub author_role: String,
+    pub author_role: Role,
 }
 
 /// The notes the viewer may read: internal ones only for the office and panel.
@@ -501,7 +500,7 @@ pub fn set_officer(conn: &mut DbConn, id: CaseId, officer: UserId) -> QueryResul
         .map(drop)
 }
 
-pub fn user_name(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
+pub fn user_name(conn: &mut DbConn, id: UserId) -> QueryResult<Option<String>> {
     users::table.find(id).select(users::name).first(conn).optional()
 }
 
@@ -556,14 +555,14 @@ pub const PAGE_SIZE: u16 = 25;
 #[derive(Queryable, QueryableByName, Selectable, Debug, Clone)]
 #[diesel(table_name = cases)]
 pub struct CaseListRow {
-    pub id: i64,
+    pub id: CaseId,
     pub draft_key: String,
     pub case_no: Option<String>,
     pub state: String,
-    pub track: String,
+    pub track: Track,
     pub kind: String,
     pub title: String,
-    pub assigned_officer_id: Option<i64>,
+    pub assigned_officer_id: Option<UserId>,
     pub filed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     /// The first complainant's name, read in the same statement (no query per row).

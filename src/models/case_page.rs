@@ -12,7 +12,7 @@ use super::workflow::{self as store, ClosureRow, DeadlineRow, EventView, PartyRe
 use crate::db::DbConn;
 use crate::domain::workflow::{Action, Part, Who};
 use crate::domain::{Audience, CaseNumber, Role};
-use crate::models::id::CaseId;
+use crate::models::id::PartyId;
 use diesel::QueryResult;
 
 /// Who reads the case, with the access policy's answers the read depends on (the policy is
@@ -44,7 +44,7 @@ pub struct CaseView {
     pub panel: Vec<User>,
     pub sessions: Vec<SessionRow>,
     pub proposal: Option<ProposalRow>,
-    pub answers: Vec<(i64, bool)>,
+    pub answers: Vec<(PartyId, bool)>,
     pub party_refs: Vec<PartyRef>,
     /// Proof of notice: the office's view of every notice about the case.
     pub notices: Vec<NoticeView>,
@@ -65,7 +65,7 @@ pub fn load(conn: &mut DbConn, reader: &Reader<'_>, number: &CaseNumber) -> Quer
     let Some(case) = case::find_by_number(conn, reader.scope, number)? else {
         return Ok(None);
     };
-    let id = CaseId(case.id);
+    let id = case.id;
     // Staff act by their office role; the others by their part in this case.
     let part = if staff {
         Default::default()
@@ -80,7 +80,7 @@ pub fn load(conn: &mut DbConn, reader: &Reader<'_>, number: &CaseNumber) -> Quer
         Vec::new()
     };
     let officer = match (case.assigned_officer_id, staff) {
-        (Some(o), true) if let Some(u) = roster.iter().find(|u| u.id.0 == o) => Some(u.name.clone()),
+        (Some(o), true) if let Some(u) = roster.iter().find(|u| u.id == o) => Some(u.name.clone()),
         (Some(o), _) => case::user_name(conn, o)?,
         (None, _) => None,
     };
@@ -134,7 +134,7 @@ pub fn load(conn: &mut DbConn, reader: &Reader<'_>, number: &CaseNumber) -> Quer
         answers,
         party_refs,
         notices: if staff {
-            outbox::of_case(conn, id.0)?
+            outbox::of_case(conn, id)?
         } else {
             Vec::new()
         },

@@ -3,7 +3,7 @@
 
 use crate::db::DbConn;
 use crate::db::schema::email_tokens;
-use crate::models::id::UserId;
+use crate::models::id::{EmailTokenId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -25,9 +25,9 @@ impl Purpose {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = email_tokens)]
 pub struct EmailTokenRow {
-    pub id: i64,
+    pub id: EmailTokenId,
     pub token_hash: String,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub purpose: String,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -38,7 +38,7 @@ pub struct EmailTokenRow {
 #[diesel(table_name = email_tokens)]
 struct NewEmailToken<'a> {
     token_hash: &'a str,
-    user_id: i64,
+    user_id: UserId,
     purpose: &'a str,
     created_at: NaiveDateTime,
     expires_at: NaiveDateTime,
@@ -58,7 +58,7 @@ pub fn issue(
     diesel::insert_into(email_tokens::table)
         .values(NewEmailToken {
             token_hash,
-            user_id: user.0,
+            user_id: user,
             purpose: purpose.as_str(),
             created_at: now,
             expires_at,
@@ -101,7 +101,7 @@ pub fn find_valid(
 }
 
 /// Marks the token used; `false` if it was used or expired meanwhile.
-pub fn consume(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn consume(conn: &mut DbConn, id: EmailTokenId, now: NaiveDateTime) -> QueryResult<bool> {
     diesel::update(
         email_tokens::table
             .find(id)

@@ -5,9 +5,8 @@
 use super::user::User;
 use crate::db::schema::{bundles, cases, custody_events, exhibits, users};
 use crate::db::{DbConn, MultiBackend};
-use crate::domain::{Audience, CustodyAction, ExhibitNumber, Fingerprint, Side, Visibility};
-use crate::models::id::ExhibitId;
-use crate::models::id::{CaseId, UserId};
+use crate::domain::{Audience, CustodyAction, ExhibitNumber, Fingerprint, Role, Side, Visibility};
+use crate::models::id::{CaseId, CustodyId, EventId, ExhibitId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
@@ -94,8 +93,8 @@ fn visible(case: CaseId, viewer: Viewer) -> Boxed {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = exhibits)]
 pub struct ExhibitRow {
-    pub id: i64,
-    pub case_id: i64,
+    pub id: ExhibitId,
+    pub case_id: CaseId,
     pub number: i32,
     pub side: Side,
     pub title: String,
@@ -106,11 +105,11 @@ pub struct ExhibitRow {
     pub extension: String,
     pub size: i64,
     pub sha256: String,
-    pub uploaded_by: i64,
+    pub uploaded_by: UserId,
     pub uploaded_at: NaiveDateTime,
-    pub supports_event_id: Option<i64>,
-    pub supersedes_id: Option<i64>,
-    pub superseded_by_id: Option<i64>,
+    pub supports_event_id: Option<EventId>,
+    pub supersedes_id: Option<ExhibitId>,
+    pub superseded_by_id: Option<ExhibitId>,
 }
 
 impl ExhibitRow {
@@ -136,12 +135,12 @@ impl ExhibitRow {
 pub struct ExhibitView {
     pub row: ExhibitRow,
     pub uploader: String,
-    pub uploader_role: String,
+    pub uploader_role: Role,
 }
 
 /// The case's exhibits the viewer may see, by number.
 pub fn of_case(conn: &mut DbConn, case: CaseId, viewer: Viewer) -> QueryResult<Vec<ExhibitView>> {
-    let rows: Vec<(ExhibitRow, String, String)> = visible(case, viewer)
+    let rows: Vec<(ExhibitRow, String, Role)> = visible(case, viewer)
         .inner_join(users::table.on(users::id.eq(exhibits::uploaded_by)))
         .order(exhibits::number.asc())
         .select((ExhibitRow::as_select(), users::name, users::role))
@@ -163,7 +162,7 @@ pub fn find(
     number: ExhibitNumber,
     viewer: Viewer,
 ) -> QueryResult<Option<ExhibitView>> {
-    let row: Option<(ExhibitRow, String, String)> = visible(case, viewer)
+    let row: Option<(ExhibitRow, String, Role)> = visible(case, viewer)
         .filter(exhibits::number.eq(number.get()))
         .inner_join(users::table.on(users::id.eq(exhibits::uploaded_by)))
         .select((ExhibitRow::as_select(), users::name, users::role))
@@ -213,7 +212,7 @@ pub struct NewExhibit<'a> {
     pub size: u64,
     pub fingerprint: &'a Fingerprint,
     pub by: &'a User,
-    pub supports: Option<i64>,
+    pub supports: Option<EventId>,
     /// The exhibit this one corrects; it must be current.
     pub supersedes: Option<ExhibitId>,
 }
@@ -296,7 +295,7 @@ pub fn add(
     record(
         conn,
         &Custody {
-            exhibit: ExhibitId(row.id),
+            exhibit: row.id,
             action: CustodyAction::Uploaded,
             actor: Some(new.by),
             address,
@@ -383,10 +382,10 @@ pub fn record(conn: &mut DbConn, entry: &Custody<'_>, now: NaiveDateTime) -> Que
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = custody_events)]
 pub struct CustodyRow {
-    pub id: i64,
-    pub exhibit_id: i64,
+    pub id: CustodyId,
+    pub exhibit_id: ExhibitId,
     pub action: CustodyAction,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub actor_name: String,
     pub actor_role: String,
     pub at: NaiveDateTime,
@@ -433,14 +432,14 @@ impl CustodyRow {
             }
             CustodyAction::Uploaded => {
                 if let Some(old) = details.get("supersedes").and_then(serde_json::Value::as_i64)
-                    && !sight.sees_exhibit(old)
+                    && !sight.sees_exhibit(ExhibitId(old))
                 {
                     details["supersedes"] = serde_json::Value::Null;
                 }
             }
             CustodyAction::Downloaded | CustodyAction::Bundled | CustodyAction::VisibilityChanged => {}
         }
-        let own = reader.is_some_and(|r| self.actor_id == Some(r.0));
+        let own = reader.is_some_and(|r| self.actor_id == Some(r));
         Some(CustodyRow {
             address: self.address.clone().filter(|_| own),
             details: details.to_string(),
@@ -453,7 +452,7 @@ impl CustodyRow {
 pub struct Sight {
     viewer: Viewer,
     /// The exhibits the viewer may see: (id, number).
-    exhibits: Vec<(i64, i32)>,
+    exhibits: Vec<(ExhibitId, i32)>,
     /// The case's bundles: (public id, audience as stored).
     bundles: Vec<(String, String)>,
 }
@@ -472,7 +471,7 @@ impl Sight {
         })
     }
 
-    fn sees_exhibit(&self, id: i64) -> bool {
+    fn sees_exhibit(&self, id: ExhibitId) -> bool {
         self.exhibits.iter().any(|(e, _)| *e == id)
     }
 
@@ -546,10 +545,10 @@ mod tests {
 
     fn entry(exhibit: i64, action: &str, actor: Option<i64>, details: serde_json::Value) -> CustodyRow {
         CustodyRow {
-            id: 1,
-            exhibit_id: exhibit,
+            id: CustodyId(1),
+            exhibit_id: ExhibitId(exhibit),
             action: CustodyAction::parse(action).unwrap(),
-            actor_id: actor,
+            actor_id: actor.map(UserId),
             actor_name: "someone".to_owned(),
             actor_role: "complainant".to_owned(),
             at: chrono::DateTime::UNIX_EPOCH.naive_utc(),
@@ -562,7 +561,7 @@ mod tests {
     fn sight(viewer: Viewer) -> Sight {
         Sight {
             viewer,
-            exhibits: vec![(1, 1001), (2, 1002)],
+            exhibits: vec![(ExhibitId(1), 1001), (ExhibitId(2), 1002)],
             bundles: ["office", "parties", "complainant", "respondent"]
                 .map(|a| (format!("b-{a}"), a.to_owned()))
                 .to_vec(),

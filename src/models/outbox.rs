@@ -6,55 +6,23 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::outbox;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Pending,
-    Sending,
-    Sent,
-    Failed,
-}
-
-impl Status {
-    pub const ALL: [Status; 4] = [Status::Pending, Status::Sending, Status::Sent, Status::Failed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pending => "pending",
-            Status::Sending => "sending",
-            Status::Sent => "sent",
-            Status::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Status::Pending => "outbox-status-pending",
-            Status::Sending => "outbox-status-sending",
-            Status::Sent => "outbox-status-sent",
-            Status::Failed => "outbox-status-failed",
-        }
-    }
-}
+use crate::domain::{NoticeKind, NoticeStatus};
+use crate::models::id::{CaseId, OutboxId};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = outbox)]
 pub struct OutboxRow {
-    pub id: i64,
+    pub id: OutboxId,
     pub event_key: String,
     pub recipient: String,
-    pub kind: String,
+    pub kind: NoticeKind,
     pub recipient_name: String,
     pub language: String,
     pub message_id: String,
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
-    pub status: String,
+    pub status: NoticeStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -82,7 +50,7 @@ pub struct NewOutboxRow<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// The case the notice is about, and the hash of the token in its link (proof of notice).
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
     pub link_token_hash: Option<&'a str>,
 }
 
@@ -109,10 +77,10 @@ pub fn claim(
     limit: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
     let due = outbox::status
-        .eq(Status::Pending.as_str())
+        .eq(NoticeStatus::Pending.as_str())
         .and(outbox::next_attempt_at.le(now))
         .or(outbox::status
-            .eq(Status::Sending.as_str())
+            .eq(NoticeStatus::Sending.as_str())
             .and(outbox::locked_until.lt(now)));
     let ids: Vec<i64> = match conn {
         DbConn::Postgres(c) => outbox::table
@@ -135,7 +103,7 @@ pub fn claim(
     }
     diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
         .set((
-            outbox::status.eq(Status::Sending.as_str()),
+            outbox::status.eq(NoticeStatus::Sending.as_str()),
             outbox::locked_until.eq(lock_until),
             outbox::updated_at.eq(now),
         ))
@@ -149,18 +117,20 @@ pub fn claim(
 
 /// Only a row this worker still holds is updated.
 fn held(
-    id: i64,
-) -> diesel::dsl::Filter<diesel::dsl::Find<outbox::table, i64>, diesel::dsl::Eq<outbox::status, &'static str>>
-{
+    id: OutboxId,
+) -> diesel::dsl::Filter<
+    diesel::dsl::Find<outbox::table, OutboxId>,
+    diesel::dsl::Eq<outbox::status, &'static str>,
+> {
     outbox::table
         .find(id)
-        .filter(outbox::status.eq(Status::Sending.as_str()))
+        .filter(outbox::status.eq(NoticeStatus::Sending.as_str()))
 }
 
-pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+pub fn mark_sent(conn: &mut DbConn, id: OutboxId, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(held(id))
         .set((
-            outbox::status.eq(Status::Sent.as_str()),
+            outbox::status.eq(NoticeStatus::Sent.as_str()),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::sent_at.eq(now),
             outbox::locked_until.eq(None::<NaiveDateTime>),
@@ -174,14 +144,14 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<
 /// A temporary failure: try again at `next`.
 pub fn mark_retry(
     conn: &mut DbConn,
-    id: i64,
+    id: OutboxId,
     error: &str,
     next: NaiveDateTime,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(held(id))
         .set((
-            outbox::status.eq(Status::Pending.as_str()),
+            outbox::status.eq(NoticeStatus::Pending.as_str()),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::next_attempt_at.eq(next),
             outbox::locked_until.eq(None::<NaiveDateTime>),
@@ -193,10 +163,10 @@ pub fn mark_retry(
 }
 
 /// A permanent failure, or retries exhausted: parked for an administrator.
-pub fn mark_failed(conn: &mut DbConn, id: i64, error: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn mark_failed(conn: &mut DbConn, id: OutboxId, error: &str, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(held(id))
         .set((
-            outbox::status.eq(Status::Failed.as_str()),
+            outbox::status.eq(NoticeStatus::Failed.as_str()),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(error),
@@ -207,14 +177,14 @@ pub fn mark_failed(conn: &mut DbConn, id: i64, error: &str, now: NaiveDateTime) 
 }
 
 /// Hands claimed rows back unsent (the worker is stopping).
-pub fn release(conn: &mut DbConn, ids: &[i64], now: NaiveDateTime) -> QueryResult<()> {
+pub fn release(conn: &mut DbConn, ids: &[OutboxId], now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(
         outbox::table
             .filter(outbox::id.eq_any(ids))
-            .filter(outbox::status.eq(Status::Sending.as_str())),
+            .filter(outbox::status.eq(NoticeStatus::Sending.as_str())),
     )
     .set((
-        outbox::status.eq(Status::Pending.as_str()),
+        outbox::status.eq(NoticeStatus::Pending.as_str()),
         outbox::locked_until.eq(None::<NaiveDateTime>),
         outbox::updated_at.eq(now),
     ))
@@ -223,14 +193,14 @@ pub fn release(conn: &mut DbConn, ids: &[i64], now: NaiveDateTime) -> QueryResul
 }
 
 /// An administrator sends a failed notice again; `false` if it was not failed.
-pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn retry(conn: &mut DbConn, id: OutboxId, now: NaiveDateTime) -> QueryResult<bool> {
     diesel::update(
         outbox::table
             .find(id)
-            .filter(outbox::status.eq(Status::Failed.as_str())),
+            .filter(outbox::status.eq(NoticeStatus::Failed.as_str())),
     )
     .set((
-        outbox::status.eq(Status::Pending.as_str()),
+        outbox::status.eq(NoticeStatus::Pending.as_str()),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(now),
         outbox::updated_at.eq(now),
@@ -241,7 +211,7 @@ pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool
 
 pub fn count_failed(conn: &mut DbConn) -> QueryResult<i64> {
     outbox::table
-        .filter(outbox::status.eq(Status::Failed.as_str()))
+        .filter(outbox::status.eq(NoticeStatus::Failed.as_str()))
         .count()
         .get_result(conn)
 }
@@ -249,7 +219,11 @@ pub fn count_failed(conn: &mut DbConn) -> QueryResult<i64> {
 pub const PAGE_SIZE: i64 = 50;
 
 /// Newest first, optionally of one status.
-pub fn list(conn: &mut DbConn, status: Option<Status>, page: i64) -> QueryResult<(Vec<OutboxRow>, i64)> {
+pub fn list(
+    conn: &mut DbConn,
+    status: Option<NoticeStatus>,
+    page: i64,
+) -> QueryResult<(Vec<OutboxRow>, i64)> {
     let filtered = || {
         let mut q = outbox::table.into_boxed();
         if let Some(s) = status {
@@ -267,7 +241,7 @@ pub fn list(conn: &mut DbConn, status: Option<Status>, page: i64) -> QueryResult
     Ok((rows, total))
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<OutboxRow> {
+pub fn find(conn: &mut DbConn, id: OutboxId) -> QueryResult<OutboxRow> {
     outbox::table.find(id).select(OutboxRow::as_select()).first(conn)
 }
 
@@ -294,16 +268,16 @@ pub fn opened(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> QueryR
 pub struct NoticeView {
     pub recipient: String,
     pub recipient_name: String,
-    pub kind: String,
+    pub kind: NoticeKind,
     pub subject: String,
-    pub status: String,
+    pub status: NoticeStatus,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub opened_at: Option<NaiveDateTime>,
     pub last_error: Option<String>,
 }
 
-pub fn of_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<NoticeView>> {
+pub fn of_case(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Vec<NoticeView>> {
     outbox::table
         .filter(outbox::case_id.eq(case_id))
         .order(outbox::id.asc())

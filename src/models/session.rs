@@ -1,8 +1,6 @@
 //! Server-side sessions. The browser holds a random token; the database holds only its
 //! SHA-256, so a leaked table cannot be replayed.
 
-use crate::models::id::SessionId;
-use crate::models::id::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,13 +8,14 @@ use super::user::UserRow;
 use crate::db::DbConn;
 use crate::db::schema::{sessions, users};
 use crate::domain::Lang;
+use crate::models::id::{SessionId, UserId};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = sessions)]
 pub struct SessionRow {
-    pub id: i64,
+    pub id: SessionId,
     pub token_hash: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub csrf_token: String,
     pub language: Option<String>,
     pub created_at: NaiveDateTime,
@@ -27,7 +26,7 @@ pub struct SessionRow {
 #[diesel(table_name = sessions)]
 struct NewSessionRow<'a> {
     token_hash: &'a str,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     csrf_token: &'a str,
     language: Option<&'a str>,
     created_at: NaiveDateTime,
@@ -46,7 +45,7 @@ pub fn insert(conn: &mut DbConn, new: NewSession<'_>) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
         .values(NewSessionRow {
             token_hash: new.token_hash,
-            user_id: Some(new.user_id.0),
+            user_id: Some(new.user_id),
             csrf_token: new.csrf_token,
             language: new.language.map(Lang::code),
             created_at: now,

@@ -3,16 +3,16 @@
 
 use crate::db::DbConn;
 use crate::db::schema::setup_tokens;
-use crate::models::id::UserId;
+use crate::models::id::{SetupTokenId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = setup_tokens)]
 pub struct SetupTokenRow {
-    pub id: i64,
+    pub id: SetupTokenId,
     pub token_hash: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
@@ -22,7 +22,7 @@ pub struct SetupTokenRow {
 #[diesel(table_name = setup_tokens)]
 struct NewSetupToken<'a> {
     token_hash: &'a str,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     created_at: NaiveDateTime,
     expires_at: NaiveDateTime,
 }
@@ -48,7 +48,7 @@ pub fn issue(
     diesel::insert_into(setup_tokens::table)
         .values(NewSetupToken {
             token_hash,
-            user_id: user.map(|u| u.0),
+            user_id: user,
             created_at: now,
             expires_at,
         })
@@ -72,7 +72,7 @@ pub fn find_valid(
 }
 
 /// Marks the link used; `false` if someone else used it first (or it expired meanwhile).
-pub fn consume(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn consume(conn: &mut DbConn, id: SetupTokenId, now: NaiveDateTime) -> QueryResult<bool> {
     diesel::update(
         setup_tokens::table
             .find(id)

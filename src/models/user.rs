@@ -24,7 +24,7 @@ pub struct User {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
@@ -39,7 +39,7 @@ pub struct UserRow {
 impl UserRow {
     pub fn to_user(&self) -> User {
         User {
-            id: UserId(self.id),
+            id: self.id,
             email: self.email.clone(),
             name: self.name.clone(),
             role: self.role,
@@ -122,7 +122,6 @@ pub fn find(conn: &mut DbConn, id: UserId) -> QueryResult<Option<User>> {
 }
 
 pub fn find_many(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<User>> {
-    let ids: Vec<i64> = ids.iter().map(|u| u.0).collect();
     let rows: Vec<UserRow> = users::table
         .filter(users::id.eq_any(ids))
         .select(UserRow::as_select())

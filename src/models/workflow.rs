@@ -9,7 +9,9 @@ use crate::db::schema::{
 };
 use crate::domain::State;
 use crate::domain::workflow::{Action, DeadlineKind, DeadlineStatus, Part, Who};
-use crate::models::id::{CaseId, UserId};
+use crate::models::id::{
+    CaseId, DeadlineId, EventId, InvitationId, MediationSessionId, PartyId, ProposalId, UserId,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -97,7 +99,7 @@ pub fn record_event(conn: &mut DbConn, e: NewEvent<'_>) -> QueryResult<()> {
 
 #[derive(Queryable, Debug, Clone)]
 pub struct EventView {
-    pub id: i64,
+    pub id: EventId,
     pub action: String,
     pub from_state: String,
     pub to_state: String,
@@ -130,8 +132,8 @@ pub fn events_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<EventView>> {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = deadlines)]
 pub struct DeadlineRow {
-    pub id: i64,
-    pub case_id: i64,
+    pub id: DeadlineId,
+    pub case_id: CaseId,
     pub kind: DeadlineKind,
     pub due_on: NaiveDate,
     pub status: DeadlineStatus,
@@ -312,7 +314,7 @@ pub fn needing_reminder(conn: &mut DbConn, until: NaiveDate, on_day: bool) -> Qu
 }
 
 /// Marks a reminder sent; `false` if another server marked it first.
-pub fn mark_reminded(conn: &mut DbConn, id: i64, on_day: bool) -> QueryResult<bool> {
+pub fn mark_reminded(conn: &mut DbConn, id: DeadlineId, on_day: bool) -> QueryResult<bool> {
     let row = deadlines::table.find(id);
     let n = if on_day {
         diesel::update(row.filter(deadlines::reminded_on_day.eq(false)))
@@ -327,7 +329,7 @@ pub fn mark_reminded(conn: &mut DbConn, id: i64, on_day: bool) -> QueryResult<bo
 }
 
 /// Cases whose respondent's deadline has passed (due before `today`) while still waiting.
-pub fn lapsed_responses(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<i64>> {
+pub fn lapsed_responses(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<CaseId>> {
     deadlines::table
         .inner_join(cases::table)
         .filter(deadlines::kind.eq(DeadlineKind::Response.as_str()))
@@ -368,7 +370,7 @@ pub fn panel_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<User>> {
 /// A mediator's affiliation, for the conflict check.
 #[derive(Queryable, Debug, Clone)]
 pub struct Affiliation {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub organisation: Option<String>,
@@ -376,7 +378,7 @@ pub struct Affiliation {
 }
 
 /// The affiliations of those of `ids` who are active mediators on the roster.
-pub fn mediator_affiliations(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Affiliation>> {
+pub fn mediator_affiliations(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<Affiliation>> {
     users::table
         .filter(users::id.eq_any(ids))
         .filter(users::role.eq(crate::domain::Role::Mediator.as_str()))
@@ -396,7 +398,7 @@ pub fn mediator_affiliations(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = mediation_sessions)]
 pub struct SessionRow {
-    pub id: i64,
+    pub id: MediationSessionId,
     pub held_at: NaiveDateTime,
     pub place: String,
     pub held: bool,
@@ -448,7 +450,7 @@ pub fn sessions_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<SessionRow>
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = proposals)]
 pub struct ProposalRow {
-    pub id: i64,
+    pub id: ProposalId,
     pub body: String,
     pub issued_at: NaiveDateTime,
 }
@@ -483,8 +485,8 @@ pub fn current_proposal(conn: &mut DbConn, id: CaseId) -> QueryResult<Option<Pro
 /// Records a party's answer; a party answers once.
 pub fn answer(
     conn: &mut DbConn,
-    proposal: i64,
-    party: i64,
+    proposal: ProposalId,
+    party: PartyId,
     accepted: bool,
     by: UserId,
     now: NaiveDateTime,
@@ -511,7 +513,7 @@ pub fn answer(
 }
 
 /// (party id, accepted) for every answer given to the proposal.
-pub fn answers_of(conn: &mut DbConn, proposal: i64) -> QueryResult<Vec<(i64, bool)>> {
+pub fn answers_of(conn: &mut DbConn, proposal: ProposalId) -> QueryResult<Vec<(PartyId, bool)>> {
     proposal_answers::table
         .filter(proposal_answers::proposal_id.eq(proposal))
         .select((proposal_answers::party_id, proposal_answers::accepted))
@@ -521,12 +523,12 @@ pub fn answers_of(conn: &mut DbConn, proposal: i64) -> QueryResult<Vec<(i64, boo
 /// A party as the workflow addresses it.
 #[derive(Queryable, Debug, Clone)]
 pub struct PartyRef {
-    pub id: i64,
+    pub id: PartyId,
     pub side: String,
     pub name: String,
     pub email: Option<String>,
     /// The account tied to the party (a respondent who joined).
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// An invitation was sent to this party.
     pub invited: bool,
 }
@@ -551,7 +553,7 @@ pub fn party_refs(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<PartyRef>> {
 pub fn invite(
     conn: &mut DbConn,
     id: CaseId,
-    party: i64,
+    party: PartyId,
     email: &str,
     token_hash: &str,
     now: NaiveDateTime,
@@ -576,9 +578,9 @@ pub fn invite(
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = invitations)]
 pub struct InvitationRow {
-    pub id: i64,
-    pub case_id: i64,
-    pub party_id: i64,
+    pub id: InvitationId,
+    pub case_id: CaseId,
+    pub party_id: PartyId,
     pub email: String,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,

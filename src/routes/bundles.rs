@@ -3,7 +3,6 @@
 //! office's public key, with which anyone can check a bundle's signature offline. A request
 //! for content already bundled gets that bundle; requests are limited per user and per case.
 
-use crate::models::id::CaseId;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -66,7 +65,7 @@ pub async fn request(
         return page_again(&state, &ctx, &user, &path, Banner::BundleRefused, status).await;
     };
     let address = client_address(&req, state.settings.trusted_proxy);
-    let (case, case_no, by, lang) = (CaseId(opened.case.id), opened.case_no, user.clone(), ctx.lang);
+    let (case, case_no, by, lang) = (opened.case.id, opened.case_no, user.clone(), ctx.lang);
     let app = state.clone();
     let asked = state
         .db(move |c| {
@@ -161,7 +160,7 @@ async fn open_bundle(
 ) -> Result<(Opened, BundleRow), AppError> {
     let opened = exhibits::open(state, user, &path.case_no).await?;
     let id: uuid::Uuid = path.id.parse().map_err(|_| AppError::NotFound)?;
-    let case = CaseId(opened.case.id);
+    let case = opened.case.id;
     let found = state
         .db(move |c| Ok(bundle::find(c, case, &id.to_string())?))
         .await?

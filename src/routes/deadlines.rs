@@ -1,13 +1,13 @@
 //! `/deadlines`: every running deadline across cases, earliest (so overdue) first,
 //! optionally for one officer's cases.
 
-use crate::models::id::UserId;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::Role;
 use crate::domain::workflow::DeadlineStatus;
+use crate::models::id::UserId;
 use crate::models::user::{self, User};
 use crate::models::workflow::{self as store, DueView};
 use crate::models::{self};

@@ -3,7 +3,6 @@
 //! respondent's existing one once they sign in; and every notice's own link, which records
 //! when it was first opened (proof of notice) before leading to the case.
 
-use crate::models::id::UserId;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -12,6 +11,7 @@ use serde::Deserialize;
 use crate::auth::token;
 use crate::domain::{Email, NewPassword, PersonName};
 use crate::i18n;
+use crate::models::id::UserId;
 use crate::services::invitations::{self, Joined, NewRespondent, Opened, Standing, standing};
 use crate::services::notice_links;
 use crate::web::AppState;

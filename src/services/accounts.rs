@@ -1,7 +1,6 @@
 //! Accounts set up from one-time links: the first administrator on a new install, and
 //! accounts created by an administrator or `ipdesk user add` without a password.
 
-use crate::models::id::{SessionId, UserId};
 use chrono::TimeDelta;
 use diesel::QueryResult;
 use serde_json::json;
@@ -11,6 +10,8 @@ use crate::auth::token;
 use crate::config::PublicUrl;
 use crate::db::{DbConn, write_tx};
 use crate::domain::{Email, Lang, PersonName, Role};
+use crate::models::id::SetupTokenId;
+use crate::models::id::{SessionId, UserId};
 use crate::models::setup_token::{self, SetupTokenRow};
 use crate::models::user::{self, NewUser, User};
 use crate::models::{self, email_token};
@@ -36,7 +37,7 @@ pub fn setup_link(conn: &mut DbConn, raw: &str) -> QueryResult<Option<(SetupToke
         return Ok(None);
     };
     let account = match row.user_id {
-        Some(id) => match user::find_row(conn, UserId(id))?.to_user() {
+        Some(id) => match user::find_row(conn, id)?.to_user() {
             account if account.active => Some(account),
             _ => return Ok(None),
         },
@@ -68,7 +69,7 @@ pub enum SetupDone {
 /// (in place of `replacing`).
 pub fn set_up(
     conn: &mut DbConn,
-    link: i64,
+    link: SetupTokenId,
     what: Target<'_>,
     password_hash: &str,
     language: Option<Lang>,

@@ -2,7 +2,6 @@
 //! refuses past the hourly limits or queues a new one for the builder; and recording a
 //! download.
 
-use crate::models::id::CaseId;
 use chrono::TimeDelta;
 use diesel::QueryResult;
 use serde_json::json;
@@ -14,6 +13,7 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::{Audience, CaseNumber, CustodyAction, Lang};
 use crate::models::bundle::{self, BundleRow, Requester};
 use crate::models::exhibit::{self, Custody};
+use crate::models::id::CaseId;
 use crate::models::user::User;
 use crate::models::{self};
 use crate::services::Error;

@@ -2,7 +2,6 @@
 //! number not yet in the registry becomes a stub right that an import or a member of staff
 //! completes later.
 
-use crate::models::id::{CaseId, UserId};
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
@@ -10,6 +9,7 @@ use crate::auth::policy;
 use crate::db::{DbConn, write_tx, write_tx_retrying};
 use crate::domain::{CitationRole, Claims, PatentNumber};
 use crate::models::case::{self};
+use crate::models::id::{CaseId, CitationId};
 use crate::models::right::{self, NewLink, RightRow};
 use crate::models::user::User;
 use crate::models::{self};
@@ -41,7 +41,7 @@ fn may_cite_now(c: &mut DbConn, user: &User, id: CaseId) -> Result<bool, Error> 
     Ok(policy::may_cite(
         user,
         current.state(),
-        current.complainant_user_id.map(UserId),
+        current.complainant_user_id,
     ))
 }
 
@@ -118,7 +118,7 @@ pub fn uncite(
     by: &User,
     case: CaseId,
     object: &str,
-    link: i64,
+    link: CitationId,
     address: Option<String>,
 ) -> Result<Uncited, Error> {
     let only_own = (!policy::is_officer(by)).then_some(by.id);

@@ -1,6 +1,5 @@
 //! Corrections by staff of a filed case's data, recorded field by field in its history.
 
-use crate::models::id::CaseId;
 use std::collections::BTreeMap;
 
 use serde_json::json;
@@ -9,6 +8,7 @@ use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, write_tx};
 use crate::domain::case::format_amount;
 use crate::models::case::{self, CaseFields, PartyFields};
+use crate::models::id::CaseId;
 use crate::models::user::User;
 use crate::services::Error;
 
@@ -35,7 +35,7 @@ pub enum Corrected {
 /// Field by field, as the history shows it.
 fn described(f: &CaseFields, parties: &[PartyFields]) -> Vec<(String, Option<String>)> {
     let mut out = vec![
-        ("track".to_owned(), Some(f.track.clone())),
+        ("track".to_owned(), Some(f.track.as_str().to_owned())),
         ("kind".to_owned(), Some(f.kind.clone())),
         ("title".to_owned(), Some(f.title.clone())),
         ("description".to_owned(), Some(f.description.clone())),
@@ -51,7 +51,7 @@ fn described(f: &CaseFields, parties: &[PartyFields]) -> Vec<(String, Option<Str
             }),
         ),
         ("remedy".to_owned(), Some(f.remedy.clone())),
-        ("origin".to_owned(), Some(f.origin.clone())),
+        ("origin".to_owned(), Some(f.origin.as_str().to_owned())),
         ("origin_reference".to_owned(), f.origin_reference.clone()),
     ];
     for p in parties {

@@ -2,7 +2,6 @@
 //! what is kept of a download and of a fingerprint check. The files themselves are the
 //! evidence store's; these record them.
 
-use crate::models::id::{CaseId, ExhibitId};
 use std::collections::BTreeMap;
 
 use diesel::QueryResult;
@@ -15,6 +14,7 @@ use crate::domain::workflow::Part;
 use crate::domain::{CaseNumber, CustodyAction, Fingerprint, Side, Visibility};
 use crate::models::case::{self, CaseRow};
 use crate::models::exhibit::{self, AddError, Custody, ExhibitRow, NewExhibit, Viewer};
+use crate::models::id::{CaseId, EventId, ExhibitId};
 use crate::models::user::User;
 use crate::models::workflow as store;
 use crate::models::{self};
@@ -30,7 +30,7 @@ pub struct Filing {
     pub file_name: String,
     pub content_type: &'static str,
     pub extension: &'static str,
-    pub supports: Option<i64>,
+    pub supports: Option<EventId>,
     /// The exhibit corrected: its id and number.
     pub supersedes: Option<(ExhibitId, i32)>,
 }
@@ -202,7 +202,7 @@ pub fn set_visibility(
 ) -> Result<bool, Error> {
     let from = row.visibility();
     write_tx(conn, |c| {
-        if !exhibit::set_visibility(c, ExhibitId(row.id), to)? {
+        if !exhibit::set_visibility(c, row.id, to)? {
             return Ok(false);
         }
         let now = models::now();
@@ -210,7 +210,7 @@ pub fn set_visibility(
         exhibit::record(
             c,
             &Custody {
-                exhibit: ExhibitId(row.id),
+                exhibit: row.id,
                 action: CustodyAction::VisibilityChanged,
                 actor: Some(by),
                 address: ctx.address.as_deref(),
@@ -258,7 +258,7 @@ pub fn record_download(
         exhibit::record(
             c,
             &Custody {
-                exhibit: ExhibitId(row.id),
+                exhibit: row.id,
                 action: CustodyAction::Downloaded,
                 actor: Some(by),
                 address: address.as_deref(),

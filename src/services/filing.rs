@@ -1,7 +1,6 @@
 //! Filing a complaint: saving the form as a draft, filing it (its number, clock, notices and
 //! audit entry together), and throwing a draft away.
 
-use crate::models::id::CaseId;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
@@ -11,6 +10,7 @@ use crate::db::{DbConn, write_tx, write_tx_retrying};
 use crate::domain::{CaseNumber, Lang, Role};
 use crate::mail::{self, Notice, Recipient};
 use crate::models::case::{self, CaseFields, PartyFields};
+use crate::models::id::CaseId;
 use crate::models::user::{self, User};
 use crate::models::{self};
 use crate::services::Error;
@@ -69,8 +69,8 @@ pub fn save(
                 return Ok(Saved::AlreadyFiled(row.case_no.unwrap_or_default()));
             }
             Some(row) => {
-                case::update(c, CaseId(row.id), None, fields, parties, row.version)?;
-                CaseId(row.id)
+                case::update(c, row.id, None, fields, parties, row.version)?;
+                row.id
             }
             // Someone else's key, of a draft or of a case filed from one.
             None if case::draft_key_taken(c, key)? => return Err(Error::NotFound),
@@ -86,7 +86,7 @@ pub fn save(
         let Some(number) = case::file(c, id, now, fields, parties)? else {
             return Ok(Saved::Draft);
         };
-        crate::workflow::on_filed(c, settings, id, &fields.track, now)?;
+        crate::workflow::on_filed(c, settings, id, fields.track, now)?;
         notify_filing(c, public_url, author, lang, id, number, fields, parties)?;
         audit::record(
             c,
@@ -119,7 +119,7 @@ fn notify_filing(
     let complainant = parties.iter().find(|p| p.side == "complainant");
     let event = format!("case-filed:{case_no}");
     let send = |c: &mut DbConn, to: Recipient<'_>, notice: &Notice<'_>| {
-        let link = mail::tracked_link(public_url, id.0);
+        let link = mail::tracked_link(public_url, id);
         mail::queue_tracked(c, public_url, &event, &to, &notice.with_link(&link.url), &link)
     };
     let receipt = Notice::FilingReceipt {
@@ -181,7 +181,7 @@ pub fn delete_draft(
         if let Some(no) = row.case_no {
             return Ok(Some(DraftDeleted::Filed(no)));
         }
-        if !case::delete_draft(c, CaseId(row.id))? {
+        if !case::delete_draft(c, row.id)? {
             return Ok(None);
         }
         audit::record(

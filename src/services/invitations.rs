@@ -2,13 +2,13 @@
 //! party to the account of the address it was sent to — a new one, or the respondent's
 //! existing one once they sign in.
 
-use crate::models::id::{CaseId, SessionId, UserId};
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, MaybeConflict, write_tx, write_tx_retrying};
 use crate::domain::{Email, Lang, PersonName, Role};
 use crate::models::case::{self};
+use crate::models::id::{SessionId, UserId};
 use crate::models::user::{self, NewUser, Takeover, User};
 use crate::models::workflow::{self as store, InvitationRow};
 use crate::models::{self, outbox};
@@ -93,8 +93,8 @@ pub struct Opened {
 pub fn open(conn: &mut DbConn, token_hash: &str) -> Result<Opened, Error> {
     let invitation = store::invitation_by_token(conn, token_hash)?.ok_or(Error::NotFound)?;
     outbox::opened(conn, token_hash, models::now())?;
-    let case = case::find_by_id(conn, CaseId(invitation.case_id))?.ok_or(Error::NotFound)?;
-    let party_name = store::party_refs(conn, CaseId(case.id))?
+    let case = case::find_by_id(conn, invitation.case_id)?.ok_or(Error::NotFound)?;
+    let party_name = store::party_refs(conn, case.id)?
         .into_iter()
         .find(|p| p.id == invitation.party_id)
         .map(|p| p.name)

@@ -1,12 +1,12 @@
 //! Notes on a case: internal notes among staff and the panel, and messages the parties read.
 
-use crate::models::id::CaseId;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, write_tx};
 use crate::domain::NoteVisibility;
 use crate::models::case::{self};
+use crate::models::id::CaseId;
 use crate::models::user::User;
 use crate::services::Error;
 

@@ -1,10 +1,10 @@
 //! A notice's own link (`/n/{token}`): opening it is the recipient's proof of notice.
 
-use crate::models::id::CaseId;
 use diesel::QueryResult;
 
 use crate::db::DbConn;
 use crate::models::case::{self};
+use crate::models::id::CaseId;
 use crate::models::{self, outbox};
 
 /// Records the first opening of the notice link with this token hash, and returns the number

@@ -2,7 +2,6 @@
 //! a 256-bit single-use token, stored hashed, valid for 30 minutes; either way every session
 //! of the account ends and its owner is told.
 
-use crate::models::id::UserId;
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -16,6 +15,7 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::Lang;
 use crate::mail::{self, Notice, Recipient};
 use crate::models::email_token::{self, Purpose};
+use crate::models::id::{EmailTokenId, UserId};
 use crate::models::user::{self, User};
 use crate::models::{self};
 use crate::services::{Error, sessions};
@@ -178,14 +178,11 @@ fn send_reset_link(c: &mut DbConn, public_url: &PublicUrl, owner: &User) -> Resu
 }
 
 /// A valid reset link's token id and the account it resets.
-pub fn reset_link(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<(i64, User)>> {
+pub fn reset_link(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<(EmailTokenId, User)>> {
     let Some(row) = email_token::find_valid(conn, Purpose::Reset, token_hash, models::now())? else {
         return Ok(None);
     };
-    Ok(Some((
-        row.id,
-        user::find_row(conn, UserId(row.user_id))?.to_user(),
-    )))
+    Ok(Some((row.id, user::find_row(conn, row.user_id)?.to_user())))
 }
 
 /// What completing a reset did.
@@ -202,7 +199,7 @@ pub enum Reset {
 pub fn complete_reset(
     conn: &mut DbConn,
     public_url: &PublicUrl,
-    token_id: i64,
+    token_id: EmailTokenId,
     owner: &User,
     new_hash: &str,
     subjects: &Subjects,

@@ -2,7 +2,6 @@
 //! Until then they can sign in but not file. The confirmation link is single-use and only the
 //! newest one works.
 
-use crate::models::id::{SessionId, UserId};
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -16,6 +15,7 @@ use crate::db::{DbConn, MaybeConflict, write_tx};
 use crate::domain::{Email, Lang, PersonName, Role};
 use crate::mail::{self, Notice, Recipient};
 use crate::models::email_token::{self, Purpose};
+use crate::models::id::{SessionId, UserId};
 use crate::models::user::{self, NewUser, User};
 use crate::models::{self};
 use crate::services::{Error, sessions};
@@ -154,7 +154,7 @@ pub fn confirm_email(
         if !email_token::consume(c, row.id, now)? {
             return Ok(Confirmed::InvalidLink);
         }
-        let owner = user::find_row(c, UserId(row.user_id))?.to_user();
+        let owner = user::find_row(c, row.user_id)?.to_user();
         user::mark_email_verified(c, owner.id)?;
         audit::record(
             c,

@@ -1,7 +1,6 @@
 //! The registry of rights by hand: staff add a right, or correct one (a stub completed, an
 //! import's mistake fixed).
 
-use crate::models::id::RightId;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
@@ -30,12 +29,12 @@ pub fn save(
     mut data: RightData,
     address: Option<String>,
 ) -> Result<Saved, Error> {
-    let id = editing.map(|r| RightId(r.id));
+    let id = editing.map(|r| r.id);
     let before = editing.map(|r| r.docdb.clone());
     write_tx(conn, |c| {
         let docdb = data.number.docdb();
         if let Some(other) = right::find(c, &docdb)?
-            && Some(RightId(other.id)) != id
+            && Some(other.id) != id
         {
             return Ok(Saved::Taken(other.display));
         }

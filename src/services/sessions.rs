@@ -1,7 +1,6 @@
 //! Signed-in sessions: starting one (inside the use case that signs someone in), signing out,
 //! and the language a session and its account read pages in.
 
-use crate::models::id::{SessionId, UserId};
 use diesel::QueryResult;
 use serde_json::json;
 
@@ -10,6 +9,7 @@ use crate::auth::token;
 use crate::db::{DbConn, write_tx};
 use crate::domain::Lang;
 use crate::models;
+use crate::models::id::{SessionId, UserId};
 use crate::models::session::NewSession;
 use crate::models::user::User;
 

@@ -1,7 +1,6 @@
 //! Signing in with an e-mail address and a password. The password itself is checked between
 //! the look-up and the outcome, off the async workers, by the caller.
 
-use crate::models::id::{SessionId, UserId};
 use std::time::Duration;
 
 use diesel::QueryResult;
@@ -12,6 +11,7 @@ use crate::auth::device::DeviceKey;
 use crate::auth::throttle::{self, Policy, Subjects};
 use crate::db::{DbConn, write_tx};
 use crate::domain::Lang;
+use crate::models::id::{SessionId, UserId};
 use crate::models::user::UserRow;
 use crate::models::{self, user};
 use crate::services::sessions;
@@ -46,7 +46,7 @@ pub fn look_up(
     let row = user::find_row_by_email(conn, email)?;
     let known = row
         .as_ref()
-        .and_then(|r| device_key.token_for(device_cookie, UserId(r.id), now));
+        .and_then(|r| device_key.token_for(device_cookie, r.id, now));
     let subjects = match known {
         Some(token) => subjects.with_device(&token),
         None => subjects,
@@ -60,7 +60,12 @@ pub fn look_up(
 
 /// A failed sign-in (unknown address, wrong password, deactivated account): counts it against
 /// the attempt's subjects and records it, naming the account when there is one.
-pub fn fail(conn: &mut DbConn, policy: &Policy, subjects: &Subjects, user: Option<i64>) -> QueryResult<()> {
+pub fn fail(
+    conn: &mut DbConn,
+    policy: &Policy,
+    subjects: &Subjects,
+    user: Option<UserId>,
+) -> QueryResult<()> {
     write_tx(conn, |c| {
         throttle::record_failure(c, policy, subjects, models::now())?;
         audit::record(
@@ -87,7 +92,7 @@ pub fn succeed(
     language: Option<Lang>,
     replacing: Option<SessionId>,
 ) -> QueryResult<String> {
-    let user = UserId(account.id);
+    let user = account.id;
     write_tx(conn, |c| {
         throttle::record_success(c, subjects)?;
         if let Some(hash) = rehashed {
@@ -97,7 +102,7 @@ pub fn succeed(
             c,
             Event {
                 actor: &Actor {
-                    id: Some(user.0),
+                    id: Some(user),
                     label: account.email.clone(),
                 },
                 action: "login.success",

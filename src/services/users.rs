@@ -1,7 +1,6 @@
 //! The administrator's accounts: creating office accounts, and deactivating and reactivating
 //! accounts.
 
-use crate::models::id::UserId;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
@@ -10,6 +9,7 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::{Email, Lang, PersonName, Role};
 use crate::mail::{self, Notice, Recipient};
 use crate::models;
+use crate::models::id::UserId;
 use crate::models::user::{self, NewUser, User};
 use crate::services::Error;
 use crate::services::accounts::issue_setup_link;

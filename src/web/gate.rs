@@ -204,7 +204,11 @@ async fn admit(
         }
         Decision::Hide => {
             let actor = ctx.user().map(Actor::user).unwrap_or_else(Actor::anonymous);
-            tracing::warn!(event = "access.denied", user = actor.id, "authorization failure");
+            tracing::warn!(
+                event = "access.denied",
+                user = actor.id.map(|u| u.0),
+                "authorization failure"
+            );
             let details = json!({"method": req.method().as_str(), "route": pattern, "path": req.path()});
             let address = client_address(req.request(), state.settings.trusted_proxy);
             let recorded = state

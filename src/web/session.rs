@@ -2,7 +2,6 @@
 //! signed-in session is a database row; a visitor who has not signed in has only a signed
 //! cookie (`visitor`), so anonymous traffic writes nothing.
 
-use crate::models::id::SessionId;
 use std::time::Duration;
 
 use actix_web::cookie::{Cookie, SameSite};
@@ -16,6 +15,7 @@ use crate::auth::visitor::{Visitor, VisitorKey};
 use crate::db::DbConn;
 use crate::domain::Lang;
 use crate::models;
+use crate::models::id::SessionId;
 use crate::models::user::User;
 use crate::web::error::AppError;
 use crate::web::flash::Flash;
@@ -165,7 +165,7 @@ pub fn load(
     let Some((row, user_row)) = models::session::find_with_user(conn, &token::hash(cookie))? else {
         return Ok(None);
     };
-    let id = SessionId(row.id);
+    let id = row.id;
     let expired = older_than(row.last_seen_at, now, t.idle)
         || older_than(row.created_at, now, t.absolute)
         || !user_row.as_ref().is_some_and(|u| u.active);

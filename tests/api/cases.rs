@@ -47,10 +47,13 @@ async fn a_complainant_files_a_complaint_and_finds_it_with_its_number() {
         kinds.contains(&"filing_receipt") && kinds.contains(&"new_case"),
         "{kinds:?}"
     );
-    let receipt = notices.iter().find(|n| n.kind == "filing_receipt").unwrap();
+    let receipt = notices
+        .iter()
+        .find(|n| n.kind.as_str() == "filing_receipt")
+        .unwrap();
     assert_eq!(receipt.recipient, user.email);
     assert!(receipt.subject.contains(&case_no));
-    let intake = notices.iter().find(|n| n.kind == "new_case").unwrap();
+    let intake = notices.iter().find(|n| n.kind.as_str() == "new_case").unwrap();
     assert_eq!(intake.recipient, "intake@ipo.example");
     assert!(app.audit_actions().await.contains(&"case.filed".to_owned()));
 }
@@ -111,7 +114,7 @@ async fn a_draft_is_kept_and_finished_later_in_korean() {
         .notices()
         .await
         .into_iter()
-        .find(|n| n.kind == "filing_receipt")
+        .find(|n| n.kind.as_str() == "filing_receipt")
         .unwrap();
     assert!(receipt.subject.contains("신청 접수"));
 }
@@ -169,7 +172,7 @@ async fn staff_log_a_paper_complaint_which_starts_filed() {
         .notices()
         .await
         .into_iter()
-        .find(|n| n.kind == "filing_receipt")
+        .find(|n| n.kind.as_str() == "filing_receipt")
         .unwrap();
     assert_eq!(
         receipt.recipient, "legal@hanbit.example",

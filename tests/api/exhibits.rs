@@ -132,7 +132,10 @@ async fn a_complainant_files_five_exhibits_and_the_respondent_sees_the_four_mean
 
     // Service: the respondent is told of the four it may see, and only of those.
     let notices = app.notices().await;
-    let served: Vec<_> = notices.iter().filter(|n| n.kind == "exhibit_filed").collect();
+    let served: Vec<_> = notices
+        .iter()
+        .filter(|n| n.kind.as_str() == "exhibit_filed")
+        .collect();
     assert_eq!(served.len(), 2, "one notice per upload");
     assert!(served.iter().all(|n| n.recipient == "legal@megacorp.example"));
     assert!(
@@ -280,7 +283,10 @@ async fn each_side_numbers_its_own_exhibits_and_own_side_evidence_stays_on_its_s
     );
     // The office's exhibit was served on both sides; the respondent's own-side one on nobody.
     let notices = app.notices().await;
-    let served: Vec<_> = notices.iter().filter(|n| n.kind == "exhibit_filed").collect();
+    let served: Vec<_> = notices
+        .iter()
+        .filter(|n| n.kind.as_str() == "exhibit_filed")
+        .collect();
     assert!(served.iter().all(|n| !n.body_text.contains("2001")));
     assert!(
         served
@@ -610,7 +616,12 @@ async fn staff_change_visibility_on_the_record_and_the_other_side_is_then_served
         listed(&app.page(&respondent, &format!("/cases/{case_no}")).await),
         Vec::<i32>::new()
     );
-    assert!(!app.notices().await.iter().any(|n| n.kind == "exhibit_filed"));
+    assert!(
+        !app.notices()
+            .await
+            .iter()
+            .any(|n| n.kind.as_str() == "exhibit_filed")
+    );
     // A party may not change it.
     let res = app
         .post_as(
@@ -640,7 +651,7 @@ async fn staff_change_visibility_on_the_record_and_the_other_side_is_then_served
     assert!(
         served
             .iter()
-            .any(|n| n.kind == "exhibit_filed" && n.recipient == "legal@megacorp.example")
+            .any(|n| n.kind.as_str() == "exhibit_filed" && n.recipient == "legal@megacorp.example")
     );
     assert!(
         app.audit_actions()

@@ -3,7 +3,6 @@
 //! page numbers past any list are read as the last page there could be; and a fuzz pass sends
 //! every route a few thousand malformed requests, none of which may get a server error.
 
-use ipdesk::models::id::UserId;
 use std::time::{Duration, Instant};
 
 use ipdesk::auth::token;
@@ -12,6 +11,7 @@ use ipdesk::domain::{
     Audience, CitationRole, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, RightKind, Role,
     Side, State, Track, Visibility,
 };
+use ipdesk::models::id::UserId;
 use ipdesk::routes::{ROUTES, Route, Verb};
 use ipdesk::web::session;
 use rand::rngs::StdRng;

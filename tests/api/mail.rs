@@ -52,7 +52,7 @@ async fn a_new_complainant_receives_a_verification_mail_in_their_language_and_ve
     );
     assert!(html.contains(&link.replace('&', "&amp;")));
     let notice = app
-        .wait_for_notices("the delivery recorded", |rows| rows[0].status == "sent")
+        .wait_for_notices("the delivery recorded", |rows| rows[0].status.as_str() == "sent")
         .await
         .remove(0);
     assert_eq!(mail.header("Message-ID"), notice.message_id);
@@ -85,8 +85,10 @@ async fn without_smtp_every_notice_is_an_eml_file_a_person_can_read() {
     let app = spawn_app().await;
     app.register_as(&app.client, "Park Jisoo", "jisoo@example.org", STRONG_PASSWORD)
         .await;
-    app.wait_for_notices("the mail written", |rows| rows.iter().any(|r| r.status == "sent"))
-        .await;
+    app.wait_for_notices("the mail written", |rows| {
+        rows.iter().any(|r| r.status.as_str() == "sent")
+    })
+    .await;
     let dir = app.settings.data_dir.join("mail");
     let files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -128,11 +130,15 @@ async fn a_stopped_mail_server_loses_nothing_and_sends_once_it_is_back() {
             rows.iter().any(|r| r.attempts >= 1 && r.last_error.is_some())
         })
         .await;
-    assert_eq!(rows[0].status, "pending", "a refused connection is temporary");
+    assert_eq!(
+        rows[0].status.as_str(),
+        "pending",
+        "a refused connection is temporary"
+    );
 
     let sink = SmtpSink::start(port);
     let mail = sink.wait_for(1).await;
-    app.wait_for_notices("delivery", |rows| rows[0].status == "sent")
+    app.wait_for_notices("delivery", |rows| rows[0].status.as_str() == "sent")
         .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(sink.received().len(), 1, "sent exactly once");
@@ -157,9 +163,11 @@ async fn a_permanent_refusal_is_parked_for_an_administrator_who_can_send_it_agai
     )
     .await;
     let rows = app
-        .wait_for_notices("the refusal", |rows| rows.iter().any(|r| r.status == "failed"))
+        .wait_for_notices("the refusal", |rows| {
+            rows.iter().any(|r| r.status.as_str() == "failed")
+        })
         .await;
-    let failed = rows.iter().find(|r| r.status == "failed").unwrap();
+    let failed = rows.iter().find(|r| r.status.as_str() == "failed").unwrap();
     assert!(
         failed.last_error.as_deref().unwrap().contains("550"),
         "{:?}",
@@ -180,8 +188,10 @@ async fn a_permanent_refusal_is_parked_for_an_administrator_who_can_send_it_agai
         .await;
     assert_eq!(res.status(), 303);
     sink.wait_for(1).await;
-    app.wait_for_notices("the resend", |rows| rows.iter().all(|r| r.status == "sent"))
-        .await;
+    app.wait_for_notices("the resend", |rows| {
+        rows.iter().all(|r| r.status.as_str() == "sent")
+    })
+    .await;
     assert!(
         !app.page(&admin, "/admin/outbox")
             .await
@@ -447,7 +457,7 @@ async fn changing_the_password_sends_a_notice_and_an_invited_colleague_gets_a_li
     )
     .await;
     let rows = app.wait_for_notices("the notice", |rows| !rows.is_empty()).await;
-    assert_eq!(rows[0].kind, "password_changed");
+    assert_eq!(rows[0].kind.as_str(), "password_changed");
     assert_eq!(rows[0].recipient, user.email);
 
     let (admin, _) = app.signed_in(Role::Admin).await;
@@ -464,7 +474,7 @@ async fn changing_the_password_sends_a_notice_and_an_invited_colleague_gets_a_li
     let rows = app
         .wait_for_notices("the invitation", |rows| rows.len() == 2)
         .await;
-    assert_eq!(rows[0].kind, "account_invitation");
+    assert_eq!(rows[0].kind.as_str(), "account_invitation");
     assert!(link_in(&rows[0].body_text).starts_with(&format!("{BASE_URL}/setup?token=")));
 }
 
@@ -523,7 +533,7 @@ async fn a_notice_left_half_sent_by_a_crashed_worker_is_sent_again_with_the_same
         .await;
     let mail = sink.wait_for(1).await;
     assert_eq!(mail[0].header("Message-ID"), message_id);
-    app.wait_for_notices("the recovery", |rows| rows[0].status == "sent")
+    app.wait_for_notices("the recovery", |rows| rows[0].status.as_str() == "sent")
         .await;
 }
 
@@ -560,7 +570,7 @@ async fn two_app_servers_on_one_database_send_each_notice_exactly_once() {
     .await;
     let mails = sink.wait_for(30).await;
     app.wait_for_notices("every notice sent", |rows| {
-        rows.iter().all(|r| r.status == "sent")
+        rows.iter().all(|r| r.status.as_str() == "sent")
     })
     .await;
     tokio::time::sleep(Duration::from_millis(1000)).await;

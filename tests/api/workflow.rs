@@ -242,7 +242,12 @@ async fn a_case_goes_from_filing_through_mediation_to_settlement() {
     assert!(page.contains(r#"data-closure="settled""#));
     assert!(page.contains(r#"data-event="accept_proposal""#));
     // Every step was notified.
-    let kinds: Vec<String> = app.notices().await.into_iter().map(|n| n.kind).collect();
+    let kinds: Vec<String> = app
+        .notices()
+        .await
+        .into_iter()
+        .map(|n| n.kind.as_str().to_owned())
+        .collect();
     assert!(
         kinds.iter().filter(|k| *k == "case_update").count() >= 8,
         "{kinds:?}"
@@ -322,7 +327,12 @@ async fn a_silent_respondent_is_reminded_then_the_case_is_deemed_not_settled_by_
     // The cross-case report lists running deadlines (the lapsed one no longer runs).
     let report = app.page(&examiner, "/deadlines").await;
     assert!(!report.contains(&format!(r#"<a href="/cases/{case_no}">"#)));
-    let kinds: Vec<String> = app.notices().await.into_iter().map(|n| n.kind).collect();
+    let kinds: Vec<String> = app
+        .notices()
+        .await
+        .into_iter()
+        .map(|n| n.kind.as_str().to_owned())
+        .collect();
     assert!(kinds.iter().any(|k| k == "deadline_reminder"));
 }
 
@@ -378,7 +388,9 @@ async fn a_theft_report_is_investigated_and_referred_out_in_korean() {
     assert!(page.contains(r#"data-closure="referred_out""#));
     // The complainant was told, in a notice about the case.
     let told = app.notices().await.into_iter().any(|n| {
-        n.kind == "case_update" && n.subject.contains(&case_no) && n.body_text.contains("형사 절차 필요")
+        n.kind.as_str() == "case_update"
+            && n.subject.contains(&case_no)
+            && n.body_text.contains("형사 절차 필요")
     });
     assert!(told);
 }
@@ -390,7 +402,10 @@ async fn a_notice_shows_when_it_was_opened_and_a_failed_one_shows_as_failed() {
     let (examiner, _) = app.signed_in(Role::Examiner).await;
     let case_no = crate::helpers::file_case(&app, &complainant, "Proof of notice").await;
     let notices = app.notices().await;
-    let receipt = notices.iter().find(|n| n.kind == "filing_receipt").unwrap();
+    let receipt = notices
+        .iter()
+        .find(|n| n.kind.as_str() == "filing_receipt")
+        .unwrap();
     let link = regex::Regex::new(r"/n/[A-Za-z0-9_-]+")
         .unwrap()
         .find(&receipt.body_text)
@@ -420,7 +435,7 @@ async fn a_notice_the_mail_server_refused_shows_as_failed_on_the_case() {
     let case_no = crate::helpers::file_case(&app, &complainant, "Bounced receipt").await;
     app.wait_for_notices("the refusal", |rows| {
         rows.iter()
-            .any(|r| r.kind == "filing_receipt" && r.status == "failed")
+            .any(|r| r.kind.as_str() == "filing_receipt" && r.status.as_str() == "failed")
     })
     .await;
     let page = app.page(&examiner, &format!("/cases/{case_no}")).await;

@@ -1,26 +1,25 @@
 //! The rights a case cites: the links, made and removed by the case's parties and the office.
 
-use crate::models::id::{CaseId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::{case_rights, rights, users};
 use crate::domain::{CitationRole, Claims, RightSource};
-use crate::models::id::RightId;
+use crate::models::id::{CaseId, CitationId, RightId, UserId};
 
 /// A right as a case cites it.
 pub struct CaseRightView {
-    pub link_id: i64,
+    pub link_id: CitationId,
     pub docdb: String,
     pub display: String,
     pub kind_presumed: bool,
     pub title: String,
     pub stub: bool,
-    pub role: String,
+    pub role: CitationRole,
     pub claims: String,
     pub note: String,
-    pub linked_by_id: i64,
+    pub linked_by_id: UserId,
     pub linked_by: String,
     pub linked_at: NaiveDateTime,
 }
@@ -46,16 +45,16 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseRightView
             case_rights::linked_at,
         ))
         .load::<(
-            i64,
+            CitationId,
             String,
             String,
             bool,
             String,
+            RightSource,
+            CitationRole,
             String,
             String,
-            String,
-            String,
-            i64,
+            UserId,
             String,
             NaiveDateTime,
         )>(conn)
@@ -82,7 +81,7 @@ pub fn of_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseRightView
                             display,
                             kind_presumed,
                             title,
-                            stub: source == RightSource::Stub.as_str(),
+                            stub: source == RightSource::Stub,
                             role,
                             claims,
                             note,
@@ -137,7 +136,7 @@ pub fn link(conn: &mut DbConn, l: NewLink<'_>, now: NaiveDateTime) -> QueryResul
 pub fn unlink(
     conn: &mut DbConn,
     case: CaseId,
-    link_id: i64,
+    link_id: CitationId,
     by: Option<UserId>,
 ) -> QueryResult<Option<String>> {
     let mut link = case_rights::table

@@ -176,7 +176,7 @@ impl RightData {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = rights)]
 pub struct RightRow {
-    pub id: i64,
+    pub id: RightId,
     pub docdb: String,
     pub base: String,
     pub country: String,
@@ -426,7 +426,7 @@ fn rewrite(conn: &mut DbConn, id: RightId, change: &RightChange<'_>, data: &Righ
 
 /// Everything the registry holds about one right, as its edit form shows it.
 pub fn data_of(conn: &mut DbConn, row: &RightRow) -> QueryResult<Option<RightData>> {
-    let id = RightId(row.id);
+    let id = row.id;
     let Ok(number) = PatentNumber::from_docdb(&row.docdb) else {
         return Ok(None);
     };
@@ -597,8 +597,8 @@ pub fn resolve_or_stub(
     let given_kind = number.kind().is_some() && !number.kind_presumed();
     match found.as_slice() {
         [] => upsert(conn, &RightData::stub(number.clone()), now).map(|u| Ok(u.id())),
-        [first, ..] if first.docdb == number.docdb() => Ok(Ok(RightId(first.id))),
-        [only] if !given_kind => Ok(Ok(RightId(only.id))),
+        [first, ..] if first.docdb == number.docdb() => Ok(Ok(first.id)),
+        [only] if !given_kind => Ok(Ok(only.id)),
         _ if given_kind => upsert(conn, &RightData::stub(number.clone()), now).map(|u| Ok(u.id())),
         _ => Ok(Err(found)),
     }

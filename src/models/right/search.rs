@@ -7,6 +7,7 @@ use diesel::sql_types::{BigInt, Text};
 use crate::db::DbConn;
 use crate::db::schema::rights;
 use crate::domain::{ClassSymbol, PatentNumber, RightKind, RightSource};
+use crate::models::id::RightId;
 
 /// What the registry search looks for.
 #[derive(Clone, Debug)]
@@ -31,17 +32,17 @@ pub struct Search {
 #[derive(Queryable, Selectable, QueryableByName, Debug, Clone)]
 #[diesel(table_name = rights)]
 pub struct RightListRow {
-    pub id: i64,
+    pub id: RightId,
     pub docdb: String,
     pub display: String,
     pub kind_presumed: bool,
-    pub right_kind: String,
+    pub right_kind: RightKind,
     pub title: String,
     pub applicants: String,
     pub owners: String,
     pub grant_date: Option<NaiveDate>,
     pub publication_date: Option<NaiveDate>,
-    pub source: String,
+    pub source: RightSource,
 }
 
 impl RightListRow {
@@ -55,7 +56,7 @@ impl RightListRow {
     }
 
     pub fn is_stub(&self) -> bool {
-        self.source == RightSource::Stub.as_str()
+        self.source == RightSource::Stub
     }
 }
 

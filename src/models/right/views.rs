@@ -5,9 +5,9 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::{case_rights, cases, right_citations, right_classes, right_publications, rights};
-use crate::domain::PatentNumber;
+use crate::domain::{CitationRole, PatentNumber, State};
 use crate::models::case::{CaseScope, scoped};
-use crate::models::id::RightId;
+use crate::models::id::{CaseId, RightId};
 
 /// The docdb numbers of a right's other publications, in the file's order.
 pub fn publications_of(conn: &mut DbConn, id: RightId) -> QueryResult<Vec<String>> {
@@ -135,14 +135,14 @@ pub struct CitingCase {
     pub case_no: Option<String>,
     pub draft_key: String,
     pub title: String,
-    pub state: String,
-    pub role: String,
+    pub state: State,
+    pub role: CitationRole,
     pub claims: String,
 }
 
 /// The cases citing a right that the viewer may see.
 pub fn citing_cases(conn: &mut DbConn, scope: CaseScope, id: RightId) -> QueryResult<Vec<CitingCase>> {
-    let visible: Vec<(i64, Option<String>, String, String, String)> = scoped(scope)
+    let visible: Vec<(CaseId, Option<String>, String, String, State)> = scoped(scope)
         .filter(
             cases::id.eq_any(
                 case_rights::table
@@ -159,8 +159,8 @@ pub fn citing_cases(conn: &mut DbConn, scope: CaseScope, id: RightId) -> QueryRe
             cases::state,
         ))
         .load(conn)?;
-    let ids: Vec<i64> = visible.iter().map(|v| v.0).collect();
-    let links: Vec<(i64, String, String)> = case_rights::table
+    let ids: Vec<CaseId> = visible.iter().map(|v| v.0).collect();
+    let links: Vec<(CaseId, CitationRole, String)> = case_rights::table
         .filter(case_rights::right_id.eq(id.0))
         .filter(case_rights::case_id.eq_any(ids))
         .order(case_rights::id.asc())
@@ -173,8 +173,8 @@ pub fn citing_cases(conn: &mut DbConn, scope: CaseScope, id: RightId) -> QueryRe
                 case_no: case_no.clone(),
                 draft_key: draft_key.clone(),
                 title: title.clone(),
-                state: state.clone(),
-                role: role.clone(),
+                state,
+                role: *role,
                 claims: claims.clone(),
             });
         }

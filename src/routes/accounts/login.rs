@@ -1,4 +1,3 @@
-use crate::models::id::UserId;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -111,7 +110,7 @@ pub async fn submit(
         (Some(row), Verification::Valid { needs_rehash }) => (row, needs_rehash),
         (row, _) => {
             let user = row.map(|r| r.id);
-            tracing::warn!(event = "login.failure", user, address = %subjects.address, "sign-in failed");
+            tracing::warn!(event = "login.failure", user = user.map(|u| u.0), address = %subjects.address, "sign-in failed");
             state
                 .db(move |c| sign_in::fail(c, &policy, &subjects, user).map_err(Into::into))
                 .await?;
@@ -123,7 +122,7 @@ pub async fn submit(
         true => Some(state.hasher.hash(form.password).await?),
         false => None,
     };
-    let user = UserId(row.id);
+    let user = row.id;
     let request = RequestCtx::of(&req);
     let replacing = request.as_ref().and_then(RequestCtx::session_id);
     let language = request.and_then(|r| r.session).and_then(|s| s.language);

@@ -2,7 +2,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::models::outbox::{self, OutboxRow, PAGE_SIZE, Status};
+use crate::domain::NoticeStatus;
+use crate::models::id::OutboxId;
+use crate::models::outbox::{self, OutboxRow, PAGE_SIZE};
 use crate::services;
 use crate::web::AppState;
 use crate::web::address::client_address;
@@ -17,15 +19,15 @@ use crate::web::session::CurrentUser;
 struct OutboxPage<'a> {
     ctx: &'a PageCtx,
     rows: &'a [OutboxRow],
-    status: Option<Status>,
-    statuses: [Status; 4],
+    status: Option<NoticeStatus>,
+    statuses: &'static [NoticeStatus],
     total: i64,
     page: i64,
     pages: i64,
 }
 
 impl OutboxPage<'_> {
-    fn is_current(&self, status: &Status) -> bool {
+    fn is_current(&self, status: &NoticeStatus) -> bool {
         self.status == Some(*status)
     }
 
@@ -48,7 +50,7 @@ pub async fn list(
     ctx: PageCtx,
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let status = Status::parse(&query.status);
+    let status = NoticeStatus::parse(&query.status);
     let page = crate::db::page::from_number(query.page);
     let (rows, total) = state.db(move |c| Ok(outbox::list(c, status, page)?)).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -56,7 +58,7 @@ pub async fn list(
         ctx: &ctx,
         rows: &rows,
         status,
-        statuses: Status::ALL,
+        statuses: NoticeStatus::ALL,
         total,
         page,
         pages,
@@ -71,7 +73,7 @@ pub async fn retry(
     id: web::Path<i64>,
     _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
+    let id = OutboxId(id.into_inner());
     let admin = current.user;
     let address = client_address(&req, state.settings.trusted_proxy);
     state

@@ -1,9 +1,9 @@
-use crate::models::id::UserId;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::{Email, PersonName, Role};
+use crate::models::id::UserId;
 use crate::models::user::{self, User};
 use crate::services::users::{self, Created, NewOfficeAccount};
 use crate::web::AppState;

@@ -2,7 +2,6 @@
 //! fields are parsed here against what the action's rule asks for; the workflow module carries
 //! the action out in one transaction.
 
-use crate::models::id::{CaseId, UserId};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -11,6 +10,7 @@ use serde::Deserialize;
 use super::{Banner, load, render_case};
 use crate::domain::workflow::{Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule};
 use crate::domain::{CaseNumber, Email};
+use crate::models::id::{PartyId, UserId};
 use crate::models::{self};
 use crate::web::AppState;
 use crate::web::address::client_address;
@@ -103,7 +103,7 @@ pub fn parse_inputs(
                 Ok(id) => inputs.officer = Some(UserId(id)),
                 Err(_) => errors.add("officer", "err-officer-required"),
             },
-            Input::OnBehalfOf => inputs.party = get("party").parse().ok(),
+            Input::OnBehalfOf => inputs.party = get("party").parse().ok().map(PartyId),
         }
     }
     if errors.is_empty() {
@@ -150,7 +150,7 @@ pub async fn act(
             );
         }
     };
-    let case_id = CaseId(loaded.case.id);
+    let case_id = loaded.case.id;
     let address = client_address(&req, state.settings.trusted_proxy);
     let app = state.clone();
     let actor = user.clone();

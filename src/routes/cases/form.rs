@@ -233,7 +233,7 @@ impl CaseInput {
             });
         CaseInput {
             draft_key: row.draft_key.clone(),
-            track: row.track.clone(),
+            track: row.track.as_str().to_owned(),
             kind: row.kind.clone(),
             title: row.title.clone(),
             description: row.description.clone(),
@@ -244,7 +244,7 @@ impl CaseInput {
                 .clone()
                 .unwrap_or_else(|| Currency::Krw.as_str().into()),
             remedy: row.remedy.clone(),
-            origin: row.origin.clone(),
+            origin: row.origin.as_str().to_owned(),
             origin_reference: row.origin_reference.clone().unwrap_or_default(),
             complainant,
             respondents,
@@ -281,20 +281,18 @@ impl CaseInput {
         let origin_reference = text("origin_reference", &self.origin_reference, 100, false);
         // A kind may wait until filing (its list starts with "choose"); a track and an origin
         // are preselected, and every case, a draft too, has one the database knows.
-        let mut choice = |field: &str, value: &str, valid: bool, even_in_draft: bool| -> String {
-            if (complete || even_in_draft || !value.is_empty()) && !valid {
-                errors.add(field.to_owned(), "err-choose");
-            }
-            value.to_owned()
-        };
-        let track = choice("track", &self.track, Track::parse(&self.track).is_some(), true);
-        let kind = choice("kind", &self.kind, Kind::parse(&self.kind).is_some(), false);
-        let origin = choice(
-            "origin",
-            &self.origin,
-            Origin::parse(&self.origin).is_some(),
-            true,
-        );
+        if (complete || !self.kind.is_empty()) && Kind::parse(&self.kind).is_none() {
+            errors.add("kind", "err-choose");
+        }
+        let kind = self.kind.clone();
+        let track = Track::parse(&self.track);
+        if track.is_none() {
+            errors.add("track", "err-choose");
+        }
+        let origin = Origin::parse(&self.origin);
+        if origin.is_none() {
+            errors.add("origin", "err-choose");
+        }
         let damages_amount = match self.damages_amount.trim() {
             "" => None,
             raw => match parse_amount(raw) {
@@ -313,7 +311,7 @@ impl CaseInput {
             Some(_) => Some(self.damages_currency.clone()),
             None => None,
         };
-        if complete && origin != Origin::SelfFiled.as_str() && origin_reference.is_empty() {
+        if complete && origin.is_some_and(|o| o != Origin::SelfFiled) && origin_reference.is_empty() {
             errors.add("origin_reference", "err-origin-reference");
         }
         let mut parties = Vec::new();
@@ -335,6 +333,9 @@ impl CaseInput {
         if complete && respondents == 0 {
             errors.add("r0_name", "err-respondent-required");
         }
+        let (Some(track), Some(origin), true) = (track, origin, errors.is_empty()) else {
+            return Err(errors);
+        };
         let fields = CaseFields {
             track,
             kind,
@@ -347,11 +348,7 @@ impl CaseInput {
             origin,
             origin_reference: Some(origin_reference).filter(|s| !s.is_empty()),
         };
-        if errors.is_empty() {
-            Ok((fields, parties))
-        } else {
-            Err(errors)
-        }
+        Ok((fields, parties))
     }
 
     fn party(

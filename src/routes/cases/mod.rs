@@ -6,7 +6,6 @@ pub mod form;
 pub mod list;
 pub mod rights;
 
-use crate::models::id::{CaseId, UserId};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -21,11 +20,12 @@ use crate::domain::workflow::{
     self as workflow_rules, Action, DeadlineStatus, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule,
 };
 use crate::domain::{
-    BundleStatus, CaseNumber, CitationRole, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize,
-    Role, State, Track,
+    BundleStatus, CaseNumber, CitationRole, Currency, Kind, NoteVisibility, NoticeStatus, Origin, PartyKind,
+    PartySize, Role, State, Track,
 };
 use crate::models::case::{self, CaseRow, ChangeView, NoteView, PartyFields};
 use crate::models::case_page::{self, CaseView, Reader};
+use crate::models::id::PartyId;
 use crate::models::right;
 use crate::models::user::User;
 use crate::models::workflow::DeadlineRow;
@@ -153,8 +153,8 @@ pub async fn draft_page(
             let Some(row) = case::find_draft(c, scope, &key)? else {
                 return Ok(None);
             };
-            let parties = case::parties_of(c, CaseId(row.id))?;
-            let cited = right::of_case(c, CaseId(row.id))?;
+            let parties = case::parties_of(c, row.id)?;
+            let cited = right::of_case(c, row.id)?;
             Ok(Some((row, parties, cited)))
         })
         .await?;
@@ -167,7 +167,7 @@ pub async fn draft_page(
     let input = CaseInput::from_case(&row, &parties);
     let panel = rights::RightsPanel {
         links: &cited,
-        can_cite: policy::may_cite(user, row.state(), row.complainant_user_id.map(UserId)),
+        can_cite: policy::may_cite(user, row.state(), row.complainant_user_id),
         base: format!("/cases/drafts/{}", row.draft_key),
         refused: refused.as_ref(),
         roles: CitationRole::ALL,
@@ -350,10 +350,6 @@ struct CasePage<'a> {
 }
 
 impl CasePage<'_> {
-    fn role_key(&self, role: &str) -> &'static str {
-        Role::parse(role).map_or("role-respondent", Role::label_key)
-    }
-
     fn damages(&self) -> Option<String> {
         self.case.damages_amount.map(|a| {
             format!(
@@ -392,7 +388,7 @@ impl CasePage<'_> {
     }
 
     fn is_officer(&self, u: &User) -> bool {
-        self.case.assigned_officer_id == Some(u.id.0)
+        self.case.assigned_officer_id == Some(u.id)
     }
 
     fn due_value(&self, o: &Offer) -> String {
@@ -442,7 +438,7 @@ impl CasePage<'_> {
             .unwrap_or_default()
     }
 
-    fn answer_of(&self, party_id: &i64) -> Option<bool> {
+    fn answer_of(&self, party_id: &PartyId) -> Option<bool> {
         self.l
             .answers
             .iter()
@@ -450,7 +446,7 @@ impl CasePage<'_> {
             .map(|(_, a)| *a)
     }
 
-    fn party_name(&self, party_id: &i64) -> &str {
+    fn party_name(&self, party_id: &PartyId) -> &str {
         self.l
             .party_refs
             .iter()
@@ -531,7 +527,7 @@ pub fn render_case(
         outcomes: InvestigationOutcome::ALL,
         rights: rights::RightsPanel {
             links: &l.cited,
-            can_cite: policy::may_cite(user, l.case.state(), l.case.complainant_user_id.map(UserId)),
+            can_cite: policy::may_cite(user, l.case.state(), l.case.complainant_user_id),
             base: format!("/cases/{}", l.case.case_no.as_deref().unwrap_or_default()),
             refused: match &notice {
                 Banner::CiteErrors(e) => Some(e),
@@ -659,7 +655,7 @@ pub async fn edit(
         Err(errors) => return refuse(errors),
     };
     let correction = Correction {
-        case: CaseId(l.case.id),
+        case: l.case.id,
         case_no: case_no.to_string(),
         version: l.case.version,
         before: (l.case.fields(), l.parties.clone()),
@@ -722,7 +718,7 @@ pub async fn add_note(
         );
     }
     let body = body.to_owned();
-    let id = CaseId(l.case.id);
+    let id = l.case.id;
     let number = l.case.case_no.clone().unwrap_or_default();
     let address = client_address(&req, state.settings.trusted_proxy);
     let author = user.clone();

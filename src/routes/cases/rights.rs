@@ -1,7 +1,6 @@
 //! Rights a case cites (DESIGN §4): staff link them at any time, the complainant while the
 //! case is a draft or awaits a supplement (`services::citations` links them).
 
-use crate::models::id::{CaseId, UserId};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -12,6 +11,7 @@ use crate::auth::policy::case_scope;
 use crate::domain::{CitationRole, Claims, PatentNumber};
 use crate::i18n;
 use crate::models::case::{self, CaseRow};
+use crate::models::id::CitationId;
 use crate::models::right::{CaseRightView, RightRow};
 use crate::models::user::User;
 use crate::services::citations::{self, Citation, Cited, Uncited};
@@ -79,7 +79,7 @@ impl RightsPanel<'_> {
     }
 
     pub fn can_remove(&self, link: &CaseRightView) -> bool {
-        self.can_cite && (policy::is_officer(self.viewer) || link.linked_by_id == self.viewer.id.0)
+        self.can_cite && (policy::is_officer(self.viewer) || link.linked_by_id == self.viewer.id)
     }
 
     pub fn choices(&self) -> &[(String, String)] {
@@ -206,7 +206,7 @@ pub async fn cite(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let case = find(&state, &user, &target).await?;
-    if !policy::may_cite(&user, case.state(), case.complainant_user_id.map(UserId)) {
+    if !policy::may_cite(&user, case.state(), case.complainant_user_id) {
         return refuse(&state, &ctx, &user, &case).await;
     }
     let citation = match parse(ctx.lang, &form) {
@@ -220,7 +220,7 @@ pub async fn cite(
             return refused_page(&state, &ctx, &user, &target, errors).await;
         }
     };
-    let (id, by) = (CaseId(case.id), user.clone());
+    let (id, by) = (case.id, user.clone());
     let address = client_address(&req, state.settings.trusted_proxy);
     let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
     let outcome = state
@@ -316,12 +316,12 @@ pub async fn uncite(
     link: web::Path<LinkPath>,
     CsrfForm(_): CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let (user, link_id) = (current.user, link.link);
+    let (user, link_id) = (current.user, CitationId(link.link));
     let case = find(&state, &user, &target).await?;
-    if !policy::may_cite(&user, case.state(), case.complainant_user_id.map(UserId)) {
+    if !policy::may_cite(&user, case.state(), case.complainant_user_id) {
         return refuse(&state, &ctx, &user, &case).await;
     }
-    let (id, by) = (CaseId(case.id), user.clone());
+    let (id, by) = (case.id, user.clone());
     let address = client_address(&req, state.settings.trusted_proxy);
     let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
     let outcome = state

@@ -3,7 +3,6 @@
 //! see; a local file is checked against one exhibit by hashing it as it streams in, and the
 //! file itself is never written anywhere.
 
-use crate::models::id::CaseId;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -78,7 +77,7 @@ pub async fn fingerprint(
             return page::render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let (case, viewer, wanted) = (CaseId(opened.case.id), opened.viewer, fingerprint.clone());
+    let (case, viewer, wanted) = (opened.case.id, opened.viewer, fingerprint.clone());
     let address = client_address(&req, state.settings.trusted_proxy);
     let (by, case_no) = (user.clone(), opened.case_no);
     let matches = state

@@ -6,7 +6,6 @@
 pub mod check;
 pub mod upload;
 
-use crate::models::id::{CaseId, ExhibitId};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -19,6 +18,7 @@ use crate::domain::workflow::Part;
 use crate::domain::{CaseNumber, ExhibitNumber, Side, Visibility, human_size};
 use crate::models::case::{self, CaseRow};
 use crate::models::exhibit::{self, CustodyRow, ExhibitView, Viewer};
+use crate::models::id::{EventId, ExhibitId};
 use crate::models::user::User;
 use crate::models::workflow as store;
 use crate::services;
@@ -49,7 +49,7 @@ pub async fn open(state: &AppState, user: &User, raw: &str) -> Result<Opened, Ap
             let part = if staff {
                 Part::default()
             } else {
-                store::part_of(c, CaseId(case.id), me)?
+                store::part_of(c, case.id, me)?
             };
             Ok((case, part))
         })
@@ -70,9 +70,9 @@ pub struct ExhibitsPanel<'a> {
     pub staff: bool,
     pub base: String,
     /// The history entries a new exhibit may support: (event id, label).
-    pub filings: Vec<(i64, String)>,
+    pub filings: Vec<(EventId, String)>,
     /// The exhibits this viewer may correct: (id, number, title).
-    pub supersedable: Vec<(i64, i32, String)>,
+    pub supersedable: Vec<(ExhibitId, i32, String)>,
     pub refused: Option<&'a upload::UploadErrors>,
     pub rows: usize,
     pub max_bytes: u64,
@@ -156,7 +156,7 @@ impl ExhibitsPanel<'_> {
 
 /// The labels of the filings an exhibit can support: the case's history entries (the
 /// complaint, supplements, replies, session records, proposals …).
-pub fn filings(events: &[store::EventView], ctx: &PageCtx) -> Vec<(i64, String)> {
+pub fn filings(events: &[store::EventView], ctx: &PageCtx) -> Vec<(EventId, String)> {
     events.iter().map(|e| (e.id, filing_label(ctx.lang, e))).collect()
 }
 
@@ -182,7 +182,7 @@ async fn open_exhibit(
 ) -> Result<(Opened, ExhibitView), AppError> {
     let opened = open(state, user, &path.case_no).await?;
     let number = ExhibitNumber::parse(&path.number).ok_or(AppError::NotFound)?;
-    let (id, viewer) = (CaseId(opened.case.id), opened.viewer);
+    let (id, viewer) = (opened.case.id, opened.viewer);
     let found = state
         .db(move |c| Ok(exhibit::find(c, id, number, viewer)?))
         .await?
@@ -380,7 +380,7 @@ struct Shown {
 
 /// The custody log and the neighbours' numbers, as far as the viewer may see them.
 async fn shown(state: &AppState, ctx: &PageCtx, opened: &Opened, e: &ExhibitView) -> Result<Shown, AppError> {
-    let (case, viewer, row) = (CaseId(opened.case.id), opened.viewer, e.row.clone());
+    let (case, viewer, row) = (opened.case.id, opened.viewer, e.row.clone());
     let lang_ctx = ctx.lang;
     state
         .db(move |c| {
@@ -392,14 +392,14 @@ async fn shown(state: &AppState, ctx: &PageCtx, opened: &Opened, e: &ExhibitView
                     .map(|e| filing_label(lang_ctx, &e)),
                 None => None,
             };
-            let number_of = |id: Option<i64>| {
+            let number_of = |id: Option<ExhibitId>| {
                 id.and_then(|id| list.iter().find(|o| o.row.id == id).map(|o| o.row.number))
             };
             Ok(Shown {
                 supports,
                 supersedes: number_of(row.supersedes_id),
                 superseded_by: number_of(row.superseded_by_id),
-                custody: exhibit::custody_seen_by(c, case, viewer, &[ExhibitId(row.id)])?,
+                custody: exhibit::custody_seen_by(c, case, viewer, &[row.id])?,
             })
         })
         .await
@@ -454,7 +454,7 @@ pub async fn show(
 /// The custody log, as its reader may see it, as a CSV attachment.
 fn custody_export(
     rows: &[CustodyRow],
-    numbers: &[(i64, i32)],
+    numbers: &[(ExhibitId, i32)],
     opened: &Opened,
     name: &str,
 ) -> Result<HttpResponse, AppError> {
@@ -474,7 +474,7 @@ pub async fn custody_csv_one(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let (opened, e) = open_exhibit(&state, &user, &path).await?;
-    let (case, viewer, id) = (CaseId(opened.case.id), opened.viewer, ExhibitId(e.row.id));
+    let (case, viewer, id) = (opened.case.id, opened.viewer, e.row.id);
     let rows = state
         .db(move |c| Ok(exhibit::custody_seen_by(c, case, viewer, &[id])?))
         .await?;
@@ -494,12 +494,12 @@ pub async fn custody_csv_case(
 ) -> Result<HttpResponse, AppError> {
     let user = current.user;
     let opened = open(&state, &user, &path.case_no).await?;
-    let (case, viewer) = (CaseId(opened.case.id), opened.viewer);
+    let (case, viewer) = (opened.case.id, opened.viewer);
     let (numbers, rows) = state
         .db(move |c| {
             let list = exhibit::of_case(c, case, viewer)?;
-            let ids: Vec<ExhibitId> = list.iter().map(|e| ExhibitId(e.row.id)).collect();
-            let numbers: Vec<(i64, i32)> = list.iter().map(|e| (e.row.id, e.row.number)).collect();
+            let ids: Vec<ExhibitId> = list.iter().map(|e| e.row.id).collect();
+            let numbers: Vec<(ExhibitId, i32)> = list.iter().map(|e| (e.row.id, e.row.number)).collect();
             Ok((numbers, exhibit::custody_seen_by(c, case, viewer, &ids)?))
         })
         .await?;

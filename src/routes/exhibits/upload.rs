@@ -5,7 +5,6 @@
 //! against the size limit and the allowed types, is kept durably, and only then is the
 //! database row committed, with its custody entry, audit entry and service notices.
 
-use crate::models::id::{CaseId, ExhibitId};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -22,6 +21,7 @@ use crate::evidence::Received;
 use crate::evidence::store::Incoming;
 use crate::i18n;
 use crate::models::exhibit::{self};
+use crate::models::id::{EventId, ExhibitId};
 use crate::models::workflow as store;
 use crate::routes::cases::{Banner, page_again as refuse};
 use crate::services;
@@ -241,9 +241,9 @@ async fn read_request(
 
 /// What the upload may refer to, read from the database before the form is judged.
 struct Known {
-    filings: Vec<i64>,
+    filings: Vec<EventId>,
     /// Exhibits this uploader may supersede: (id, number).
-    supersedable: Vec<(i64, i32)>,
+    supersedable: Vec<(ExhibitId, i32)>,
     case_bytes: i64,
 }
 
@@ -302,7 +302,11 @@ fn judge(
         let supports = match input.supports.trim() {
             "" => None,
             raw => {
-                let id = raw.parse::<i64>().ok().filter(|id| known.filings.contains(id));
+                let id = raw
+                    .parse()
+                    .ok()
+                    .map(EventId)
+                    .filter(|id| known.filings.contains(id));
                 if id.is_none() {
                     fail("supports", i18n::text(lang, "err-choose"));
                 }
@@ -315,8 +319,8 @@ fn judge(
                 let found = raw
                     .parse::<i64>()
                     .ok()
-                    .and_then(|id| known.supersedable.iter().find(|(i, _)| *i == id))
-                    .map(|(id, number)| (ExhibitId(*id), *number));
+                    .and_then(|id| known.supersedable.iter().find(|(i, _)| *i == ExhibitId(id)))
+                    .map(|(id, number)| (*id, *number));
                 if found.is_none() {
                     fail("supersedes", i18n::text(lang, "exhibit-cannot-supersede"));
                 }
@@ -435,7 +439,7 @@ pub async fn upload(
     }
     let sent = read_request(&req, &state, payload, most).await?;
     let own_side = policy::filing_side(&user, opened.part).unwrap_or(Side::Office);
-    let (case_id, part, by) = (CaseId(opened.case.id), opened.part, user.clone());
+    let (case_id, part, by) = (opened.case.id, opened.part, user.clone());
     let known = state
         .db(move |c| {
             let list = exhibit::of_case(c, case_id, policy::viewer_of(&by, part))?;

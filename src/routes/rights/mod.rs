@@ -5,7 +5,6 @@
 pub mod form;
 pub mod import;
 
-use crate::models::id::RightId;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -208,7 +207,7 @@ pub async fn show(
             let Some(right) = right::find(c, &docdb)? else {
                 return Ok(None);
             };
-            let id = RightId(right.id);
+            let id = right.id;
             Ok(Some((
                 (right::classes_of(c, id)?, right::publication_views(c, id)?),
                 right::citations_of(c, id)?,

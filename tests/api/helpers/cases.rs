@@ -89,7 +89,7 @@ pub async fn invitation_link(app: &TestApp) -> String {
     let notices = app.notices().await;
     let invitation = notices
         .iter()
-        .find(|n| n.kind == "respondent_invitation")
+        .find(|n| n.kind.as_str() == "respondent_invitation")
         .expect("an invitation was queued");
     let re = regex::Regex::new(r"/invitations/[A-Za-z0-9_-]+").unwrap();
     re.find(&invitation.body_text).unwrap().as_str().to_owned()
@@ -128,7 +128,7 @@ pub async fn invite(
     let notices = app.notices().await;
     let mailed = notices
         .iter()
-        .find(|n| n.kind == "respondent_invitation" && n.body_text.contains(&case_no))
+        .find(|n| n.kind.as_str() == "respondent_invitation" && n.body_text.contains(&case_no))
         .expect("an invitation was queued");
     let re = regex::Regex::new(r"/invitations/[A-Za-z0-9_-]+").unwrap();
     let link = re.find(&mailed.body_text).unwrap().as_str().to_owned();
