@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use chrono::{NaiveDate, NaiveDateTime, SubsecRound, Utc};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::db::DatabaseUrl;
+use crate::domain::office_time::OfficeZone;
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_CONFIG_FILE: &str = "ipdesk.toml";
@@ -109,6 +111,11 @@ pub struct Settings {
     pub bundle_min_free_bytes: u64,
     /// On SIGTERM, requests in flight (a large upload on a slow line) get this long to finish.
     pub shutdown_timeout_secs: u64,
+    /// The office's time zone (an IANA name): times are shown in it, typed in it, and "today"
+    /// and overdue are its days. Stored times stay UTC.
+    pub office_timezone: String,
+    /// For tests and demonstrations only: the instant (UTC) the office clock stands still at.
+    pub clock_frozen_at: Option<NaiveDateTime>,
 }
 
 impl Default for Settings {
@@ -155,6 +162,8 @@ impl Default for Settings {
             bundle_requests_per_user_hour: 10,
             bundle_requests_per_case_hour: 30,
             bundle_retention_days: 30,
+            office_timezone: OfficeZone::SEOUL.name().to_owned(),
+            clock_frozen_at: None,
             bundle_min_free_bytes: 1024 * 1024 * 1024,
             shutdown_timeout_secs: 300,
         }
@@ -201,7 +210,29 @@ impl Settings {
         if self.exhibit_max_bytes == 0 || self.exhibit_max_files == 0 {
             bail!("exhibit_max_bytes and exhibit_max_files must be at least 1");
         }
+        if OfficeZone::parse(&self.office_timezone).is_none() {
+            bail!(
+                "office_timezone `{}` is not an IANA time zone name such as Asia/Seoul",
+                self.office_timezone
+            );
+        }
         Ok(())
+    }
+
+    /// The office's time zone (checked at start-up).
+    pub fn office_zone(&self) -> OfficeZone {
+        OfficeZone::parse(&self.office_timezone).unwrap_or_default()
+    }
+
+    /// The office clock: the current instant in UTC, at the precision both databases keep.
+    pub fn now(&self) -> NaiveDateTime {
+        self.clock_frozen_at
+            .unwrap_or_else(|| Utc::now().naive_utc().trunc_subsecs(6))
+    }
+
+    /// Today, as an office day.
+    pub fn today(&self) -> NaiveDate {
+        self.office_zone().day_of(self.now())
     }
 
     /// The `From` of every notice.

@@ -93,7 +93,7 @@ async fn deadlines(pool: DbPool, settings: Settings, public_url: PublicUrl, mail
                 settings: &settings,
                 address: None,
             };
-            Ok(crate::workflow::sweep(&mut conn, &ctx, models::now())?)
+            Ok(crate::workflow::sweep(&mut conn, &ctx, ctx.settings.now())?)
         })
         .await;
         match swept {
@@ -208,6 +208,7 @@ impl Application {
             store: evidence.clone(),
             key: signing_key.clone(),
             organization: settings.organization.clone(),
+            zone: settings.office_zone(),
             poll: Duration::from_secs(settings.bundle_poll_secs.max(1)),
             retention_days: settings.bundle_retention_days,
             min_free_bytes: settings.bundle_min_free_bytes,

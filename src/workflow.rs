@@ -83,7 +83,11 @@ pub fn on_filed(
     now: NaiveDateTime,
 ) -> Result<(), Error> {
     if track == Track::Mediation {
-        let due = default_due(settings, DeadlineKind::Mediation, now.date());
+        let due = default_due(
+            settings,
+            DeadlineKind::Mediation,
+            settings.office_zone().day_of(now),
+        );
         store::open_deadline(conn, case, DeadlineKind::Mediation, due, now)?;
     }
     Ok(())
@@ -335,7 +339,8 @@ fn follow_rule(
     rule: &flow::Rule,
     to: State,
 ) -> Result<(), Error> {
-    let (case_id, now, today) = (step.case, step.now, step.now.date());
+    let (case_id, now) = (step.case, step.now);
+    let today = ctx.settings.office_zone().day_of(now);
     if to.is_terminal() {
         let status = if step.action == Action::ResponseLapsed {
             DeadlineStatus::Lapsed
@@ -616,9 +621,13 @@ fn invite_respondents(
         .find(|p| p.side == "complainant")
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    let due = inputs
-        .due
-        .unwrap_or_else(|| default_due(ctx.settings, DeadlineKind::Response, now.date()));
+    let due = inputs.due.unwrap_or_else(|| {
+        default_due(
+            ctx.settings,
+            DeadlineKind::Response,
+            ctx.settings.office_zone().day_of(now),
+        )
+    });
     // The e-mail given on the form is the first respondent's; others keep theirs.
     for (i, p) in parties.iter().filter(|p| p.side == "respondent").enumerate() {
         let email = match (i, &inputs.email, &p.email) {
@@ -663,7 +672,7 @@ fn invite_respondents(
 /// Safe to run on several servers at once: each reminder is claimed by one update, each
 /// lapse by the case's version.
 pub fn sweep(conn: &mut DbConn, ctx: &Ctx<'_>, now: NaiveDateTime) -> Result<SweepReport, Error> {
-    let today = now.date();
+    let today = ctx.settings.office_zone().day_of(now);
     let mut report = SweepReport::default();
     let ahead = today + TimeDelta::days(i64::from(ctx.settings.reminder_days_before));
     for (until, on_day) in [(ahead, false), (today, true)] {

@@ -21,6 +21,7 @@ use super::bag::{self, BagInfo, Entry, Source};
 use super::key;
 use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, DbPool, write_tx};
+use crate::domain::office_time::{AsInstant, OfficeZone};
 use crate::domain::{Audience, CustodyAction, Lang, human_size};
 use crate::evidence::Store;
 use crate::i18n;
@@ -45,6 +46,7 @@ pub struct Builder {
     pub key: Arc<SigningKey>,
     /// Written into bag-info.txt as Source-Organization.
     pub organization: String,
+    pub zone: OfficeZone,
     /// Without a wake-up, the queue is looked at this often.
     pub poll: Duration,
     /// A built bundle's file is deleted this many days after it was built.
@@ -193,6 +195,7 @@ impl Builder {
             bagged_at,
             fingerprint: &fingerprint,
             organization: &self.organization,
+            zone: self.zone,
         };
         let entries = snapshot.entries(&self.store, &context)?;
         let total = (
@@ -319,6 +322,8 @@ pub struct BagContext<'a> {
     pub bagged_at: NaiveDateTime,
     pub fingerprint: &'a str,
     pub organization: &'a str,
+    /// The office's time zone, in which index.html and the custody log show times.
+    pub zone: OfficeZone,
 }
 
 /// The case as the audience may see it, read once at the start of the build.
@@ -378,7 +383,7 @@ impl Snapshot {
         .into_bytes();
         let json = serde_json::to_vec_pretty(&self.json(cx, &names))?;
         let numbers: Vec<(ExhibitId, i32)> = self.exhibits.iter().map(|e| (e.row.id, e.row.number)).collect();
-        let csv = crate::evidence::custody_csv(&self.custody, &numbers, cx.case_no)?;
+        let csv = crate::evidence::custody_csv(&self.custody, &numbers, cx.case_no, cx.zone)?;
         let mut entries = vec![
             Entry {
                 path: "index.html".into(),
@@ -551,6 +556,15 @@ impl IndexPage<'_> {
 
     fn label(&self, prefix: &str, value: impl AsRef<str>) -> String {
         i18n::label(self.cx.lang, prefix, value.as_ref())
+    }
+
+    /// A stored time in office time, zone marked.
+    fn time(&self, utc: impl AsInstant) -> String {
+        self.cx.zone.show(utc.instant())
+    }
+
+    fn time_s(&self, utc: impl AsInstant) -> String {
+        self.cx.zone.show_seconds(utc.instant())
     }
 
     fn size(&self, e: &ExhibitView) -> String {

@@ -53,6 +53,7 @@ pub mod exhibit;
 mod language;
 mod name;
 mod notice;
+pub mod office_time;
 mod password;
 pub mod patent_number;
 pub mod right;

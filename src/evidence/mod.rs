@@ -7,6 +7,7 @@ pub mod store;
 pub use store::{Received, Store};
 
 use crate::domain::csv_cell;
+use crate::domain::office_time::OfficeZone;
 use crate::models::exhibit::CustodyRow;
 use crate::models::id::ExhibitId;
 
@@ -16,6 +17,7 @@ pub fn custody_csv(
     rows: &[CustodyRow],
     numbers: &[(ExhibitId, i32)],
     case_no: &str,
+    zone: OfficeZone,
 ) -> anyhow::Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     write_cells(
@@ -24,7 +26,7 @@ pub fn custody_csv(
             "case",
             "exhibit",
             "event",
-            "at_utc",
+            "at",
             "actor",
             "actor_role",
             "address",
@@ -43,7 +45,7 @@ pub fn custody_csv(
                 case_no,
                 &number,
                 r.action.as_str(),
-                &r.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+                &zone.iso_precise(r.at),
                 &r.actor_name,
                 &r.actor_role,
                 r.address.as_deref().unwrap_or(""),

@@ -10,7 +10,6 @@ use crate::domain::workflow::DeadlineStatus;
 use crate::models::id::UserId;
 use crate::models::user::{self, User};
 use crate::models::workflow::{self as store, DueView};
-use crate::models::{self};
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::page::{self, PageCtx};
@@ -65,6 +64,6 @@ pub async fn list(
         rows: &rows,
         officers: &officers,
         officer,
-        today: models::now().date(),
+        today: state.settings.today(),
     })
 }

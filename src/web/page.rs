@@ -13,11 +13,13 @@ use askama::Template;
 use super::flash::Flash;
 use crate::auth::policy::{Permission, allows};
 use crate::domain::Lang;
+use crate::domain::office_time::{AsInstant, OfficeZone};
 use crate::i18n;
 use crate::models::user::User;
 use crate::routes::assets;
 use crate::web::error::AppError;
 use crate::web::session::RequestCtx;
+use crate::web::state::AppState;
 
 pub struct NavItem {
     pub href: &'static str,
@@ -37,11 +39,17 @@ pub struct PageCtx {
     pub here: String,
     pub request_id: String,
     pub failed_notices: i64,
+    /// Times are shown in the office's zone.
+    pub zone: OfficeZone,
 }
 
 impl PageCtx {
     pub fn from_request(req: &HttpRequest) -> PageCtx {
         let ctx = RequestCtx::of(req);
+        let zone = req
+            .app_data::<actix_web::web::Data<AppState>>()
+            .map(|s| s.settings.office_zone())
+            .unwrap_or_default();
         let here = req
             .uri()
             .path_and_query()
@@ -62,6 +70,7 @@ impl PageCtx {
                     here,
                     request_id: ctx.request_id,
                     failed_notices: ctx.failed_notices,
+                    zone,
                 }
             }
             None => PageCtx {
@@ -72,12 +81,33 @@ impl PageCtx {
                 here,
                 request_id: String::new(),
                 failed_notices: 0,
+                zone,
             },
         }
     }
 
     pub fn t(&self, key: &str) -> String {
         i18n::text(self.lang, key)
+    }
+
+    /// A stored (UTC) time in office time, zone marked: `2026-12-02 09:30 KST`.
+    pub fn time(&self, utc: impl AsInstant) -> String {
+        self.zone.show(utc.instant())
+    }
+
+    /// The same to the second.
+    pub fn time_s(&self, utc: impl AsInstant) -> String {
+        self.zone.show_seconds(utc.instant())
+    }
+
+    /// How the office's zone is written now (`KST`), for inputs read in office time.
+    pub fn zone_abbreviation(&self) -> String {
+        self.zone.abbreviation(chrono::Utc::now().naive_utc())
+    }
+
+    /// For `<time datetime>`: ISO 8601 with the office's offset.
+    pub fn iso(&self, utc: impl AsInstant) -> String {
+        self.zone.iso(utc.instant())
     }
 
     /// The name of a stored value in the reader's language (see [`i18n::label`]).

@@ -180,10 +180,7 @@ async fn a_complainant_files_five_exhibits_and_the_respondent_sees_the_four_mean
     );
     let csv = csv.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(
-        lines[0],
-        "case,exhibit,event,at_utc,actor,actor_role,address,details"
-    );
+    assert_eq!(lines[0], "case,exhibit,event,at,actor,actor_role,address,details");
     assert!(lines[1].contains(",1002,uploaded,") && lines[2].contains(",1002,downloaded,"));
     assert!(lines[2].contains(",examiner,127.0.0.1,"), "{}", lines[2]);
     assert!(

@@ -17,6 +17,7 @@ mod helpers;
 mod i18n;
 mod import_files;
 mod mail;
+mod office_time;
 mod portal;
 mod rights;
 mod schema;

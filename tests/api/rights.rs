@@ -1,6 +1,5 @@
 //! The registry of cited rights, case citations and bulk import, through HTTP.
 
-use chrono::TimeDelta;
 use ipdesk::domain::Role;
 use reqwest::multipart::{Form, Part};
 
@@ -745,7 +744,7 @@ async fn a_complainant_cannot_change_cited_rights_once_filed_but_can_while_a_sup
     );
 
     assert_eq!(act(&app, &examiner, &case_no, "start_review", &[]).await, 303);
-    let due = (chrono::Utc::now().date_naive() + TimeDelta::days(14)).to_string();
+    let due = crate::helpers::cases::due_in(14);
     let asked = [("text", "The patent you rely on, please."), ("due", due.as_str())];
     assert_eq!(
         act(&app, &examiner, &case_no, "request_supplement", &asked).await,

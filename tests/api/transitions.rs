@@ -1,7 +1,6 @@
 //! The whole transition table through the real HTTP surface: every (state, action, who) either
 //! works with the table's effect or is refused with nothing changed.
 
-use chrono::TimeDelta;
 use diesel::prelude::*;
 use ipdesk::db::DbConn;
 use ipdesk::db::schema::{
@@ -131,7 +130,7 @@ async fn case_in(
 
 /// Valid inputs for every action at once; each action reads what it needs.
 fn form(officer: i64, mediator: i64, party: i64) -> Vec<(String, String)> {
-    let due = (chrono::Utc::now().date_naive() + TimeDelta::days(20)).to_string();
+    let due = crate::helpers::cases::due_in(20);
     [
         ("text", "Because.".to_owned()),
         ("due", due),

@@ -8,10 +8,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use super::{Banner, load, render_case};
+use crate::domain::office_time::OfficeZone;
 use crate::domain::workflow::{Action, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule};
 use crate::domain::{CaseNumber, Email};
 use crate::models::id::{PartyId, UserId};
-use crate::models::{self};
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -27,6 +27,7 @@ const MAX_TEXT: usize = 20_000;
 pub fn parse_inputs(
     rule: &Rule,
     pairs: &[(String, String)],
+    zone: OfficeZone,
     today: NaiveDate,
 ) -> Result<Inputs, FieldErrors> {
     let get = |name: &str| {
@@ -72,9 +73,11 @@ pub fn parse_inputs(
                 inputs.mediators = ids;
             }
             Input::Session => {
-                match NaiveDateTime::parse_from_str(&get("session_at"), "%Y-%m-%dT%H:%M") {
-                    Ok(at) => inputs.session_at = Some(at),
-                    Err(_) => errors.add("session_at", "err-datetime"),
+                // Typed in office time, stored in UTC.
+                let typed = NaiveDateTime::parse_from_str(&get("session_at"), "%Y-%m-%dT%H:%M");
+                match typed.ok().and_then(|local| zone.utc_of(local)) {
+                    Some(at) => inputs.session_at = Some(at),
+                    None => errors.add("session_at", "err-datetime"),
                 }
                 inputs.place = get("place");
                 if inputs.place.is_empty() {
@@ -131,13 +134,13 @@ pub async fn act(
     let loaded = load(&state, &user, &path.case_no).await?;
     let action = Action::parse(&path.action).ok_or(AppError::NotFound)?;
     let rule = action.rule();
-    let now = models::now();
+    let now = state.settings.now();
     let version: i32 = pairs
         .iter()
         .find(|(k, _)| k == "version")
         .and_then(|(_, v)| v.parse().ok())
         .unwrap_or(loaded.case.version);
-    let inputs = match parse_inputs(rule, &pairs, now.date()) {
+    let inputs = match parse_inputs(rule, &pairs, state.settings.office_zone(), state.settings.today()) {
         Ok(i) => i,
         Err(errors) => {
             return render_case(

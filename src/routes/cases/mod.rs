@@ -29,7 +29,6 @@ use crate::models::id::PartyId;
 use crate::models::right;
 use crate::models::user::User;
 use crate::models::workflow::DeadlineRow;
-use crate::models::{self};
 use crate::routes::bundles::BundlesPanel;
 use crate::routes::exhibits::{self, ExhibitsPanel};
 use crate::services::corrections::{self, Corrected, Correction};
@@ -328,6 +327,8 @@ struct CasePage<'a> {
     case: &'a CaseRow,
     case_no: &'a str,
     state: State,
+    /// Today as an office day, against which deadlines are overdue.
+    today: chrono::NaiveDate,
     complainants: Vec<&'a PartyFields>,
     respondents: Vec<&'a PartyFields>,
     internal_notes: Vec<&'a NoteView>,
@@ -427,7 +428,7 @@ impl CasePage<'_> {
     }
 
     fn overdue(&self, d: &DeadlineRow) -> bool {
-        d.status == DeadlineStatus::Open && d.due_on < models::now().date()
+        d.status == DeadlineStatus::Open && d.due_on < self.today
     }
 
     /// Details of a history entry worth showing: the text given, if any.
@@ -483,7 +484,7 @@ pub fn render_case(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let state = l.case.state();
-    let today = models::now().date();
+    let today = settings.today();
     let offers = workflow_rules::available(state, l.who)
         .filter(|r| r.action != Action::ResponseLapsed)
         .map(|rule| Offer {
@@ -502,6 +503,7 @@ pub fn render_case(
         case: &l.case,
         case_no: l.case.case_no.as_deref().unwrap_or_default(),
         state,
+        today,
         complainants: l.parties.iter().filter(|p| p.side == "complainant").collect(),
         respondents: l.parties.iter().filter(|p| p.side == "respondent").collect(),
         internal_notes: l

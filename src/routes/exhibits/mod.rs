@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::auth::policy;
 use crate::auth::policy::case_scope;
+use crate::domain::office_time::OfficeZone;
 use crate::domain::workflow::Part;
 use crate::domain::{CaseNumber, ExhibitNumber, Side, Visibility, human_size};
 use crate::models::case::{self, CaseRow};
@@ -157,14 +158,18 @@ impl ExhibitsPanel<'_> {
 /// The labels of the filings an exhibit can support: the case's history entries (the
 /// complaint, supplements, replies, session records, proposals …).
 pub fn filings(events: &[store::EventView], ctx: &PageCtx) -> Vec<(EventId, String)> {
-    events.iter().map(|e| (e.id, filing_label(ctx.lang, e))).collect()
+    events
+        .iter()
+        .map(|e| (e.id, filing_label(ctx.lang, ctx.zone, e)))
+        .collect()
 }
 
-fn filing_label(lang: crate::domain::Lang, e: &store::EventView) -> String {
+/// A history entry as an exhibit's "supports" choice: what happened, on which office day.
+fn filing_label(lang: crate::domain::Lang, zone: OfficeZone, e: &store::EventView) -> String {
     format!(
         "{} ({})",
         crate::i18n::label(lang, "action", &e.action),
-        e.at.format("%Y-%m-%d")
+        zone.day_of(e.at)
     )
 }
 
@@ -381,7 +386,7 @@ struct Shown {
 /// The custody log and the neighbours' numbers, as far as the viewer may see them.
 async fn shown(state: &AppState, ctx: &PageCtx, opened: &Opened, e: &ExhibitView) -> Result<Shown, AppError> {
     let (case, viewer, row) = (opened.case.id, opened.viewer, e.row.clone());
-    let lang_ctx = ctx.lang;
+    let (lang, zone) = (ctx.lang, ctx.zone);
     state
         .db(move |c| {
             let list = exhibit::of_case(c, case, viewer)?;
@@ -389,7 +394,7 @@ async fn shown(state: &AppState, ctx: &PageCtx, opened: &Opened, e: &ExhibitView
                 Some(id) => store::events_of(c, case)?
                     .into_iter()
                     .find(|e| e.id == id)
-                    .map(|e| filing_label(lang_ctx, &e)),
+                    .map(|e| filing_label(lang, zone, &e)),
                 None => None,
             };
             let number_of = |id: Option<ExhibitId>| {
@@ -457,8 +462,9 @@ fn custody_export(
     numbers: &[(ExhibitId, i32)],
     opened: &Opened,
     name: &str,
+    zone: OfficeZone,
 ) -> Result<HttpResponse, AppError> {
-    let body = crate::evidence::custody_csv(rows, numbers, &opened.case_no.to_string())
+    let body = crate::evidence::custody_csv(rows, numbers, &opened.case_no.to_string(), zone)
         .map_err(AppError::Internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -479,7 +485,13 @@ pub async fn custody_csv_one(
         .db(move |c| Ok(exhibit::custody_seen_by(c, case, viewer, &[id])?))
         .await?;
     let name = format!("{} {} custody.csv", opened.case_no, e.row.number);
-    custody_export(&rows, &[(e.row.id, e.row.number)], &opened, &name)
+    custody_export(
+        &rows,
+        &[(e.row.id, e.row.number)],
+        &opened,
+        &name,
+        state.settings.office_zone(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -504,7 +516,7 @@ pub async fn custody_csv_case(
         })
         .await?;
     let name = format!("{} custody.csv", opened.case_no);
-    custody_export(&rows, &numbers, &opened, &name)
+    custody_export(&rows, &numbers, &opened, &name, state.settings.office_zone())
 }
 
 #[derive(Deserialize, Default)]

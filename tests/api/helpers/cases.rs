@@ -3,6 +3,7 @@
 
 use chrono::TimeDelta;
 use ipdesk::domain::Role;
+use ipdesk::domain::office_time::OfficeZone;
 
 use super::{TestApp, location};
 
@@ -81,8 +82,10 @@ pub async fn act(
         .await
 }
 
+/// A date `days` office days (Seoul's, the default office time zone) from today.
 pub fn due_in(days: i64) -> String {
-    (chrono::Utc::now().date_naive() + TimeDelta::days(days)).to_string()
+    let today = OfficeZone::SEOUL.day_of(chrono::Utc::now().naive_utc());
+    (today + TimeDelta::days(days)).to_string()
 }
 
 pub async fn invitation_link(app: &TestApp) -> String {

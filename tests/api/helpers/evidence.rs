@@ -87,17 +87,23 @@ pub fn csv_lines(text: &str) -> Vec<Vec<String>> {
             "case",
             "exhibit",
             "event",
-            "at_utc",
+            "at",
             "actor",
             "actor_role",
             "address",
             "details"
         ]
     );
-    reader
+    let lines: Vec<Vec<String>> = reader
         .records()
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect()
+        .collect();
+    for l in &lines {
+        // Office time (Seoul) with its offset, to the microsecond.
+        let at = chrono::DateTime::parse_from_rfc3339(&l[3]).unwrap();
+        assert_eq!(at.offset().local_minus_utc(), 9 * 3600, "{}", l[3]);
+    }
+    lines
 }
 
 /// The lines of a custody CSV for one exhibit and one event: their details, parsed.
