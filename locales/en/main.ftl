@@ -478,6 +478,21 @@ deadline-overdue = overdue
 deadline-status = Status
 deadlines-none = No deadlines are running.
 deadlines-title = Deadlines
+deadline-left = Time left
+deadline-due-today = due today
+deadline-days-left = { $n ->
+    [one] 1 day left
+   *[other] { $n } days left
+}
+deadline-days-overdue = { $n ->
+    [one] 1 day overdue
+   *[other] { $n } days overdue
+}
+deadlines-only-overdue = Overdue only
+deadlines-count = { $n ->
+    [one] 1 deadline
+   *[other] { $n } deadlines
+}
 err-action-text-required = Please fill this in.
 err-date = Enter a date like 2026-12-31.
 err-datetime = Enter a date and time.

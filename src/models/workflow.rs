@@ -3,6 +3,7 @@
 
 use super::user::{User, UserRow};
 use crate::db::DbConn;
+use crate::db::page::paged;
 use crate::db::schema::{
     case_closures, case_events, cases, deadlines, invitations, mediation_sessions, panel_members, parties,
     proposal_answers, proposals, users,
@@ -270,20 +271,48 @@ pub struct DueView {
     pub officer: Option<String>,
 }
 
-/// Open and paused deadlines across cases, earliest (so overdue) first, optionally of one
-/// officer's cases.
-pub fn running(conn: &mut DbConn, officer: Option<UserId>, limit: i64) -> QueryResult<Vec<DueView>> {
-    let mut q = deadlines::table
-        .inner_join(
-            cases::table.left_join(users::table.on(users::id.nullable().eq(cases::assigned_officer_id))),
-        )
-        .filter(deadlines::status.eq_any([DeadlineStatus::Open.as_str(), DeadlineStatus::Paused.as_str()]))
-        .into_boxed();
-    if let Some(o) = officer {
-        q = q.filter(cases::assigned_officer_id.eq(o.0));
-    }
-    q.order((deadlines::due_on.asc(), deadlines::id.asc()))
-        .limit(limit)
+/// What the cross-case deadline report shows.
+#[derive(Clone, Debug, Default)]
+pub struct DueFilter {
+    pub officer: Option<UserId>,
+    pub kind: Option<DeadlineKind>,
+    /// Only running deadlines due before this (office) day: those overdue on it.
+    pub overdue_on: Option<NaiveDate>,
+    /// From 0.
+    pub page: i64,
+}
+
+pub const DUE_PAGE_SIZE: u16 = 50;
+
+/// Open and paused deadlines across cases, earliest (so overdue) first: one page of those the
+/// filter lets through, and how many it lets through.
+pub fn running(conn: &mut DbConn, f: &DueFilter) -> QueryResult<(Vec<DueView>, i64)> {
+    let build = || {
+        let mut q = deadlines::table
+            .inner_join(
+                cases::table.left_join(users::table.on(users::id.nullable().eq(cases::assigned_officer_id))),
+            )
+            .filter(
+                deadlines::status.eq_any([DeadlineStatus::Open.as_str(), DeadlineStatus::Paused.as_str()]),
+            )
+            .into_boxed();
+        if let Some(o) = f.officer {
+            q = q.filter(cases::assigned_officer_id.eq(o));
+        }
+        if let Some(k) = f.kind {
+            q = q.filter(deadlines::kind.eq(k.as_str()));
+        }
+        if let Some(day) = f.overdue_on {
+            // A paused deadline is not running out.
+            q = q
+                .filter(deadlines::status.eq(DeadlineStatus::Open.as_str()))
+                .filter(deadlines::due_on.lt(day));
+        }
+        q
+    };
+    let total = build().count().get_result(conn)?;
+    let ordered = build()
+        .order((deadlines::due_on.asc(), deadlines::id.asc()))
         .select((
             deadlines::kind,
             deadlines::due_on,
@@ -292,8 +321,9 @@ pub fn running(conn: &mut DbConn, officer: Option<UserId>, limit: i64) -> QueryR
             cases::title,
             cases::state,
             users::name.nullable(),
-        ))
-        .load(conn)
+        ));
+    let rows = paged(ordered, DUE_PAGE_SIZE, f.page).load(conn)?;
+    Ok((rows, total))
 }
 
 /// Open deadlines due on or before `until` that have not had this reminder yet.

@@ -602,7 +602,7 @@ fn query_fields(path: &str) -> &'static [&'static str] {
         "/login" => &["next"],
         "/setup" | "/verify-email" | "/password-reset/confirm" => &["token"],
         "/cases/{case_no}/fingerprint" => &["sha256"],
-        "/deadlines" => &["officer"],
+        "/deadlines" => &["officer", "kind", "overdue", "page"],
         "/healthz"
         | "/static/{file}"
         | "/"

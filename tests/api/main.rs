@@ -9,6 +9,7 @@ mod browser;
 mod bundles;
 mod cases;
 mod csrf;
+mod deadlines;
 mod exhibits;
 mod fuzz;
 mod headers;
