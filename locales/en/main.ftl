@@ -478,6 +478,16 @@ deadline-overdue = overdue
 deadline-status = Status
 deadlines-none = No deadlines are running.
 deadlines-title = Deadlines
+clock-title = Mediation period
+clock-summary = Day { $day } of { $total }: { $running } days running, { $paused } days paused, { $left } days left.
+clock-paused-now = The clock is paused.
+clock-over = { $n ->
+    [one] 1 day past the end of the period.
+   *[other] { $n } days past the end of the period.
+}
+clock-running = running
+clock-paused = paused
+clock-left = left
 deadline-left = Time left
 deadline-due-today = due today
 deadline-days-left = { $n ->

@@ -219,6 +219,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         reminded_before -> Bool,
         reminded_on_day -> Bool,
+        paused_days -> Integer,
     }
 }
 

@@ -48,6 +48,7 @@ macro_rules! named_values {
 pub mod bundle;
 pub mod case;
 pub mod claims;
+pub mod clock;
 mod email;
 pub mod exhibit;
 mod language;

@@ -143,6 +143,8 @@ pub struct DeadlineRow {
     pub closed_at: Option<NaiveDateTime>,
     pub reminded_before: bool,
     pub reminded_on_day: bool,
+    /// Days it stood still in pauses that have ended.
+    pub paused_days: i32,
 }
 
 pub fn open_deadline(
@@ -223,6 +225,7 @@ pub fn resume_clock(conn: &mut DbConn, id: CaseId, today: NaiveDate) -> QueryRes
                 deadlines::status.eq(DeadlineStatus::Open.as_str()),
                 deadlines::paused_on.eq(None::<NaiveDate>),
                 deadlines::due_on.eq(d.due_on + stood),
+                deadlines::paused_days.eq(deadlines::paused_days + stood.num_days() as i32),
                 deadlines::reminded_before.eq(false),
                 deadlines::reminded_on_day.eq(false),
             ))

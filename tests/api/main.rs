@@ -8,6 +8,7 @@ mod binary;
 mod browser;
 mod bundles;
 mod cases;
+mod clock;
 mod csrf;
 mod deadlines;
 mod exhibits;

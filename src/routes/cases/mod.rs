@@ -16,8 +16,11 @@ use self::form::CaseInput;
 use crate::auth::policy;
 use crate::auth::policy::case_scope;
 use crate::domain::case::format_amount;
+use crate::domain::clock::{ClockReading, MediationClock};
+use crate::domain::office_time::OfficeZone;
 use crate::domain::workflow::{
-    self as workflow_rules, Action, DeadlineStatus, Input, InvestigationOutcome, ReceivingBody, Refusal, Rule,
+    self as workflow_rules, Action, DeadlineKind, DeadlineStatus, Input, InvestigationOutcome, ReceivingBody,
+    Refusal, Rule,
 };
 use crate::domain::{
     BundleStatus, CaseNumber, CitationRole, Currency, Kind, NoteVisibility, NoticeStatus, Origin, PartyKind,
@@ -329,6 +332,8 @@ struct CasePage<'a> {
     state: State,
     /// Today as an office day, against which deadlines are overdue.
     today: chrono::NaiveDate,
+    /// The mediation clock, while one runs or is paused.
+    clock: Option<ClockBar>,
     complainants: Vec<&'a PartyFields>,
     respondents: Vec<&'a PartyFields>,
     internal_notes: Vec<&'a NoteView>,
@@ -350,7 +355,63 @@ struct CasePage<'a> {
     bundles: BundlesPanel<'a>,
 }
 
+/// The mediation clock drawn as a bar: the share of the period run, paused and left.
+struct ClockBar {
+    reading: ClockReading,
+    /// Percentages of the bar's width, each kept visible when not zero.
+    running: f64,
+    paused: f64,
+}
+
+impl ClockBar {
+    fn of(deadlines: &[DeadlineRow], zone: OfficeZone, today: chrono::NaiveDate) -> Option<ClockBar> {
+        let d = deadlines.iter().find(|d| {
+            d.kind == DeadlineKind::Mediation
+                && matches!(d.status, DeadlineStatus::Open | DeadlineStatus::Paused)
+        })?;
+        let clock = MediationClock {
+            started: zone.day_of(d.opened_at),
+            due: d.due_on,
+            paused_days: i64::from(d.paused_days),
+            paused_since: d.paused_on.filter(|_| d.status == DeadlineStatus::Paused),
+        };
+        let reading = clock.read(today);
+        let total = reading.total().max(1) as f64;
+        let share = |days: i64| (days as f64 * 100.0 / total * 100.0).round() / 100.0;
+        Some(ClockBar {
+            running: share(reading.running),
+            paused: share(reading.paused),
+            reading,
+        })
+    }
+
+    /// Where the paused part starts, in percent.
+    fn paused_at(&self) -> f64 {
+        self.running
+    }
+}
+
 impl CasePage<'_> {
+    /// The clock in words: the bar's text alternative, shown beneath it.
+    fn clock_text(&self, bar: &ClockBar) -> String {
+        let r = &bar.reading;
+        let args = [
+            ("day", (r.running + r.paused).to_string()),
+            ("total", r.total().to_string()),
+            ("running", r.running.to_string()),
+            ("paused", r.paused.to_string()),
+            ("left", r.left.to_string()),
+        ];
+        let mut text = crate::i18n::text_with(self.ctx.lang, "clock-summary", &args);
+        if r.is_paused {
+            text = format!("{text} {}", self.ctx.t("clock-paused-now"));
+        }
+        if r.over > 0 {
+            text = format!("{text} {}", self.ctx.t1("clock-over", "n", r.over));
+        }
+        text
+    }
+
     fn damages(&self) -> Option<String> {
         self.case.damages_amount.map(|a| {
             format!(
@@ -504,6 +565,7 @@ pub fn render_case(
         case_no: l.case.case_no.as_deref().unwrap_or_default(),
         state,
         today,
+        clock: ClockBar::of(&l.deadlines, settings.office_zone(), today),
         complainants: l.parties.iter().filter(|p| p.side == "complainant").collect(),
         respondents: l.parties.iter().filter(|p| p.side == "respondent").collect(),
         internal_notes: l
