@@ -349,7 +349,7 @@ fn follow_rule(
         };
         store::close_deadlines(c, case_id, rule.closes, status, now)?;
         store::cancel_all(c, case_id, now)?;
-        store::record_closure(c, case_id, to, now)?;
+        store::record_closure(c, case_id, to, now, ctx.settings.office_zone())?;
     } else if rule.to != flow::To::SettledWhenAllAccept {
         // An acceptance answers its deadline only once everyone has accepted (terminal).
         store::close_deadlines(c, case_id, rule.closes, DeadlineStatus::Met, now)?;

@@ -9,6 +9,7 @@ use crate::db::schema::{
     proposal_answers, proposals, users,
 };
 use crate::domain::State;
+use crate::domain::office_time::OfficeZone;
 use crate::domain::workflow::{Action, DeadlineKind, DeadlineStatus, Part, Who};
 use crate::models::id::{
     CaseId, DeadlineId, EventId, InvitationId, MediationSessionId, PartyId, ProposalId, UserId,
@@ -652,7 +653,13 @@ pub fn accept_invitation(
 
 // ---- Closure ----
 
-pub fn record_closure(conn: &mut DbConn, id: CaseId, outcome: State, now: NaiveDateTime) -> QueryResult<()> {
+pub fn record_closure(
+    conn: &mut DbConn,
+    id: CaseId,
+    outcome: State,
+    now: NaiveDateTime,
+    zone: OfficeZone,
+) -> QueryResult<()> {
     let (filed_at, kind, track, origin): (Option<NaiveDateTime>, String, String, String) = cases::table
         .find(id.0)
         .select((cases::filed_at, cases::kind, cases::track, cases::origin))
@@ -668,7 +675,9 @@ pub fn record_closure(conn: &mut DbConn, id: CaseId, outcome: State, now: NaiveD
         .first::<Option<String>>(conn)
         .optional()?
         .flatten();
-    let days_open = filed_at.map_or(0, |f| (now.date() - f.date()).num_days()) as i32;
+    // Office days: a case filed at 23:00 and closed at 01:00 the next morning (KST) was open
+    // one day, whatever the UTC dates say.
+    let days_open = filed_at.map_or(0, |f| (zone.day_of(now) - zone.day_of(f)).num_days()) as i32;
     diesel::insert_into(case_closures::table)
         .values((
             case_closures::case_id.eq(id.0),

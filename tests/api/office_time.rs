@@ -105,3 +105,36 @@ async fn times_are_shown_in_korea_time_with_the_zone_marked() {
     );
     assert!(!page.contains(" UTC"), "no time on the page is in UTC");
 }
+
+#[tokio::test]
+async fn a_case_filed_late_at_night_and_withdrawn_after_midnight_was_open_one_office_day() {
+    let app = spawn_app_with(|s| s.clock_frozen_at = Some(one_in_the_morning_in_seoul())).await;
+    let (complainant, _) = office(&app).await;
+    let case_no = file_case(&app, &complainant, "Withdrawn after midnight").await;
+    // Filed at 23:00 KST on 1 December (14:00 UTC): the same UTC day as the withdrawal.
+    let number = case_no.clone();
+    app.with_db(move |c| {
+        diesel::update(cases::table.filter(cases::case_no.eq(number)))
+            .set(
+                cases::filed_at.eq(NaiveDate::from_ymd_opt(2026, 12, 1)
+                    .unwrap()
+                    .and_hms_opt(14, 0, 0)),
+            )
+            .execute(c)
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        act(&app, &complainant, &case_no, "withdraw", &[]).await.status(),
+        303
+    );
+    let days_open: i32 = app
+        .with_db(|c| {
+            ipdesk::db::schema::case_closures::table
+                .select(ipdesk::db::schema::case_closures::days_open)
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(days_open, 1, "1 December to 2 December in Seoul");
+}
