@@ -216,7 +216,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(AuditCommand::Verify) => {
             let pool = db::connect(&settings.database()?, 1)?;
             let mut conn = pool.get()?;
-            let verdict = audit::verify(&mut conn).context("cannot read the audit log")?;
+            let verdict =
+                audit::check(&mut conn, None, settings.now()).context("cannot read the audit log")?;
             match verdict {
                 audit::Verdict::Intact { entries, last_hash } => {
                     println!("The audit log is intact: {entries} entries, last hash {last_hash}.");

@@ -12,6 +12,7 @@ use anyhow::Context;
 use chrono::TimeDelta;
 use tokio::sync::{Notify, watch};
 
+use crate::audit;
 use crate::auth::password::Hasher;
 use crate::auth::throttle;
 use crate::config::{PublicUrl, Settings};
@@ -113,7 +114,8 @@ async fn deadlines(pool: DbPool, settings: Settings, public_url: PublicUrl, mail
     }
 }
 
-/// Removes timed-out sessions and old failure counters every few minutes.
+/// Removes timed-out sessions and old failure counters every few minutes, and verifies the
+/// audit chain once a day.
 async fn housekeeping(pool: DbPool, settings: Settings) {
     let mut every = tokio::time::interval(Duration::from_secs(300));
     loop {
@@ -131,6 +133,12 @@ async fn housekeeping(pool: DbPool, settings: Settings) {
             let sessions =
                 models::session::delete_expired(&mut conn, now - span(idle), now - span(absolute))?;
             let counters = models::throttle::delete_stale(&mut conn, now - span(stale))?;
+            let checked = audit::last_checked_at(&mut conn)?;
+            if checked.is_none_or(|at| now - at > TimeDelta::days(1))
+                && let audit::Verdict::Broken { seq, reason, .. } = audit::check(&mut conn, None, now)?
+            {
+                tracing::error!(seq, reason, "the audit chain is broken");
+            }
             Ok((sessions, counters))
         })
         .await;

@@ -232,6 +232,36 @@ pub fn verify(conn: &mut DbConn) -> QueryResult<Verdict> {
     }
 }
 
+/// Verifies the chain and keeps the verdict, so the administrators' home page can say when
+/// the chain last held. `by` is who asked (none for the command line and the daily check).
+pub fn check(conn: &mut DbConn, by: Option<UserId>, now: NaiveDateTime) -> QueryResult<Verdict> {
+    use crate::db::schema::audit_checks;
+    let verdict = verify(conn)?;
+    let (entries, intact, broken_seq, reason) = match &verdict {
+        Verdict::Intact { entries, .. } => (*entries, true, None, None),
+        Verdict::Broken { seq, reason, .. } => (seq - 1, false, Some(*seq), Some(reason.as_str())),
+    };
+    diesel::insert_into(audit_checks::table)
+        .values((
+            audit_checks::checked_at.eq(now),
+            audit_checks::entries.eq(entries),
+            audit_checks::intact.eq(intact),
+            audit_checks::broken_seq.eq(broken_seq),
+            audit_checks::reason.eq(reason),
+            audit_checks::checked_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(verdict)
+}
+
+/// When the chain was last verified, if ever.
+pub fn last_checked_at(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
+    use crate::db::schema::audit_checks;
+    audit_checks::table
+        .select(diesel::dsl::max(audit_checks::checked_at))
+        .first(conn)
+}
+
 #[derive(Default)]
 pub struct Search {
     pub text: String,

@@ -131,6 +131,7 @@ diesel::table! {
         filed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        next_due_on -> Nullable<Date>,
     }
 }
 
@@ -471,6 +472,28 @@ diesel::joinable!(bundles -> cases (case_id));
 diesel::joinable!(bundle_exhibits -> bundles (bundle_id));
 diesel::joinable!(bundle_exhibits -> exhibits (exhibit_id));
 
+diesel::table! {
+    case_reads (user_id, case_id) {
+        user_id -> BigInt,
+        case_id -> BigInt,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_checks (id) {
+        id -> BigInt,
+        checked_at -> Timestamp,
+        entries -> BigInt,
+        intact -> Bool,
+        broken_seq -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        checked_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(case_reads -> cases (case_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -503,4 +526,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     custody_events,
     bundles,
     bundle_exhibits,
+    case_reads,
+    audit_checks,
 );

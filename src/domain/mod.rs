@@ -53,6 +53,7 @@ mod email;
 pub mod exhibit;
 mod language;
 mod name;
+pub mod next_step;
 mod notice;
 pub mod office_time;
 mod password;

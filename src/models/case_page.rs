@@ -13,6 +13,7 @@ use crate::db::DbConn;
 use crate::domain::workflow::{Action, Part, Who};
 use crate::domain::{Audience, CaseNumber, Role};
 use crate::models::id::PartyId;
+use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
 /// Who reads the case, with the access policy's answers the read depends on (the policy is
@@ -56,6 +57,26 @@ pub struct CaseView {
     pub part: Part,
     pub exhibits: Vec<ExhibitView>,
     pub bundles: Vec<(BundleRow, String)>,
+    /// When the reader last opened the case before now.
+    pub seen_at: Option<NaiveDateTime>,
+}
+
+impl CaseView {
+    /// Something the reader can see happened since they last opened the case.
+    pub fn has_news(&self) -> bool {
+        let latest = self
+            .events
+            .iter()
+            .map(|e| e.at)
+            .chain(self.notes.iter().map(|n| n.created_at))
+            .chain(self.exhibits.iter().map(|x| x.row.uploaded_at))
+            .max();
+        match (latest, self.seen_at) {
+            (Some(latest), Some(seen)) => latest > seen,
+            (_, None) => true,
+            (None, Some(_)) => false,
+        }
+    }
 }
 
 /// The case by number as `reader` may see it, scoped in the query: `None` when it is missing
@@ -145,6 +166,7 @@ pub fn load(conn: &mut DbConn, reader: &Reader<'_>, number: &CaseNumber) -> Quer
         part,
         exhibits,
         bundles,
+        seen_at: super::workbench::seen_at(conn, reader.user.id, id)?,
         case,
     }))
 }

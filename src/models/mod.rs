@@ -12,6 +12,7 @@ pub mod session;
 pub mod setup_token;
 pub mod throttle;
 pub mod user;
+pub mod workbench;
 pub mod workflow;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};

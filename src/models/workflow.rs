@@ -282,6 +282,10 @@ pub struct DueFilter {
     pub kind: Option<DeadlineKind>,
     /// Only running deadlines due before this (office) day: those overdue on it.
     pub overdue_on: Option<NaiveDate>,
+    /// Only deadlines due on or after this day …
+    pub due_from: Option<NaiveDate>,
+    /// … and on or before this one.
+    pub due_by: Option<NaiveDate>,
     /// From 0.
     pub page: i64,
 }
@@ -311,6 +315,12 @@ pub fn running(conn: &mut DbConn, f: &DueFilter) -> QueryResult<(Vec<DueView>, i
             q = q
                 .filter(deadlines::status.eq(DeadlineStatus::Open.as_str()))
                 .filter(deadlines::due_on.lt(day));
+        }
+        if let Some(day) = f.due_from {
+            q = q.filter(deadlines::due_on.ge(day));
+        }
+        if let Some(day) = f.due_by {
+            q = q.filter(deadlines::due_on.le(day));
         }
         q
     };

@@ -50,13 +50,8 @@ impl DeadlinesPage<'_> {
         (d.due_on - self.today).num_days()
     }
 
-    /// "3 days left", "due today", "2 days overdue", counted in office days.
     fn days_left(&self, d: &DueView) -> String {
-        match self.days(d) {
-            0 => self.ctx.t("deadline-due-today"),
-            n if n > 0 => self.ctx.t1("deadline-days-left", "n", n),
-            n => self.ctx.t1("deadline-days-overdue", "n", -n),
-        }
+        self.ctx.days_left(d.due_on, self.today)
     }
 
     fn is_chosen(&self, u: &User) -> bool {
@@ -96,6 +91,7 @@ pub async fn list(
         kind: DeadlineKind::parse(&query.kind),
         overdue_on: (query.overdue == "1").then_some(today),
         page: page::from_number(query.page),
+        ..Default::default()
     };
     let wanted = filter.clone();
     let ((rows, total), officers) = state

@@ -67,6 +67,7 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/admin/users/{id}/deactivate",   Allowed(ManageUsers)),
     route(Post, "/admin/users/{id}/activate",     Allowed(ManageUsers)),
     route(Get,  "/admin/audit",                   Allowed(ViewAudit)),
+    route(Post, "/admin/audit/verify",            Allowed(ViewAudit)),
     route(Get,  "/admin/outbox",                  Allowed(ManageOutbox)),
     route(Post, "/admin/outbox/{id}/retry",       Allowed(ManageOutbox)),
     route(Get,  "/cases",                         SignedIn),
@@ -196,6 +197,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}/deactivate", web::post().to(users::deactivate))
         .route("/admin/users/{id}/activate", web::post().to(users::activate))
         .route("/admin/audit", get().to(audit::list))
+        .route("/admin/audit/verify", web::post().to(audit::verify))
         .route("/admin/outbox", get().to(outbox::list))
         .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry))
         .service(

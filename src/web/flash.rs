@@ -32,13 +32,15 @@ pub enum Flash {
     RightSaved,
     ExhibitsFiled,
     VisibilityChanged,
+    AuditIntact,
+    AuditBroken,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 24] = [
+    pub const ALL: [Flash; 26] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -63,6 +65,8 @@ impl Flash {
         Flash::RightSaved,
         Flash::ExhibitsFiled,
         Flash::VisibilityChanged,
+        Flash::AuditIntact,
+        Flash::AuditBroken,
     ];
 
     pub fn key(self) -> &'static str {
@@ -91,6 +95,8 @@ impl Flash {
             Flash::RightSaved => "flash-right-saved",
             Flash::ExhibitsFiled => "flash-exhibits-filed",
             Flash::VisibilityChanged => "flash-visibility-changed",
+            Flash::AuditIntact => "flash-audit-intact",
+            Flash::AuditBroken => "flash-audit-broken",
         }
     }
 

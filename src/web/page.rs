@@ -13,6 +13,7 @@ use askama::Template;
 use super::flash::Flash;
 use crate::auth::policy::{Permission, allows};
 use crate::domain::Lang;
+use crate::domain::next_step::By;
 use crate::domain::office_time::{AsInstant, OfficeZone};
 use crate::i18n;
 use crate::models::user::User;
@@ -108,6 +109,23 @@ impl PageCtx {
     /// For `<time datetime>`: ISO 8601 with the office's offset.
     pub fn iso(&self, utc: impl AsInstant) -> String {
         self.zone.iso(utc.instant())
+    }
+
+    /// "3 days left", "due today", "2 days overdue": from `today` to `due`, in office days.
+    pub fn days_left(&self, due: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
+        match (due - today).num_days() {
+            0 => self.t("deadline-due-today"),
+            n if n > 0 => self.t1("deadline-days-left", "n", n),
+            n => self.t1("deadline-days-overdue", "n", -n),
+        }
+    }
+
+    /// By when a next step is due, in words: a day and the days left, or a session's time.
+    pub fn by(&self, by: &By, today: &chrono::NaiveDate) -> String {
+        match *by {
+            By::Day(d) => format!("{d} ({})", self.days_left(d, *today)),
+            By::Session(at) => self.time(at),
+        }
     }
 
     /// The name of a stored value in the reader's language (see [`i18n::label`]).

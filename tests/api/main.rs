@@ -16,6 +16,7 @@ mod fuzz;
 mod headers;
 mod health;
 mod helpers;
+mod home;
 mod i18n;
 mod import_files;
 mod mail;

@@ -1,11 +1,14 @@
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::audit::{self, AuditRow, PAGE_SIZE, Search};
 use crate::web::AppState;
+use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
+use crate::web::flash::{self, Flash};
 use crate::web::page::{self, PageCtx};
+use crate::web::session::CurrentUser;
 
 #[derive(Template)]
 #[template(path = "admin/audit.html")]
@@ -84,4 +87,22 @@ pub async fn list(
         page,
         pages,
     })
+}
+
+/// Verifies the chain now and keeps the verdict; the page says whether it held.
+pub async fn verify(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    _: CsrfForm<page::NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let by = current.user.id;
+    let now = state.settings.now();
+    let verdict = state.db(move |c| Ok(audit::check(c, Some(by), now)?)).await?;
+    let said = match verdict {
+        audit::Verdict::Intact { .. } => Flash::AuditIntact,
+        audit::Verdict::Broken { .. } => Flash::AuditBroken,
+    };
+    flash::set(&req, said);
+    Ok(page::see_other("/admin/audit"))
 }

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod form;
 pub mod list;
 pub mod rights;
+pub mod timeline;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -26,7 +27,7 @@ use crate::domain::{
     BundleStatus, CaseNumber, CitationRole, Currency, Kind, NoteVisibility, NoticeStatus, Origin, PartyKind,
     PartySize, Role, State, Track,
 };
-use crate::models::case::{self, CaseRow, ChangeView, NoteView, PartyFields};
+use crate::models::case::{self, CaseRow, NoteView, PartyFields};
 use crate::models::case_page::{self, CaseView, Reader};
 use crate::models::id::PartyId;
 use crate::models::right;
@@ -45,6 +46,9 @@ use crate::web::flash::{self, Flash};
 use crate::web::page::{self, FieldErrors, PageCtx};
 use crate::web::session::CurrentUser;
 use chrono::NaiveDate;
+
+use self::timeline::Moment;
+use crate::domain::next_step::NextStep;
 
 /// The choices the form offers, for its select boxes.
 pub struct Choices {
@@ -338,7 +342,6 @@ struct CasePage<'a> {
     respondents: Vec<&'a PartyFields>,
     internal_notes: Vec<&'a NoteView>,
     messages: Vec<&'a NoteView>,
-    changes: &'a [ChangeView],
     officer: Option<String>,
     staff: bool,
     /// Staff and the panel read internal notes.
@@ -353,6 +356,9 @@ struct CasePage<'a> {
     rights: rights::RightsPanel<'a>,
     exhibits: ExhibitsPanel<'a>,
     bundles: BundlesPanel<'a>,
+    timeline: Vec<timeline::Moment<'a>>,
+    /// What happens next for the reader, and by when.
+    next: Option<NextStep>,
 }
 
 /// The mediation clock drawn as a bar: the share of the period run, paused and left.
@@ -560,6 +566,8 @@ pub fn render_case(
         _ => (FieldErrors::default(), ""),
     };
     let page = CasePage {
+        timeline: timeline::timeline(l),
+        next: timeline::next_for(l, user, settings.now()),
         ctx,
         case: &l.case,
         case_no: l.case.case_no.as_deref().unwrap_or_default(),
@@ -578,7 +586,6 @@ pub fn render_case(
             .iter()
             .filter(|n| n.visibility == NoteVisibility::Shared)
             .collect(),
-        changes: &l.changes,
         officer: l.officer.clone(),
         staff: policy::is_officer(user),
         inside: l.inside,
@@ -648,6 +655,13 @@ pub async fn show(
     case_no: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let loaded = load(&state, &current.user, &case_no).await?;
+    if loaded.has_news() {
+        // What the reader has now seen is no longer new on their home page.
+        let (me, case, now) = (current.user.id, loaded.case.id, state.settings.now());
+        state
+            .db(move |c| Ok(crate::models::workbench::mark_read(c, me, case, now)?))
+            .await?;
+    }
     render_case(
         &ctx,
         &state.settings,
