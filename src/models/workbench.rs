@@ -186,6 +186,9 @@ pub fn officer_desk(
 
 /// Notes, exhibits and actions by parties on the officer's open cases, newer than the
 /// officer's last look at each case (and than a month), newest first.
+/// An action a party took: case number, case title, who, what, when.
+type TookRow = (Option<String>, String, Option<String>, String, NaiveDateTime);
+
 fn party_activity(conn: &mut DbConn, me: UserId, now: NaiveDateTime) -> QueryResult<Vec<Activity>> {
     let since = now - TimeDelta::days(ACTIVITY_DAYS);
     let parties_roles = [Role::Complainant.as_str(), Role::Respondent.as_str()];
@@ -228,7 +231,7 @@ fn party_activity(conn: &mut DbConn, me: UserId, now: NaiveDateTime) -> QueryRes
             exhibits::uploaded_at,
         ))
         .load(conn)?;
-    let took: Vec<(Option<String>, String, Option<String>, String, NaiveDateTime)> = case_events::table
+    let took: Vec<TookRow> = case_events::table
         .inner_join(cases::table)
         .left_join(users::table.on(users::id.nullable().eq(case_events::actor_id)))
         .left_join(read())
@@ -281,7 +284,7 @@ fn party_activity(conn: &mut DbConn, me: UserId, now: NaiveDateTime) -> QueryRes
                 }),
         )
         .collect();
-    all.sort_by(|a, b| b.at.cmp(&a.at));
+    all.sort_by_key(|a| std::cmp::Reverse(a.at));
     all.truncate(SHOWN as usize);
     Ok(all)
 }
