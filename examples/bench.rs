@@ -213,6 +213,11 @@ async fn main() -> anyhow::Result<()> {
             ],
         ),
         ("text search, case number", vec!["/cases?q=IPD-2025-0001".into()]),
+        ("case list, by next deadline", vec!["/cases?sort=deadline".into()]),
+        (
+            "case list, state + next deadline",
+            vec!["/cases?state=in_mediation&sort=deadline".into()],
+        ),
         (
             "case page",
             case_nos.iter().map(|n| format!("/cases/{n}")).collect(),
@@ -247,9 +252,51 @@ async fn main() -> anyhow::Result<()> {
             ms(percentile(&times, 0.99))
         );
     }
+    export(&client, &base).await?;
     if let Some((admin, name)) = drop_db {
         PgConnection::establish(&admin)?
             .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))?;
     }
     Ok(())
+}
+
+/// The whole list as CSV: how long it takes, how much it sends, and how far the process's
+/// resident memory rises while it streams (the peak is reset first; server and client share
+/// this process, so the rise is both of them).
+async fn export(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = memory_kib("VmRSS")?;
+    let started = Instant::now();
+    let mut res = client.get(format!("{base}/cases.csv")).send().await?;
+    if res.status() != 200 {
+        bail!("export failed: {}", res.status());
+    }
+    let (mut bytes, mut lines) = (0usize, 0usize);
+    while let Some(chunk) = res.chunk().await? {
+        bytes += chunk.len();
+        lines += chunk.iter().filter(|b| **b == b'\n').count();
+    }
+    let took = started.elapsed();
+    let peak = memory_kib("VmHWM")?;
+    println!(
+        "\n/cases.csv, every case: {} rows, {:.1} MB in {:.2} s; resident memory {:.1} MB before, \
+         peak {:.1} MB while streaming (+{:.1} MB)",
+        lines.saturating_sub(1),
+        bytes as f64 / 1e6,
+        took.as_secs_f64(),
+        before as f64 / 1024.0,
+        peak as f64 / 1024.0,
+        (peak.saturating_sub(before)) as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// A figure from `/proc/self/status`, in KiB.
+fn memory_kib(field: &str) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .with_context(|| format!("{field} in /proc/self/status"))
 }

@@ -330,6 +330,7 @@ note-shared = Message to the parties
 sort-newest = Newest first
 sort-oldest = Oldest first
 sort-title = By title
+sort-deadline = Next deadline first
 case-new-title = File a complaint
 case-new-intro = Describe what happened and who is involved. You can save a draft at any time and finish it later; the office receives the complaint only when you submit it.
 case-new-intro-staff = Log a complaint received on paper or by phone. It is filed at once, on behalf of the complainant.
@@ -408,6 +409,13 @@ cases-search-hint = Case number, title, party name…
 cases-state = State
 cases-sort = Order
 cases-empty = No cases match.
+cases-next-deadline = Next deadline
+cases-age = Age
+cases-age-days = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
+cases-export-csv = Download as CSV (every matching case)
 pager-previous = ← Previous
 pager-next = Next →
 err-too-long = This is too long.

@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod case;
+pub mod case_list;
 pub mod case_page;
 pub mod email_token;
 pub mod exhibit;

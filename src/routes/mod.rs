@@ -72,6 +72,7 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/admin/outbox/{id}/retry",       Allowed(ManageOutbox)),
     route(Get,  "/cases",                         SignedIn),
     route(Post, "/cases",                         Allowed(FileCase)),
+    route(Get,  "/cases.csv",                     Allowed(EditCase)),
     route(Get,  "/cases/new",                     Allowed(FileCase)),
     route(Get,  "/cases/drafts/{key}",            Allowed(FileCase)),
     route(Post, "/cases/drafts/{key}/delete",     Allowed(FileCase)),
@@ -205,6 +206,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(get().to(rights::import::form))
                 .route(web::post().to(rights::import::upload)),
         )
+        .route("/cases.csv", get().to(cases::list::export))
         // `/cases/new` before `/cases/{case_no}`: the first pattern that matches wins.
         .service(
             web::resource("/cases")

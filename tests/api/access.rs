@@ -56,6 +56,9 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
             Page(200)
         }
         ("/cases/{case_no}" | "/cases/{case_no}/edit", Some(_)) => Hidden,
+        ("/cases.csv", None) => SignIn,
+        ("/cases.csv", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(200),
+        ("/cases.csv", Some(_)) => Hidden,
         ("/deadlines", None) => SignIn,
         ("/deadlines", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(200),
         ("/deadlines", Some(_)) => Hidden,
@@ -150,6 +153,10 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/verify-email/resend", Some(_)) => Redirect,
         // The same answer whether or not the address has an account.
         ("/password-reset", _) => Page(200),
+        ("/admin/audit/verify", None) => SignIn,
+        // The chain is verified (and the verification kept), then back to the audit log.
+        ("/admin/audit/verify", Some(Role::Admin)) => Redirect,
+        ("/admin/audit/verify", Some(_)) => Hidden,
         ("/admin/outbox/{id}/retry", None) => SignIn,
         // The id names no notice: not found, for the administrator too.
         ("/admin/outbox/{id}/retry", Some(Role::Admin)) => Page(404),

@@ -594,7 +594,7 @@ const RIGHT_FIELDS: &[&str] = &[
 /// What each GET route reads from its query string. A new route needs a line here.
 fn query_fields(path: &str) -> &'static [&'static str] {
     match path {
-        "/cases" => &["q", "state", "kind", "track", "mine", "officer", "sort", "page"],
+        "/cases" | "/cases.csv" => &["q", "state", "kind", "track", "mine", "officer", "sort", "page"],
         "/admin/audit" => &["q", "action", "page"],
         "/admin/outbox" => &["status", "page"],
         "/rights" => &["q", "kind", "country", "page"],
@@ -661,6 +661,7 @@ fn shape(path: &str) -> Shape {
         | "/admin/users/{id}/deactivate"
         | "/admin/users/{id}/activate"
         | "/admin/outbox/{id}/retry"
+        | "/admin/audit/verify"
         | "/cases/drafts/{key}/delete"
         | "/cases/{case_no}/rights/{link}/remove"
         | "/cases/drafts/{key}/rights/{link}/remove" => Form(&[]),
