@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod auth;
 pub mod bundle;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -232,6 +232,7 @@ impl Application {
             evidence,
             device_key: crate::auth::device::DeviceKey::derive(&signing_key),
             visitor_key: crate::auth::visitor::VisitorKey::derive(&signing_key),
+            calendar_key: crate::auth::calendar::FeedKey::derive(&signing_key),
             signing_key,
             bundle_wake,
         });

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde_json::json;
 
 use crate::audit::{self, Event};
+use crate::calendar;
 use crate::config::{PublicUrl, Settings};
 use crate::db::{DbConn, write_tx};
 use crate::domain::workflow::{
@@ -524,15 +525,36 @@ fn send_all(
     event: &str,
     people: Vec<Addressee>,
     notice: &Notice<'_>,
+    invitation: Option<&store::SessionRow>,
 ) -> Result<(), Error> {
+    let case_no = case.case_no.as_deref().unwrap_or_default();
     for person in people {
         let link = mail::tracked_link(ctx.public_url, case.id);
+        let lang = person.lang.unwrap_or_default();
         let to = Recipient {
             email: &person.email,
             name: &person.name,
-            lang: person.lang.unwrap_or_default(),
+            lang,
         };
-        mail::queue_tracked(c, ctx.public_url, event, &to, &notice.with_link(&link.url), &link)?;
+        let notice = notice.with_link(&link.url);
+        match invitation {
+            None => mail::queue_tracked(c, ctx.public_url, event, &to, &notice, &link)?,
+            Some(s) => {
+                let writer = calendar::Writer {
+                    lang,
+                    public_url: ctx.public_url,
+                    zone: ctx.settings.office_zone().name(),
+                };
+                let ics = writer.invitation(&calendar::Session {
+                    id: s.id.0,
+                    case_no,
+                    title: &case.title,
+                    at: s.held_at,
+                    place: &s.place,
+                });
+                mail::queue_tracked_with_calendar(c, ctx.public_url, event, &to, &notice, &link, &ics)?
+            }
+        };
     }
     Ok(())
 }
@@ -562,7 +584,7 @@ pub fn serve_exhibits(
         detail: listing,
         link: "",
     };
-    send_all(c, ctx, case, event, people, &notice)
+    send_all(c, ctx, case, event, people, &notice, None)
 }
 
 /// Queues the action's notices. The respondent's invitation carries a single-use link to join
@@ -600,7 +622,13 @@ fn notify(
         detail: &inputs.text,
         link: "",
     };
-    send_all(c, ctx, case, &event, people, &notice)
+    // The session just scheduled goes along as a calendar invitation.
+    let invitation = if action == Action::ScheduleSession {
+        store::sessions_of(c, case.id)?.into_iter().max_by_key(|s| s.id.0)
+    } else {
+        None
+    };
+    send_all(c, ctx, case, &event, people, &notice, invitation.as_ref())
 }
 
 /// Invites every respondent party that has no account yet: a single-use link, in Korean and
@@ -747,5 +775,5 @@ fn remind(c: &mut DbConn, ctx: &Ctx<'_>, d: &store::DeadlineRow, on_day: bool) -
         due: d.due_on,
         link: "",
     };
-    send_all(c, ctx, &case, &event, people, &notice)
+    send_all(c, ctx, &case, &event, people, &notice, None)
 }

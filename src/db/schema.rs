@@ -85,6 +85,7 @@ diesel::table! {
         case_id -> Nullable<BigInt>,
         link_token_hash -> Nullable<Text>,
         opened_at -> Nullable<Timestamp>,
+        calendar -> Nullable<Text>,
     }
 }
 
@@ -494,6 +495,15 @@ diesel::table! {
 
 diesel::joinable!(case_reads -> cases (case_id));
 
+diesel::table! {
+    calendar_feeds (user_id) {
+        user_id -> BigInt,
+        generation -> Integer,
+        active -> Bool,
+        renewed_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -528,4 +538,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     bundle_exhibits,
     case_reads,
     audit_checks,
+    calendar_feeds,
 );

@@ -53,7 +53,7 @@ pub fn queue(
     to: &Recipient<'_>,
     notice: &Notice<'_>,
 ) -> Result<bool, QueueError> {
-    queue_row(conn, public_url, event, to, notice, None)
+    queue_row(conn, public_url, event, to, notice, None, None)
 }
 
 /// A link into a case that is one recipient's own (`/n/{token}`), so the case can show when
@@ -98,6 +98,28 @@ pub fn queue_tracked(
         to,
         notice,
         Some((link.case_id, &link.token_hash)),
+        None,
+    )
+}
+
+/// The same, with an iCalendar invitation attached (a session scheduled).
+pub fn queue_tracked_with_calendar(
+    conn: &mut DbConn,
+    public_url: &PublicUrl,
+    event: &str,
+    to: &Recipient<'_>,
+    notice: &Notice<'_>,
+    link: &TrackedLink,
+    calendar: &str,
+) -> Result<bool, QueueError> {
+    queue_row(
+        conn,
+        public_url,
+        event,
+        to,
+        notice,
+        Some((link.case_id, &link.token_hash)),
+        Some(calendar),
     )
 }
 
@@ -108,6 +130,7 @@ fn queue_row(
     to: &Recipient<'_>,
     notice: &Notice<'_>,
     tracked: Option<(CaseId, &str)>,
+    calendar: Option<&str>,
 ) -> Result<bool, QueueError> {
     let rendered = notice.render(to, public_url)?;
     let host = public_url.url().host_str().unwrap_or("ipdesk.invalid");
@@ -138,6 +161,7 @@ fn queue_row(
         updated_at: now,
         case_id: tracked.map(|t| t.0),
         link_token_hash: tracked.map(|t| t.1),
+        calendar,
     };
     Ok(models::outbox::insert(conn, &row)?)
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{FileTransport, Message, SmtpTransport, Transport as _};
 
 use crate::models::outbox::OutboxRow;
@@ -65,25 +65,36 @@ impl Mailer {
             .map_err(|e| SendError::Permanent(format!("invalid recipient address: {e}")))?;
         // Typed headers: lettre encodes names and subjects, so no text can add a header.
         let to = Mailbox::new(Some(row.recipient_name.clone()), address);
-        Message::builder()
+        let text = MultiPart::alternative()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(row.body_text.clone()),
+            )
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(row.body_html.clone()),
+            );
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(row.subject.clone())
-            .message_id(Some(row.message_id.clone()))
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(row.body_text.clone()),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(row.body_html.clone()),
+            .message_id(Some(row.message_id.clone()));
+        let message = match &row.calendar {
+            None => builder.multipart(text),
+            // The invitation after the text, as a file calendar apps offer to add.
+            Some(ics) => builder.multipart(
+                MultiPart::mixed().multipart(text).singlepart(
+                    Attachment::new("invitation.ics".to_owned()).body(
+                        ics.clone(),
+                        ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                            .expect("a valid content type"),
                     ),
-            )
-            .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
+                ),
+            ),
+        };
+        message.map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
     }
 
     /// Sends one queued notice (blocking: call it off the async threads).

@@ -1,6 +1,7 @@
 //! Rows and the repository functions that read and write them: `fn(&mut DbConn, …)`.
 
 pub mod bundle;
+pub mod calendar;
 pub mod case;
 pub mod case_list;
 pub mod case_page;

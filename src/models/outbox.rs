@@ -30,6 +30,8 @@ pub struct OutboxRow {
     pub sent_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// An iCalendar invitation sent along as an attachment (a session scheduled).
+    pub calendar: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -52,6 +54,7 @@ pub struct NewOutboxRow<'a> {
     /// The case the notice is about, and the hash of the token in its link (proof of notice).
     pub case_id: Option<CaseId>,
     pub link_token_hash: Option<&'a str>,
+    pub calendar: Option<&'a str>,
 }
 
 /// Queues the notice unless the same (event, recipient, kind) is already queued: re-running

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod assets;
 pub mod bundles;
+pub mod calendar;
 pub mod cases;
 pub mod deadlines;
 pub mod exhibits;
@@ -61,6 +62,8 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/password-reset/confirm",        Public),
     route(Get,  "/account",                       SignedIn),
     route(Get,  "/account/password",              SignedIn),
+    route(Post, "/account/calendar",              SignedIn),
+    route(Get,  "/calendar/{secret}.ics",         Open),
     route(Post, "/account/password",              SignedIn),
     route(Get,  "/admin/users",                   Allowed(ManageUsers)),
     route(Post, "/admin/users",                   Allowed(ManageUsers)),
@@ -185,6 +188,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(reset::confirm)),
         )
         .route("/account", get().to(account::show))
+        .route("/account/calendar", web::post().to(account::calendar))
+        .route("/calendar/{secret}.ics", get().to(calendar::feed))
         .service(
             web::resource("/account/password")
                 .route(get().to(password::form))

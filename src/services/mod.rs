@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod bundles;
+pub mod calendar;
 pub mod citations;
 pub mod corrections;
 mod error;

@@ -34,13 +34,15 @@ pub enum Flash {
     VisibilityChanged,
     AuditIntact,
     AuditBroken,
+    CalendarRenewed,
+    CalendarStopped,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 26] = [
+    pub const ALL: [Flash; 28] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -67,6 +69,8 @@ impl Flash {
         Flash::VisibilityChanged,
         Flash::AuditIntact,
         Flash::AuditBroken,
+        Flash::CalendarRenewed,
+        Flash::CalendarStopped,
     ];
 
     pub fn key(self) -> &'static str {
@@ -97,6 +101,8 @@ impl Flash {
             Flash::VisibilityChanged => "flash-visibility-changed",
             Flash::AuditIntact => "flash-audit-intact",
             Flash::AuditBroken => "flash-audit-broken",
+            Flash::CalendarRenewed => "flash-calendar-renewed",
+            Flash::CalendarStopped => "flash-calendar-stopped",
         }
     }
 

@@ -37,6 +37,8 @@ pub struct AppState {
     /// Signs the tokens of browsers that signed in before.
     pub device_key: crate::auth::device::DeviceKey,
     pub visitor_key: crate::auth::visitor::VisitorKey,
+    /// Signs the secrets of calendar feed URLs.
+    pub calendar_key: crate::auth::calendar::FeedKey,
 }
 
 impl AppState {

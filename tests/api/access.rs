@@ -56,6 +56,8 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
             Page(200)
         }
         ("/cases/{case_no}" | "/cases/{case_no}/edit", Some(_)) => Hidden,
+        // A secret that is not one of ours: nothing here, whoever asks.
+        ("/calendar/{secret}.ics", _) => Page(404),
         ("/cases.csv", None) => SignIn,
         ("/cases.csv", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(200),
         ("/cases.csv", Some(_)) => Hidden,
@@ -126,6 +128,9 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/setup", _) => Page(404),
         ("/logout", None) => SignIn,
         ("/logout", Some(_)) => Redirect,
+        ("/account/calendar", None) => SignIn,
+        // The form names neither renew nor stop.
+        ("/account/calendar", Some(_)) => Page(400),
         ("/account/password", None) => SignIn,
         ("/account/password", Some(_)) => Page(422),
         ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", None) => SignIn,
@@ -259,6 +264,7 @@ async fn every_role_gets_exactly_what_it_should_on_every_route() {
                 .replace("{key}", &uuid::Uuid::new_v4().to_string())
                 .replace("{action}", "reject")
                 .replace("{token}", "no-such-token")
+                .replace("{secret}", "1-1-00000000000000000000000000000000")
                 .replace("{docdb}", "US8930553B2")
                 .replace("{link}", "999999")
                 .replace("{number}", "1001");
@@ -332,6 +338,9 @@ async fn a_route_without_an_access_rule_is_refused() {
         bundle_wake: Default::default(),
         device_key: ipdesk::auth::device::DeviceKey::derive(&ed25519_dalek::SigningKey::from_bytes(&[1; 32])),
         visitor_key: ipdesk::auth::visitor::VisitorKey::derive(&ed25519_dalek::SigningKey::from_bytes(
+            &[1; 32],
+        )),
+        calendar_key: ipdesk::auth::calendar::FeedKey::derive(&ed25519_dalek::SigningKey::from_bytes(
             &[1; 32],
         )),
     });

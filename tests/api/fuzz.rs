@@ -627,6 +627,7 @@ fn query_fields(path: &str) -> &'static [&'static str] {
         | "/rights/{docdb}/edit"
         | "/admin/rights/import"
         | "/n/{token}"
+        | "/calendar/{secret}.ics"
         | "/invitations/{token}" => &[],
         other => panic!("no query written for GET {other}: add one to the fuzz pass"),
     }
@@ -655,6 +656,7 @@ fn shape(path: &str) -> Shape {
         "/password-reset" => Form(&["email"]),
         "/password-reset/confirm" => Form(&["token", "password"]),
         "/account/password" => Form(&["current_password", "new_password"]),
+        "/account/calendar" => Form(&["feed"]),
         "/admin/users" => Form(&["name", "email", "role"]),
         "/logout"
         | "/verify-email/resend"
@@ -710,6 +712,16 @@ fn plausible_segment(name: &str, w: &World, rng: &mut StdRng) -> String {
         .into(),
         "action" => pick(rng, Action::ALL).as_str().into(),
         "token" => "no-such-token".into(),
+        "secret" => pick(
+            rng,
+            &[
+                "1-1-00000000000000000000000000000000",
+                "1-1",
+                "-",
+                "9223372036854775807-2147483647-x",
+            ],
+        )
+        .into(),
         "docdb" => pick(rng, &[w.right.as_str(), "US8930553B2", "KR101503659B1"]).into(),
         "link" => pick(rng, &[w.link.as_str(), "999999"]).into(),
         "number" => pick(rng, &[w.exhibit.as_str(), "1001", "1"]).into(),

@@ -7,6 +7,7 @@ mod audit;
 mod binary;
 mod browser;
 mod bundles;
+mod calendar;
 mod case_list;
 mod cases;
 mod clock;

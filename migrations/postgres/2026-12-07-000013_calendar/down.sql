@@ -1,0 +1,2 @@
+ALTER TABLE outbox DROP COLUMN calendar;
+DROP TABLE calendar_feeds;
