@@ -954,6 +954,7 @@ home-unread = { $n ->
 }
 home-your-turn = Your turn:
 home-by = by { $when }
+home-at = on { $when }
 home-see-all-cases = See all cases
 home-my-queue = My queue
 home-queue-empty = No open cases are assigned to you.

@@ -903,6 +903,7 @@ home-no-cases = 아직 사건이 없어요.
 home-unread = 새 메시지 { $n }건
 home-your-turn = 할 일:
 home-by = 기한: { $when }
+home-at = 일시: { $when }
 home-see-all-cases = 사건 전체 보기
 home-my-queue = 내 담당 사건
 home-queue-empty = 담당하는 진행 중 사건이 없어요.

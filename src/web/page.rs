@@ -120,11 +120,12 @@ impl PageCtx {
         }
     }
 
-    /// By when a next step is due, in words: a day and the days left, or a session's time.
+    /// By when a next step is due, in words: "by" a day and the days left, or "on" a
+    /// session's time.
     pub fn by(&self, by: &By, today: &chrono::NaiveDate) -> String {
         match *by {
-            By::Day(d) => format!("{d} ({})", self.days_left(d, *today)),
-            By::Session(at) => self.time(at),
+            By::Day(d) => self.t1("home-by", "when", format!("{d} ({})", self.days_left(d, *today))),
+            By::Session(at) => self.t1("home-at", "when", self.time(at)),
         }
     }
 
