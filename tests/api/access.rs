@@ -126,6 +126,9 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/setup", _) => Page(404),
         ("/logout", None) => SignIn,
         ("/logout", Some(_)) => Redirect,
+        ("/session/extend", None) => SignIn,
+        // Answers how long the session now has, to the page's script.
+        ("/session/extend", Some(_)) => Page(200),
         ("/account/password", None) => SignIn,
         ("/account/password", Some(_)) => Page(422),
         ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", None) => SignIn,
@@ -136,6 +139,10 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         // An empty form is shown again: with no title, there is no draft to keep.
         ("/cases", Some(Role::Complainant | Role::Examiner | Role::Legal)) => Page(200),
         ("/cases", Some(_)) => Hidden,
+        ("/cases/drafts/autosave", None) => SignIn,
+        // What the script sends is kept, an empty form too: it was typed into and emptied.
+        ("/cases/drafts/autosave", Some(Role::Complainant | Role::Examiner | Role::Legal)) => Page(200),
+        ("/cases/drafts/autosave", Some(_)) => Hidden,
         ("/cases/{case_no}/edit" | "/cases/{case_no}/notes", None) => SignIn,
         // Empty forms: refused with messages, for staff; the case is hidden from the rest.
         (
