@@ -116,6 +116,7 @@ err-role-invalid = Choose one of the office roles.
 flash-registered = Welcome! Your account has been created and you are signed in.
 flash-signed-in = You are signed in.
 flash-sign-in-required = Please sign in to continue.
+flash-session-ended = Your session has ended, so you were signed out. Sign in again to go on where you were.
 idle-warning = You have not done anything here for a while: you will be signed out at { $time }.
 idle-stay = Stay signed in
 idle-kept = You are still signed in.

@@ -107,6 +107,7 @@ err-role-invalid = 직원 역할 중 하나를 고르세요.
 flash-registered = 환영합니다! 계정이 만들어졌고 로그인되었습니다.
 flash-signed-in = 로그인되었습니다.
 flash-sign-in-required = 계속하려면 로그인하세요.
+flash-session-ended = 로그인 시간이 끝나 로그아웃되었습니다. 다시 로그인하면 하던 곳으로 돌아갑니다.
 idle-warning = 한동안 아무 작업이 없어 { $time }에 로그아웃됩니다.
 idle-stay = 로그인 유지
 idle-kept = 로그인이 유지됩니다.

@@ -11,6 +11,7 @@ pub enum Flash {
     Registered,
     SignedIn,
     SignInRequired,
+    SessionEnded,
     PasswordChanged,
     SetupComplete,
     UserDeactivated,
@@ -40,10 +41,11 @@ pub enum Flash {
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 26] = [
+    pub const ALL: [Flash; 27] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
+        Flash::SessionEnded,
         Flash::PasswordChanged,
         Flash::SetupComplete,
         Flash::UserDeactivated,
@@ -74,6 +76,7 @@ impl Flash {
             Flash::Registered => "flash-registered",
             Flash::SignedIn => "flash-signed-in",
             Flash::SignInRequired => "flash-sign-in-required",
+            Flash::SessionEnded => "flash-session-ended",
             Flash::PasswordChanged => "flash-password-changed",
             Flash::SetupComplete => "flash-setup-complete",
             Flash::UserDeactivated => "flash-user-deactivated",
@@ -103,7 +106,7 @@ impl Flash {
     /// The class of the message box: it says how to read the message, not what happened.
     pub fn level(self) -> &'static str {
         match self {
-            Flash::SignInRequired | Flash::VerificationRecentlySent => "warning",
+            Flash::SignInRequired | Flash::SessionEnded | Flash::VerificationRecentlySent => "warning",
             _ => "success",
         }
     }

@@ -398,6 +398,12 @@ async fn signed_out_by_the_idle_timeout_someone_signs_in_again_onto_their_draft(
         form.contains(&format!(r#"value="{draft}""#)),
         "the form keeps where to go"
     );
+    assert!(form.contains("Your session has ended"), "and says why");
+    // Someone who was not signed in is only asked to.
+    let stranger = browser();
+    let res = app.get_as(&stranger, &draft).await;
+    let form = app.page(&stranger, &location(&res)).await;
+    assert!(form.contains("Please sign in to continue."));
 
     let res = app
         .post_as(

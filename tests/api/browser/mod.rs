@@ -6,6 +6,7 @@
 //! Runs on SQLite only (the HTTP suite covers both databases). Without `chromedriver` or
 //! axe-core the suite is skipped, except in CI (`CI=true`), where that is a failure.
 
+mod drafts;
 mod edges;
 mod story;
 
