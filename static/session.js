@@ -97,7 +97,8 @@ async function json(res) {
 // Where to come back after signing in again: the draft, or this page if it can be opened
 // again.
 function comeBackTo() {
-  return (draft && draft.path()) || document.body.dataset.returnTo || null;
+  const back = (draft && draft.path()) || document.body.dataset.returnTo || "";
+  return back.startsWith("/") && !back.startsWith("//") ? back : null;
 }
 
 function region() {

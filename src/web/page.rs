@@ -83,7 +83,8 @@ impl PageCtx {
                     idle_timeout_secs,
                     left_secs: e.seconds_left(now),
                     limit_secs: e.seconds_to_limit(now),
-                    return_to: (req.method() == actix_web::http::Method::GET).then(|| here.clone()),
+                    return_to: (req.method() == actix_web::http::Method::GET)
+                        .then(|| local_path(&here).to_owned()),
                 });
                 PageCtx {
                     lang: ctx.lang,

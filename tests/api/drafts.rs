@@ -251,6 +251,9 @@ async fn signed_in_pages_carry_the_session_time_and_script_and_signed_out_pages_
     let page = res.text().await.unwrap();
     assert!(page.contains("data-session-left-secs"));
     assert!(!page.contains("data-return-to"));
+    // An address that would lead off the site, once signed in again, leads home instead.
+    let page = app.page(&client, "//evil.example/cases").await;
+    assert!(page.contains(r#"data-return-to="/""#), "{page}");
 
     let visitor = browser();
     for path in ["/", "/login", "/register", "/password-reset"] {
