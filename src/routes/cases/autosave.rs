@@ -69,20 +69,19 @@ pub async fn autosave(
             )?)
         })
         .await?;
-    match saved {
-        Saved::Draft => Ok(HttpResponse::Ok().json(json!({
+    // Filed meanwhile (in another tab): a case is changed through corrections only.
+    let filed = |no: &str| HttpResponse::Conflict().json(json!({ "case": format!("/cases/{no}") }));
+    Ok(match saved {
+        Saved::Draft => HttpResponse::Ok().json(json!({
             "draft_key": input.draft_key,
             "draft": format!("/cases/drafts/{}", input.draft_key),
             "session_left_secs": current.ends.seconds_left(models::now()),
             "not_kept": refused(&ctx, &not_kept),
-        }))),
-        // Filed meanwhile (in another tab): a case is changed through corrections only.
-        Saved::AlreadyFiled(no) => {
-            Ok(HttpResponse::Conflict().json(json!({ "case": format!("/cases/{no}") })))
-        }
-        Saved::Filed(no) => Ok(HttpResponse::Conflict().json(json!({ "case": format!("/cases/{no}") }))),
-        Saved::NotKept => Ok(HttpResponse::NoContent().finish()),
-    }
+        })),
+        Saved::AlreadyFiled(no) => filed(&no),
+        Saved::Filed(no) => filed(&no.to_string()),
+        Saved::NotKept => HttpResponse::NoContent().finish(),
+    })
 }
 
 /// The refused fields with their messages, as the error summary words them.
