@@ -31,6 +31,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../static/bundle.js"),
     },
+    // Warns before a signed-in session ends and keeps the complaint form as a draft.
+    Asset {
+        name: "session.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../static/session.js"),
+    },
 ];
 
 /// Each asset's content version, in the order of `ASSETS`.
@@ -66,6 +72,10 @@ pub fn fingerprint_script_href() -> &'static str {
 
 pub fn bundle_script_href() -> &'static str {
     href("bundle.js")
+}
+
+pub fn session_script_href() -> &'static str {
+    href("session.js")
 }
 
 pub async fn serve(req: HttpRequest, file: web::Path<String>) -> HttpResponse {

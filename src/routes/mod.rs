@@ -49,6 +49,7 @@ pub const ROUTES: &[Route] = &[
     route(Get,  "/login",                         Public),
     route(Post, "/login",                         Public),
     route(Post, "/logout",                        SignedIn),
+    route(Post, "/session/extend",                SignedIn),
     route(Get,  "/register",                      Public),
     route(Post, "/register",                      Public),
     route(Get,  "/setup",                         Public),
@@ -77,6 +78,7 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/cases",                         Allowed(FileCase)),
     route(Get,  "/cases.csv",                     Allowed(EditCase)),
     route(Get,  "/cases/new",                     Allowed(FileCase)),
+    route(Post, "/cases/drafts/autosave",         Allowed(FileCase)),
     route(Get,  "/cases/drafts/{key}",            Allowed(FileCase)),
     route(Post, "/cases/drafts/{key}/delete",     Allowed(FileCase)),
     route(Get,  "/cases/{case_no}",               SignedIn),
@@ -149,7 +151,7 @@ fn get() -> actix_web::Route {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use accounts::{account, language, login, password, register, reset, setup, verify};
+    use accounts::{account, language, login, password, register, reset, session, setup, verify};
     use admin::{audit, outbox, users};
     cfg.route("/healthz", get().to(health::healthz))
         .route("/static/{file}", get().to(assets::serve))
@@ -161,6 +163,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(login::submit)),
         )
         .route("/logout", web::post().to(login::logout))
+        .route("/session/extend", web::post().to(session::extend))
         .service(
             web::resource("/register")
                 .route(get().to(register::form))
@@ -219,6 +222,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(cases::save)),
         )
         .route("/cases/new", get().to(cases::new_form))
+        // Before `/cases/drafts/{key}`, whose pattern it also matches.
+        .route(
+            "/cases/drafts/autosave",
+            web::post().to(cases::autosave::autosave),
+        )
         .route("/cases/drafts/{key}", get().to(cases::draft_form))
         .route("/cases/drafts/{key}/delete", web::post().to(cases::delete_draft))
         .route("/cases/drafts/{key}/rights", web::post().to(cases::rights::cite))

@@ -1,6 +1,7 @@
 //! Signed-in sessions: starting one (inside the use case that signs someone in), signing out,
 //! and the language a session and its account read pages in.
 
+use chrono::NaiveDateTime;
 use diesel::QueryResult;
 use serde_json::json;
 
@@ -60,6 +61,12 @@ pub fn sign_out(
             },
         )
     })
+}
+
+/// Keeps a signed-in session alive from `now`: someone chose to stay signed in. (Any request
+/// does as much, as the gate records it; this does not wait for the gate's next record.)
+pub fn extend(conn: &mut DbConn, session: SessionId, now: NaiveDateTime) -> QueryResult<()> {
+    write_tx(conn, |c| models::session::touch(c, session, now))
 }
 
 /// Remembers the language chosen on a signed-in session and on its account.

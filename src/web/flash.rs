@@ -11,6 +11,7 @@ pub enum Flash {
     Registered,
     SignedIn,
     SignInRequired,
+    SessionEnded,
     PasswordChanged,
     SetupComplete,
     UserDeactivated,
@@ -42,10 +43,11 @@ pub enum Flash {
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 28] = [
+    pub const ALL: [Flash; 29] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
+        Flash::SessionEnded,
         Flash::PasswordChanged,
         Flash::SetupComplete,
         Flash::UserDeactivated,
@@ -78,6 +80,7 @@ impl Flash {
             Flash::Registered => "flash-registered",
             Flash::SignedIn => "flash-signed-in",
             Flash::SignInRequired => "flash-sign-in-required",
+            Flash::SessionEnded => "flash-session-ended",
             Flash::PasswordChanged => "flash-password-changed",
             Flash::SetupComplete => "flash-setup-complete",
             Flash::UserDeactivated => "flash-user-deactivated",
@@ -109,7 +112,7 @@ impl Flash {
     /// The class of the message box: it says how to read the message, not what happened.
     pub fn level(self) -> &'static str {
         match self {
-            Flash::SignInRequired | Flash::VerificationRecentlySent => "warning",
+            Flash::SignInRequired | Flash::SessionEnded | Flash::VerificationRecentlySent => "warning",
             _ => "success",
         }
     }

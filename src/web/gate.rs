@@ -95,6 +95,9 @@ async fn admit(
 
     let cookie_name = session::cookie_name(state.secure_cookies());
     let cookie = req.cookie(cookie_name).map(|c| c.value().to_owned());
+    let signed_in_cookie = cookie
+        .as_deref()
+        .is_some_and(|c| !VisitorKey::looks_like_visitor(c));
     let start_visitor = access == Access::Public && pattern.is_some() && !unlisted && !unsafe_method;
     let mut failed_notices = 0;
     let loaded = match cookie {
@@ -199,7 +202,17 @@ async fn admit(
                 .insert_header((header::LOCATION, location))
                 .finish();
             let (req, _) = req.into_parts();
-            flash::set(&req, Flash::SignInRequired);
+            // A signed-in session's cookie that no longer names one: it has timed out (or
+            // was ended), and the person is told so.
+            let ended = signed_in_cookie && ctx.session.is_none();
+            flash::set(
+                &req,
+                if ended {
+                    Flash::SessionEnded
+                } else {
+                    Flash::SignInRequired
+                },
+            );
             return Ok(finish(ServiceResponse::new(req, res), &state, started_visitor));
         }
         Decision::Hide => {

@@ -42,15 +42,30 @@ pub struct PageCtx {
     pub failed_notices: i64,
     /// Times are shown in the office's zone.
     pub zone: OfficeZone,
+    /// How long a signed-in session has, for the script that warns before it ends.
+    pub session_time: Option<SessionTime>,
+}
+
+/// A signed-in session's time, as the page is rendered.
+pub struct SessionTime {
+    pub idle_timeout_secs: u64,
+    /// Until it ends unless another request comes.
+    pub left_secs: i64,
+    /// Until its absolute limit, which no request extends.
+    pub limit_secs: i64,
+    /// This page's address, to come back to after signing in again, when it can be opened
+    /// again (it was asked for with GET, not posted).
+    pub return_to: Option<String>,
 }
 
 impl PageCtx {
     pub fn from_request(req: &HttpRequest) -> PageCtx {
         let ctx = RequestCtx::of(req);
-        let zone = req
+        let settings = req
             .app_data::<actix_web::web::Data<AppState>>()
-            .map(|s| s.settings.office_zone())
-            .unwrap_or_default();
+            .map(|s| &s.settings);
+        let zone = settings.map(|s| s.office_zone()).unwrap_or_default();
+        let idle_timeout_secs = settings.map_or(0, |s| s.session_idle_timeout_secs);
         let here = req
             .uri()
             .path_and_query()
@@ -59,10 +74,18 @@ impl PageCtx {
             .to_owned();
         match ctx {
             Some(ctx) => {
-                let (csrf_token, user) = match ctx.session {
-                    Some(s) => (s.csrf_token, s.user),
-                    None => (String::new(), None),
+                let (csrf_token, user, ends) = match ctx.session {
+                    Some(s) => (s.csrf_token, s.user, s.ends),
+                    None => (String::new(), None, None),
                 };
+                let now = crate::models::now();
+                let session_time = ends.filter(|_| user.is_some()).map(|e| SessionTime {
+                    idle_timeout_secs,
+                    left_secs: e.seconds_left(now),
+                    limit_secs: e.seconds_to_limit(now),
+                    return_to: (req.method() == actix_web::http::Method::GET)
+                        .then(|| local_path(&here).to_owned()),
+                });
                 PageCtx {
                     lang: ctx.lang,
                     user,
@@ -72,6 +95,7 @@ impl PageCtx {
                     request_id: ctx.request_id,
                     failed_notices: ctx.failed_notices,
                     zone,
+                    session_time,
                 }
             }
             None => PageCtx {
@@ -83,6 +107,7 @@ impl PageCtx {
                 request_id: String::new(),
                 failed_notices: 0,
                 zone,
+                session_time: None,
             },
         }
     }
@@ -169,6 +194,10 @@ impl PageCtx {
 
     pub fn bundle_script_href(&self) -> &'static str {
         assets::bundle_script_href()
+    }
+
+    pub fn session_script_href(&self) -> &'static str {
+        assets::session_script_href()
     }
 
     /// The navigation for this account's role.

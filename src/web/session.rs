@@ -79,6 +79,40 @@ pub struct SessionState {
     pub csrf_token: String,
     pub language: Option<Lang>,
     pub user: Option<User>,
+    /// When a signed-in session ends unless another request comes; none for a visitor.
+    pub ends: Option<SessionEnds>,
+}
+
+/// When a signed-in session ends: its idle limit, counted from the last request recorded,
+/// and its absolute limit, counted from signing in, whichever comes first.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionEnds {
+    pub idle: NaiveDateTime,
+    pub absolute: NaiveDateTime,
+}
+
+impl SessionEnds {
+    pub fn first(self) -> NaiveDateTime {
+        self.idle.min(self.absolute)
+    }
+
+    /// The whole seconds left at `now` (none once it has ended).
+    pub fn seconds_left(self, now: NaiveDateTime) -> i64 {
+        (self.first() - now).num_seconds().max(0)
+    }
+
+    /// The seconds left before the absolute limit, which no request extends.
+    pub fn seconds_to_limit(self, now: NaiveDateTime) -> i64 {
+        (self.absolute - now).num_seconds().max(0)
+    }
+}
+
+/// `at` plus `d`, or the end of time for a limit too large to count.
+pub fn after(at: NaiveDateTime, d: Duration) -> NaiveDateTime {
+    chrono::TimeDelta::from_std(d)
+        .ok()
+        .and_then(|d| at.checked_add_signed(d))
+        .unwrap_or(NaiveDateTime::MAX)
 }
 
 /// What the gate learned about the request, for handlers and pages.
@@ -150,6 +184,7 @@ pub fn visitor(key: &VisitorKey, v: Visitor) -> SessionState {
         language: v.language,
         user: None,
         holder: Holder::Visitor(v),
+        ends: None,
     }
 }
 
@@ -173,14 +208,21 @@ pub fn load(
         models::session::delete(conn, id)?;
         return Ok(None);
     }
-    if older_than(row.last_seen_at, now, t.touch_interval()) {
+    let last_seen = if older_than(row.last_seen_at, now, t.touch_interval()) {
         models::session::touch(conn, id, now)?;
-    }
+        now
+    } else {
+        row.last_seen_at
+    };
     Ok(Some(SessionState {
         holder: Holder::Stored(id),
         csrf_token: row.csrf_token,
         language: row.language.as_deref().and_then(Lang::parse),
         user: user_row.map(|u| u.to_user()),
+        ends: Some(SessionEnds {
+            idle: after(last_seen, t.idle),
+            absolute: after(row.created_at, t.absolute),
+        }),
     }))
 }
 
@@ -188,6 +230,7 @@ pub fn load(
 pub struct CurrentUser {
     pub user: User,
     pub session: SessionId,
+    pub ends: SessionEnds,
 }
 
 impl FromRequest for CurrentUser {
@@ -197,9 +240,11 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let found = RequestCtx::of(req).and_then(|ctx| {
             let session = ctx.session_id()?;
+            let state = ctx.session?;
             Some(CurrentUser {
-                user: ctx.session?.user?,
+                user: state.user?,
                 session,
+                ends: state.ends?,
             })
         });
         std::future::ready(found.ok_or(AppError::SignInRequired))

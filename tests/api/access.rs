@@ -131,6 +131,9 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/account/calendar", None) => SignIn,
         // The form names neither renew nor stop.
         ("/account/calendar", Some(_)) => Page(400),
+        ("/session/extend", None) => SignIn,
+        // Answers how long the session now has, to the page's script.
+        ("/session/extend", Some(_)) => Page(200),
         ("/account/password", None) => SignIn,
         ("/account/password", Some(_)) => Page(422),
         ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", None) => SignIn,
@@ -141,6 +144,10 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         // An empty form is shown again: with no title, there is no draft to keep.
         ("/cases", Some(Role::Complainant | Role::Examiner | Role::Legal)) => Page(200),
         ("/cases", Some(_)) => Hidden,
+        ("/cases/drafts/autosave", None) => SignIn,
+        // What the script sends is kept, an empty form too: it was typed into and emptied.
+        ("/cases/drafts/autosave", Some(Role::Complainant | Role::Examiner | Role::Legal)) => Page(200),
+        ("/cases/drafts/autosave", Some(_)) => Hidden,
         ("/cases/{case_no}/edit" | "/cases/{case_no}/notes", None) => SignIn,
         // Empty forms: refused with messages, for staff; the case is hidden from the rest.
         (
@@ -313,8 +320,9 @@ async fn what_a_user_may_not_see_looks_exactly_like_what_does_not_exist() {
         .text()
         .await
         .unwrap();
+    // Each page names its own address, and the session's clock moves between the two.
     let scrub = |html: &str| {
-        regex::Regex::new(r#"value="[^"]*""#)
+        regex::Regex::new(r#"(value|data-return-to|data-session-(left|limit)-secs)="[^"]*""#)
             .unwrap()
             .replace_all(html, "")
             .into_owned()

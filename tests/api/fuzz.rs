@@ -659,6 +659,7 @@ fn shape(path: &str) -> Shape {
         "/account/calendar" => Form(&["feed"]),
         "/admin/users" => Form(&["name", "email", "role"]),
         "/logout"
+        | "/session/extend"
         | "/verify-email/resend"
         | "/admin/users/{id}/deactivate"
         | "/admin/users/{id}/activate"
@@ -667,7 +668,7 @@ fn shape(path: &str) -> Shape {
         | "/cases/drafts/{key}/delete"
         | "/cases/{case_no}/rights/{link}/remove"
         | "/cases/drafts/{key}/rights/{link}/remove" => Form(&[]),
-        "/cases" | "/cases/{case_no}/edit" => Form(CASE_FIELDS),
+        "/cases" | "/cases/drafts/autosave" | "/cases/{case_no}/edit" => Form(CASE_FIELDS),
         "/cases/{case_no}/notes" => Form(&["visibility", "body"]),
         "/cases/{case_no}/actions/{action}" => Form(ACTION_FIELDS),
         "/cases/{case_no}/rights" | "/cases/drafts/{key}/rights" => {

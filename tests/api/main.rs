@@ -13,6 +13,7 @@ mod cases;
 mod clock;
 mod csrf;
 mod deadlines;
+mod drafts;
 mod exhibits;
 mod fuzz;
 mod headers;

@@ -7,6 +7,7 @@ pub mod login;
 pub mod password;
 pub mod register;
 pub mod reset;
+pub mod session;
 pub mod setup;
 pub mod verify;
 

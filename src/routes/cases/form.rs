@@ -164,40 +164,9 @@ impl CaseInput {
         let mut input = CaseInput::blank(String::new());
         input.respondents = (0..MAX_RESPONDENTS).map(respondent).collect();
         for (key, value) in pairs {
-            let slot = match key.as_str() {
-                "draft_key" => &mut input.draft_key,
-                "track" => &mut input.track,
-                "kind" => &mut input.kind,
-                "title" => &mut input.title,
-                "description" => &mut input.description,
-                "ipc_class" => &mut input.ipc_class,
-                "damages_amount" => &mut input.damages_amount,
-                "damages_currency" => &mut input.damages_currency,
-                "remedy" => &mut input.remedy,
-                "origin" => &mut input.origin,
-                "origin_reference" => &mut input.origin_reference,
-                "action" => &mut input.action,
-                other => {
-                    let party = if let Some(field) = other.strip_prefix("c_") {
-                        input.complainant.slot(field)
-                    } else if let Some((index, field)) =
-                        other.strip_prefix('r').and_then(|r| r.split_once('_'))
-                    {
-                        index
-                            .parse::<usize>()
-                            .ok()
-                            .and_then(|i| input.respondents.get_mut(i))
-                            .and_then(|p| p.slot(field))
-                    } else {
-                        None
-                    };
-                    match party {
-                        Some(slot) => slot,
-                        None => continue,
-                    }
-                }
-            };
-            *slot = value.clone();
+            if let Some(slot) = input.slot(key) {
+                *slot = value.clone();
+            }
         }
         input.respondents.retain(|r| !r.is_blank());
         for (i, r) in input.respondents.iter_mut().enumerate() {
@@ -210,6 +179,48 @@ impl CaseInput {
             }
         }
         input
+    }
+
+    /// The field a form's name stands for, if any.
+    fn slot(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "draft_key" => &mut self.draft_key,
+            "track" => &mut self.track,
+            "kind" => &mut self.kind,
+            "title" => &mut self.title,
+            "description" => &mut self.description,
+            "ipc_class" => &mut self.ipc_class,
+            "damages_amount" => &mut self.damages_amount,
+            "damages_currency" => &mut self.damages_currency,
+            "remedy" => &mut self.remedy,
+            "origin" => &mut self.origin,
+            "origin_reference" => &mut self.origin_reference,
+            "action" => &mut self.action,
+            other => {
+                if let Some(field) = other.strip_prefix("c_") {
+                    return self.complainant.slot(field);
+                }
+                let (index, field) = other.strip_prefix('r')?.split_once('_')?;
+                return self
+                    .respondents
+                    .get_mut(index.parse::<usize>().ok()?)?
+                    .slot(field);
+            }
+        })
+    }
+
+    /// The form with each refused field as a new form has it: what a draft saved while the
+    /// form is typed can keep when a field is not valid yet (an e-mail address half written).
+    pub fn keeping_valid(&self, errors: &FieldErrors) -> CaseInput {
+        let mut blank = CaseInput::blank(String::new());
+        blank.respondents = (0..MAX_RESPONDENTS).map(respondent).collect();
+        let mut kept = self.clone();
+        for (field, _) in errors.fields() {
+            if let (Some(slot), Some(value)) = (kept.slot(field), blank.slot(field)) {
+                *slot = value.clone();
+            }
+        }
+        kept
     }
 
     /// The form for a saved case.
@@ -510,6 +521,30 @@ mod tests {
         p.push(("origin".into(), "court".into()));
         let errors = CaseInput::from_pairs(&p).parse(true).unwrap_err();
         assert_eq!(errors.get("origin_reference"), Some("err-origin-reference"));
+    }
+
+    #[test]
+    fn a_draft_keeps_what_is_valid_and_blanks_only_what_is_not_yet() {
+        let input = CaseInput::from_pairs(&pairs(&[
+            ("title", "Half written"),
+            ("damages_amount", "12,0oo"),
+            ("c_name", "Kim"),
+            ("c_email", "kim@hanbit"),
+            ("r0_name", "Megacorp"),
+            ("r2_name", "Second Respondent Co"),
+            ("r2_email", "legal@"),
+        ]));
+        let errors = input.parse(false).unwrap_err();
+        let kept = input.keeping_valid(&errors);
+        let (fields, parties) = kept.parse(false).unwrap();
+        assert_eq!(fields.title, "Half written");
+        assert_eq!(fields.damages_amount, None);
+        assert_eq!(parties[0].name, "Kim");
+        assert_eq!(parties[0].email, None);
+        // The second respondent, renumbered r1_, loses its e-mail address and nothing else.
+        assert_eq!(parties[2].name, "Second Respondent Co");
+        assert_eq!(parties[2].email, None);
+        assert_eq!(parties[1].name, "Megacorp");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! corrections, notes and messages, and the case list.
 
 pub mod actions;
+pub mod autosave;
 pub mod form;
 pub mod list;
 pub mod rights;

@@ -7,6 +7,7 @@
 //! axe-core the suite is skipped, except in CI (`CI=true`), where that is a failure.
 
 mod desks;
+mod drafts;
 mod edges;
 mod story;
 
