@@ -64,7 +64,11 @@ function sessionEnd() {
 
 function clock(at) {
   const lang = document.documentElement.lang || undefined;
-  return new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit" }).format(new Date(at));
+  // In the office's time, zone named, as every time on the page is shown.
+  const timeZone = document.body.dataset.officeZone || undefined;
+  return new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit", timeZone, timeZoneName: "short" }).format(
+    new Date(at),
+  );
 }
 
 async function post(url, body) {
