@@ -495,10 +495,11 @@ impl Walk<'_, '_> {
     fn plan(&mut self) -> Next {
         match self.h.state {
             State::Filed => {
-                if self.rng.random_bool(0.03) {
+                if self.rng.random_bool(0.02) {
                     return self.withdraw(1, 10);
                 }
-                let at = self.office_time(0, 6);
+                // Intake has a queue of its own.
+                let at = self.office_time(0, 10);
                 let officer = self.officer();
                 self.staff(Action::StartReview, at, officer)
             }
@@ -506,10 +507,10 @@ impl Walk<'_, '_> {
             State::AwaitingSupplement => self.awaiting_supplement(),
             State::RespondentNotified => self.awaiting_response(),
             State::PanelAssignment => {
-                if self.rng.random_bool(0.04) {
+                if self.rng.random_bool(0.03) {
                     return self.withdraw(2, 20);
                 }
-                let at = self.office_time(2, 15);
+                let at = self.office_time(3, 20);
                 let legal = self.legal();
                 let size = weighted(self.rng, &[(1, 25), (2, 15), (3, 60)]);
                 let mut panel: Vec<UserId> = Vec::new();
@@ -531,16 +532,16 @@ impl Walk<'_, '_> {
             State::UnderInvestigation => self.investigation(),
             State::CorrectionRecommended => {
                 let legal = self.legal();
-                match weighted(self.rng, &[(0, 50), (1, 40), (2, 10)]) {
+                match weighted(self.rng, &[(0, 50), (1, 44), (2, 6)]) {
                     0 => {
-                        let at = self.office_time(14, 45);
+                        let at = self.office_time(20, 60);
                         Next {
                             detail: Detail::Text(self.say(ORDER)),
                             ..self.staff(Action::OrderCorrection, at, legal)
                         }
                     }
                     1 => {
-                        let at = self.office_time(14, 60);
+                        let at = self.office_time(20, 90);
                         self.close(at, legal, InvestigationOutcome::Complied)
                     }
                     _ => self.withdraw(5, 40),
@@ -549,7 +550,7 @@ impl Walk<'_, '_> {
             State::CorrectionOrdered => {
                 let due = self.due(DeadlineKind::Compliance);
                 let legal = self.legal();
-                match weighted(self.rng, &[(0, 52), (1, 18), (2, 22), (3, 8)]) {
+                match weighted(self.rng, &[(0, 45), (1, 25), (2, 24), (3, 6)]) {
                     0 => {
                         let at = self.party_time(self.day(self.t) + TimeDelta::days(5), due);
                         self.close(at, legal, InvestigationOutcome::Complied)
@@ -582,7 +583,7 @@ impl Walk<'_, '_> {
             return self.staff(Action::StartInvestigation, at, officer);
         }
         let again = match self.supplements {
-            0 => 25,
+            0 => 30,
             1 => 8,
             _ => 0,
         };
@@ -601,16 +602,16 @@ impl Walk<'_, '_> {
             weighted(
                 self.rng,
                 &[
-                    (Intake::Notify, 60),
+                    (Intake::Notify, 62),
                     (Intake::Supplement, again),
-                    (Intake::Reject, 7),
+                    (Intake::Reject, 6),
                     (Intake::Investigate, 3),
                     (Intake::ReferOut, 2),
-                    (Intake::Withdraw, 3),
+                    (Intake::Withdraw, 2),
                 ],
             )
         };
-        let at = self.office_time(1, 10);
+        let at = self.office_time(2, 15);
         match choice {
             Intake::Notify => {
                 let due = self.day(at) + TimeDelta::days(self.periods.response);
@@ -650,12 +651,12 @@ impl Walk<'_, '_> {
     fn awaiting_supplement(&mut self) -> Next {
         let due = self.due(DeadlineKind::Supplement);
         let today = self.day(self.t);
-        match weighted(self.rng, &[(0, 68), (1, 17), (2, 10), (3, 5)]) {
+        match weighted(self.rng, &[(0, 58), (1, 30), (2, 8), (3, 4)]) {
             late @ (0 | 1) => {
                 let at = if late == 0 {
                     self.party_time(today + TimeDelta::days(1), due)
                 } else {
-                    self.party_time(due + TimeDelta::days(1), due + TimeDelta::days(25))
+                    self.party_time(due + TimeDelta::days(1), due + TimeDelta::days(40))
                 };
                 let by = self.complainant();
                 Next {
@@ -684,7 +685,7 @@ impl Walk<'_, '_> {
             .as_ref()
             .and_then(|i| i.used)
             .map_or(today, |(at, _)| self.day(at));
-        match weighted(self.rng, &[(0, 65), (1, 12), (2, 18), (3, 5)]) {
+        match weighted(self.rng, &[(0, 70), (1, 12), (2, 14), (3, 4)]) {
             answer @ (0 | 1) => {
                 let at = self.party_time(joined.max(today + TimeDelta::days(1)), due);
                 let by = self.respondent(at);
@@ -710,7 +711,7 @@ impl Walk<'_, '_> {
 
     fn mediation(&mut self) -> Next {
         if let Some((held_at, place)) = self.scheduled {
-            if self.rng.random_bool(0.03) {
+            if self.rng.random_bool(0.02) {
                 return self.withdraw(1, 5);
             }
             let at = held_at + TimeDelta::minutes(self.rng.random_range(90..300));
@@ -752,8 +753,8 @@ impl Walk<'_, '_> {
                     ..self.staff(Action::ExtendClock, at, legal)
                 };
             }
-            let at = self.office_time(2, 10);
-            let mut day = self.day(at) + TimeDelta::days(self.rng.random_range(7..=21));
+            let at = self.office_time(3, 15);
+            let mut day = self.day(at) + TimeDelta::days(self.rng.random_range(10..=30));
             while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
                 day += TimeDelta::days(1);
             }
@@ -773,16 +774,16 @@ impl Walk<'_, '_> {
                 ..self.next(Action::ScheduleSession, at, (Some(by), Who::Panel))
             };
         }
-        let at = self.office_time(2, 14);
+        let at = self.office_time(3, 20);
         let by = (Some(self.panel_member()), Who::Panel);
         match weighted(
             self.rng,
             &[
-                (Outcome::Proposal, 45),
-                (Outcome::Settle, 27),
+                (Outcome::Proposal, 50),
+                (Outcome::Settle, 26),
                 (Outcome::NotSettled, 15),
-                (Outcome::Withdraw, 8),
-                (Outcome::Discontinue, 5),
+                (Outcome::Withdraw, 5),
+                (Outcome::Discontinue, 4),
             ],
         ) {
             Outcome::Proposal => Next {
@@ -813,16 +814,16 @@ impl Walk<'_, '_> {
                 [Side::Respondent, Side::Complainant]
             };
             let (late, first_yes, second_yes) =
-                match weighted(self.rng, &[(0, 60), (1, 12), (2, 18), (3, 10)]) {
+                match weighted(self.rng, &[(0, 52), (1, 12), (2, 16), (3, 20)]) {
                     0 => (false, true, true),
                     1 => (false, false, false),
                     2 => (false, true, false),
                     _ => (true, true, self.rng.random_bool(0.5)),
                 };
             let (from, to) = if late {
-                (due + TimeDelta::days(2), due + TimeDelta::days(15))
+                (due + TimeDelta::days(2), due + TimeDelta::days(20))
             } else {
-                (today + TimeDelta::days(1), due)
+                (today + TimeDelta::days(2), due)
             };
             let first = self.party_time(from, to);
             let span = (to - self.day(first)).num_days().max(0);
@@ -855,20 +856,20 @@ impl Walk<'_, '_> {
 
     fn investigation(&mut self) -> Next {
         let legal = self.legal();
-        match weighted(self.rng, &[(0, 45), (1, 25), (2, 15), (3, 7), (4, 8)]) {
+        match weighted(self.rng, &[(0, 45), (1, 28), (2, 15), (3, 7), (4, 5)]) {
             0 => {
-                let at = self.office_time(20, 90);
+                let at = self.office_time(30, 150);
                 Next {
                     detail: Detail::Text(self.say(RECOMMEND)),
                     ..self.staff(Action::RecommendCorrection, at, legal)
                 }
             }
             1 => {
-                let at = self.office_time(30, 120);
+                let at = self.office_time(45, 180);
                 self.close(at, legal, InvestigationOutcome::NoViolation)
             }
             2 => {
-                let at = self.office_time(10, 60);
+                let at = self.office_time(20, 90);
                 self.refer_out(at, legal, ReceivingBody::TechnologyPolice, REFER_POLICE)
             }
             3 => self.discontinue(10, 90),

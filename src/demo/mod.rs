@@ -12,19 +12,20 @@ mod rights;
 pub use rights::seed_rights;
 
 use anyhow::{Context, bail};
-use chrono::{Datelike, NaiveDateTime, TimeDelta};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
-use self::history::{Office, Periods, Start};
+use self::history::{History, Office, Periods, Start};
 use self::load::{Batch, CaseRow, Ids, PartyRow};
 use crate::auth::password;
 use crate::config::Settings;
 use crate::db::schema::{cases, filing_counters, users};
 use crate::db::{DbConn, write_tx};
-use crate::domain::{CaseNumber, Email, Kind, Origin, PartySize, PersonName, Role, State, Track};
+use crate::domain::workflow::{DeadlineStatus, Who};
+use crate::domain::{CaseNumber, Email, Kind, Origin, PartySize, PersonName, Role, Side, State, Track};
 use crate::models::id::UserId;
 use crate::models::user::{self, NewUser};
 
@@ -241,10 +242,14 @@ fn add_accounts(
     Ok((accounts, people))
 }
 
-/// A filing time from `YEARS` ago up to an hour ago, more of them lately: the office has
-/// been growing.
+/// A filing time from `YEARS` ago up to an hour ago: more of them each year (the office has
+/// been growing), and a quarter of them in the last half year (the cases it is working on).
 fn filing_time(rng: &mut StdRng, now: NaiveDateTime) -> NaiveDateTime {
-    let span = YEARS * 365 * 24 * 3600;
+    let span = if rng.random_bool(0.25) {
+        180 * 24 * 3600
+    } else {
+        YEARS * 365 * 24 * 3600
+    };
     let age = (1.0 - rng.random::<f64>().powf(1.0 / 2.5)) * span as f64;
     now - TimeDelta::seconds((age as i64).max(3600))
 }
@@ -266,7 +271,8 @@ struct Complaint {
     respondent: usize,
 }
 
-fn complaint(rng: &mut StdRng) -> Complaint {
+/// A complaint against the given one of `LARGE_COMPANIES`, or any.
+fn complaint(rng: &mut StdRng, against: Option<usize>) -> Complaint {
     let (ko, en) = *SUBJECTS.choose(rng).unwrap_or(&SUBJECTS[0]);
     let korean = rng.random_bool(0.6);
     let complainant = if korean {
@@ -274,7 +280,7 @@ fn complaint(rng: &mut StdRng) -> Complaint {
     } else {
         *ENGLISH_COMPANIES.choose(rng).unwrap_or(&"Atlas Coatings")
     };
-    let respondent = rng.random_range(0..LARGE_COMPANIES.len());
+    let respondent = against.unwrap_or_else(|| rng.random_range(0..LARGE_COMPANIES.len()));
     let name = LARGE_COMPANIES[respondent].0;
     let (title, description) = if korean {
         (
@@ -421,16 +427,18 @@ fn add_cases(
         .into_iter()
         .collect();
     let mut batch = Batch::default();
+    let today = zone.day_of(now);
+    let mut walk = |rng: &mut StdRng, start: &Start| history::walk(rng, &office, periods, zone, now, start);
+    let mut wanted: Vec<Showcase> = Showcase::ALL.to_vec();
     for filed_at in times {
         // Numbered by the year `case::file` numbers them by.
         let year = filed_at.year();
         let seq = seq_by_year.entry(year).or_insert(0);
         *seq += 1;
         let number = CaseNumber { year, seq: *seq };
-        let c = complaint(rng);
-        let owner = rng
-            .random_bool(0.5)
-            .then(|| pick_first_often(rng, &people.complainants));
+        let (c, start, h) = showcase(rng, &mut wanted, (filed_at, now, today), people, &mut walk)
+            .unwrap_or_else(|| ordinary(rng, filed_at, people, None, &mut walk));
+        let owner = start.complainant;
         let id = ids.case;
         ids.case += 1;
         let mut row = case_row(rng, id, &c, owner, people.examiners[0]);
@@ -443,18 +451,6 @@ fn add_cases(
         row.created_at = filed_at - TimeDelta::minutes(rng.random_range(5..600));
         row.updated_at = filed_at;
         let parties = party_rows(rng, &mut ids, id, &c);
-        let start = Start {
-            filed_at,
-            track: if rng.random_bool(0.15) {
-                Track::Investigation
-            } else {
-                Track::Mediation
-            },
-            complainant: owner,
-            respondent: rng.random_bool(0.5).then(|| people.respondents[c.respondent]),
-            korean: c.korean,
-        };
-        let h = history::walk(rng, &office, periods, zone, now, &start);
         // The invitation link's token was never known here: what is kept is a hash of nothing
         // anyone holds.
         let token_hash = crate::auth::token::hash(&draft_key(rng));
@@ -482,10 +478,148 @@ fn add_cases(
     Ok(())
 }
 
+/// Walks a case through the workflow up to "now".
+type Walker<'a> = dyn FnMut(&mut StdRng, &Start) -> History + 'a;
+
+/// A case: anyone's complaint, filed by themselves half the time, against a company whose
+/// legal team joins through its invitation half the time; or, to show something on a demo
+/// account's home page, with that account in it.
+fn ordinary(
+    rng: &mut StdRng,
+    filed_at: NaiveDateTime,
+    people: &People,
+    goal: Option<Showcase>,
+    walk: &mut Walker<'_>,
+) -> (Complaint, Start, History) {
+    let c = complaint(rng, (goal == Some(Showcase::RespondentsTurn)).then_some(0));
+    let start = Start {
+        filed_at,
+        track: if rng.random_bool(0.15) {
+            Track::Investigation
+        } else {
+            Track::Mediation
+        },
+        complainant: match goal {
+            Some(Showcase::ComplainantsTurn) => Some(people.complainants[0]),
+            _ => rng
+                .random_bool(0.5)
+                .then(|| pick_first_often(rng, &people.complainants)),
+        },
+        respondent: match goal {
+            Some(Showcase::RespondentsTurn) => Some(people.respondents[0]),
+            _ => rng.random_bool(0.5).then(|| people.respondents[c.respondent]),
+        },
+        korean: c.korean,
+    };
+    let h = walk(rng, &start);
+    (c, start, h)
+}
+
+/// What the first demo account of each role finds waiting on its home page, however few
+/// cases are seeded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Showcase {
+    OfficerOverdue,
+    OfficerDueThisWeek,
+    /// A party wrote or acted since the officer last looked.
+    OfficerNews,
+    MediatorSession,
+    MediatorProposal,
+    ComplainantsTurn,
+    RespondentsTurn,
+}
+
+impl Showcase {
+    const ALL: [Showcase; 7] = [
+        Showcase::OfficerOverdue,
+        Showcase::OfficerDueThisWeek,
+        Showcase::OfficerNews,
+        Showcase::MediatorSession,
+        Showcase::MediatorProposal,
+        Showcase::ComplainantsTurn,
+        Showcase::RespondentsTurn,
+    ];
+
+    /// Whether the case, as walked up to `now`, shows it.
+    fn shown_by(self, h: &History, people: &People, now: NaiveDateTime, today: NaiveDate) -> bool {
+        let open = |d: &&history::Deadline| d.status == DeadlineStatus::Open;
+        let officer = h.officer == Some(people.examiners[0]) && !h.state.is_terminal();
+        let on_panel = h.panel.contains(&people.mediators[0]);
+        let session_ahead = h.state == State::InMediation
+            && h.sessions.iter().any(|s| s.record.is_none() && s.held_at >= now);
+        let unanswered =
+            |side: Side| h.state == State::ProposalIssued && !h.answers.iter().any(|a| a.side == side);
+        match self {
+            Showcase::OfficerOverdue => officer && h.deadlines.iter().filter(open).any(|d| d.due_on < today),
+            Showcase::OfficerDueThisWeek => {
+                officer
+                    && h.deadlines
+                        .iter()
+                        .filter(open)
+                        .any(|d| d.due_on >= today && (d.due_on - today).num_days() <= 7)
+            }
+            Showcase::OfficerNews => {
+                let seen = h
+                    .reads
+                    .iter()
+                    .find(|(u, _)| *u == people.examiners[0])
+                    .map(|(_, at)| *at);
+                let lately =
+                    |at: NaiveDateTime| now - at < TimeDelta::days(20) && seen.is_some_and(|s| s < at);
+                let by_party =
+                    |u: UserId| people.complainants.contains(&u) || people.respondents.contains(&u);
+                officer
+                    && (h
+                        .steps
+                        .iter()
+                        .any(|s| matches!(s.who, Who::Complainant | Who::Respondent) && lately(s.at))
+                        || h.notes.iter().any(|n| by_party(n.author) && lately(n.at)))
+            }
+            Showcase::MediatorSession => on_panel && session_ahead,
+            Showcase::MediatorProposal => on_panel && h.state == State::ProposalIssued,
+            Showcase::ComplainantsTurn => {
+                h.state == State::AwaitingSupplement || unanswered(Side::Complainant) || session_ahead
+            }
+            Showcase::RespondentsTurn => {
+                h.respondent() == Some(people.respondents[0])
+                    && (h.state == State::RespondentNotified || unanswered(Side::Respondent) || session_ahead)
+            }
+        }
+    }
+}
+
+/// A recent case walked, a few times over if need be, until it shows one of the things still
+/// `wanted` on the demo accounts' home pages; `None` when it cannot (or nothing is wanted).
+fn showcase(
+    rng: &mut StdRng,
+    wanted: &mut Vec<Showcase>,
+    (filed_at, now, today): (NaiveDateTime, NaiveDateTime, NaiveDate),
+    people: &People,
+    walk: &mut Walker<'_>,
+) -> Option<(Complaint, Start, History)> {
+    const TRIES: usize = 40;
+    // Only a recent case can still be waiting on someone.
+    const RECENT_DAYS: i64 = 200;
+    if wanted.is_empty() || now - filed_at > TimeDelta::days(RECENT_DAYS) {
+        return None;
+    }
+    for i in 0..wanted.len() {
+        let goal = wanted[i];
+        for _ in 0..TRIES {
+            let (c, start, h) = ordinary(rng, filed_at, people, Some(goal), walk);
+            if goal.shown_by(&h, people, now, today) {
+                wanted.remove(i);
+                return Some((c, start, h));
+            }
+        }
+    }
+    None
+}
+
 /// A complaint or two half-written by some complainants, to come back to.
 fn add_drafts(rng: &mut StdRng, ids: &mut Ids, batch: &mut Batch, people: &People, now: NaiveDateTime) {
     for owner in people.complainants.iter().take(5) {
-        let c = complaint(rng);
+        let c = complaint(rng, None);
         let id = ids.case;
         ids.case += 1;
         let mut row = case_row(rng, id, &c, Some(*owner), *owner);

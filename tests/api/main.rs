@@ -11,6 +11,7 @@ mod cases;
 mod clock;
 mod csrf;
 mod deadlines;
+mod demo;
 mod exhibits;
 mod fuzz;
 mod headers;
