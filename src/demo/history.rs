@@ -949,11 +949,7 @@ impl Walk<'_, '_> {
             }
             (Action::RecordSession, _) => self.scheduled = None,
             (Action::IssueProposal, Detail::Text(body)) => {
-                self.h.proposal = n.actor.map(|by| Proposal {
-                    body: *body,
-                    by,
-                    at: n.at,
-                });
+                self.h.proposal = n.actor.map(|by| Proposal { body, by, at: n.at });
             }
             (Action::AcceptProposal | Action::RejectProposal, Detail::Answer { side, .. }) => {
                 if let Some(by) = n.actor {

@@ -250,7 +250,7 @@ fn filing_time(rng: &mut StdRng, now: NaiveDateTime) -> NaiveDateTime {
     } else {
         YEARS * 365 * 24 * 3600
     };
-    let age = (1.0 - rng.random::<f64>().powf(1.0 / 2.5)) * span as f64;
+    let age = (1.0 - rng.random::<f64>().powf(1.0 / 1.6)) * span as f64;
     now - TimeDelta::seconds((age as i64).max(3600))
 }
 
@@ -523,6 +523,8 @@ enum Showcase {
     OfficerDueThisWeek,
     /// A party wrote or acted since the officer last looked.
     OfficerNews,
+    /// A filing nobody has started to review.
+    NewFiling,
     MediatorSession,
     MediatorProposal,
     ComplainantsTurn,
@@ -530,10 +532,11 @@ enum Showcase {
 }
 
 impl Showcase {
-    const ALL: [Showcase; 7] = [
+    const ALL: [Showcase; 8] = [
         Showcase::OfficerOverdue,
         Showcase::OfficerDueThisWeek,
         Showcase::OfficerNews,
+        Showcase::NewFiling,
         Showcase::MediatorSession,
         Showcase::MediatorProposal,
         Showcase::ComplainantsTurn,
@@ -575,6 +578,7 @@ impl Showcase {
                         .any(|s| matches!(s.who, Who::Complainant | Who::Respondent) && lately(s.at))
                         || h.notes.iter().any(|n| by_party(n.author) && lately(n.at)))
             }
+            Showcase::NewFiling => h.state == State::Filed,
             Showcase::MediatorSession => on_panel && session_ahead,
             Showcase::MediatorProposal => on_panel && h.state == State::ProposalIssued,
             Showcase::ComplainantsTurn => {

@@ -184,6 +184,9 @@ pub fn officer_desk(
     })
 }
 
+/// A party's action as the activity list reads it: case number, title, who, action, when.
+type Took = (Option<String>, String, Option<String>, String, NaiveDateTime);
+
 /// Notes, exhibits and actions by parties on the officer's open cases, newer than the
 /// officer's last look at each case (and than a month), newest first.
 fn party_activity(conn: &mut DbConn, me: UserId, now: NaiveDateTime) -> QueryResult<Vec<Activity>> {
@@ -228,7 +231,7 @@ fn party_activity(conn: &mut DbConn, me: UserId, now: NaiveDateTime) -> QueryRes
             exhibits::uploaded_at,
         ))
         .load(conn)?;
-    let took: Vec<(Option<String>, String, Option<String>, String, NaiveDateTime)> = case_events::table
+    let took: Vec<Took> = case_events::table
         .inner_join(cases::table)
         .left_join(users::table.on(users::id.nullable().eq(case_events::actor_id)))
         .left_join(read())
@@ -281,7 +284,7 @@ fn party_activity(conn: &mut DbConn, me: UserId, now: NaiveDateTime) -> QueryRes
                 }),
         )
         .collect();
-    all.sort_by(|a, b| b.at.cmp(&a.at));
+    all.sort_by_key(|a| std::cmp::Reverse(a.at));
     all.truncate(SHOWN as usize);
     Ok(all)
 }

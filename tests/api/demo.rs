@@ -211,13 +211,11 @@ async fn every_demo_history_is_one_the_workflow_table_allows_in_time_order() {
     ] {
         assert!(all.iter().any(|(_, s, _)| s == ending), "no case is {ending}");
     }
-    assert!(
-        all.iter()
-            .filter(|(_, s, _)| !State::parse(s).unwrap().is_terminal())
-            .count()
-            >= 40,
-        "plenty of work still open"
-    );
+    let open = all
+        .iter()
+        .filter(|(_, s, _)| !State::parse(s).unwrap().is_terminal())
+        .count();
+    assert!(open >= 30, "plenty of work still open: {open}");
 }
 
 #[tokio::test]
