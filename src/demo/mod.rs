@@ -173,14 +173,15 @@ fn add_accounts(
     .into_iter()
     .map(|(r, local, name)| (r, local.to_owned(), name.to_owned()))
     .collect();
-    let complainants = (1..=20).map(|n| {
-        (
-            Role::Complainant,
-            format!("complainant{n}"),
-            PEOPLE.choose(rng).unwrap_or(&"Kim").to_string(),
-        )
-    });
-    let complainants: Vec<_> = complainants.collect();
+    let complainants: Vec<(Role, String, String)> = (1..=20)
+        .map(|n| {
+            (
+                Role::Complainant,
+                format!("complainant{n}"),
+                PEOPLE.choose(rng).unwrap_or(&"Kim").to_string(),
+            )
+        })
+        .collect();
     let respondents = LARGE_COMPANIES.iter().enumerate().map(|(i, (company, _))| {
         let name = if company.is_ascii() {
             format!("Legal team, {company}")
@@ -441,7 +442,9 @@ fn add_cases(
         let owner = start.complainant;
         let id = ids.case;
         ids.case += 1;
-        let mut row = case_row(rng, id, &c, owner, people.examiners[0]);
+        // Paper complaints are logged by the examiners on intake.
+        let logged_by = pick_first_often(rng, &people.examiners);
+        let mut row = case_row(rng, id, &c, owner, logged_by);
         let case_no = number.to_string();
         row.search_text = format!("{}{}", case_no.to_lowercase(), row.search_text);
         row.case_no = Some(case_no);
