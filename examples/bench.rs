@@ -127,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
         base_url: Some("http://127.0.0.1".into()),
         ..Settings::default()
     };
+    let seed_settings = settings.clone();
     let app = Application::build(settings).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool().clone();
@@ -137,7 +138,7 @@ async fn main() -> anyhow::Result<()> {
     let (case_nos, password) =
         tokio::task::spawn_blocking(move || -> anyhow::Result<(Vec<String>, String)> {
             let mut conn = pool.get()?;
-            ipdesk::demo::seed(&mut conn, cases, false)?;
+            ipdesk::demo::seed(&mut conn, &seed_settings, cases, false)?;
             let password = "bench-examiner-lantern-42".to_owned();
             let hash = ipdesk::auth::password::hash_now(&password)?;
             user::insert(

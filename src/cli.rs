@@ -182,10 +182,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let pool = db::connect(&settings.database()?, 1)?;
             let mut conn = pool.get()?;
             let started = std::time::Instant::now();
-            let report = crate::demo::seed(&mut conn, cases, force)?;
+            let report = crate::demo::seed(&mut conn, &settings, cases, force)?;
             println!(
-                "Created {} demo accounts and {} cases in {:.1} s.",
-                report.accounts,
+                "Created {} demo accounts and {} cases with their histories in {:.1} s.",
+                report.accounts.len(),
                 report.cases,
                 started.elapsed().as_secs_f64()
             );
@@ -200,10 +200,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Added {rights} rights to the registry in {:.1} s.",
                 started.elapsed().as_secs_f64()
             );
-            println!(
-                "Every demo account (…@demo.ipdesk.example) has the password: {}",
-                report.password
-            );
+            print_accounts(&report.accounts);
+            println!("Every demo account has the password: {}", report.password);
             Ok(ExitCode::SUCCESS)
         }
         Command::Rights(RightsCommand::Import { files, all_failures }) => {
@@ -235,6 +233,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             role,
             password_stdin,
         }) => add_user(&settings, &email, &name, role, password_stdin),
+    }
+}
+
+/// The demo accounts' addresses under their role, roles in the order they were made.
+fn print_accounts(accounts: &[(Role, String)]) {
+    println!("Demo accounts (the first of each role has the most to do):");
+    let mut roles: Vec<Role> = Vec::new();
+    for (role, _) in accounts {
+        if !roles.contains(role) {
+            roles.push(*role);
+        }
+    }
+    for role in roles {
+        println!("  {role}:");
+        for (_, email) in accounts.iter().filter(|(r, _)| *r == role) {
+            println!("    {email}");
+        }
     }
 }
 

@@ -29,6 +29,11 @@ impl OfficeZone {
         self.local(utc).date_naive()
     }
 
+    /// The office's wall-clock time at a UTC instant.
+    pub fn wall_clock(self, utc: NaiveDateTime) -> NaiveDateTime {
+        self.local(utc).naive_local()
+    }
+
     /// The zone's abbreviation at an instant (`KST`; `CET` or `CEST` as the season has it).
     pub fn abbreviation(self, utc: NaiveDateTime) -> String {
         self.local(utc).format("%Z").to_string()

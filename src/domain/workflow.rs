@@ -290,7 +290,7 @@ pub const RULES: &[Rule] = &[
         by &[W::Respondent, W::Examiner, W::Legal], needs &[I::OptionalText],
         closes &[DeadlineKind::Response], tell EVERYONE),
     rule!(ResponseLapsed: &[S::RespondentNotified] => Go(S::DeemedNotSettled), by &[W::System],
-        needs &[], tell EVERYONE),
+        needs &[], closes &[DeadlineKind::Response], tell EVERYONE),
     rule!(AssignPanel: &[S::PanelAssignment] => Go(S::InMediation), by &[W::Legal, W::Admin],
         needs &[I::Mediators], tell &[Tell::Complainant, Tell::Respondents, Tell::Panel]),
     rule!(ScheduleSession: &[S::InMediation] => Same, by &[W::Panel], needs &[I::Session],
@@ -601,6 +601,19 @@ mod tests {
                 "{:?}",
                 r.action
             );
+        }
+    }
+
+    #[test]
+    fn a_response_that_lapsed_closes_the_response_deadline() {
+        // The lapse is the answer to the response deadline (recorded as lapsed), as an
+        // agreement or a refusal is (recorded as met).
+        for action in [
+            Action::ResponseLapsed,
+            Action::RespondentAgrees,
+            Action::RespondentDeclines,
+        ] {
+            assert_eq!(action.rule().closes, [DeadlineKind::Response], "{action:?}");
         }
     }
 

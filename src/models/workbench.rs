@@ -184,11 +184,11 @@ pub fn officer_desk(
     })
 }
 
+/// A party's action as the activity list reads it: case number, title, who, action, when.
+type Took = (Option<String>, String, Option<String>, String, NaiveDateTime);
+
 /// Notes, exhibits and actions by parties on the officer's open cases, newer than the
 /// officer's last look at each case (and than a month), newest first.
-/// An action a party took: case number, case title, who, what, when.
-type TookRow = (Option<String>, String, Option<String>, String, NaiveDateTime);
-
 fn party_activity(conn: &mut DbConn, me: UserId, now: NaiveDateTime) -> QueryResult<Vec<Activity>> {
     let since = now - TimeDelta::days(ACTIVITY_DAYS);
     let parties_roles = [Role::Complainant.as_str(), Role::Respondent.as_str()];
@@ -231,7 +231,7 @@ fn party_activity(conn: &mut DbConn, me: UserId, now: NaiveDateTime) -> QueryRes
             exhibits::uploaded_at,
         ))
         .load(conn)?;
-    let took: Vec<TookRow> = case_events::table
+    let took: Vec<Took> = case_events::table
         .inner_join(cases::table)
         .left_join(users::table.on(users::id.nullable().eq(case_events::actor_id)))
         .left_join(read())

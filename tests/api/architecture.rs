@@ -30,7 +30,7 @@ const BELOW_WEB: &[&str] = &[
     "i18n.rs",
     "config.rs",
     "telemetry.rs",
-    "demo.rs",
+    "demo",
 ];
 
 /// The repository layer and below never call up into use cases or their side effects.

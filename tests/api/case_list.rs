@@ -221,9 +221,11 @@ async fn an_export_read_a_slice_at_a_time_gives_every_case_once_in_each_order() 
     let app = spawn_app().await;
     let (_, me) = app.signed_in(Role::Examiner).await;
     let me = me.id;
+    let settings = app.settings.clone();
     app.with_db(move |c| {
-        ipdesk::demo::seed(c, 90, true).unwrap();
-        // Ties in the deadline order, and cases without one, which sort last.
+        ipdesk::demo::seed(c, &settings, 90, true).unwrap();
+        // More ties in the deadline order than the seed makes, and cases without one, which
+        // sort last.
         let ids: Vec<i64> = cases::table.select(cases::id).load(c).unwrap();
         for id in ids.iter().filter(|id| *id % 3 != 0) {
             diesel::update(cases::table.find(id))

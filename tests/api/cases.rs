@@ -411,10 +411,13 @@ async fn staff_filter_by_assigned_officer_and_see_their_queue() {
 #[tokio::test]
 async fn demo_data_fills_an_empty_database_and_the_list_copes_with_it() {
     let app = spawn_app().await;
-    let report = app.with_db(|c| ipdesk::demo::seed(c, 1200, false).unwrap()).await;
+    let settings = app.settings.clone();
+    let report = app
+        .with_db(move |c| ipdesk::demo::seed(c, &settings, 1200, false).unwrap())
+        .await;
     assert_eq!(report.cases, 1200);
     let refused = app
-        .with_db(|c| ipdesk::demo::seed(c, 10, false).map(|_| ()))
+        .with_db(|c| ipdesk::demo::seed(c, &ipdesk::config::Settings::default(), 10, false).map(|_| ()))
         .await;
     assert!(
         refused.unwrap_err().to_string().contains("--force"),

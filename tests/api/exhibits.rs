@@ -920,9 +920,10 @@ async fn demo_evidence_is_filed_like_any_upload_and_passes_the_scrub() {
     let app = spawn_app().await;
     let store = ipdesk::evidence::Store::open(&evidence_dir(&app)).unwrap();
     let seeded = store.clone();
+    let settings = app.settings.clone();
     let added = app
         .with_db(move |c| {
-            ipdesk::demo::seed(c, 60, false).unwrap();
+            ipdesk::demo::seed(c, &settings, 60, false).unwrap();
             ipdesk::demo::seed_evidence(c, &seeded, 5).unwrap()
         })
         .await;

@@ -13,6 +13,7 @@ mod cases;
 mod clock;
 mod csrf;
 mod deadlines;
+mod demo;
 mod drafts;
 mod exhibits;
 mod fuzz;

@@ -320,6 +320,22 @@ async fn a_silent_respondent_is_reminded_then_the_case_is_deemed_not_settled_by_
     let report = app.with_db(sweep(16)).await;
     assert_eq!(report.lapsed, 1);
     assert_eq!(state_of(&app, &case_no).await, "deemed_not_settled");
+    let deadlines = app
+        .with_db(|c| {
+            use diesel::prelude::*;
+            use ipdesk::db::schema::deadlines::dsl::*;
+            deadlines
+                .order(id)
+                .select((kind, status))
+                .load::<(String, String)>(c)
+                .unwrap()
+        })
+        .await;
+    assert!(
+        deadlines.contains(&("response".into(), "lapsed".into())),
+        "the unanswered deadline is recorded as lapsed: {deadlines:?}"
+    );
+    assert!(deadlines.contains(&("mediation".into(), "cancelled".into())));
     assert_eq!(app.with_db(sweep(17)).await.lapsed, 0, "idempotent");
     let page = app.page(&examiner, &format!("/cases/{case_no}")).await;
     assert!(page.contains(r#"data-event="response_lapsed""#));
