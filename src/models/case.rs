@@ -5,7 +5,7 @@ use crate::db::DbConn;
 use crate::db::schema::{case_changes, case_notes, case_rights, cases, panel_members, parties, users};
 use crate::domain::{CaseNumber, NoteVisibility, Origin, Role, State, Track};
 use crate::models::id::{CaseId, CitationId, NoteId, UserId};
-use chrono::{Datelike, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Integer};
 
@@ -259,10 +259,14 @@ fn next_number(conn: &mut DbConn, year: i32) -> QueryResult<CaseNumber> {
 
 /// Files a draft: number, filing time, state. `None` if it was no longer a draft (a second
 /// submission of the same form).
+/// Files a draft under the next number of `year` (the office's year at `now`: a complaint
+/// filed on 1 January at 08:00 in Seoul is the new year's, though it is still 31 December in
+/// UTC).
 pub fn file(
     conn: &mut DbConn,
     id: CaseId,
     now: NaiveDateTime,
+    year: i32,
     f: &CaseFields,
     list: &[PartyFields],
 ) -> QueryResult<Option<CaseNumber>> {
@@ -275,7 +279,7 @@ pub fn file(
     if !still_draft {
         return Ok(None);
     }
-    let number = next_number(conn, now.year())?;
+    let number = next_number(conn, year)?;
     let case_no = number.to_string();
     let filed = diesel::update(
         cases::table

@@ -1,6 +1,7 @@
 //! Filing a complaint: saving the form as a draft, filing it (its number, clock, notices and
 //! audit entry together), and throwing a draft away.
 
+use chrono::Datelike;
 use serde_json::json;
 
 use crate::audit::{self, Actor, Event};
@@ -12,7 +13,6 @@ use crate::mail::{self, Notice, Recipient};
 use crate::models::case::{self, CaseFields, PartyFields};
 use crate::models::id::CaseId;
 use crate::models::user::{self, User};
-use crate::models::{self};
 use crate::services::Error;
 
 /// The complaint form as parsed, and what its author asked for.
@@ -82,8 +82,9 @@ pub fn save(
         if !file_now {
             return Ok(Saved::Draft);
         }
-        let now = models::now();
-        let Some(number) = case::file(c, id, now, fields, parties)? else {
+        let now = settings.now();
+        let year = settings.office_zone().day_of(now).year();
+        let Some(number) = case::file(c, id, now, year, fields, parties)? else {
             return Ok(Saved::Draft);
         };
         crate::workflow::on_filed(c, settings, id, fields.track, now)?;

@@ -138,3 +138,18 @@ async fn a_case_filed_late_at_night_and_withdrawn_after_midnight_was_open_one_of
         .await;
     assert_eq!(days_open, 1, "1 December to 2 December in Seoul");
 }
+
+#[tokio::test]
+async fn a_complaint_filed_on_new_years_morning_in_seoul_takes_the_new_years_number() {
+    // 08:00 KST on 1 January 2027: still 31 December 2026 in UTC.
+    let new_years_morning = NaiveDate::from_ymd_opt(2026, 12, 31)
+        .unwrap()
+        .and_hms_opt(23, 0, 0)
+        .unwrap();
+    let app = spawn_app_with(|s| s.clock_frozen_at = Some(new_years_morning)).await;
+    let (complainant, _) = app.signed_in(ipdesk::domain::Role::Complainant).await;
+    let case_no = file_case(&app, &complainant, "Filed on New Year's morning").await;
+    assert_eq!(case_no, "IPD-2027-00001");
+    let page = app.page(&complainant, &format!("/cases/{case_no}")).await;
+    assert!(page.contains("2027-01-01 08:00 KST"), "filed, in office time");
+}

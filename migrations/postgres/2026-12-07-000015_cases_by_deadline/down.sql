@@ -1,0 +1,2 @@
+DROP INDEX cases_officer_next_due;
+DROP INDEX cases_state_next_due;
