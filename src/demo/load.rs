@@ -7,12 +7,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::history::{Detail, History};
+use super::history::{Detail, History, Session};
 use crate::db::DbConn;
 use crate::db::schema::{
     case_closures, case_events, case_notes, case_reads, cases, deadlines, invitations, mediation_sessions,
     panel_members, parties, proposal_answers, proposals,
 };
+use crate::domain::workflow::Action;
 use crate::domain::{NoteVisibility, Side};
 
 /// Bound values per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535).
@@ -309,10 +310,13 @@ impl Batch {
                 Detail::Panel => json!({ "mediators": h.panel.iter().map(|m| m.0).collect::<Vec<_>>() }),
                 Detail::Session(i) => {
                     let s = &h.sessions[*i];
+                    // Scheduling and recording name the same session; only the record has
+                    // its attendance.
+                    let record = s.record.filter(|_| step.action == Action::RecordSession);
                     json!({
                         "at": s.held_at, "place": s.place,
-                        "complainant_attended": s.record.map(|r| r.0),
-                        "respondent_attended": s.record.map(|r| r.1),
+                        "complainant_attended": record.map(|r| r.0),
+                        "respondent_attended": record.map(|r| r.1),
                     })
                 }
                 Detail::Answer { side, .. } => json!({ "party": party_of(*side), "proposal": proposal_id }),
@@ -325,7 +329,9 @@ impl Batch {
                     Some(*t)
                 }
                 Detail::Answer { text, .. } | Detail::Close { text, .. } => *text,
-                Detail::Session(i) => h.sessions[*i].record.map(|r| r.2),
+                Detail::Session(i) if step.action == Action::RecordSession => {
+                    h.sessions[*i].record.map(|r| r.2)
+                }
                 _ => None,
             };
             if let Some(text) = text {
@@ -365,7 +371,25 @@ impl Batch {
                 assigned_at: at,
             }));
         }
+        // A session scheduled and then recorded is one row, held, as `workflow::act` keeps it:
+        // the record takes the scheduled row's place (and its time of scheduling).
+        let scheduled_of = |held: &Session| {
+            h.sessions
+                .iter()
+                .find(|s| s.record.is_none() && s.held_at == held.held_at)
+        };
         for s in &h.sessions {
+            let recorded_later = s.record.is_none()
+                && h.sessions
+                    .iter()
+                    .any(|r| r.record.is_some() && r.held_at == s.held_at);
+            if recorded_later {
+                continue;
+            }
+            let created_at = match s.record {
+                Some(_) => scheduled_of(s).map_or(s.created_at, |first| first.created_at),
+                None => s.created_at,
+            };
             self.sessions.push(SessionRow {
                 id: Ids::take(&mut ids.session),
                 case_id,
@@ -376,7 +400,7 @@ impl Batch {
                 respondent_attended: s.record.map(|r| r.1),
                 minutes: s.record.map(|r| r.2),
                 recorded_by: s.by.0,
-                created_at: s.created_at,
+                created_at,
             });
         }
         if let Some(proposal_id) = proposal_id {

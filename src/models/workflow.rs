@@ -465,6 +465,33 @@ pub fn add_session(
     by: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    // Recording a session that was scheduled for about then: it is that session, now held,
+    // not a second one (which calendars would show twice).
+    if let Some((complainant, respondent, minutes)) = s.record {
+        let window = chrono::TimeDelta::hours(12);
+        let scheduled: Option<(i64, NaiveDateTime)> = mediation_sessions::table
+            .filter(mediation_sessions::case_id.eq(id.0))
+            .filter(diesel::dsl::not(mediation_sessions::held))
+            .filter(mediation_sessions::held_at.between(s.at - window, s.at + window))
+            .select((mediation_sessions::id, mediation_sessions::held_at))
+            .load::<(i64, NaiveDateTime)>(conn)?
+            .into_iter()
+            .min_by_key(|(_, at)| (*at - s.at).abs());
+        if let Some((session, _)) = scheduled {
+            return diesel::update(mediation_sessions::table.find(session))
+                .set((
+                    mediation_sessions::held_at.eq(s.at),
+                    mediation_sessions::place.eq(s.place),
+                    mediation_sessions::held.eq(true),
+                    mediation_sessions::complainant_attended.eq(Some(complainant)),
+                    mediation_sessions::respondent_attended.eq(Some(respondent)),
+                    mediation_sessions::minutes.eq(Some(minutes)),
+                    mediation_sessions::recorded_by.eq(by.0),
+                ))
+                .execute(conn)
+                .map(drop);
+        }
+    }
     diesel::insert_into(mediation_sessions::table)
         .values((
             mediation_sessions::case_id.eq(id.0),

@@ -216,6 +216,26 @@ async fn every_demo_history_is_one_the_workflow_table_allows_in_time_order() {
         .filter(|(_, s, _)| !State::parse(s).unwrap().is_terminal())
         .count();
     assert!(open >= 30, "plenty of work still open: {open}");
+
+    // A session scheduled and then recorded is one session, as the workflow keeps it.
+    let sessions: Vec<(i64, NaiveDateTime, bool)> = app
+        .with_db(|c| {
+            use diesel::prelude::*;
+            use ipdesk::db::schema::mediation_sessions as s;
+            s::table
+                .select((s::case_id, s::held_at, s::held))
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    assert!(
+        sessions.iter().any(|(_, _, held)| *held),
+        "some sessions were held"
+    );
+    let mut seen = std::collections::HashSet::new();
+    for (case, at, _) in &sessions {
+        assert!(seen.insert((case, at)), "case {case} has two sessions at {at}");
+    }
 }
 
 #[tokio::test]

@@ -207,6 +207,21 @@ async fn a_case_goes_from_filing_through_mediation_to_settlement() {
     )
     .await;
     assert_eq!(res.status(), 303);
+    // The session scheduled is the one recorded: one session, held, not two.
+    let number = case_no.clone();
+    let sessions: Vec<(bool, Option<String>)> = app
+        .with_db(move |c| {
+            use diesel::prelude::*;
+            use ipdesk::db::schema::{cases, mediation_sessions};
+            mediation_sessions::table
+                .inner_join(cases::table)
+                .filter(cases::case_no.eq(&number))
+                .select((mediation_sessions::held, mediation_sessions::minutes))
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(sessions, [(true, Some("Both sides heard.".to_owned()))]);
     let due = due_in(14);
     let res = act(
         &app,
