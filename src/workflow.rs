@@ -537,24 +537,21 @@ fn send_all(
             lang,
         };
         let notice = notice.with_link(&link.url);
-        match invitation {
-            None => mail::queue_tracked(c, ctx.public_url, event, &to, &notice, &link)?,
-            Some(s) => {
-                let writer = calendar::Writer {
-                    lang,
-                    public_url: ctx.public_url,
-                    zone: ctx.settings.office_zone().name(),
-                };
-                let ics = writer.invitation(&calendar::Session {
-                    id: s.id.0,
-                    case_no,
-                    title: &case.title,
-                    at: s.held_at,
-                    place: &s.place,
-                });
-                mail::queue_tracked_with_calendar(c, ctx.public_url, event, &to, &notice, &link, &ics)?
-            }
-        };
+        let ics = invitation.map(|s| {
+            let writer = calendar::Writer {
+                lang,
+                public_url: ctx.public_url,
+                zone: ctx.settings.office_zone().name(),
+            };
+            writer.invitation(&calendar::Session {
+                id: s.id.0,
+                case_no,
+                title: &case.title,
+                at: s.held_at,
+                place: &s.place,
+            })
+        });
+        mail::queue_tracked(c, ctx.public_url, event, &to, &notice, &link, ics.as_deref())?;
     }
     Ok(())
 }
@@ -690,7 +687,7 @@ fn invite_respondents(
             name: &p.name,
             lang: Lang::Ko,
         };
-        mail::queue_tracked(c, ctx.public_url, event, &to, &notice, &link)?;
+        mail::queue_tracked(c, ctx.public_url, event, &to, &notice, &link, None)?;
     }
     Ok(())
 }

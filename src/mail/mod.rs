@@ -82,7 +82,8 @@ pub fn tracked_token_link(public_url: &PublicUrl, case_id: CaseId, path: &str, t
     }
 }
 
-/// Like [`queue`], for a notice about a case whose link is `link`.
+/// Like [`queue`], for a notice about a case whose link is `link`, with an iCalendar
+/// invitation attached when there is one (a session scheduled).
 pub fn queue_tracked(
     conn: &mut DbConn,
     public_url: &PublicUrl,
@@ -90,6 +91,7 @@ pub fn queue_tracked(
     to: &Recipient<'_>,
     notice: &Notice<'_>,
     link: &TrackedLink,
+    calendar: Option<&str>,
 ) -> Result<bool, QueueError> {
     queue_row(
         conn,
@@ -98,28 +100,7 @@ pub fn queue_tracked(
         to,
         notice,
         Some((link.case_id, &link.token_hash)),
-        None,
-    )
-}
-
-/// The same, with an iCalendar invitation attached (a session scheduled).
-pub fn queue_tracked_with_calendar(
-    conn: &mut DbConn,
-    public_url: &PublicUrl,
-    event: &str,
-    to: &Recipient<'_>,
-    notice: &Notice<'_>,
-    link: &TrackedLink,
-    calendar: &str,
-) -> Result<bool, QueueError> {
-    queue_row(
-        conn,
-        public_url,
-        event,
-        to,
-        notice,
-        Some((link.case_id, &link.token_hash)),
-        Some(calendar),
+        calendar,
     )
 }
 

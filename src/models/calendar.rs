@@ -85,31 +85,33 @@ pub struct DueEntry {
     pub on: NaiveDate,
 }
 
-/// The cases that are someone's own work: an officer's assigned cases, a mediator's panels,
-/// a complainant's and a respondent's own cases.
-fn own_cases(user: UserId, role: Role) -> cases::BoxedQuery<'static, crate::db::MultiBackend> {
-    let filed = cases::table
-        .filter(cases::state.ne(State::Draft.as_str()))
-        .into_boxed();
-    match role {
-        Role::Examiner | Role::Legal | Role::Admin => filed.filter(cases::assigned_officer_id.eq(user.0)),
-        Role::Mediator => filed.filter(
-            cases::id.eq_any(
-                panel_members::table
-                    .filter(panel_members::mediator_id.eq(user.0))
-                    .select(panel_members::case_id),
+/// Keeps, of a query joined to `cases`, the cases that are someone's own work: an officer's
+/// assigned cases, a mediator's panels, a complainant's and a respondent's own cases. Written
+/// into the statement (not as a list of ids read first: an officer may hold more cases than a
+/// statement may bind values).
+macro_rules! own_cases {
+    ($query:expr, $user:expr, $role:expr) => {{
+        let q = $query.filter(cases::state.ne(State::Draft.as_str()));
+        match $role {
+            Role::Examiner | Role::Legal | Role::Admin => q.filter(cases::assigned_officer_id.eq($user.0)),
+            Role::Mediator => q.filter(
+                cases::id.eq_any(
+                    panel_members::table
+                        .filter(panel_members::mediator_id.eq($user.0))
+                        .select(panel_members::case_id),
+                ),
             ),
-        ),
-        Role::Complainant => filed.filter(cases::complainant_user_id.eq(user.0)),
-        Role::Respondent => filed.filter(
-            cases::id.eq_any(
-                parties::table
-                    .filter(parties::user_id.eq(user.0))
-                    .filter(parties::side.eq("respondent"))
-                    .select(parties::case_id),
+            Role::Complainant => q.filter(cases::complainant_user_id.eq($user.0)),
+            Role::Respondent => q.filter(
+                cases::id.eq_any(
+                    parties::table
+                        .filter(parties::user_id.eq($user.0))
+                        .filter(parties::side.eq("respondent"))
+                        .select(parties::case_id),
+                ),
             ),
-        ),
-    }
+        }
+    }};
 }
 
 /// Sessions from `since` on, and every deadline still running, of the person's cases.
@@ -119,33 +121,39 @@ pub fn entries(
     role: Role,
     since: NaiveDateTime,
 ) -> QueryResult<(Vec<SessionEntry>, Vec<DueEntry>)> {
-    // Read first: a boxed query over both backends cannot be a subquery.
-    let ids: Vec<i64> = own_cases(user, role).select(cases::id).load(conn)?;
-    let sessions = mediation_sessions::table
-        .inner_join(cases::table)
-        .filter(mediation_sessions::case_id.eq_any(&ids))
-        .filter(mediation_sessions::held_at.ge(since))
-        .order(mediation_sessions::held_at.asc())
-        .select((
-            mediation_sessions::id,
-            cases::case_no,
-            cases::title,
-            mediation_sessions::held_at,
-            mediation_sessions::place,
-        ))
-        .load(conn)?;
-    let dues = deadlines::table
-        .inner_join(cases::table)
-        .filter(deadlines::case_id.eq_any(&ids))
-        .filter(deadlines::status.eq(DeadlineStatus::Open.as_str()))
-        .order(deadlines::due_on.asc())
-        .select((
-            deadlines::id,
-            cases::case_no,
-            cases::title,
-            deadlines::kind,
-            deadlines::due_on,
-        ))
-        .load(conn)?;
+    let sessions = own_cases!(
+        mediation_sessions::table
+            .inner_join(cases::table)
+            .filter(mediation_sessions::held_at.ge(since))
+            .into_boxed(),
+        user,
+        role
+    )
+    .order(mediation_sessions::held_at.asc())
+    .select((
+        mediation_sessions::id,
+        cases::case_no,
+        cases::title,
+        mediation_sessions::held_at,
+        mediation_sessions::place,
+    ))
+    .load(conn)?;
+    let dues = own_cases!(
+        deadlines::table
+            .inner_join(cases::table)
+            .filter(deadlines::status.eq(DeadlineStatus::Open.as_str()))
+            .into_boxed(),
+        user,
+        role
+    )
+    .order(deadlines::due_on.asc())
+    .select((
+        deadlines::id,
+        cases::case_no,
+        cases::title,
+        deadlines::kind,
+        deadlines::due_on,
+    ))
+    .load(conn)?;
     Ok((sessions, dues))
 }

@@ -121,7 +121,15 @@ fn notify_filing(
     let event = format!("case-filed:{case_no}");
     let send = |c: &mut DbConn, to: Recipient<'_>, notice: &Notice<'_>| {
         let link = mail::tracked_link(public_url, id);
-        mail::queue_tracked(c, public_url, &event, &to, &notice.with_link(&link.url), &link)
+        mail::queue_tracked(
+            c,
+            public_url,
+            &event,
+            &to,
+            &notice.with_link(&link.url),
+            &link,
+            None,
+        )
     };
     let receipt = Notice::FilingReceipt {
         case_no: &case_no,

@@ -9,7 +9,6 @@ use super::form::CaseInput;
 use crate::models;
 use crate::services::filing::{self, Saved};
 use crate::web::AppState;
-use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::page::{FieldErrors, PageCtx};
@@ -52,23 +51,7 @@ pub async fn autosave(
         file: false,
         keep_new: true,
     };
-    let address = client_address(&req, state.settings.trusted_proxy);
-    let app = state.clone();
-    let lang = ctx.lang;
-    let author = user.clone();
-    let saved = state
-        .db(move |c| {
-            Ok(filing::save(
-                c,
-                &app.settings,
-                &app.public_url,
-                &author,
-                lang,
-                &form,
-                address,
-            )?)
-        })
-        .await?;
+    let saved = super::save_form(&req, &state, &user, ctx.lang, form).await?;
     // Filed meanwhile (in another tab): a case is changed through corrections only.
     let filed = |no: &str| HttpResponse::Conflict().json(json!({ "case": format!("/cases/{no}") }));
     Ok(match saved {

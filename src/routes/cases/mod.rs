@@ -25,8 +25,8 @@ use crate::domain::workflow::{
     Refusal, Rule,
 };
 use crate::domain::{
-    BundleStatus, CaseNumber, CitationRole, Currency, Kind, NoteVisibility, NoticeStatus, Origin, PartyKind,
-    PartySize, Role, State, Track,
+    BundleStatus, CaseNumber, CitationRole, Currency, Kind, Lang, NoteVisibility, NoticeStatus, Origin,
+    PartyKind, PartySize, Role, State, Track,
 };
 use crate::models::case::{self, CaseRow, NoteView, PartyFields};
 use crate::models::case_page::{self, CaseView, Reader};
@@ -253,23 +253,7 @@ pub async fn save(
         file: file_now,
         keep_new,
     };
-    let address = client_address(&req, state.settings.trusted_proxy);
-    let app = state.clone();
-    let author = user.clone();
-    let lang = ctx.lang;
-    let saved = state
-        .db(move |c| {
-            Ok(filing::save(
-                c,
-                &app.settings,
-                &app.public_url,
-                &author,
-                lang,
-                &form,
-                address,
-            )?)
-        })
-        .await?;
+    let saved = save_form(&req, &state, &user, ctx.lang, form).await?;
     if let Some(mut errors) = refusal {
         // Nothing typed is lost: the form comes back filled in and, once it has a title, it
         // was kept as a draft too, and the form says so.
@@ -809,4 +793,30 @@ pub async fn add_note(
         "/cases/{}#notes",
         l.case.case_no.as_deref().unwrap_or_default()
     )))
+}
+
+/// Saves the complaint form (as a draft, or filed) for the form's own submit and its autosave.
+pub(super) async fn save_form(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    user: &User,
+    lang: Lang,
+    form: filing::Form,
+) -> Result<Saved, AppError> {
+    let address = client_address(req, state.settings.trusted_proxy);
+    let app = state.clone();
+    let author = user.clone();
+    state
+        .db(move |c| {
+            Ok(filing::save(
+                c,
+                &app.settings,
+                &app.public_url,
+                &author,
+                lang,
+                &form,
+                address,
+            )?)
+        })
+        .await
 }
