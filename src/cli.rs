@@ -67,6 +67,16 @@ pub enum Command {
     /// Evidence bundles.
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// The office's statistics.
+    #[command(subcommand)]
+    Stats(StatsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Recompute the statistics' monthly summaries from the cases. They are kept up to date
+    /// as cases change; this is for after a restore from an older backup, or to check them.
+    Rebuild,
 }
 
 #[derive(Debug, Subcommand)]
@@ -208,6 +218,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             import_rights(&settings, &files, all_failures)
         }
         Command::Evidence(EvidenceCommand::Scrub) => scrub_evidence(&settings),
+        Command::Stats(StatsCommand::Rebuild) => {
+            let pool = db::connect(&settings.database()?, 1)?;
+            let mut conn = pool.get()?;
+            let started = std::time::Instant::now();
+            let zone = settings.office_zone();
+            let n = db::write_tx(&mut conn, |c| crate::models::stats::rebuild(c, zone))?;
+            println!(
+                "Counted {n} filed cases in the statistics in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bundle(BundleCommand::Verify { file, key }) => {
             verify_bundle(&settings, &file, key.as_deref())
         }

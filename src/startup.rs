@@ -53,6 +53,18 @@ fn first_run_link(
     .context("cannot create the setup link")
 }
 
+/// The statistics' summaries, on the first start of an installation that had cases before.
+fn build_statistics(pool: &DbPool, settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = pool.get().context("no database connection")?;
+    let zone = settings.office_zone();
+    if let Some(n) = write_tx(&mut conn, |c| models::stats::build_if_missing(c, zone))
+        .context("cannot build the statistics")?
+    {
+        tracing::info!(cases = n, "built the statistics from the cases");
+    }
+    Ok(())
+}
+
 fn security_headers(public_url: &PublicUrl) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
         .add((
@@ -182,6 +194,7 @@ impl Application {
             web::block(move || db::connect(&database, size)).await??
         };
         let setup_link = first_run_link(&pool, &settings, &public_url)?;
+        build_statistics(&pool, &settings)?;
         let hasher = Hasher::new(settings.password_hash_concurrency)?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;

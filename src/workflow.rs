@@ -155,6 +155,7 @@ pub fn act(
                 at: now,
             },
         )?;
+        crate::models::stats::refresh(c, case_id, ctx.settings.office_zone())?;
         audit::record(
             c,
             Event {

@@ -169,6 +169,7 @@ diesel::table! {
         counsel_firm -> Nullable<Text>,
         counsel_email -> Nullable<Text>,
         user_id -> Nullable<BigInt>,
+        country -> Nullable<Text>,
     }
 }
 
@@ -504,6 +505,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    stats_facts (case_id) {
+        case_id -> BigInt,
+        filed_month -> Integer,
+        kind -> Text,
+        track -> Text,
+        size -> Text,
+        field -> Text,
+        cells -> Text,
+    }
+}
+diesel::table! {
+    stats_months (month, kind, track, size, field) {
+        month -> Integer,
+        kind -> Text,
+        track -> Text,
+        size -> Text,
+        field -> Text,
+        filed -> BigInt,
+        foreign_respondent -> BigInt,
+        country_unknown -> BigInt,
+        claimed_krw -> BigInt,
+        closed -> BigInt,
+        sessions -> BigInt,
+        with_sessions -> BigInt,
+        appeared -> BigInt,
+        claims -> Text,
+        outcomes -> Text,
+        days -> Text,
+        states -> Text,
+    }
+}
+diesel::joinable!(stats_facts -> cases (case_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -539,4 +573,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_reads,
     audit_checks,
     calendar_feeds,
+    stats_facts,
+    stats_months,
 );

@@ -124,6 +124,13 @@ struct People {
     respondents: Vec<UserId>,
 }
 
+/// The statistics count the demo's cases as if they had been filed and moved one by one.
+pub fn count_in_statistics(conn: &mut DbConn, settings: &Settings) -> anyhow::Result<()> {
+    let zone = settings.office_zone();
+    write_tx(conn, |c| crate::models::stats::rebuild(c, zone))?;
+    Ok(())
+}
+
 /// Seeds demo accounts and `count` cases whose histories run up to the settings' "now" (in
 /// its office time zone, with its periods). Refuses a database that holds accounts or cases
 /// unless `force`.
@@ -141,6 +148,7 @@ pub fn seed(conn: &mut DbConn, settings: &Settings, count: usize, force: bool) -
     let password = crate::auth::token::generate()[..16].to_owned();
     let (accounts, people) = add_accounts(conn, &mut rng, &password, now)?;
     add_cases(conn, &mut rng, settings, count, &people)?;
+    count_in_statistics(conn, settings)?;
     Ok(Report {
         accounts,
         cases: count,

@@ -65,6 +65,32 @@ named_values!(PartyKind, "party-kind" { Person => "person", Organisation => "org
 named_values!(PartySize, "party-size" { Individual => "individual", Sme => "sme", Large => "large" });
 
 named_values!(
+    /// Where a party is established (ISO 3166 alpha-2): Korea, the countries the office's
+    /// disputes most often involve, and any other.
+    Country, "country" {
+        Kr => "KR",
+        Us => "US",
+        Jp => "JP",
+        Cn => "CN",
+        Tw => "TW",
+        De => "DE",
+        Fr => "FR",
+        Gb => "GB",
+        Nl => "NL",
+        Ch => "CH",
+        Se => "SE",
+        Fi => "FI",
+        It => "IT",
+        Il => "IL",
+        In => "IN",
+        Sg => "SG",
+        Vn => "VN",
+        Ca => "CA",
+        Other => "ZZ",
+    }
+);
+
+named_values!(
     /// Who may read a note: the office and panel only, or the parties too.
     NoteVisibility, "note" {
         Internal => "internal",

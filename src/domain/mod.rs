@@ -61,11 +61,14 @@ pub mod patent_number;
 pub mod right;
 mod role;
 mod spreadsheet;
+pub mod stats;
 pub mod text;
 pub mod workflow;
 
 pub use bundle::{Audience, BundleStatus};
-pub use case::{CaseNumber, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, State, Track};
+pub use case::{
+    CaseNumber, Country, Currency, Kind, NoteVisibility, Origin, PartyKind, PartySize, State, Track,
+};
 pub use claims::{Claims, ClaimsError};
 pub use email::{Email, EmailError};
 pub use exhibit::{

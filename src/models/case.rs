@@ -101,6 +101,7 @@ pub struct PartyFields {
     pub counsel_name: Option<String>,
     pub counsel_firm: Option<String>,
     pub counsel_email: Option<String>,
+    pub country: Option<String>,
 }
 
 /// Lower-cased text the search looks in: number, title, description, party names.

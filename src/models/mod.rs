@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod right;
 pub mod session;
 pub mod setup_token;
+pub mod stats;
 pub mod throttle;
 pub mod user;
 pub mod workbench;

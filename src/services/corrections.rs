@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, write_tx};
 use crate::domain::case::format_amount;
+use crate::domain::office_time::OfficeZone;
 use crate::models::case::{self, CaseFields, PartyFields};
 use crate::models::id::CaseId;
 use crate::models::user::User;
@@ -59,6 +60,7 @@ fn described(f: &CaseFields, parties: &[PartyFields]) -> Vec<(String, Option<Str
             Some(p.name.as_str()),
             p.registration_no.as_deref(),
             p.size.as_deref(),
+            p.country.as_deref(),
             p.address.as_deref(),
             p.email.as_deref(),
             p.phone.as_deref(),
@@ -101,6 +103,7 @@ pub fn correct(
     conn: &mut DbConn,
     actor: &User,
     correction: &Correction,
+    zone: OfficeZone,
     address: Option<String>,
 ) -> Result<Corrected, Error> {
     let changed = changes(correction);
@@ -116,6 +119,7 @@ pub fn correct(
         for (field, old, new) in &changed {
             case::record_change(c, id, actor.id, field, old.as_deref(), new.as_deref())?;
         }
+        crate::models::stats::refresh(c, id, zone)?;
         audit::record(
             c,
             Event {

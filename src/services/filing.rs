@@ -88,6 +88,7 @@ pub fn save(
             return Ok(Saved::Draft);
         };
         crate::workflow::on_filed(c, settings, id, fields.track, now)?;
+        crate::models::stats::refresh(c, id, settings.office_zone())?;
         notify_filing(c, public_url, author, lang, id, number, fields, parties)?;
         audit::record(
             c,

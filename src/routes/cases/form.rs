@@ -2,7 +2,7 @@
 //! parsing into case fields — leniently for a draft, completely for filing.
 
 use crate::domain::case::{format_amount, parse_amount};
-use crate::domain::{Currency, Email, Kind, Origin, PartyKind, PartySize, Track};
+use crate::domain::{Country, Currency, Email, Kind, Origin, PartyKind, PartySize, Track};
 use crate::models::case::{CaseFields, CaseRow, PartyFields};
 use crate::web::page::FieldErrors;
 
@@ -24,6 +24,7 @@ pub struct PartyInput {
     pub counsel_name: String,
     pub counsel_firm: String,
     pub counsel_email: String,
+    pub country: String,
 }
 
 impl PartyInput {
@@ -39,6 +40,7 @@ impl PartyInput {
             "counsel_name" => &mut self.counsel_name,
             "counsel_firm" => &mut self.counsel_firm,
             "counsel_email" => &mut self.counsel_email,
+            "country" => &mut self.country,
             _ => return None,
         })
     }
@@ -72,6 +74,7 @@ impl PartyInput {
             counsel_name: o(&p.counsel_name),
             counsel_firm: o(&p.counsel_firm),
             counsel_email: o(&p.counsel_email),
+            country: o(&p.country),
         }
     }
 
@@ -409,6 +412,10 @@ impl CaseInput {
         for (field, valid) in [
             ("kind", PartyKind::parse(&p.kind).is_some()),
             ("size", p.size.is_empty() || PartySize::parse(&p.size).is_some()),
+            (
+                "country",
+                p.country.is_empty() || Country::parse(&p.country).is_some(),
+            ),
         ] {
             if !valid {
                 errors.add(p.field(field), "err-choose");
@@ -430,6 +437,7 @@ impl CaseInput {
             counsel_name,
             counsel_firm,
             counsel_email,
+            country: Some(p.country.clone()).filter(|s| !s.is_empty()),
         }
     }
 }

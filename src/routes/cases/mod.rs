@@ -25,8 +25,8 @@ use crate::domain::workflow::{
     Refusal, Rule,
 };
 use crate::domain::{
-    BundleStatus, CaseNumber, CitationRole, Currency, Kind, Lang, NoteVisibility, NoticeStatus, Origin,
-    PartyKind, PartySize, Role, State, Track,
+    BundleStatus, CaseNumber, CitationRole, Country, Currency, Kind, Lang, NoteVisibility, NoticeStatus,
+    Origin, PartyKind, PartySize, Role, State, Track,
 };
 use crate::models::case::{self, CaseRow, NoteView, PartyFields};
 use crate::models::case_page::{self, CaseView, Reader};
@@ -58,6 +58,7 @@ pub struct Choices {
     pub origins: &'static [Origin],
     pub party_kinds: &'static [PartyKind],
     pub sizes: &'static [PartySize],
+    pub countries: &'static [Country],
     pub currencies: &'static [Currency],
 }
 
@@ -67,6 +68,7 @@ pub const CHOICES: Choices = Choices {
     origins: Origin::ALL,
     party_kinds: PartyKind::ALL,
     sizes: PartySize::ALL,
+    countries: Country::ALL,
     currencies: Currency::ALL,
 };
 
@@ -726,8 +728,9 @@ pub async fn edit(
     };
     let actor = current.user.clone();
     let address = client_address(&req, state.settings.trusted_proxy);
+    let zone = state.settings.office_zone();
     let corrected = state
-        .db(move |c| Ok(corrections::correct(c, &actor, &correction, address)?))
+        .db(move |c| Ok(corrections::correct(c, &actor, &correction, zone, address)?))
         .await?;
     if corrected == Corrected::Stale {
         return refuse(FieldErrors::one("form", "err-case-changed"));

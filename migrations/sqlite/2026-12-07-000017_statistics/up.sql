@@ -1,0 +1,44 @@
+-- Statistics (issue 18). A respondent abroad is counted as foreign: parties say their country
+-- (ISO 3166 alpha-2; NULL where nobody said).
+ALTER TABLE parties ADD COLUMN country TEXT;
+
+-- What each filed case adds to the statistics: its dimensions as they are now, and every
+-- monthly cell it counts in, so that when the case moves on or is corrected the old
+-- contribution is taken back and the new one added, in the same transaction.
+CREATE TABLE stats_facts (
+    case_id BIGINT PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
+    filed_month INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    track TEXT NOT NULL,
+    size TEXT NOT NULL,
+    field TEXT NOT NULL,
+    cells TEXT NOT NULL
+);
+-- The most-cited rights of the cases a filter selects.
+CREATE INDEX stats_facts_filed ON stats_facts (filed_month, kind, track, size, field);
+
+-- The office's figures summed per office month and per combination of the filters' values:
+-- one row per (month, kind, track, complainant size, IPC subclass). A million cases make
+-- some tens of thousands of rows, which the statistics page reads in one pass.
+CREATE TABLE stats_months (
+    month INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    track TEXT NOT NULL,
+    size TEXT NOT NULL,
+    field TEXT NOT NULL,
+    filed BIGINT NOT NULL,
+    foreign_respondent BIGINT NOT NULL,
+    country_unknown BIGINT NOT NULL,
+    claimed_krw BIGINT NOT NULL,
+    closed BIGINT NOT NULL,
+    sessions BIGINT NOT NULL,
+    with_sessions BIGINT NOT NULL,
+    appeared BIGINT NOT NULL,
+    -- Sparse counts written `key=n key=n`: claims by amount band, closures by outcome and by
+    -- days open, and the net change of open cases per state.
+    claims TEXT NOT NULL,
+    outcomes TEXT NOT NULL,
+    days TEXT NOT NULL,
+    states TEXT NOT NULL,
+    PRIMARY KEY (month, kind, track, size, field)
+);
