@@ -86,6 +86,9 @@ pub struct Settings {
     /// Where evidence files are kept; default `<data_dir>/evidence`. Never a served folder;
     /// several app servers share one.
     pub evidence_dir: Option<PathBuf>,
+    /// The office's grouping of IPC classes into the materials, parts and equipment
+    /// industries for its statistics; default the one shipped (`data/industry_fields.toml`).
+    pub industry_fields_file: Option<PathBuf>,
     /// The largest file one exhibit may be.
     pub exhibit_max_bytes: u64,
     /// How many exhibits one upload may carry.
@@ -153,6 +156,7 @@ impl Default for Settings {
             invitation_days: 30,
             deadline_poll_secs: 60,
             evidence_dir: None,
+            industry_fields_file: None,
             exhibit_max_bytes: 200 * 1024 * 1024,
             exhibit_max_files: 10,
             case_evidence_max_bytes: 20 * 1024 * 1024 * 1024,
@@ -253,6 +257,17 @@ impl Settings {
         };
         raw.parse()
             .with_context(|| format!("invalid mail_from `{raw}` (use `Name <address@domain>`)"))
+    }
+
+    /// The industries the statistics group technology fields by.
+    pub fn industries(&self) -> anyhow::Result<crate::domain::stats::fields::Industries> {
+        use crate::domain::stats::fields::Industries;
+        let Some(file) = &self.industry_fields_file else {
+            return Ok(Industries::shipped());
+        };
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read industry_fields_file {}", file.display()))?;
+        Industries::parse(&text).with_context(|| format!("industry_fields_file {}", file.display()))
     }
 
     pub fn evidence_dir(&self) -> PathBuf {

@@ -195,6 +195,7 @@ impl Application {
         };
         let setup_link = first_run_link(&pool, &settings, &public_url)?;
         build_statistics(&pool, &settings)?;
+        let industries = Arc::new(settings.industries()?);
         let hasher = Hasher::new(settings.password_hash_concurrency)?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -236,6 +237,7 @@ impl Application {
         };
         let bundle_builder = tokio::spawn(builder.run(bundle_wake.clone(), stop_workers.subscribe()));
         let state = web::Data::new(AppState {
+            industries,
             throttle: throttle::Policy::from_settings(&settings),
             settings,
             public_url: public_url.clone(),

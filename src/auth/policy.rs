@@ -25,6 +25,8 @@ pub enum Permission {
     EditRights,
     /// Load offices' bibliographic files into the registry.
     ImportRights,
+    /// Read the office's statistics, unsuppressed and with the rights cases cite.
+    ViewStatistics,
 }
 
 /// Which roles hold each permission. Nothing is granted that is not listed here.
@@ -42,6 +44,10 @@ const GRANTS: &[(Permission, &[Role])] = &[
         &[Role::Examiner, Role::Legal, Role::Admin],
     ),
     (Permission::ImportRights, &[Role::Admin]),
+    (
+        Permission::ViewStatistics,
+        &[Role::Examiner, Role::Legal, Role::Admin],
+    ),
 ];
 
 /// Which cases a role sees: the office all filed cases, a complainant their own, a

@@ -7,6 +7,7 @@ pub mod bundles;
 pub mod calendar;
 pub mod cases;
 pub mod deadlines;
+pub mod stats;
 pub mod exhibits;
 pub mod health;
 pub mod home;
@@ -37,7 +38,7 @@ const fn route(verb: Verb, path: &'static str, access: Access) -> Route {
 }
 
 use Access::{Allowed, Open, Public, SignedIn};
-use Permission::{EditCase, EditRights, FileCase, ImportRights, ManageOutbox, ManageUsers, ViewAudit};
+use Permission::{EditCase, EditRights, FileCase, ImportRights, ManageOutbox, ManageUsers, ViewAudit, ViewStatistics};
 use Verb::{Get, Post};
 
 #[rustfmt::skip]
@@ -112,6 +113,10 @@ pub const ROUTES: &[Route] = &[
     route(Get,  "/admin/rights/import",           Allowed(ImportRights)),
     route(Post, "/admin/rights/import",           Allowed(ImportRights)),
     route(Get,  "/deadlines",                     Allowed(EditCase)),
+    route(Get,  "/stats",                         Allowed(ViewStatistics)),
+    route(Get,  "/stats/{file}",                  Allowed(ViewStatistics)),
+    route(Get,  "/statistics",                    Public),
+    route(Get,  "/statistics/{file}",             Public),
     route(Get,  "/n/{token}",                     Public),
     route(Get,  "/invitations/{token}",           Public),
     route(Post, "/invitations/{token}",           Public),
@@ -304,6 +309,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(rights::form::update)),
         )
         .route("/deadlines", get().to(deadlines::list))
+        .route("/stats", get().to(stats::page))
+        .route("/stats/{file}", get().to(stats::download))
+        .route("/statistics", get().to(stats::public))
+        .route("/statistics/{file}", get().to(stats::public_download))
         .route("/n/{token}", get().to(portal::opened))
         .service(
             web::resource("/invitations/{token}")

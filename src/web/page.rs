@@ -210,6 +210,7 @@ impl PageCtx {
             items.push(("/account", "nav-account", 0));
             for (permission, href, key, count) in [
                 (Permission::EditCase, "/deadlines", "nav-deadlines", 0),
+                (Permission::ViewStatistics, "/stats", "nav-stats", 0),
                 (Permission::ManageUsers, "/admin/users", "nav-admin-users", 0),
                 (Permission::ViewAudit, "/admin/audit", "nav-admin-audit", 0),
                 (

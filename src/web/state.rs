@@ -39,6 +39,8 @@ pub struct AppState {
     pub visitor_key: crate::auth::visitor::VisitorKey,
     /// Signs the secrets of calendar feed URLs.
     pub calendar_key: crate::auth::calendar::FeedKey,
+    /// The industries the statistics group technology fields by.
+    pub industries: Arc<crate::domain::stats::fields::Industries>,
 }
 
 impl AppState {
