@@ -6,6 +6,10 @@
 //!     cargo run --release --example bench                      # SQLite in a temporary folder
 //!     cargo run --release --example bench -- --postgres postgres://postgres@127.0.0.1/postgres
 //!     cargo run --release --example bench -- --cases 20000 --clients 32 --requests 3000
+//!     cargo run --release --example bench -- --stats --cases 1000000 --rights 20000
+//!
+//! `--stats` measures the statistics pages instead (issue 18): `/stats` without a filter and
+//! with two, one figure's download, and the public `/statistics`, each alone and under load.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,6 +32,10 @@ struct Args {
     clients: usize,
     requests: usize,
     postgres: Option<String>,
+    /// Measure the statistics instead of the case list.
+    stats: bool,
+    /// Rights in the registry, which the demo's cases cite.
+    rights: u64,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -36,6 +44,8 @@ fn args() -> anyhow::Result<Args> {
         clients: 32,
         requests: 2000,
         postgres: None,
+        stats: false,
+        rights: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -45,6 +55,8 @@ fn args() -> anyhow::Result<Args> {
             "--clients" => a.clients = value()?.parse()?,
             "--requests" => a.requests = value()?.parse()?,
             "--postgres" => a.postgres = Some(value()?),
+            "--rights" => a.rights = value()?.parse()?,
+            "--stats" => a.stats = true,
             other => bail!("unknown argument {other}"),
         }
     }
@@ -134,11 +146,14 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(app.run_until_stopped());
 
     let started = Instant::now();
-    let cases = a.cases;
+    let (cases, rights) = (a.cases, a.rights);
     let (case_nos, password) =
         tokio::task::spawn_blocking(move || -> anyhow::Result<(Vec<String>, String)> {
             let mut conn = pool.get()?;
             ipdesk::demo::seed(&mut conn, &seed_settings, cases, false)?;
+            if rights > 0 {
+                ipdesk::demo::seed_rights(&mut conn, rights, |_| {})?;
+            }
             let password = "bench-examiner-lantern-42".to_owned();
             let hash = ipdesk::auth::password::hash_now(&password)?;
             user::insert(
@@ -195,7 +210,7 @@ async fn main() -> anyhow::Result<()> {
         bail!("sign-in failed: {}", res.status());
     }
 
-    let scenarios: Vec<(&str, Vec<String>)> = vec![
+    let list_scenarios: Vec<(&str, Vec<String>)> = vec![
         ("case list, default view", vec!["/cases".into()]),
         (
             "case list, state filter",
@@ -224,6 +239,21 @@ async fn main() -> anyhow::Result<()> {
             case_nos.iter().map(|n| format!("/cases/{n}")).collect(),
         ),
     ];
+    let this_year = chrono::Utc::now().format("%Y").to_string();
+    let stats_scenarios: Vec<(&str, Vec<String>)> = vec![
+        ("/stats, no filter", vec!["/stats".into()]),
+        (
+            "/stats, kind + field",
+            vec!["/stats?kind=patent&field=industry:semiconductors".into()],
+        ),
+        (
+            "/stats, year + size",
+            vec![format!("/stats?year={this_year}&size=sme")],
+        ),
+        ("/stats figure download (JSON)", vec!["/stats/filed-by-month.json".into()]),
+        ("/statistics (public, a year)", vec!["/statistics".into()]),
+    ];
+    let scenarios = if a.stats { stats_scenarios } else { list_scenarios };
     println!(
         "{} concurrent clients, {} requests per scenario, 2 cores shared by server and load\n",
         a.clients, a.requests
@@ -253,7 +283,9 @@ async fn main() -> anyhow::Result<()> {
             ms(percentile(&times, 0.99))
         );
     }
-    export(&client, &base).await?;
+    if !a.stats {
+        export(&client, &base).await?;
+    }
     if let Some((admin, name)) = drop_db {
         PgConnection::establish(&admin)?
             .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))?;

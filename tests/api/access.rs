@@ -351,6 +351,7 @@ async fn a_route_without_an_access_rule_is_refused() {
         calendar_key: ipdesk::auth::calendar::FeedKey::derive(&ed25519_dalek::SigningKey::from_bytes(
             &[1; 32],
         )),
+        industries: std::sync::Arc::new(ipdesk::domain::stats::fields::Industries::shipped()),
     });
     let service = actix_test::init_service(
         App::new()

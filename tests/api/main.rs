@@ -31,6 +31,7 @@ mod schema;
 mod sessions;
 mod setup;
 mod smtp;
+mod stats;
 mod throttle;
 mod transitions;
 mod workflow;

@@ -5,3 +5,4 @@
 pub mod cell;
 pub mod fields;
 pub mod figures;
+pub mod suppress;

@@ -258,7 +258,7 @@ pub async fn page(
     };
     let first = match &shown {
         Some(s) => s.first,
-        None => state.db(stats::first_month).await?,
+        None => state.db(|c| Ok(stats::first_month(c)?)).await?,
     };
     let (summary, figures, period) = match &shown {
         Some(s) => {
@@ -401,7 +401,7 @@ pub async fn public(
     query: web::Query<PublicQuery>,
 ) -> Result<HttpResponse, AppError> {
     let now = Month::of(state.settings.today());
-    let years = years(state.db(stats::first_month).await?, now);
+    let years = years(state.db(|c| Ok(stats::first_month(c)?)).await?, now);
     let year = chosen_year(&query.year, &years, now).ok_or(AppError::NotFound)?;
     let (Sheets { sheets, summary }, _) = published(&state, &ctx, year).await?;
     let note = Some(ctx.t("stats-suppressed-note"));
@@ -433,7 +433,7 @@ pub async fn public_download(
         Some((y, id)) => (y, Some(id)),
         None => (stem, None),
     };
-    let years = years(state.db(stats::first_month).await?, now);
+    let years = years(state.db(|c| Ok(stats::first_month(c)?)).await?, now);
     let year = chosen_year(year, &years, now).filter(|_| !year.is_empty()).ok_or(AppError::NotFound)?;
     let (Sheets { sheets, .. }, figures) = published(&state, &ctx, year).await?;
     let mut about = Map::new();

@@ -271,7 +271,7 @@ pub struct Sheets {
 pub fn staff(f: &Figures, cited: &(Vec<CitedRight>, Vec<(String, i64)>), industries: &Industries, ctx: &PageCtx) -> Sheets {
     let specs = specs(f, industries, ctx);
     let mut sheets: Vec<Sheet> = specs.iter().map(|s| to_sheet(s, &unsuppressed(&s.table), ctx)).collect();
-    sheets.insert(3, durations(f, ctx, |_| true));
+    sheets.insert(3, durations(f, ctx, |_| true, 0));
     sheets.push(top_classes(f, ctx));
     sheets.push(Sheet {
         id: "cited-rights",
@@ -314,7 +314,7 @@ pub fn public(f: &Figures, industries: &Industries, ctx: &PageCtx) -> Result<She
         Some(t) => Track::ALL.iter().position(|x| *x == t).is_some_and(|i| closed_by_track[i].is_some()),
         None => published[2].total.is_some(),
     };
-    sheets.insert(3, durations(f, ctx, shown));
+    sheets.insert(3, durations(f, ctx, shown, THRESHOLD as i64));
     // Indexes into `specs`: outcomes 2, sessions 3, fields 4, complainants 6, respondents 7.
     let cells = |i: usize| &published[i];
     let mediation = Track::ALL.iter().position(|t| *t == Track::Mediation).unwrap_or(0);
@@ -352,7 +352,8 @@ enum KeyFigure {
     Foreign,
 }
 
-fn durations(f: &Figures, ctx: &PageCtx, shown: impl Fn(Option<Track>) -> bool) -> Sheet {
+/// Medians of fewer than `least` closures are not shown.
+fn durations(f: &Figures, ctx: &PageCtx, shown: impl Fn(Option<Track>) -> bool, least: i64) -> Sheet {
     let mut rows: Vec<(String, String, Option<Track>, _)> = Track::ALL
         .iter()
         .zip(&f.durations)
@@ -362,7 +363,7 @@ fn durations(f: &Figures, ctx: &PageCtx, shown: impl Fn(Option<Track>) -> bool) 
     let pick = |get: fn(&crate::domain::stats::figures::Durations) -> Option<i64>| -> Vec<Value> {
         rows.iter()
             .map(|(_, _, t, d)| {
-                if !shown(*t) || d.n < THRESHOLD as i64 {
+                if !shown(*t) || d.n < least {
                     Value::Suppressed
                 } else {
                     get(d).map_or(Value::Missing, n)
