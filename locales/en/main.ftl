@@ -1052,3 +1052,10 @@ calendar-session = { $case_no } mediation session
 calendar-deadline = { $case_no } due: { $kind }
 flash-calendar-renewed = Your calendar has a new address. Any earlier address no longer works.
 flash-calendar-stopped = Your calendar is off.
+
+# Statistics figures (src/web/chart.rs): a value in a table and its hover text
+chart-days = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
+chart-won = ₩{ $amount }

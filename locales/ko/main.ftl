@@ -1001,3 +1001,7 @@ calendar-session = { $case_no } 조정 기일
 calendar-deadline = { $case_no } { $kind } 만료
 flash-calendar-renewed = 캘린더 주소가 새로 발급되었습니다. 이전 주소는 더 이상 작동하지 않습니다.
 flash-calendar-stopped = 캘린더를 껐습니다.
+
+# Statistics figures (src/web/chart.rs): a value in a table and its hover text
+chart-days = { $n }일
+chart-won = { $amount }원
