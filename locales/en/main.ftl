@@ -1196,3 +1196,9 @@ err-stats-month = Give a month as YYYY-MM, for example 2026-03.
 err-stats-year-or-range = Choose either a year or a range of months, not both.
 err-stats-quarter-needs-year = Choose the year of the quarter.
 err-stats-range-order = The last month comes before the first.
+# Statistics figures (src/web/chart.rs): a value in a table and its hover text
+chart-days = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
+chart-won = ₩{ $amount }

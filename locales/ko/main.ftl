@@ -1139,3 +1139,6 @@ err-stats-month = 월은 YYYY-MM 형식으로 입력하세요. 예: 2026-03
 err-stats-year-or-range = 연도와 월 범위 중 하나만 고르세요.
 err-stats-quarter-needs-year = 분기의 연도를 고르세요.
 err-stats-range-order = 종료 월이 시작 월보다 앞섭니다.
+# Statistics figures (src/web/chart.rs): a value in a table and its hover text
+chart-days = { $n }일
+chart-won = { $amount }원

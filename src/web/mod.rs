@@ -1,9 +1,10 @@
 //! The web layer: application state, the gate every request passes, sessions and their
-//! cookies, CSRF, flash messages, page rendering and error pages. The handlers in
-//! `crate::routes` build on it; nothing below (services, models, domain, mail, workflow)
-//! imports it.
+//! cookies, CSRF, flash messages, page rendering, error pages and the statistics pages'
+//! charts. The handlers in `crate::routes` build on it; nothing below (services, models,
+//! domain, mail, workflow) imports it.
 
 pub mod address;
+pub mod chart;
 pub mod csrf;
 pub mod error;
 pub mod flash;
