@@ -61,6 +61,7 @@ pub mod patent_number;
 pub mod right;
 mod role;
 mod spreadsheet;
+pub mod stats;
 pub mod text;
 pub mod workflow;
 
