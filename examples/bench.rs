@@ -250,7 +250,10 @@ async fn main() -> anyhow::Result<()> {
             "/stats, year + size",
             vec![format!("/stats?year={this_year}&size=sme")],
         ),
-        ("/stats figure download (JSON)", vec!["/stats/filed-by-month.json".into()]),
+        (
+            "/stats figure download (JSON)",
+            vec!["/stats/filed-by-month.json".into()],
+        ),
         ("/statistics (public, a year)", vec!["/statistics".into()]),
     ];
     let scenarios = if a.stats { stats_scenarios } else { list_scenarios };

@@ -7,12 +7,12 @@ pub mod bundles;
 pub mod calendar;
 pub mod cases;
 pub mod deadlines;
-pub mod stats;
 pub mod exhibits;
 pub mod health;
 pub mod home;
 pub mod portal;
 pub mod rights;
+pub mod stats;
 
 use actix_web::http::Method;
 use actix_web::web;
@@ -38,7 +38,9 @@ const fn route(verb: Verb, path: &'static str, access: Access) -> Route {
 }
 
 use Access::{Allowed, Open, Public, SignedIn};
-use Permission::{EditCase, EditRights, FileCase, ImportRights, ManageOutbox, ManageUsers, ViewAudit, ViewStatistics};
+use Permission::{
+    EditCase, EditRights, FileCase, ImportRights, ManageOutbox, ManageUsers, ViewAudit, ViewStatistics,
+};
 use Verb::{Get, Post};
 
 #[rustfmt::skip]

@@ -64,6 +64,13 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
         ("/deadlines", None) => SignIn,
         ("/deadlines", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(200),
         ("/deadlines", Some(_)) => Hidden,
+        ("/stats" | "/stats/{file}", None) => SignIn,
+        ("/stats", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(200),
+        // No figure has this name.
+        ("/stats/{file}", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(404),
+        ("/stats" | "/stats/{file}", Some(_)) => Hidden,
+        ("/statistics", _) => Page(200),
+        ("/statistics/{file}", _) => Page(404),
         // A token nobody was sent.
         ("/n/{token}" | "/invitations/{token}", _) => Page(404),
         ("/admin/audit" | "/admin/outbox", None) => SignIn,

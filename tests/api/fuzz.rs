@@ -517,6 +517,22 @@ fn plausible(field: &str, w: &World, rng: &mut StdRng) -> String {
         "q" => pick(rng, &["battery", "IPD-2026", "US8930553"]).into(),
         "sha256" => "ab".repeat(32),
         "country" => "US".into(),
+        "year" => pick(rng, &["2026", "2025", "1999", "20x6"]).into(),
+        "quarter" => pick(rng, &["1", "4", "5"]).into(),
+        "from" | "to" => pick(rng, &["2026-01", "2026-12", "2026-13", "March"]).into(),
+        "field" => pick(
+            rng,
+            &[
+                "H",
+                "H01L",
+                "industry:semiconductors",
+                "industry:nope",
+                "none",
+                "Z9",
+            ],
+        )
+        .into(),
+        "size" => pick(rng, &["sme", "large", "none", "huge"]).into(),
         "description" | "remedy" | "text" | "note" | "abstract_text" | "inventors" | "applicants"
         | "owners" | "other_titles" | "citations" => pick(rng, &lines).into(),
         _ => pick(rng, &line).into(),
@@ -539,6 +555,7 @@ const CASE_FIELDS: &[&str] = &[
     "c_name",
     "c_registration_no",
     "c_size",
+    "c_country",
     "c_address",
     "c_email",
     "c_phone",
@@ -548,6 +565,7 @@ const CASE_FIELDS: &[&str] = &[
     "r0_kind",
     "r0_name",
     "r0_size",
+    "r0_country",
     "r0_email",
     "r1_name",
     "action",
@@ -603,6 +621,8 @@ fn query_fields(path: &str) -> &'static [&'static str] {
         "/setup" | "/verify-email" | "/password-reset/confirm" => &["token"],
         "/cases/{case_no}/fingerprint" => &["sha256"],
         "/deadlines" => &["officer", "kind", "overdue", "page"],
+        "/stats" | "/stats/{file}" => &["year", "quarter", "from", "to", "kind", "track", "field", "size"],
+        "/statistics" => &["year"],
         "/healthz"
         | "/static/{file}"
         | "/"
@@ -626,6 +646,7 @@ fn query_fields(path: &str) -> &'static [&'static str] {
         | "/rights/{docdb}"
         | "/rights/{docdb}/edit"
         | "/admin/rights/import"
+        | "/statistics/{file}"
         | "/n/{token}"
         | "/calendar/{secret}.ics"
         | "/invitations/{token}" => &[],
@@ -636,7 +657,7 @@ fn query_fields(path: &str) -> &'static [&'static str] {
 /// Query parameters some page reads.
 const QUERY_FIELDS: &[&str] = &[
     "q", "page", "state", "kind", "track", "mine", "officer", "sort", "status", "action", "token", "next",
-    "sha256", "number", "country",
+    "sha256", "number", "country", "year", "quarter", "from", "to", "field", "size",
 ];
 
 enum Shape {
@@ -698,7 +719,19 @@ fn shape(path: &str) -> Shape {
 /// A path segment as a page links it.
 fn plausible_segment(name: &str, w: &World, rng: &mut StdRng) -> String {
     match name {
-        "file" => pick(rng, &["app.css", "app.js", "missing.css"]).into(),
+        "file" => pick(
+            rng,
+            &[
+                "app.css",
+                "app.js",
+                "missing.css",
+                "outcomes.json",
+                "filed-by-month.csv",
+                "2026.csv",
+                "2026-fields.json",
+            ],
+        )
+        .into(),
         "id" => pick(rng, &[w.bystanders[0].as_str(), w.bundle.as_str(), "1", "999999"]).into(),
         "case_no" => pick(rng, &[w.case_no.as_str(), "IPD-2026-99999"]).into(),
         "key" => pick(

@@ -13,7 +13,10 @@ use crate::helpers::{TestApp, location, spawn_app_with};
 
 /// 10:00 KST on 16 March 2026.
 fn now() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 3, 16).unwrap().and_hms_opt(1, 0, 0).unwrap()
+    NaiveDate::from_ymd_opt(2026, 3, 16)
+        .unwrap()
+        .and_hms_opt(1, 0, 0)
+        .unwrap()
 }
 
 fn kst(day: &str) -> NaiveDateTime {
@@ -54,22 +57,94 @@ async fn hand_counted_office() -> (TestApp, reqwest::Client) {
     let app = spawn_app_with(|s| s.clock_frozen_at = Some(now())).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
-    let a = file(&app, &complainant, "A", &[("kind", "patent"), ("ipc_class", "H01L 21/02"), ("damages_amount", "500,000,000"), ("r0_country", "KR")]).await;
-    let b = file(&app, &complainant, "B", &[("kind", "patent"), ("ipc_class", "H01M 10/052"), ("damages_amount", "20,000,000,000"), ("r0_country", "JP")]).await;
-    let c = file(&app, &complainant, "C", &[("kind", "design"), ("c_size", "individual"), ("c_kind", "person"), ("ipc_class", ""), ("damages_amount", ""), ("damages_currency", "")]).await;
-    let d = file(&app, &complainant, "D", &[("ipc_class", "C08K 3/36"), ("c_size", "large"), ("damages_amount", "50,000"), ("damages_currency", "USD"), ("r0_country", "US")]).await;
-    let e = file(&app, &complainant, "E", &[("kind", "patent"), ("ipc_class", "H01L 29/66"), ("r0_country", "KR")]).await;
+    let a = file(
+        &app,
+        &complainant,
+        "A",
+        &[
+            ("kind", "patent"),
+            ("ipc_class", "H01L 21/02"),
+            ("damages_amount", "500,000,000"),
+            ("r0_country", "KR"),
+        ],
+    )
+    .await;
+    let b = file(
+        &app,
+        &complainant,
+        "B",
+        &[
+            ("kind", "patent"),
+            ("ipc_class", "H01M 10/052"),
+            ("damages_amount", "20,000,000,000"),
+            ("r0_country", "JP"),
+        ],
+    )
+    .await;
+    let c = file(
+        &app,
+        &complainant,
+        "C",
+        &[
+            ("kind", "design"),
+            ("c_size", "individual"),
+            ("c_kind", "person"),
+            ("ipc_class", ""),
+            ("damages_amount", ""),
+            ("damages_currency", ""),
+        ],
+    )
+    .await;
+    let d = file(
+        &app,
+        &complainant,
+        "D",
+        &[
+            ("ipc_class", "C08K 3/36"),
+            ("c_size", "large"),
+            ("damages_amount", "50,000"),
+            ("damages_currency", "USD"),
+            ("r0_country", "US"),
+        ],
+    )
+    .await;
+    let e = file(
+        &app,
+        &complainant,
+        "E",
+        &[
+            ("kind", "patent"),
+            ("ipc_class", "H01L 29/66"),
+            ("r0_country", "KR"),
+        ],
+    )
+    .await;
     let _ = e;
     for (case, day) in [(&a, "2026-01-10"), (&b, "2026-02-01"), (&d, "2026-02-20")] {
         filed_on(&app, case, day).await;
     }
     for case in [&a, &b, &c, &d] {
-        assert_eq!(act(&app, &examiner, case, "start_review", &[]).await.status(), 303);
+        assert_eq!(
+            act(&app, &examiner, case, "start_review", &[]).await.status(),
+            303
+        );
     }
-    assert_eq!(act(&app, &examiner, &a, "reject", &[("text", "Out of scope")]).await.status(), 303);
+    assert_eq!(
+        act(&app, &examiner, &a, "reject", &[("text", "Out of scope")])
+            .await
+            .status(),
+        303
+    );
     assert_eq!(act(&app, &complainant, &b, "withdraw", &[]).await.status(), 303);
     let due = "2026-03-31";
-    let res = act(&app, &examiner, &d, "notify_respondent", &[("email", "legal@megacorp.example"), ("due", due)]).await;
+    let res = act(
+        &app,
+        &examiner,
+        &d,
+        "notify_respondent",
+        &[("email", "legal@megacorp.example"), ("due", due)],
+    )
+    .await;
     assert_eq!(res.status(), 303);
     (app, examiner)
 }
@@ -83,7 +158,10 @@ async fn figure(app: &TestApp, client: &reqwest::Client, path: &str) -> Value {
 /// A figure's numbers: (category code, series code) → value.
 fn cell(doc: &Value, category: &str, series: &str) -> Value {
     let rows = doc["rows"].as_array().expect("rows");
-    let row = rows.iter().find(|r| r["code"] == category).unwrap_or_else(|| panic!("no row {category} in {doc}"));
+    let row = rows
+        .iter()
+        .find(|r| r["code"] == category)
+        .unwrap_or_else(|| panic!("no row {category} in {doc}"));
     row[series].clone()
 }
 
@@ -93,7 +171,10 @@ async fn the_figures_match_an_office_counted_by_hand() {
     let get = |path: &'static str| figure(&app, &examiner, path);
 
     let filed = get("/stats/filed-by-month.json").await;
-    assert_eq!(filed["period"], serde_json::json!({"from": "2026-01", "to": "2026-03"}));
+    assert_eq!(
+        filed["period"],
+        serde_json::json!({"from": "2026-01", "to": "2026-03"})
+    );
     assert_eq!(cell(&filed, "2026-01", "patent"), 1);
     assert_eq!(cell(&filed, "2026-02", "patent"), 1);
     assert_eq!(cell(&filed, "2026-02", "trade_secret"), 1);
@@ -122,7 +203,14 @@ async fn the_figures_match_an_office_counted_by_hand() {
     assert_eq!(cell(&days, "investigation", "median"), Value::Null);
 
     let fields = get("/stats/fields.json").await;
-    assert_eq!((cell(&fields, "H", "cases"), cell(&fields, "C", "cases"), cell(&fields, "none", "cases")), (3.into(), 1.into(), 1.into()));
+    assert_eq!(
+        (
+            cell(&fields, "H", "cases"),
+            cell(&fields, "C", "cases"),
+            cell(&fields, "none", "cases")
+        ),
+        (3.into(), 1.into(), 1.into())
+    );
     let industries = get("/stats/industries.json").await;
     assert_eq!(cell(&industries, "semiconductors", "cases"), 2);
     assert_eq!(cell(&industries, "electrical", "cases"), 1);
@@ -133,9 +221,23 @@ async fn the_figures_match_an_office_counted_by_hand() {
     assert_eq!(cell(&classes, "C08", "cases"), 1);
 
     let sizes = get("/stats/complainants.json").await;
-    assert_eq!([cell(&sizes, "individual", "cases"), cell(&sizes, "sme", "cases"), cell(&sizes, "large", "cases")], [1, 3, 1]);
+    assert_eq!(
+        [
+            cell(&sizes, "individual", "cases"),
+            cell(&sizes, "sme", "cases"),
+            cell(&sizes, "large", "cases")
+        ],
+        [1, 3, 1]
+    );
     let respondents = get("/stats/respondents.json").await;
-    assert_eq!([cell(&respondents, "domestic", "cases"), cell(&respondents, "foreign", "cases"), cell(&respondents, "unknown", "cases")], [2, 2, 1]);
+    assert_eq!(
+        [
+            cell(&respondents, "domestic", "cases"),
+            cell(&respondents, "foreign", "cases"),
+            cell(&respondents, "unknown", "cases")
+        ],
+        [2, 2, 1]
+    );
     let claims = get("/stats/claims.json").await;
     assert_eq!(cell(&claims, "none", "cases"), 1);
     assert_eq!(cell(&claims, "under_1b", "cases"), 1);
@@ -144,37 +246,72 @@ async fn the_figures_match_an_office_counted_by_hand() {
     assert_eq!(cell(&claims, "other_currency", "cases"), 1);
 
     let summary = app.page(&examiner, "/stats/summary.csv").await;
-    assert!(summary.contains("21,700,000,000"), "won claimed, summed: {summary}");
-    assert!(summary.contains("60.0%"), "3 of 5 complainants are SMEs: {summary}");
-    assert!(summary.contains("50.0%"), "2 of the 4 with a known country are abroad: {summary}");
+    assert!(
+        summary.contains("21,700,000,000"),
+        "won claimed, summed: {summary}"
+    );
+    assert!(
+        summary.contains("60.0%"),
+        "3 of 5 complainants are SMEs: {summary}"
+    );
+    assert!(
+        summary.contains("50.0%"),
+        "2 of the 4 with a known country are abroad: {summary}"
+    );
 }
 
 #[tokio::test]
 async fn filters_narrow_every_figure() {
     let (app, examiner) = hand_counted_office().await;
-    let filed = figure(&app, &examiner, "/stats/filed-by-month.json?year=2026&quarter=1&kind=patent&field=industry:semiconductors").await;
-    assert_eq!(filed["period"], serde_json::json!({"from": "2026-01", "to": "2026-03"}));
-    let total: i64 = filed["rows"].as_array().unwrap().iter().map(|r| r["patent"].as_i64().unwrap()).sum();
+    let filed = figure(
+        &app,
+        &examiner,
+        "/stats/filed-by-month.json?year=2026&quarter=1&kind=patent&field=industry:semiconductors",
+    )
+    .await;
+    assert_eq!(
+        filed["period"],
+        serde_json::json!({"from": "2026-01", "to": "2026-03"})
+    );
+    let total: i64 = filed["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["patent"].as_i64().unwrap())
+        .sum();
     assert_eq!(total, 2, "A and E");
-    let outcomes = figure(&app, &examiner, "/stats/outcomes.json?from=2026-02&to=2026-03&size=sme&field=H").await;
+    let outcomes = figure(
+        &app,
+        &examiner,
+        "/stats/outcomes.json?from=2026-02&to=2026-03&size=sme&field=H",
+    )
+    .await;
     assert_eq!(cell(&outcomes, "rejected", "mediation"), 1);
     assert_eq!(cell(&outcomes, "withdrawn", "mediation"), 1);
     let sizes = figure(&app, &examiner, "/stats/complainants.json?size=none").await;
     assert_eq!(cell(&sizes, "sme", "cases"), 0);
     let feb = figure(&app, &examiner, "/stats/respondents.json?from=2026-02&to=2026-02").await;
-    assert_eq!(cell(&feb, "foreign", "cases"), 2, "B and D were filed in February");
+    assert_eq!(
+        cell(&feb, "foreign", "cases"),
+        2,
+        "B and D were filed in February"
+    );
 }
 
 #[tokio::test]
 async fn a_filter_that_cannot_be_read_is_said_next_to_its_field_and_kept() {
     let (app, examiner) = hand_counted_office().await;
-    let res = app.get_as(&examiner, "/stats?from=2026-13&to=2026-02&kind=nonsense").await;
+    let res = app
+        .get_as(&examiner, "/stats?from=2026-13&to=2026-02&kind=nonsense")
+        .await;
     assert_eq!(res.status(), 422);
     let page = res.text().await.unwrap();
     assert!(page.contains(r#"id="from-error""#));
     assert!(page.contains(r#"id="kind-error""#));
     assert!(page.contains(r#"value="2026-13""#), "what was typed is kept");
-    let res = app.get_as(&examiner, "/stats?year=2026&from=2026-01&to=2026-02").await;
+    let res = app
+        .get_as(&examiner, "/stats?year=2026&from=2026-01&to=2026-02")
+        .await;
     assert_eq!(res.status(), 422);
     let res = app.get_as(&examiner, "/stats?from=2026-03&to=2026-01").await;
     assert!(res.text().await.unwrap().contains(r#"id="to-error""#));
@@ -186,8 +323,25 @@ async fn the_summaries_kept_as_cases_move_equal_a_recount_from_scratch() {
     let read = || {
         app.with_db(|c| {
             stats_months::table
-                .order((stats_months::month, stats_months::kind, stats_months::track, stats_months::size, stats_months::field))
-                .select((stats_months::month, stats_months::kind, stats_months::field, stats_months::filed, stats_months::closed, stats_months::claimed_krw, stats_months::outcomes, stats_months::days, stats_months::states, stats_months::claims))
+                .order((
+                    stats_months::month,
+                    stats_months::kind,
+                    stats_months::track,
+                    stats_months::size,
+                    stats_months::field,
+                ))
+                .select((
+                    stats_months::month,
+                    stats_months::kind,
+                    stats_months::field,
+                    stats_months::filed,
+                    stats_months::closed,
+                    stats_months::claimed_krw,
+                    stats_months::outcomes,
+                    stats_months::days,
+                    stats_months::states,
+                    stats_months::claims,
+                ))
                 .load::<(i32, String, String, i64, i64, i64, String, String, String, String)>(c)
                 .unwrap()
         })
@@ -195,7 +349,12 @@ async fn the_summaries_kept_as_cases_move_equal_a_recount_from_scratch() {
     let kept = read().await;
     assert!(!kept.is_empty());
     let n = app
-        .with_db(|c| ipdesk::db::write_tx(c, |c| ipdesk::models::stats::rebuild(c, ipdesk::domain::office_time::OfficeZone::SEOUL)).unwrap())
+        .with_db(|c| {
+            ipdesk::db::write_tx(c, |c| {
+                ipdesk::models::stats::rebuild(c, ipdesk::domain::office_time::OfficeZone::SEOUL)
+            })
+            .unwrap()
+        })
         .await;
     assert_eq!(n, 5);
     assert_eq!(read().await, kept);
@@ -206,11 +365,19 @@ async fn the_public_sees_no_number_under_five_and_no_case() {
     let (app, examiner) = hand_counted_office().await;
     let visitor = crate::helpers::browser();
     let page = app.page(&visitor, "/statistics?year=2026").await;
-    assert!(page.contains("&lt;5") || page.contains("&#60;5"), "small numbers are hidden");
+    assert!(
+        page.contains("&lt;5") || page.contains("&#60;5"),
+        "small numbers are hidden"
+    );
     for secret in ["Megacorp", "한빛", "IPD-2026", "Out of scope"] {
         assert!(!page.contains(secret), "{secret} is not published");
     }
-    let dataset: Value = app.get_as(&visitor, "/statistics/2026.json").await.json().await.unwrap();
+    let dataset: Value = app
+        .get_as(&visitor, "/statistics/2026.json")
+        .await
+        .json()
+        .await
+        .unwrap();
     let mut numbers = Vec::new();
     for fig in dataset["figures"].as_array().unwrap() {
         for row in fig["rows"].as_array().unwrap() {
@@ -223,9 +390,16 @@ async fn the_public_sees_no_number_under_five_and_no_case() {
     }
     assert!(!numbers.is_empty());
     for (fig, v) in &numbers {
-        assert!(v == "<5" || v.as_i64().is_some_and(|n| n >= 5), "{fig}: {v} is published");
+        assert!(
+            v == "<5" || v.as_i64().is_some_and(|n| n >= 5),
+            "{fig}: {v} is published"
+        );
     }
-    assert_eq!(dataset["columns"].as_array().unwrap().len(), 6, "every column is described");
+    assert_eq!(
+        dataset["columns"].as_array().unwrap().len(),
+        6,
+        "every column is described"
+    );
     let csv = app.page(&visitor, "/statistics/2026.csv").await;
     assert!(csv.starts_with("\u{feff}figure,category_code,category,series_code,series,value"));
     // The office sees the same figures whole.

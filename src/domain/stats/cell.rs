@@ -350,8 +350,8 @@ mod tests {
         assert_eq!(jan.claimed_krw, 250_000_000);
         assert_eq!(jan.claims.to_string(), "under_1b=1");
         assert_eq!(jan.states.to_string(), "filed=1");
-        // Filed → review → notified within February: one case, now notified.
-        assert_eq!(cells[1].1.states.to_string(), "respondent_notified=1");
+        // Filed in January; reviewed and notified within February.
+        assert_eq!(cells[1].1.states.to_string(), "filed=-1 respondent_notified=1");
         let (_, mar) = &cells[2];
         assert_eq!(mar.states.to_string(), "respondent_notified=-1");
         assert_eq!((mar.closed, mar.with_sessions, mar.appeared), (1, 0, 0));

@@ -51,7 +51,12 @@ impl StatsQuery {
                 errors.add(name, "err-choose");
             }
         };
-        let year: Option<i32> = self.year.trim().parse().ok().filter(|y| (2000..=2999).contains(y));
+        let year: Option<i32> = self
+            .year
+            .trim()
+            .parse()
+            .ok()
+            .filter(|y| (2000..=2999).contains(y));
         choice("year", &self.year, year.is_some());
         let quarter: Option<u32> = self.quarter.trim().parse().ok().filter(|q| (1..=4).contains(q));
         choice("quarter", &self.quarter, quarter.is_some());
@@ -163,7 +168,11 @@ async fn load(state: &web::Data<AppState>, filter: Filter, with_cited: bool) -> 
                 }
                 _ => Default::default(),
             };
-            Ok(Shown { figures, cited, first })
+            Ok(Shown {
+                figures,
+                cited,
+                first,
+            })
         })
         .await
 }
@@ -213,20 +222,34 @@ fn choices(ctx: &PageCtx, industries: &Industries) -> (Vec<Choice>, Vec<Choice>,
         value: value.to_owned(),
         name,
     };
-    let kinds = Kind::ALL.iter().map(|k| c(k.as_str(), ctx.t(k.label_key()))).collect();
-    let tracks = Track::ALL.iter().map(|t| c(t.as_str(), ctx.t(t.label_key()))).collect();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| c(k.as_str(), ctx.t(k.label_key())))
+        .collect();
+    let tracks = Track::ALL
+        .iter()
+        .map(|t| c(t.as_str(), ctx.t(t.label_key())))
+        .collect();
     let mut fields: Vec<Choice> = SECTIONS
         .iter()
-        .map(|s| c(&s.to_string(), format!("{s} · {}", ctx.t(&format!("ipc-section-{s}")))))
+        .map(|s| {
+            c(
+                &s.to_string(),
+                format!("{s} · {}", ctx.t(&format!("ipc-section-{s}"))),
+            )
+        })
         .collect();
-    fields.extend(
-        industries
-            .all()
-            .iter()
-            .map(|i| c(&format!("industry:{}", i.key), ctx.t1("stats-industry-choice", "name", i.name(ctx.lang)))),
-    );
+    fields.extend(industries.all().iter().map(|i| {
+        c(
+            &format!("industry:{}", i.key),
+            ctx.t1("stats-industry-choice", "name", i.name(ctx.lang)),
+        )
+    }));
     fields.push(c("none", ctx.t("stats-no-field")));
-    let mut sizes: Vec<Choice> = PartySize::ALL.iter().map(|s| c(s.as_str(), ctx.t(s.label_key()))).collect();
+    let mut sizes: Vec<Choice> = PartySize::ALL
+        .iter()
+        .map(|s| c(s.as_str(), ctx.t(s.label_key())))
+        .collect();
     sizes.push(c("none", ctx.t("stats-not-given")));
     (kinds, tracks, fields, sizes)
 }
@@ -264,7 +287,13 @@ pub async fn page(
         Some(s) => {
             let Sheets { sheets, summary } = sheets::staff(&s.figures, &s.cited, &state.industries, &ctx);
             let q = query.query_string();
-            let href = |file: &str| if q.is_empty() { format!("/stats/{file}") } else { format!("/stats/{file}?{q}") };
+            let href = |file: &str| {
+                if q.is_empty() {
+                    format!("/stats/{file}")
+                } else {
+                    format!("/stats/{file}?{q}")
+                }
+            };
             let figures = sheets.iter().map(|s| s.figure(ctx.lang, href, None)).collect();
             (summary.items, figures, period_text(&ctx, &s.figures))
         }
@@ -327,7 +356,15 @@ fn summary_sheet(ctx: &PageCtx, items: Vec<(&'static str, String)>) -> Sheet {
         description: String::new(),
         category_label: ctx.t("stats-summary-category"),
         value_label: String::new(),
-        categories: items.iter().map(|(k, v)| (k.trim_start_matches("stats-sum-").to_owned(), format!("{} {v}", ctx.t(k)))).collect(),
+        categories: items
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.trim_start_matches("stats-sum-").to_owned(),
+                    format!("{} {v}", ctx.t(k)),
+                )
+            })
+            .collect(),
         series: Vec::new(),
         shape: crate::web::chart::Shape::Bars,
         format: crate::web::chart::Format::Count,
@@ -338,11 +375,17 @@ fn respond(ext: &str, sheet: &Sheet, about: Map<String, Json>, name: &str) -> Re
     match ext {
         "csv" => Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ))
             .body(sheet.csv())),
         "json" => Ok(HttpResponse::Ok()
             .content_type("application/json")
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.json\"")))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.json\""),
+            ))
             .body(sheet.json(about).to_string())),
         _ => Err(AppError::NotFound),
     }
@@ -377,19 +420,30 @@ impl PublicPage<'_> {
 }
 
 /// The figures of one year as published: the last full year unless another is asked for.
-async fn published(state: &web::Data<AppState>, ctx: &PageCtx, year: i32) -> Result<(Sheets, Figures), AppError> {
+async fn published(
+    state: &web::Data<AppState>,
+    ctx: &PageCtx,
+    year: i32,
+) -> Result<(Sheets, Figures), AppError> {
     let filter = Filter {
         period: Period::Year(year),
         ..Filter::everything()
     };
     let shown = load(state, filter, false).await?;
-    let sheets = sheets::public(&shown.figures, &state.industries, ctx).map_err(|e| AppError::Internal(e.into()))?;
+    let sheets =
+        sheets::public(&shown.figures, &state.industries, ctx).map_err(|e| AppError::Internal(e.into()))?;
     Ok((sheets, shown.figures))
 }
 
 fn chosen_year(text: &str, years: &[i32], now: Month) -> Option<i32> {
     match text.trim() {
-        "" => Some(years.iter().copied().find(|y| *y < now.year()).unwrap_or(now.year())),
+        "" => Some(
+            years
+                .iter()
+                .copied()
+                .find(|y| *y < now.year())
+                .unwrap_or(now.year()),
+        ),
         t => t.parse().ok().filter(|y| years.contains(y)),
     }
 }
@@ -407,7 +461,13 @@ pub async fn public(
     let note = Some(ctx.t("stats-suppressed-note"));
     let figures = sheets
         .iter()
-        .map(|s| s.figure(ctx.lang, |file| format!("/statistics/{year}-{file}"), note.clone()))
+        .map(|s| {
+            s.figure(
+                ctx.lang,
+                |file| format!("/statistics/{year}-{file}"),
+                note.clone(),
+            )
+        })
         .collect();
     pages::ok(&PublicPage {
         ctx: &ctx,
@@ -434,7 +494,9 @@ pub async fn public_download(
         None => (stem, None),
     };
     let years = years(state.db(|c| Ok(stats::first_month(c)?)).await?, now);
-    let year = chosen_year(year, &years, now).filter(|_| !year.is_empty()).ok_or(AppError::NotFound)?;
+    let year = chosen_year(year, &years, now)
+        .filter(|_| !year.is_empty())
+        .ok_or(AppError::NotFound)?;
     let (Sheets { sheets, .. }, figures) = published(&state, &ctx, year).await?;
     let mut about = Map::new();
     about.insert("year".into(), json!(year));
@@ -448,7 +510,10 @@ pub async fn public_download(
     match ext {
         "csv" => Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ))
             .body(dataset_csv(&sheets))),
         "json" => {
             about.insert("columns".into(), dataset_columns(&ctx));
@@ -458,7 +523,10 @@ pub async fn public_download(
             );
             Ok(HttpResponse::Ok()
                 .content_type("application/json")
-                .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.json\"")))
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.json\""),
+                ))
                 .body(Json::Object(about).to_string()))
         }
         _ => Err(AppError::NotFound),
@@ -466,13 +534,22 @@ pub async fn public_download(
 }
 
 /// The dataset's columns, described (the CSV's header, in the JSON and on the page).
-pub const DATASET_COLUMNS: [&str; 6] = ["figure", "category_code", "category", "series_code", "series", "value"];
+pub const DATASET_COLUMNS: [&str; 6] = [
+    "figure",
+    "category_code",
+    "category",
+    "series_code",
+    "series",
+    "value",
+];
 
 fn dataset_columns(ctx: &PageCtx) -> Json {
     Json::Array(
         DATASET_COLUMNS
             .iter()
-            .map(|c| json!({"key": c, "description": ctx.t(&format!("stats-column-{}", c.replace('_', "-")))}))
+            .map(
+                |c| json!({"key": c, "description": ctx.t(&format!("stats-column-{}", c.replace('_', "-")))}),
+            )
             .collect(),
     )
 }
@@ -483,7 +560,9 @@ fn dataset_csv(sheets: &[Sheet]) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(&DATASET_COLUMNS.join(","));
     out.push_str("\r\n");
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     for s in sheets {
         for (i, (code, name)) in s.categories.iter().enumerate() {
             for (scode, sname, values) in &s.series {
@@ -492,7 +571,8 @@ fn dataset_csv(sheets: &[Sheet]) -> String {
                     Some(crate::web::chart::Value::Suppressed) => "<5".to_owned(),
                     _ => String::new(),
                 };
-                let cells = [s.id, code, name, scode, sname, &value].map(|c| crate::domain::csv_cell(c).into_owned());
+                let cells =
+                    [s.id, code, name, scode, sname, &value].map(|c| crate::domain::csv_cell(c).into_owned());
                 let _ = w.write_record(&cells);
             }
         }

@@ -21,7 +21,12 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    pub fn figure(&self, lang: crate::domain::Lang, href: impl Fn(&str) -> String, note: Option<String>) -> Figure {
+    pub fn figure(
+        &self,
+        lang: crate::domain::Lang,
+        href: impl Fn(&str) -> String,
+        note: Option<String>,
+    ) -> Figure {
         Figure {
             id: self.id.to_owned(),
             lang,
@@ -129,7 +134,11 @@ fn unit(format: Format) -> &'static str {
 }
 
 fn plain(n: f64) -> String {
-    if n.fract() == 0.0 { format!("{}", n as i64) } else { format!("{n:.4}") }
+    if n.fract() == 0.0 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n:.4}")
+    }
 }
 
 fn quoted(cell: &str) -> String {
@@ -156,8 +165,15 @@ mod tests {
             description: String::new(),
             category_label: "Outcome".into(),
             value_label: "Cases".into(),
-            categories: vec![("settled".into(), "Settled, \"fully\"".into()), ("withdrawn".into(), "=Withdrawn".into())],
-            series: vec![("mediation".into(), "Mediation".into(), vec![n(12), Value::Suppressed])],
+            categories: vec![
+                ("settled".into(), "Settled, \"fully\"".into()),
+                ("withdrawn".into(), "=Withdrawn".into()),
+            ],
+            series: vec![(
+                "mediation".into(),
+                "Mediation".into(),
+                vec![n(12), Value::Suppressed],
+            )],
             shape: Shape::HorizontalBars,
             format: Format::Count,
         }

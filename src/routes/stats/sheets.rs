@@ -34,7 +34,14 @@ pub struct Summary {
     pub items: Vec<(&'static str, String)>,
 }
 
-fn table(measure: &str, row_dim: Option<&str>, col_dim: &str, rows: Vec<String>, cols: Vec<String>, counts: Vec<Vec<i64>>) -> Table {
+fn table(
+    measure: &str,
+    row_dim: Option<&str>,
+    col_dim: &str,
+    rows: Vec<String>,
+    cols: Vec<String>,
+    counts: Vec<Vec<i64>>,
+) -> Table {
     Table {
         measure: measure.to_owned(),
         row_dim: row_dim.map(str::to_owned),
@@ -73,16 +80,26 @@ fn specs(f: &Figures, industries: &Industries, ctx: &PageCtx) -> Vec<Spec> {
     let mut sections: Vec<String> = SECTIONS.iter().map(|s| s.to_string()).collect();
     sections.push(String::new());
     let section_names: Vec<String> = sections.iter().map(|s| section_name(ctx, s)).collect();
-    let sections: Vec<String> = sections.into_iter().map(|s| if s.is_empty() { "none".into() } else { s }).collect();
+    let sections: Vec<String> = sections
+        .into_iter()
+        .map(|s| if s.is_empty() { "none".into() } else { s })
+        .collect();
     let mut section_counts = f.sections.clone();
     section_counts.push(f.no_field);
     let mut industry_keys: Vec<String> = industries.all().iter().map(|i| i.key.clone()).collect();
     industry_keys.push("other".into());
-    let mut industry_names: Vec<String> = industries.all().iter().map(|i| i.name(ctx.lang).to_owned()).collect();
+    let mut industry_names: Vec<String> = industries
+        .all()
+        .iter()
+        .map(|i| i.name(ctx.lang).to_owned())
+        .collect();
     industry_names.push(ctx.t("stats-other-fields"));
     let mut industry_counts = f.industries.clone();
     industry_counts.push(f.other_industry);
-    let sizes: Vec<String> = SIZES.iter().map(|s| s.map_or("none", PartySize::as_str).to_owned()).collect();
+    let sizes: Vec<String> = SIZES
+        .iter()
+        .map(|s| s.map_or("none", PartySize::as_str).to_owned())
+        .collect();
     let size_names: Vec<String> = SIZES
         .iter()
         .map(|s| s.map_or_else(|| ctx.t("stats-not-given"), |s| ctx.t(s.label_key())))
@@ -94,13 +111,19 @@ fn specs(f: &Figures, industries: &Industries, ctx: &PageCtx) -> Vec<Spec> {
     let mut band_counts = f.claims.clone();
     band_counts.insert(0, f.filed() - f.claims.iter().sum::<i64>());
     let where_keys: Vec<String> = ["domestic", "foreign", "unknown"].map(str::to_owned).to_vec();
-    let where_names: Vec<String> = ["stats-domestic", "stats-foreign", "stats-not-given"].map(|k| ctx.t(k)).to_vec();
+    let where_names: Vec<String> = ["stats-domestic", "stats-foreign", "stats-not-given"]
+        .map(|k| ctx.t(k))
+        .to_vec();
     // Mediation-track closures by whether a session was held and the respondent came; the
     // investigation track holds none.
     let sessions_keys: Vec<String> = ["no_session", "absent", "appeared"].map(str::to_owned).to_vec();
-    let sessions_names: Vec<String> = ["stats-no-session", "stats-respondent-absent", "stats-respondent-appeared"]
-        .map(|k| ctx.t(k))
-        .to_vec();
+    let sessions_names: Vec<String> = [
+        "stats-no-session",
+        "stats-respondent-absent",
+        "stats-respondent-appeared",
+    ]
+    .map(|k| ctx.t(k))
+    .to_vec();
     let closed_by_track: Vec<i64> = f.outcomes_by_track.iter().map(|t| t.iter().sum()).collect();
     let session_counts: Vec<Vec<i64>> = Track::ALL
         .iter()
@@ -120,7 +143,14 @@ fn specs(f: &Figures, industries: &Industries, ctx: &PageCtx) -> Vec<Spec> {
             rows_are_categories: true,
             row_names: months.clone(),
             col_names: kind_names,
-            table: table("filed", Some("month"), "kind", months.clone(), kinds, f.filed_by_month.iter().map(|(_, k)| k.clone()).collect()),
+            table: table(
+                "filed",
+                Some("month"),
+                "kind",
+                months.clone(),
+                kinds,
+                f.filed_by_month.iter().map(|(_, k)| k.clone()).collect(),
+            ),
         },
         Spec {
             id: "open-by-month",
@@ -130,7 +160,14 @@ fn specs(f: &Figures, industries: &Industries, ctx: &PageCtx) -> Vec<Spec> {
             rows_are_categories: true,
             row_names: months.clone(),
             col_names: state_names,
-            table: table("open", Some("month"), "state", months, states, f.open_by_month.iter().map(|(_, s)| s.clone()).collect()),
+            table: table(
+                "open",
+                Some("month"),
+                "state",
+                months,
+                states,
+                f.open_by_month.iter().map(|(_, s)| s.clone()).collect(),
+            ),
         },
         Spec {
             id: "outcomes",
@@ -140,7 +177,14 @@ fn specs(f: &Figures, industries: &Industries, ctx: &PageCtx) -> Vec<Spec> {
             rows_are_categories: false,
             row_names: track_names.clone(),
             col_names: outcome_names,
-            table: table("closed", Some("track"), "outcome", tracks.clone(), outcomes, f.outcomes_by_track.clone()),
+            table: table(
+                "closed",
+                Some("track"),
+                "outcome",
+                tracks.clone(),
+                outcomes,
+                f.outcomes_by_track.clone(),
+            ),
         },
         Spec {
             id: "sessions",
@@ -150,7 +194,14 @@ fn specs(f: &Figures, industries: &Industries, ctx: &PageCtx) -> Vec<Spec> {
             rows_are_categories: false,
             row_names: track_names,
             col_names: sessions_names,
-            table: table("closed", Some("track"), "sessions", tracks, sessions_keys, session_counts),
+            table: table(
+                "closed",
+                Some("track"),
+                "sessions",
+                tracks,
+                sessions_keys,
+                session_counts,
+            ),
         },
         Spec {
             id: "fields",
@@ -190,7 +241,12 @@ fn specs(f: &Figures, industries: &Industries, ctx: &PageCtx) -> Vec<Spec> {
             rows_are_categories: false,
             row_names: vec![String::new()],
             col_names: where_names,
-            table: one_row("filed", "respondent", where_keys, vec![f.domestic, f.foreign, f.country_unknown]),
+            table: one_row(
+                "filed",
+                "respondent",
+                where_keys,
+                vec![f.domestic, f.foreign, f.country_unknown],
+            ),
         },
         Spec {
             id: "claims",
@@ -208,9 +264,15 @@ fn specs(f: &Figures, industries: &Industries, ctx: &PageCtx) -> Vec<Spec> {
 /// Every count as it is, for the office.
 fn unsuppressed(t: &Table) -> Published {
     let cols = t.cols.len();
-    let col_totals = (0..cols).map(|c| Some(t.counts.iter().map(|r| r[c]).sum())).collect();
+    let col_totals = (0..cols)
+        .map(|c| Some(t.counts.iter().map(|r| r[c]).sum()))
+        .collect();
     Published {
-        cells: t.counts.iter().map(|r| r.iter().map(|v| Some(*v)).collect()).collect(),
+        cells: t
+            .counts
+            .iter()
+            .map(|r| r.iter().map(|v| Some(*v)).collect())
+            .collect(),
         row_totals: t.counts.iter().map(|r| Some(r.iter().sum())).collect(),
         col_totals,
         total: Some(t.counts.iter().flatten().sum()),
@@ -224,25 +286,51 @@ fn value(v: Option<u64>) -> Value {
 fn to_sheet(spec: &Spec, p: &Published, ctx: &PageCtx) -> Sheet {
     let t = &spec.table;
     let (categories, series) = if spec.rows_are_categories {
-        let categories = t.rows.iter().cloned().zip(spec.row_names.iter().cloned()).collect();
+        let categories = t
+            .rows
+            .iter()
+            .cloned()
+            .zip(spec.row_names.iter().cloned())
+            .collect();
         let series = t
             .cols
             .iter()
             .zip(&spec.col_names)
             .enumerate()
-            .map(|(c, (code, name))| (code.clone(), name.clone(), p.cells.iter().map(|r| value(r[c])).collect()))
+            .map(|(c, (code, name))| {
+                (
+                    code.clone(),
+                    name.clone(),
+                    p.cells.iter().map(|r| value(r[c])).collect(),
+                )
+            })
             .collect();
         (categories, series)
     } else {
-        let categories = t.cols.iter().cloned().zip(spec.col_names.iter().cloned()).collect();
+        let categories = t
+            .cols
+            .iter()
+            .cloned()
+            .zip(spec.col_names.iter().cloned())
+            .collect();
         let series = if t.row_dim.is_none() {
-            vec![("cases".to_owned(), ctx.t(spec.value_label), p.cells[0].iter().map(|v| value(*v)).collect())]
+            vec![(
+                "cases".to_owned(),
+                ctx.t(spec.value_label),
+                p.cells[0].iter().map(|v| value(*v)).collect(),
+            )]
         } else {
             t.rows
                 .iter()
                 .zip(&spec.row_names)
                 .enumerate()
-                .map(|(r, (code, name))| (code.clone(), name.clone(), p.cells[r].iter().map(|v| value(*v)).collect()))
+                .map(|(r, (code, name))| {
+                    (
+                        code.clone(),
+                        name.clone(),
+                        p.cells[r].iter().map(|v| value(*v)).collect(),
+                    )
+                })
                 .collect()
         };
         (categories, series)
@@ -268,9 +356,17 @@ pub struct Sheets {
 }
 
 /// The figures for the office, every number as counted, with the rights cases cite.
-pub fn staff(f: &Figures, cited: &(Vec<CitedRight>, Vec<(String, i64)>), industries: &Industries, ctx: &PageCtx) -> Sheets {
+pub fn staff(
+    f: &Figures,
+    cited: &(Vec<CitedRight>, Vec<(String, i64)>),
+    industries: &Industries,
+    ctx: &PageCtx,
+) -> Sheets {
     let specs = specs(f, industries, ctx);
-    let mut sheets: Vec<Sheet> = specs.iter().map(|s| to_sheet(s, &unsuppressed(&s.table), ctx)).collect();
+    let mut sheets: Vec<Sheet> = specs
+        .iter()
+        .map(|s| to_sheet(s, &unsuppressed(&s.table), ctx))
+        .collect();
     sheets.insert(3, durations(f, ctx, |_| true, 0));
     sheets.push(top_classes(f, ctx));
     sheets.push(Sheet {
@@ -279,8 +375,16 @@ pub fn staff(f: &Figures, cited: &(Vec<CitedRight>, Vec<(String, i64)>), industr
         description: ctx.t("stats-cited-rights-desc"),
         category_label: ctx.t("stats-cited-rights-category"),
         value_label: ctx.t("stats-cases"),
-        categories: cited.0.iter().map(|r| (r.docdb.clone(), format!("{} {}", r.display, r.title))).collect(),
-        series: vec![("cases".into(), ctx.t("stats-cases"), cited.0.iter().map(|r| n(r.cases)).collect())],
+        categories: cited
+            .0
+            .iter()
+            .map(|r| (r.docdb.clone(), format!("{} {}", r.display, r.title)))
+            .collect(),
+        series: vec![(
+            "cases".into(),
+            ctx.t("stats-cases"),
+            cited.0.iter().map(|r| n(r.cases)).collect(),
+        )],
         shape: Shape::HorizontalBars,
         format: Format::Count,
     });
@@ -291,7 +395,11 @@ pub fn staff(f: &Figures, cited: &(Vec<CitedRight>, Vec<(String, i64)>), industr
         category_label: ctx.t("stats-cited-classes-category"),
         value_label: ctx.t("stats-cases"),
         categories: cited.1.iter().map(|(c, _)| (c.clone(), c.clone())).collect(),
-        series: vec![("cases".into(), ctx.t("stats-cases"), cited.1.iter().map(|(_, k)| n(*k)).collect())],
+        series: vec![(
+            "cases".into(),
+            ctx.t("stats-cases"),
+            cited.1.iter().map(|(_, k)| n(*k)).collect(),
+        )],
         shape: Shape::HorizontalBars,
         format: Format::Count,
     });
@@ -303,28 +411,44 @@ pub fn staff(f: &Figures, cited: &(Vec<CitedRight>, Vec<(String, i64)>), industr
 
 /// The anonymised figures: every count under five hidden, and enough others with them that
 /// none can be worked out from what is shown; figures derived from a hidden count are hidden.
-pub fn public(f: &Figures, industries: &Industries, ctx: &PageCtx) -> Result<Sheets, suppress::SuppressError> {
+pub fn public(
+    f: &Figures,
+    industries: &Industries,
+    ctx: &PageCtx,
+) -> Result<Sheets, suppress::SuppressError> {
     let specs = specs(f, industries, ctx);
     let tables: Vec<Table> = specs.iter().map(|s| s.table.clone()).collect();
     let published = suppress::suppress(&tables, THRESHOLD)?;
-    let mut sheets: Vec<Sheet> = specs.iter().zip(&published).map(|(s, p)| to_sheet(s, p, ctx)).collect();
+    let mut sheets: Vec<Sheet> = specs
+        .iter()
+        .zip(&published)
+        .map(|(s, p)| to_sheet(s, p, ctx))
+        .collect();
     // A track's closures, as published in the outcomes table.
     let closed_by_track = &published[2].row_totals;
     let shown = |t: Option<Track>| match t {
-        Some(t) => Track::ALL.iter().position(|x| *x == t).is_some_and(|i| closed_by_track[i].is_some()),
+        Some(t) => Track::ALL
+            .iter()
+            .position(|x| *x == t)
+            .is_some_and(|i| closed_by_track[i].is_some()),
         None => published[2].total.is_some(),
     };
     sheets.insert(3, durations(f, ctx, shown, THRESHOLD as i64));
     // Indexes into `specs`: outcomes 2, sessions 3, fields 4, complainants 6, respondents 7.
     let cells = |i: usize| &published[i];
-    let mediation = Track::ALL.iter().position(|t| *t == Track::Mediation).unwrap_or(0);
+    let mediation = Track::ALL
+        .iter()
+        .position(|t| *t == Track::Mediation)
+        .unwrap_or(0);
     let shown_in_public = move |what: KeyFigure| -> bool {
         match what {
             KeyFigure::Filed => cells(4).total.is_some(),
             KeyFigure::Closed => cells(2).total.is_some(),
             KeyFigure::Settlement => (0..3).all(|o| cells(2).col_totals[o].is_some()),
             KeyFigure::Durations => cells(2).total.is_some() && f.durations_all.n >= THRESHOLD as i64,
-            KeyFigure::Appearance => cells(3).cells[mediation][1].is_some() && cells(3).cells[mediation][2].is_some(),
+            KeyFigure::Appearance => {
+                cells(3).cells[mediation][1].is_some() && cells(3).cells[mediation][2].is_some()
+            }
             KeyFigure::Sessions => cells(2).row_totals[mediation].is_some(),
             KeyFigure::Sme => cells(6).cells[0][1].is_some() && cells(6).total.is_some(),
             KeyFigure::Foreign => cells(7).cells[0].iter().take(2).all(Option::is_some),
@@ -378,7 +502,10 @@ fn durations(f: &Figures, ctx: &PageCtx, shown: impl Fn(Option<Track>) -> bool, 
         description: ctx.t("stats-days-to-closure-desc"),
         category_label: ctx.t("stats-days-to-closure-category"),
         value_label: ctx.t("stats-days"),
-        categories: rows.iter().map(|(c, name, ..)| (c.clone(), name.clone())).collect(),
+        categories: rows
+            .iter()
+            .map(|(c, name, ..)| (c.clone(), name.clone()))
+            .collect(),
         series: vec![
             ("median".into(), ctx.t("stats-median"), median),
             ("p90".into(), ctx.t("stats-p90"), p90),
@@ -397,7 +524,11 @@ fn top_classes(f: &Figures, ctx: &PageCtx) -> Sheet {
         category_label: ctx.t("stats-classes-category"),
         value_label: ctx.t("stats-cases"),
         categories: top.iter().map(|(c, _)| (c.clone(), c.clone())).collect(),
-        series: vec![("cases".into(), ctx.t("stats-cases"), top.iter().map(|(_, k)| n(*k)).collect())],
+        series: vec![(
+            "cases".into(),
+            ctx.t("stats-cases"),
+            top.iter().map(|(_, k)| n(*k)).collect(),
+        )],
         shape: Shape::HorizontalBars,
         format: Format::Count,
     }
@@ -414,10 +545,22 @@ fn summary(f: &Figures, ctx: &PageCtx, shown: &dyn Fn(KeyFigure) -> bool) -> Sum
     put("stats-sum-filed", KeyFigure::Filed, count(f.filed()));
     put("stats-sum-closed", KeyFigure::Closed, count(f.closed()));
     let (settled, decided) = f.settlement();
-    put("stats-sum-settlement", KeyFigure::Settlement, pct(share(settled, decided)));
+    put(
+        "stats-sum-settlement",
+        KeyFigure::Settlement,
+        pct(share(settled, decided)),
+    );
     let days = |d: Option<i64>| d.map_or_else(|| "–".to_owned(), |d| ctx.t1("stats-n-days", "n", d));
-    put("stats-sum-median-days", KeyFigure::Durations, days(f.durations_all.median));
-    put("stats-sum-appearance", KeyFigure::Appearance, pct(share(f.appeared, f.with_sessions)));
+    put(
+        "stats-sum-median-days",
+        KeyFigure::Durations,
+        days(f.durations_all.median),
+    );
+    put(
+        "stats-sum-appearance",
+        KeyFigure::Appearance,
+        pct(share(f.appeared, f.with_sessions)),
+    );
     put(
         "stats-sum-sessions",
         KeyFigure::Sessions,
@@ -427,9 +570,21 @@ fn summary(f: &Figures, ctx: &PageCtx, shown: &dyn Fn(KeyFigure) -> bool) -> Sum
     put(
         "stats-sum-claimed",
         KeyFigure::Claims,
-        format!("{} ({})", crate::domain::case::format_amount(f.claimed_krw), ctx.t1("stats-n-claims", "n", krw_claims)),
+        format!(
+            "{} ({})",
+            crate::domain::case::format_amount(f.claimed_krw),
+            ctx.t1("stats-n-claims", "n", krw_claims)
+        ),
     );
-    put("stats-sum-sme", KeyFigure::Sme, pct(share(f.sizes_of(Some(PartySize::Sme)), f.filed())));
-    put("stats-sum-foreign", KeyFigure::Foreign, pct(share(f.foreign, f.foreign + f.domestic)));
+    put(
+        "stats-sum-sme",
+        KeyFigure::Sme,
+        pct(share(f.sizes_of(Some(PartySize::Sme)), f.filed())),
+    );
+    put(
+        "stats-sum-foreign",
+        KeyFigure::Foreign,
+        pct(share(f.foreign, f.foreign + f.domestic)),
+    );
     Summary { items }
 }
