@@ -748,6 +748,13 @@ fn value_text(value: Value, format: Format, lang: Lang) -> String {
 
 /// A value written at a horizontal bar's end: amounts of won short (to three figures), since
 /// the table beneath has them whole.
+/// An amount of won to three figures in the reader's units, with its currency: `144억원`,
+/// `₩14.4B`.
+pub fn won_in_short(won: i64, lang: Lang) -> String {
+    let amount = bar_end_text(Value::Number(won as f64), Format::Won, lang);
+    i18n::text_with(lang, "chart-won", &[("amount", amount)])
+}
+
 fn bar_end_text(value: Value, format: Format, lang: Lang) -> String {
     match (value.number(), format) {
         (Some(v), Format::Won) => {

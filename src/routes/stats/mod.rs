@@ -195,7 +195,7 @@ struct StatsPage<'a> {
     fields: Vec<Choice>,
     sizes: Vec<Choice>,
     period: String,
-    summary: Vec<(&'static str, String)>,
+    summary: Vec<sheets::KeyItem>,
     figures: Vec<Figure>,
 }
 
@@ -348,24 +348,23 @@ fn period_json(f: &Figures) -> Json {
     json!({"from": f.from.map(|m| m.to_string()), "to": f.to.map(|m| m.to_string())})
 }
 
-/// The key figures as a sheet of text values, for their download.
-fn summary_sheet(ctx: &PageCtx, items: Vec<(&'static str, String)>) -> Sheet {
+/// The key figures as a sheet, for their download: rates as fractions, amounts in won.
+fn summary_sheet(ctx: &PageCtx, items: Vec<sheets::KeyItem>) -> Sheet {
     Sheet {
         id: "summary",
         title: ctx.t("stats-summary"),
         description: String::new(),
         category_label: ctx.t("stats-summary-category"),
-        value_label: String::new(),
+        value_label: ctx.t("stats-summary-value"),
         categories: items
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.trim_start_matches("stats-sum-").to_owned(),
-                    format!("{} {v}", ctx.t(k)),
-                )
-            })
+            .map(|i| (i.key.trim_start_matches("stats-sum-").to_owned(), ctx.t(i.key)))
             .collect(),
-        series: Vec::new(),
+        series: vec![(
+            "value".to_owned(),
+            ctx.t("stats-summary-value"),
+            items.iter().map(|i| i.value).collect(),
+        )],
         shape: crate::web::chart::Shape::Bars,
         format: crate::web::chart::Format::Count,
     }
@@ -403,7 +402,7 @@ struct PublicPage<'a> {
     ctx: &'a PageCtx,
     year: i32,
     years: Vec<i32>,
-    summary: Vec<(&'static str, String)>,
+    summary: Vec<sheets::KeyItem>,
     figures: Vec<Figure>,
     dataset_csv: String,
     dataset_json: String,

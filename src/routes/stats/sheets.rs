@@ -31,7 +31,15 @@ struct Spec {
 
 /// The key figures above the charts.
 pub struct Summary {
-    pub items: Vec<(&'static str, String)>,
+    pub items: Vec<KeyItem>,
+}
+
+/// One key figure: its name's message key, the number as people read it, and as downloaded
+/// (a fraction for a rate, won for an amount).
+pub struct KeyItem {
+    pub key: &'static str,
+    pub text: String,
+    pub value: Value,
 }
 
 fn table(
@@ -535,56 +543,67 @@ fn top_classes(f: &Figures, ctx: &PageCtx) -> Sheet {
 }
 
 fn summary(f: &Figures, ctx: &PageCtx, shown: &dyn Fn(KeyFigure) -> bool) -> Summary {
-    let hidden = || "<5".to_owned();
-    let count = |v: i64| crate::domain::case::format_amount(v);
-    let pct = |s: Option<f64>| s.map_or_else(|| "–".to_owned(), |s| format!("{:.1}%", s * 100.0));
     let mut items = Vec::new();
-    let mut put = |key: &'static str, what: KeyFigure, text: String| {
-        items.push((key, if shown(what) { text } else { hidden() }));
+    let mut put = |key: &'static str, what: KeyFigure, value: Option<f64>, text: String| {
+        items.push(if shown(what) {
+            KeyItem {
+                key,
+                value: value.map_or(Value::Missing, Value::Number),
+                text: if value.is_some() { text } else { "–".to_owned() },
+            }
+        } else {
+            KeyItem {
+                key,
+                value: Value::Suppressed,
+                text: "<5".to_owned(),
+            }
+        });
     };
-    put("stats-sum-filed", KeyFigure::Filed, count(f.filed()));
-    put("stats-sum-closed", KeyFigure::Closed, count(f.closed()));
-    let (settled, decided) = f.settlement();
+    let count = |v: i64| crate::domain::case::format_amount(v);
+    let pct = |s: Option<f64>| s.map(|s| format!("{:.1}%", s * 100.0)).unwrap_or_default();
     put(
-        "stats-sum-settlement",
-        KeyFigure::Settlement,
-        pct(share(settled, decided)),
+        "stats-sum-filed",
+        KeyFigure::Filed,
+        Some(f.filed() as f64),
+        count(f.filed()),
     );
-    let days = |d: Option<i64>| d.map_or_else(|| "–".to_owned(), |d| ctx.t1("stats-n-days", "n", d));
+    put(
+        "stats-sum-closed",
+        KeyFigure::Closed,
+        Some(f.closed() as f64),
+        count(f.closed()),
+    );
+    let (settled, decided) = f.settlement();
+    let rate = share(settled, decided);
+    put("stats-sum-settlement", KeyFigure::Settlement, rate, pct(rate));
+    let median = f.durations_all.median;
+    let days = median.map(|d| ctx.t1("stats-n-days", "n", d)).unwrap_or_default();
     put(
         "stats-sum-median-days",
         KeyFigure::Durations,
-        days(f.durations_all.median),
+        median.map(|d| d as f64),
+        days,
     );
-    put(
-        "stats-sum-appearance",
-        KeyFigure::Appearance,
-        pct(share(f.appeared, f.with_sessions)),
-    );
-    put(
-        "stats-sum-sessions",
-        KeyFigure::Sessions,
-        share(f.sessions, f.mediation_closed).map_or_else(|| "–".to_owned(), |s| format!("{s:.2}")),
-    );
+    let rate = share(f.appeared, f.with_sessions);
+    put("stats-sum-appearance", KeyFigure::Appearance, rate, pct(rate));
+    let per_case = share(f.sessions, f.mediation_closed);
+    let text = per_case.map(|s| format!("{s:.2}")).unwrap_or_default();
+    put("stats-sum-sessions", KeyFigure::Sessions, per_case, text);
     let krw_claims: i64 = f.claims.iter().take(ClaimBand::ALL.len() - 1).sum();
+    let text = format!(
+        "{} ({})",
+        crate::web::chart::won_in_short(f.claimed_krw, ctx.lang),
+        ctx.t1("stats-n-claims", "n", krw_claims)
+    );
     put(
         "stats-sum-claimed",
         KeyFigure::Claims,
-        format!(
-            "{} ({})",
-            crate::domain::case::format_amount(f.claimed_krw),
-            ctx.t1("stats-n-claims", "n", krw_claims)
-        ),
+        Some(f.claimed_krw as f64),
+        text,
     );
-    put(
-        "stats-sum-sme",
-        KeyFigure::Sme,
-        pct(share(f.sizes_of(Some(PartySize::Sme)), f.filed())),
-    );
-    put(
-        "stats-sum-foreign",
-        KeyFigure::Foreign,
-        pct(share(f.foreign, f.foreign + f.domestic)),
-    );
+    let rate = share(f.sizes_of(Some(PartySize::Sme)), f.filed());
+    put("stats-sum-sme", KeyFigure::Sme, rate, pct(rate));
+    let rate = share(f.foreign, f.foreign + f.domestic);
+    put("stats-sum-foreign", KeyFigure::Foreign, rate, pct(rate));
     Summary { items }
 }

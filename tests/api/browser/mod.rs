@@ -9,6 +9,7 @@
 mod desks;
 mod drafts;
 mod edges;
+mod statistics;
 mod story;
 
 use std::path::{Path, PathBuf};

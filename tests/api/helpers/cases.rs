@@ -62,6 +62,23 @@ pub async fn file_case(app: &TestApp, client: &reqwest::Client, title: &str) -> 
     location(&res).trim_start_matches("/cases/").to_owned()
 }
 
+/// Files the usual complaint with these fields changed, and returns its number.
+pub async fn file_case_with(
+    app: &TestApp,
+    client: &reqwest::Client,
+    title: &str,
+    changes: &[(&str, &str)],
+) -> String {
+    let mut fields: Vec<(String, String)> = complaint(title)
+        .into_iter()
+        .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+        .collect();
+    fields.extend(changes.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let res = post_case(app, client, fields, "submit").await;
+    assert_eq!(res.status(), 303, "{title} is filed");
+    location(&res).trim_start_matches("/cases/").to_owned()
+}
+
 /// Takes an action from the case page's own form (with the version the page shows).
 pub async fn act(
     app: &TestApp,

@@ -4,7 +4,9 @@
 pub mod cases;
 pub mod evidence;
 
-pub use cases::{act, complaint, due_in, file_case, invitation_link, invite, office, post_case};
+pub use cases::{
+    act, complaint, due_in, file_case, file_case_with, invitation_link, invite, office, post_case,
+};
 pub use evidence::{
     PDF, case_with_a_hidden_correction, case_with_both_sides, case_with_evidence, case_with_respondent_named,
     csv_lines, custody_table, details_of, exhibit_id, file, pdf, queue_directly, upload,
