@@ -1102,6 +1102,7 @@ stats-industry-choice = Industry: { $name }
 stats-no-field = No technology field given
 stats-other-fields = Other fields
 stats-not-given = Not given
+stats-not-published = Not published
 stats-domestic = In Korea
 stats-foreign = Abroad
 stats-no-session = No session held

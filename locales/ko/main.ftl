@@ -1051,6 +1051,7 @@ stats-industry-choice = 산업: { $name }
 stats-no-field = 기술 분야 미기재
 stats-other-fields = 기타 분야
 stats-not-given = 미기재
+stats-not-published = 비공개
 stats-domestic = 국내
 stats-foreign = 해외
 stats-no-session = 조정기일 없음

@@ -206,8 +206,8 @@ const HEIGHT: f64 = 320.0;
 const FONT: f64 = 16.0;
 /// From a text's middle to its baseline.
 const MIDDLE_TO_BASELINE: f64 = FONT * 0.35;
-/// The colours `series-0` … `series-7` in app.css; more series than that repeat them.
-const PALETTE: usize = 8;
+/// The colours `series-0` … `series-9` in app.css; more series than that repeat them.
+const PALETTE: usize = 10;
 /// Space kept between neighbouring labels, and between a label and what it labels.
 const GAP: f64 = 6.0;
 const SUPPRESSED: &str = "<5";

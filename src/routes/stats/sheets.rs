@@ -555,7 +555,7 @@ fn summary(f: &Figures, ctx: &PageCtx, shown: &dyn Fn(KeyFigure) -> bool) -> Sum
             KeyItem {
                 key,
                 value: Value::Suppressed,
-                text: "<5".to_owned(),
+                text: ctx.t("stats-not-published"),
             }
         });
     };
