@@ -1051,14 +1051,14 @@ mod tests {
         let sample = figure(Shape::Bars, Format::Count, &["A"], &[("Cases", &[Number(1.0)])]);
         let one = sample.view();
         assert!(one.legend.is_empty());
-        let names: Vec<String> = (0..9).map(|j| format!("S{j}")).collect();
+        let names: Vec<String> = (0..11).map(|j| format!("S{j}")).collect();
         let values = [Number(1.0)];
         let series: Vec<(&str, &[Value])> = names.iter().map(|n| (n.as_str(), &values[..])).collect();
         let sample = figure(Shape::Lines, Format::Count, &["A", "B"], &series);
-        let nine = sample.view();
-        let colours: Vec<usize> = nine.legend.iter().map(|l| l.series).collect();
-        assert_eq!(colours, [0, 1, 2, 3, 4, 5, 6, 7, 0]);
-        assert!(nine.legend.iter().all(|l| l.line));
+        let eleven = sample.view();
+        let colours: Vec<usize> = eleven.legend.iter().map(|l| l.series).collect();
+        assert_eq!(colours, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0]);
+        assert!(eleven.legend.iter().all(|l| l.line));
     }
 
     /// A page as the statistics pages include figures.
