@@ -87,7 +87,7 @@ pub struct Settings {
     /// several app servers share one.
     pub evidence_dir: Option<PathBuf>,
     /// The office's grouping of IPC classes into the materials, parts and equipment
-    /// industries for its statistics; default the one shipped (`data/industry_fields.toml`).
+    /// industries for its statistics; default the one shipped (`src/domain/stats/industry_fields.toml`).
     pub industry_fields_file: Option<PathBuf>,
     /// The largest file one exhibit may be.
     pub exhibit_max_bytes: u64,

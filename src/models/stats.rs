@@ -502,6 +502,9 @@ pub struct CitedRight {
     pub cases: i64,
 }
 
+/// The most-cited rights, and the IPC subclasses of what is cited, each with how many cases.
+pub type MostCited = (Vec<CitedRight>, Vec<(String, i64)>);
+
 /// The rights most cited by the cases filed in the period that the filter keeps, and the IPC
 /// subclasses of what they cite. `fields` are the technology fields the filter keeps.
 pub fn most_cited(
@@ -510,7 +513,7 @@ pub fn most_cited(
     (from, to): (Month, Month),
     fields: &[String],
     limit: i64,
-) -> QueryResult<(Vec<CitedRight>, Vec<(String, i64)>)> {
+) -> QueryResult<MostCited> {
     // Every filter is always applied, with every value when it is not set: one statement
     // shape for both databases.
     let kinds: Vec<&str> = match filter.kind {

@@ -1,5 +1,5 @@
 //! Technology fields: IPC sections and classes, and the office's grouping of IPC classes into
-//! the materials, parts and equipment industries (`data/industry_fields.toml`, which the
+//! the materials, parts and equipment industries (`industry_fields.toml` beside this file, which the
 //! office may replace).
 
 use serde::Deserialize;
@@ -10,7 +10,7 @@ use crate::domain::Lang;
 pub const SECTIONS: [char; 8] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 
 /// The grouping shipped with ipdesk.
-pub const SHIPPED: &str = include_str!("../../../data/industry_fields.toml");
+pub const SHIPPED: &str = include_str!("industry_fields.toml");
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Industry {

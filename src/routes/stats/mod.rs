@@ -140,7 +140,7 @@ impl StatsQuery {
 /// What the page shows for a valid filter.
 struct Shown {
     figures: Figures,
-    cited: (Vec<stats::CitedRight>, Vec<(String, i64)>),
+    cited: stats::MostCited,
     first: Option<Month>,
 }
 

@@ -7,7 +7,7 @@ use crate::domain::stats::fields::{Industries, SECTIONS};
 use crate::domain::stats::figures::{Figures, OUTCOMES, SIZES, open_states, share};
 use crate::domain::stats::suppress::{self, Published, Table};
 use crate::domain::{Kind, PartySize, Track};
-use crate::models::stats::CitedRight;
+use crate::models::stats::MostCited;
 use crate::web::chart::{Format, Shape, Value};
 use crate::web::page::PageCtx;
 
@@ -366,7 +366,7 @@ pub struct Sheets {
 /// The figures for the office, every number as counted, with the rights cases cite.
 pub fn staff(
     f: &Figures,
-    cited: &(Vec<CitedRight>, Vec<(String, i64)>),
+    cited: &MostCited,
     industries: &Industries,
     ctx: &PageCtx,
 ) -> Sheets {
