@@ -17,7 +17,7 @@ use crate::domain::workflow::Action;
 use crate::domain::{NoteVisibility, Side};
 
 /// Bound values per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535).
-const MAX_BINDS: usize = 30_000;
+pub(super) const MAX_BINDS: usize = 30_000;
 
 #[derive(Insertable)]
 #[diesel(table_name = cases, treat_none_as_default_value = false)]
@@ -65,8 +65,9 @@ pub struct PartyRow {
     pub counsel_name: Option<&'static str>,
     pub counsel_firm: Option<&'static str>,
     pub user_id: Option<i64>,
+    pub country: Option<&'static str>,
 }
-const PARTY_COLUMNS: usize = 13;
+const PARTY_COLUMNS: usize = 14;
 
 #[derive(Insertable)]
 #[diesel(table_name = case_events, treat_none_as_default_value = false)]

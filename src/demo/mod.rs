@@ -3,12 +3,18 @@
 //! sees real work on every home page and benchmarks have something to chew on.
 //!
 //! Each case is walked through the workflow table from its filing to the settings' "now"
-//! (`history`), and what the workflow would have stored is written in bulk (`load`).
+//! (`history`), and what the workflow would have stored is written in bulk (`load`). What
+//! each complaint says (its field, its parties' size and country, its claim) is drawn in
+//! the proportions the statistics would show (`complaint`); once the registry holds rights,
+//! some cases cite them (`citations`).
 
+mod citations;
+mod complaint;
 mod history;
 mod load;
 mod rights;
 
+pub use citations::seed_citations;
 pub use rights::seed_rights;
 
 use anyhow::{Context, bail};
@@ -18,60 +24,18 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
+use self::complaint::{Complaint, RESPONDENTS, case_row, complaint, party_rows};
 use self::history::{History, Office, Periods, Start};
-use self::load::{Batch, CaseRow, Ids, PartyRow};
+use self::load::{Batch, Ids};
 use crate::auth::password;
 use crate::config::Settings;
 use crate::db::schema::{cases, filing_counters, users};
 use crate::db::{DbConn, write_tx};
 use crate::domain::workflow::{DeadlineStatus, Who};
-use crate::domain::{CaseNumber, Email, Kind, Origin, PartySize, PersonName, Role, Side, State, Track};
+use crate::domain::{CaseNumber, Email, PersonName, Role, Side, State, Track};
 use crate::models::id::UserId;
 use crate::models::user::{self, NewUser};
 
-const KOREAN_COMPANIES: &[&str] = &[
-    "(주)한빛테크",
-    "세종정밀",
-    "누리바이오",
-    "가람반도체",
-    "미래소재",
-    "다온로보틱스",
-    "해솔에너지",
-    "푸른전자",
-    "한결화학",
-    "새벽디스플레이",
-    "온누리소프트",
-    "별빛광학",
-    "청운기계",
-    "이음네트웍스",
-    "도담메디칼",
-];
-const ENGLISH_COMPANIES: &[&str] = &[
-    "Bluewave Sensors",
-    "Northgate Materials",
-    "Keystone Robotics",
-    "Lumen Optics",
-    "Crescent Biotech",
-    "Ironbridge Tools",
-    "Silverline Batteries",
-    "Harbor Semiconductor",
-    "Quill Software",
-    "Atlas Coatings",
-];
-/// The large companies complained about, with their mail domain; each has a legal team with
-/// an account (`respondent1` … in this order) that joins its cases when invited.
-const LARGE_COMPANIES: &[(&str, &str)] = &[
-    ("대한전자 주식회사", "daehan-elec.example"),
-    ("삼한중공업", "samhan-hi.example"),
-    ("Megacorp Battery Ltd", "megacorp-battery.example"),
-    ("Global Display Co", "globaldisplay.example"),
-    ("한국자동차부품", "hk-autoparts.example"),
-    ("Pacific Chemicals Inc", "pacific-chem.example"),
-    ("태평양제약", "taepyung-pharm.example"),
-    ("Orion Motors", "orion-motors.example"),
-    ("동방통신", "dongbang-tel.example"),
-    ("Vertex Semiconductor", "vertex-semi.example"),
-];
 pub(crate) const PEOPLE: &[&str] = &[
     "김민지",
     "이서연",
@@ -86,20 +50,6 @@ pub(crate) const PEOPLE: &[&str] = &[
     "James Lee",
     "Sofia Martinez",
 ];
-const SUBJECTS: &[(&str, &str)] = &[
-    ("배터리 분리막 코팅 공정", "Battery separator coating process"),
-    ("반도체 식각 레시피", "Semiconductor etching recipe"),
-    ("의료기기 센서 설계", "Medical device sensor design"),
-    ("로봇 관절 감속기", "Robot joint reducer"),
-    ("디스플레이 편광 필름", "Display polarising film"),
-    (
-        "자율주행 인지 알고리즘",
-        "Autonomous-driving perception algorithm",
-    ),
-    ("친환경 포장재 조성물", "Eco-friendly packaging compound"),
-    ("스마트팜 제어 소프트웨어", "Smart-farm control software"),
-];
-
 /// Filings reach back this far from "now".
 const YEARS: i64 = 5;
 /// Cases written per transaction.
@@ -111,6 +61,8 @@ pub struct Report {
     /// Filed cases (complainants' drafts come on top).
     pub cases: usize,
     pub password: String,
+    /// The id of the first case made: the demo's cases are this one and those after it.
+    first_case: i64,
 }
 
 /// Who the demo accounts are, by role; the first of each role gets the largest share of
@@ -120,7 +72,7 @@ struct People {
     legal: Vec<UserId>,
     mediators: Vec<UserId>,
     complainants: Vec<UserId>,
-    /// The legal team of each of `LARGE_COMPANIES`, in its order.
+    /// The legal team of each of `RESPONDENTS`, in its order.
     respondents: Vec<UserId>,
 }
 
@@ -147,12 +99,13 @@ pub fn seed(conn: &mut DbConn, settings: &Settings, count: usize, force: bool) -
     let now = settings.now();
     let password = crate::auth::token::generate()[..16].to_owned();
     let (accounts, people) = add_accounts(conn, &mut rng, &password, now)?;
-    add_cases(conn, &mut rng, settings, count, &people)?;
+    let first_case = add_cases(conn, &mut rng, settings, count, &people)?;
     count_in_statistics(conn, settings)?;
     Ok(Report {
         accounts,
         cases: count,
         password,
+        first_case,
     })
 }
 
@@ -190,7 +143,8 @@ fn add_accounts(
             )
         })
         .collect();
-    let respondents = LARGE_COMPANIES.iter().enumerate().map(|(i, (company, _))| {
+    let respondents = RESPONDENTS.iter().enumerate().map(|(i, r)| {
+        let company = r.name;
         let name = if company.is_ascii() {
             format!("Legal team, {company}")
         } else {
@@ -263,162 +217,20 @@ fn filing_time(rng: &mut StdRng, now: NaiveDateTime) -> NaiveDateTime {
     now - TimeDelta::seconds((age as i64).max(3600))
 }
 
-fn draft_key(rng: &mut StdRng) -> String {
+pub(super) fn draft_key(rng: &mut StdRng) -> String {
     uuid::Builder::from_random_bytes(rng.random())
         .into_uuid()
         .to_string()
 }
 
-/// What the complaint form would have held.
-struct Complaint {
-    korean: bool,
-    kind: Kind,
-    title: String,
-    description: String,
-    complainant: &'static str,
-    /// Index into `LARGE_COMPANIES`.
-    respondent: usize,
-}
-
-/// A complaint against the given one of `LARGE_COMPANIES`, or any.
-fn complaint(rng: &mut StdRng, against: Option<usize>) -> Complaint {
-    let (ko, en) = *SUBJECTS.choose(rng).unwrap_or(&SUBJECTS[0]);
-    let korean = rng.random_bool(0.6);
-    let complainant = if korean {
-        *KOREAN_COMPANIES.choose(rng).unwrap_or(&"세종정밀")
-    } else {
-        *ENGLISH_COMPANIES.choose(rng).unwrap_or(&"Atlas Coatings")
-    };
-    let respondent = against.unwrap_or_else(|| rng.random_range(0..LARGE_COMPANIES.len()));
-    let name = LARGE_COMPANIES[respondent].0;
-    let (title, description) = if korean {
-        (
-            format!("{ko} 기술 유출 ({name})"),
-            format!(
-                "{complainant}의 {ko} 관련 기술을 {name}이(가) 협력 과정에서 취득하여 무단으로 사용하고 있습니다."
-            ),
-        )
-    } else {
-        (
-            format!("{en} taken by {name}"),
-            format!(
-                "{name} obtained {complainant}'s {en} during a supply negotiation and now uses it without a licence."
-            ),
-        )
-    };
-    Complaint {
-        korean,
-        kind: *Kind::ALL.choose(rng).unwrap_or(&Kind::Patent),
-        title,
-        description,
-        complainant,
-        respondent,
-    }
-}
-
-fn case_row(rng: &mut StdRng, id: i64, c: &Complaint, owner: Option<UserId>, creator: UserId) -> CaseRow {
-    let origin = if rng.random_bool(0.9) {
-        Origin::SelfFiled
-    } else {
-        Origin::Court
-    };
-    let created_by = owner.unwrap_or(creator).0;
-    let respondent = LARGE_COMPANIES[c.respondent].0;
-    CaseRow {
-        id,
-        draft_key: draft_key(rng),
-        case_no: None,
-        filing_year: None,
-        filing_seq: None,
-        state: State::Draft.as_str(),
-        track: Track::Mediation.as_str(),
-        kind: c.kind.as_str(),
-        title: c.title.clone(),
-        description: c.description.clone(),
-        ipc_class: Some("H01M 50/40").filter(|_| rng.random_bool(0.5)),
-        damages_amount: rng
-            .random_bool(0.7)
-            .then(|| rng.random_range(10..5_000) * 10_000_000),
-        damages_currency: Some("KRW"),
-        remedy: if c.korean {
-            "침해 중지 및 손해배상".into()
-        } else {
-            "Stop the infringement and pay damages".into()
-        },
-        origin: origin.as_str(),
-        origin_reference: (origin == Origin::Court)
-            .then(|| format!("2025가합{}", rng.random_range(1000..99999))),
-        complainant_user_id: owner.map(|u| u.0),
-        created_by,
-        assigned_officer_id: None,
-        search_text: format!(
-            "\n{}\n{}\n{}\n{respondent}\n",
-            c.title, c.description, c.complainant
-        )
-        .to_lowercase(),
-        version: 1,
-        filed_at: None,
-        created_at: NaiveDateTime::default(),
-        updated_at: NaiveDateTime::default(),
-    }
-}
-
-fn party_rows(rng: &mut StdRng, ids: &mut Ids, case_id: i64, c: &Complaint) -> [PartyRow; 2] {
-    let (respondent, domain) = LARGE_COMPANIES[c.respondent];
-    let mut next = || {
-        ids.party += 1;
-        ids.party - 1
-    };
-    [
-        PartyRow {
-            id: next(),
-            case_id,
-            side: "complainant",
-            position: 0,
-            party_kind: "organisation",
-            name: c.complainant.to_owned(),
-            registration_no: Some(format!(
-                "{:03}-{:02}-{:05}",
-                rng.random_range(100..999),
-                rng.random_range(10..99),
-                rng.random_range(10000..99999)
-            )),
-            size: Some(PartySize::Sme.as_str()),
-            email: Some(format!("legal{}@complainant.example", rng.random_range(1..500))),
-            phone: Some(format!(
-                "02-{}-{}",
-                rng.random_range(100..9999),
-                rng.random_range(1000..9999)
-            )),
-            counsel_name: Some("김변리").filter(|_| rng.random_bool(0.4)),
-            counsel_firm: Some("서울특허법률사무소").filter(|_| rng.random_bool(0.4)),
-            user_id: None,
-        },
-        PartyRow {
-            id: next(),
-            case_id,
-            side: "respondent",
-            position: 0,
-            party_kind: "organisation",
-            name: respondent.to_owned(),
-            registration_no: None,
-            size: Some(PartySize::Large.as_str()),
-            email: Some(format!("legal@{domain}")),
-            phone: None,
-            counsel_name: None,
-            counsel_firm: None,
-            user_id: None,
-        },
-    ]
-}
-
+/// Files `count` cases with their histories, and a few drafts; the first one's id.
 fn add_cases(
     conn: &mut DbConn,
     rng: &mut StdRng,
     settings: &Settings,
     count: usize,
     people: &People,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i64> {
     let now = settings.now();
     let zone = settings.office_zone();
     let periods = Periods::of(settings);
@@ -428,6 +240,7 @@ fn add_cases(
         mediators: &people.mediators,
     };
     let mut ids = Ids::after_existing(conn)?;
+    let first = ids.case;
     let mut times: Vec<NaiveDateTime> = (0..count).map(|_| filing_time(rng, now)).collect();
     times.sort();
     let mut seq_by_year: std::collections::BTreeMap<i32, i32> = filing_counters::table
@@ -486,7 +299,7 @@ fn add_cases(
         Ok(())
     })?;
     load::settle(conn)?;
-    Ok(())
+    Ok(first)
 }
 
 /// Walks a case through the workflow up to "now".
@@ -642,6 +455,13 @@ fn add_drafts(rng: &mut StdRng, ids: &mut Ids, batch: &mut Batch, people: &Peopl
         row.created_at = row.updated_at - TimeDelta::days(rng.random_range(0..10));
         batch.add_draft(row, party_rows(rng, ids, id, &c).into());
     }
+}
+
+/// One of `items`, each as likely as its weight.
+pub(super) fn weighted<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
+    items
+        .choose_weighted(rng, |(_, w)| *w)
+        .map_or(&items[0].0, |(item, _)| item)
 }
 
 /// Someone of the list, the first of it more often than the others.
