@@ -150,9 +150,10 @@ async fn main() -> anyhow::Result<()> {
     let (case_nos, password) =
         tokio::task::spawn_blocking(move || -> anyhow::Result<(Vec<String>, String)> {
             let mut conn = pool.get()?;
-            ipdesk::demo::seed(&mut conn, &seed_settings, cases, false)?;
+            let report = ipdesk::demo::seed(&mut conn, &seed_settings, cases, false)?;
             if rights > 0 {
                 ipdesk::demo::seed_rights(&mut conn, rights, |_| {})?;
+                ipdesk::demo::seed_citations(&mut conn, &seed_settings, &report)?;
             }
             let password = "bench-examiner-lantern-42".to_owned();
             let hash = ipdesk::auth::password::hash_now(&password)?;

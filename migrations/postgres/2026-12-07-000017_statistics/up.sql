@@ -6,7 +6,7 @@ ALTER TABLE parties ADD COLUMN country TEXT;
 -- monthly cell it counts in, so that when the case moves on or is corrected the old
 -- contribution is taken back and the new one added, in the same transaction.
 CREATE TABLE stats_facts (
-    case_id BIGINT PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
+    case_id BIGINT NOT NULL PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
     filed_month INTEGER NOT NULL,
     kind TEXT NOT NULL,
     track TEXT NOT NULL,

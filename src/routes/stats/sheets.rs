@@ -364,12 +364,7 @@ pub struct Sheets {
 }
 
 /// The figures for the office, every number as counted, with the rights cases cite.
-pub fn staff(
-    f: &Figures,
-    cited: &MostCited,
-    industries: &Industries,
-    ctx: &PageCtx,
-) -> Sheets {
+pub fn staff(f: &Figures, cited: &MostCited, industries: &Industries, ctx: &PageCtx) -> Sheets {
     let specs = specs(f, industries, ctx);
     let mut sheets: Vec<Sheet> = specs
         .iter()
