@@ -535,6 +535,7 @@ diesel::table! {
         outcomes -> Text,
         days -> Text,
         states -> Text,
+        fields -> Text,
     }
 }
 diesel::joinable!(stats_facts -> cases (case_id));

@@ -14,7 +14,7 @@ use crate::db::schema::{
     case_closures, case_events, case_rights, cases, parties, right_classes, rights, stats_facts, stats_months,
 };
 use crate::domain::office_time::OfficeZone;
-use crate::domain::stats::cell::{CaseFacts, Cell, Closure, Counts, Dims, Month};
+use crate::domain::stats::cell::{CaseFacts, Cell, Closure, Counts, Dims, EVERY_FIELD, Month, summary_rows};
 use crate::domain::stats::fields::field_of;
 use crate::domain::stats::figures::Filter;
 use crate::domain::{Currency, Kind, PartySize, State, Track};
@@ -40,6 +40,7 @@ struct MonthRow {
     outcomes: String,
     days: String,
     states: String,
+    fields: String,
 }
 
 fn corrupt(what: &str, value: &str) -> diesel::result::Error {
@@ -66,6 +67,7 @@ impl MonthRow {
             outcomes: cell.outcomes.to_string(),
             days: cell.days.to_string(),
             states: cell.states.to_string(),
+            fields: cell.fields.to_string(),
         }
     }
 
@@ -95,6 +97,7 @@ impl MonthRow {
             outcomes: counts(&self.outcomes)?,
             days: counts(&self.days)?,
             states: counts(&self.states)?,
+            fields: counts(&self.fields)?,
         };
         Ok((month, dims, cell))
     }
@@ -146,12 +149,16 @@ impl FactRow {
             outcomes: String::new(),
             days: String::new(),
             states: String::new(),
+            fields: String::new(),
         }
         .parse()?
         .1;
         let cells: Vec<(Month, Cell)> = serde_json::from_str(&self.cells)
             .map_err(|e| diesel::result::Error::DeserializationError(e.into()))?;
-        Ok(cells.into_iter().map(|(m, c)| ((m, dims.clone()), c)).collect())
+        Ok(summary_rows(&dims, &cells)
+            .into_iter()
+            .map(|(m, d, c)| ((m, d), c))
+            .collect())
     }
 }
 
@@ -178,8 +185,8 @@ pub fn refresh(conn: &mut DbConn, case: CaseId, zone: OfficeZone) -> QueryResult
     }
     let new_cells = facts.as_ref().map(CaseFacts::cells).unwrap_or_default();
     if let Some(f) = &facts {
-        for (m, c) in &new_cells {
-            put(*m, &f.dims, c, 1);
+        for (m, d, c) in summary_rows(&f.dims, &new_cells) {
+            put(m, &d, &c, 1);
         }
     }
     // In key order, so that two transactions lock shared rows in the same order.
@@ -298,11 +305,11 @@ pub fn rebuild(conn: &mut DbConn, zone: OfficeZone) -> QueryResult<usize> {
         for id in &ids {
             let Some(f) = facts.get(id) else { continue };
             let cells = f.cells();
-            for (m, c) in &cells {
-                sums.entry((*m, DimsKey::of(&f.dims)))
-                    .or_insert_with(|| (f.dims.clone(), Cell::default()))
+            for (m, d, c) in summary_rows(&f.dims, &cells) {
+                sums.entry((m, DimsKey::of(&d)))
+                    .or_insert_with(|| (d, Cell::default()))
                     .1
-                    .add(c, 1);
+                    .add(&c, 1);
             }
             rows.push(FactRow::new(*id, f, &cells));
         }
@@ -466,13 +473,18 @@ fn facts_of(
     Ok(facts)
 }
 
-/// Every monthly row up to `to` that the filter's kind, track and size keep (the technology
-/// field is kept or not by the caller, which knows the office's industries).
+/// Every monthly row up to `to` that the filter's kind, track and size keep: the rows of every
+/// field together without a field filter, else the rows per field (which the caller keeps or
+/// not, knowing the office's industries).
 pub fn months(conn: &mut DbConn, filter: &Filter, to: Month) -> QueryResult<Vec<(Month, Dims, Cell)>> {
     let mut q = stats_months::table
         .filter(stats_months::month.le(to.number()))
         .select(MonthRow::as_select())
         .into_boxed();
+    q = match filter.field {
+        None => q.filter(stats_months::field.eq(EVERY_FIELD)),
+        Some(_) => q.filter(stats_months::field.ne(EVERY_FIELD)),
+    };
     if let Some(k) = filter.kind {
         q = q.filter(stats_months::kind.eq(k.as_str()));
     }

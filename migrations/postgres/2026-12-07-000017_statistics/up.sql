@@ -18,8 +18,9 @@ CREATE TABLE stats_facts (
 CREATE INDEX stats_facts_filed ON stats_facts (filed_month, kind, track, size, field);
 
 -- The office's figures summed per office month and per combination of the filters' values:
--- one row per (month, kind, track, complainant size, IPC subclass). A million cases make
--- some tens of thousands of rows, which the statistics page reads in one pass.
+-- one row per (month, kind, track, complainant size, IPC subclass), and one more per
+-- (month, kind, track, size) with field '*' for every field together, which is what a page
+-- without a field filter reads: some thousands of rows for a million cases.
 CREATE TABLE stats_months (
     month INTEGER NOT NULL,
     kind TEXT NOT NULL,
@@ -40,5 +41,7 @@ CREATE TABLE stats_months (
     outcomes TEXT NOT NULL,
     days TEXT NOT NULL,
     states TEXT NOT NULL,
+    -- In the rows whose field is '*', which count every field together: filings per field.
+    fields TEXT NOT NULL,
     PRIMARY KEY (month, kind, track, size, field)
 );

@@ -58,6 +58,11 @@ impl Month {
         }
     }
 
+    /// How many months after `earlier` this one is (negative before it).
+    pub fn months_since(self, earlier: Month) -> i32 {
+        (self.year() - earlier.year()) * 12 + self.month() as i32 - earlier.month() as i32
+    }
+
     /// Every month from `self` to `to`, both included.
     pub fn through(self, to: Month) -> impl Iterator<Item = Month> {
         std::iter::successors(Some(self), move |m| Some(m.next()).filter(|n| *n <= to))
@@ -156,6 +161,10 @@ pub struct Cell {
     pub days: Counts,
     /// Open cases that entered (+) or left (−) each state.
     pub states: Counts,
+    /// Filings per technology field ([`NO_FIELD`] for none), in the rows that count every
+    /// field together.
+    #[serde(default)]
+    pub fields: Counts,
 }
 
 impl Cell {
@@ -172,6 +181,7 @@ impl Cell {
         self.outcomes.merge(&other.outcomes, sign);
         self.days.merge(&other.days, sign);
         self.states.merge(&other.states, sign);
+        self.fields.merge(&other.fields, sign);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -189,6 +199,34 @@ pub struct Dims {
     /// The IPC subclass of the case's technology field (`H01L`), or as much of it as was
     /// given; empty when none was.
     pub field: String,
+}
+
+/// The `field` of the summary rows that count every technology field together, with the
+/// filings per field in [`Cell::fields`]: a page without a field filter reads only these, some
+/// thousands of rows where the rows per field are a hundred thousand.
+pub const EVERY_FIELD: &str = "*";
+/// No technology field, as a key of [`Cell::fields`].
+pub const NO_FIELD: &str = "-";
+
+/// The summary rows a case's cells count in: under its own field, and again under every field.
+pub fn summary_rows(dims: &Dims, cells: &[(Month, Cell)]) -> Vec<(Month, Dims, Cell)> {
+    let every = Dims {
+        field: EVERY_FIELD.to_owned(),
+        ..dims.clone()
+    };
+    let field = if dims.field.is_empty() {
+        NO_FIELD
+    } else {
+        &dims.field
+    };
+    cells
+        .iter()
+        .flat_map(|(m, c)| {
+            let mut all = c.clone();
+            all.fields.add(field, c.filed);
+            [(*m, dims.clone(), c.clone()), (*m, every.clone(), all)]
+        })
+        .collect()
 }
 
 impl Dims {

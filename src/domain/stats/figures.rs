@@ -1,9 +1,9 @@
 //! The office's figures for one filter, summed from the monthly cells. Pure: the page, the
 //! downloads and the public dataset all read these numbers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use super::cell::{Cell, ClaimBand, Dims, Month, is_open};
+use super::cell::{Cell, ClaimBand, Dims, EVERY_FIELD, Month, NO_FIELD, is_open};
 use super::fields::{FieldFilter, Industries, SECTIONS};
 use crate::domain::case::{Kind, PartySize, State, Track};
 
@@ -190,7 +190,8 @@ impl Figures {
 
     /// Sums the cells of every case the filter keeps: filings and closures of the period's
     /// months, and open cases at each of its month ends (which needs every earlier month).
-    /// `rows` are all cells up to the period's last month, in any order.
+    /// `rows` are all summary rows up to the period's last month, in any order: those of every
+    /// field together, or those per field (which a field filter needs), or both.
     pub fn sum(
         rows: &[(Month, Dims, Cell)],
         filter: &Filter,
@@ -216,22 +217,47 @@ impl Figures {
         let mut opened_before = vec![0i64; states.len()];
         let mut opened_in: Vec<Vec<i64>> = vec![vec![0; states.len()]; months.len()];
         let mut days: Vec<BTreeMap<i64, i64>> = vec![BTreeMap::new(); Track::ALL.len()];
-        let mut classes: BTreeMap<String, i64> = BTreeMap::new();
+        let mut classes: HashMap<&str, i64> = HashMap::new();
+        // Whether the filter keeps a technology field, and the industry it is grouped under.
+        let field_of = |field: &str| -> (bool, Option<usize>) {
+            let industry = industries
+                .of(field)
+                .and_then(|i| industries.all().iter().position(|x| x == i));
+            let kept = filter.field.as_ref().is_none_or(|f| f.keeps(field, industries));
+            (kept, industry)
+        };
+        // Without a field filter the rows of every field together say it all; with one, only
+        // the rows per field can.
+        let has_every_field = rows.iter().any(|(_, d, _)| d.field == EVERY_FIELD);
         for (month, dims, cell) in rows {
-            if *month > to || !filter.keeps(dims, industries) {
+            if *month > to {
                 continue;
             }
-            let net = |i: usize| cell.states.get(states[i].as_str());
-            if *month < from {
-                for (i, n) in opened_before.iter_mut().enumerate() {
-                    *n += net(i);
+            let every_field = dims.field == EVERY_FIELD;
+            let kept = match (every_field, &filter.field) {
+                (true, field) => field.is_none(),
+                (false, None) => !has_every_field,
+                (false, Some(_)) => field_of(&dims.field).0,
+            };
+            let others_kept = filter.kind.is_none_or(|k| k == dims.kind)
+                && filter.track.is_none_or(|t| t == dims.track)
+                && filter.size.is_none_or(|s| s == dims.size);
+            if !kept || !others_kept {
+                continue;
+            }
+            let add_states = |into: &mut [i64]| {
+                for (name, n) in cell.states.iter() {
+                    if let Some(i) = states.iter().position(|s| s.as_str() == name) {
+                        into[i] += n;
+                    }
                 }
+            };
+            if *month < from {
+                add_states(&mut opened_before);
                 continue;
             }
-            let at = months.iter().position(|m| m == month).unwrap_or(0);
-            for (i, n) in opened_in[at].iter_mut().enumerate() {
-                *n += net(i);
-            }
+            let at = month.months_since(from) as usize;
+            add_states(&mut opened_in[at]);
             let track = Track::ALL.iter().position(|t| *t == dims.track).unwrap_or(0);
             if cell.filed != 0 {
                 let kind = Kind::ALL.iter().position(|k| *k == dims.kind).unwrap_or(0);
@@ -240,24 +266,30 @@ impl Figures {
                     f.claims[i] += cell.claims.get(band.as_str());
                 }
                 f.claimed_krw += cell.claimed_krw;
-                match dims
-                    .field
-                    .chars()
-                    .next()
-                    .and_then(|c| SECTIONS.iter().position(|s| *s == c))
-                {
-                    Some(s) => f.sections[s] += cell.filed,
-                    None => f.no_field += cell.filed,
-                }
-                if let Some(class) = dims.field.get(..3) {
-                    *classes.entry(class.to_owned()).or_default() += cell.filed;
-                }
-                match industries
-                    .of(&dims.field)
-                    .and_then(|i| industries.all().iter().position(|x| x == i))
-                {
-                    Some(i) => f.industries[i] += cell.filed,
-                    None => f.other_industry += cell.filed,
+                let per_field: Vec<(&str, i64)> = if every_field {
+                    cell.fields
+                        .iter()
+                        .map(|(name, n)| (if name == NO_FIELD { "" } else { name }, n))
+                        .collect()
+                } else {
+                    vec![(dims.field.as_str(), cell.filed)]
+                };
+                for (field, n) in per_field {
+                    match field
+                        .chars()
+                        .next()
+                        .and_then(|c| SECTIONS.iter().position(|s| *s == c))
+                    {
+                        Some(s) => f.sections[s] += n,
+                        None => f.no_field += n,
+                    }
+                    if let Some(class) = field.get(..3) {
+                        *classes.entry(class).or_default() += n;
+                    }
+                    match field_of(field).1 {
+                        Some(i) => f.industries[i] += n,
+                        None => f.other_industry += n,
+                    }
                 }
                 let size = SIZES
                     .iter()
@@ -300,7 +332,7 @@ impl Figures {
         }
         f.durations = days.iter().map(Durations::of).collect();
         f.durations_all = Durations::of(&all_days);
-        f.classes = classes.into_iter().collect();
+        f.classes = classes.into_iter().map(|(c, n)| (c.to_owned(), n)).collect();
         f.classes
             .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         f
