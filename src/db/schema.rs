@@ -536,6 +536,7 @@ diesel::table! {
         days -> Text,
         states -> Text,
         fields -> Text,
+        rights -> Text,
     }
 }
 diesel::joinable!(stats_facts -> cases (case_id));

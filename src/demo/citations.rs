@@ -144,6 +144,8 @@ pub fn seed_citations(conn: &mut DbConn, settings: &Settings, report: &Report) -
     if let DbConn::Postgres(pg) = conn {
         diesel::sql_query("VACUUM ANALYZE case_rights").execute(pg)?;
     }
+    // The most-cited figures count what the cases cite.
+    super::count_in_statistics(conn, settings)?;
     Ok(made)
 }
 

@@ -41,6 +41,7 @@ struct MonthRow {
     days: String,
     states: String,
     fields: String,
+    rights: String,
 }
 
 fn corrupt(what: &str, value: &str) -> diesel::result::Error {
@@ -68,6 +69,7 @@ impl MonthRow {
             days: cell.days.to_string(),
             states: cell.states.to_string(),
             fields: cell.fields.to_string(),
+            rights: cell.rights.to_string(),
         }
     }
 
@@ -98,6 +100,7 @@ impl MonthRow {
             days: counts(&self.days)?,
             states: counts(&self.states)?,
             fields: counts(&self.fields)?,
+            rights: counts(&self.rights)?,
         };
         Ok((month, dims, cell))
     }
@@ -150,6 +153,7 @@ impl FactRow {
             days: String::new(),
             states: String::new(),
             fields: String::new(),
+            rights: String::new(),
         }
         .parse()?
         .1;
@@ -437,6 +441,7 @@ fn facts_of(
                 claim,
                 moves: Vec::new(),
                 closure: None,
+                cited: Vec::new(),
             },
         );
     }
@@ -457,6 +462,18 @@ fn facts_of(
         }
         if let Some(f) = facts.get_mut(&id) {
             f.moves.push((zone.day_of(at), from, to));
+        }
+    }
+    let citation_rows: Vec<(CaseId, i64)> = case_rights::table
+        .filter(case_rights::case_id.between(lo, hi))
+        .order((case_rights::case_id, case_rights::right_id))
+        .select((case_rights::case_id, case_rights::right_id))
+        .load(conn)?;
+    for (id, right) in citation_rows {
+        if let Some(f) = facts.get_mut(&id)
+            && f.cited.last() != Some(&right)
+        {
+            f.cited.push(right);
         }
     }
     for (id, outcome, closed_at, days_open, sessions, appeared) in closure_rows {
@@ -514,47 +531,14 @@ pub struct CitedRight {
     pub cases: i64,
 }
 
-/// The most-cited rights, and the IPC subclasses of what is cited, each with how many cases.
+/// The most-cited rights, and the IPC subclasses of what is cited, each with how many cases
+/// or citations.
 pub type MostCited = (Vec<CitedRight>, Vec<(String, i64)>);
 
-/// The rights most cited by the cases filed in the period that the filter keeps, and the IPC
-/// subclasses of what they cite. `fields` are the technology fields the filter keeps.
-pub fn most_cited(
-    conn: &mut DbConn,
-    filter: &Filter,
-    (from, to): (Month, Month),
-    fields: &[String],
-    limit: i64,
-) -> QueryResult<MostCited> {
-    // Every filter is always applied, with every value when it is not set: one statement
-    // shape for both databases.
-    let kinds: Vec<&str> = match filter.kind {
-        Some(k) => vec![k.as_str()],
-        None => Kind::ALL.iter().map(|k| k.as_str()).collect(),
-    };
-    let tracks: Vec<&str> = match filter.track {
-        Some(t) => vec![t.as_str()],
-        None => Track::ALL.iter().map(|t| t.as_str()).collect(),
-    };
-    let sizes: Vec<&str> = match filter.size {
-        Some(s) => vec![s.map_or("", PartySize::as_str)],
-        None => ["", "individual", "sme", "large"].to_vec(),
-    };
-    let selected = stats_facts::filed_month
-        .between(from.number(), to.number())
-        .and(stats_facts::kind.eq_any(kinds))
-        .and(stats_facts::track.eq_any(tracks))
-        .and(stats_facts::size.eq_any(sizes))
-        .and(stats_facts::field.eq_any(fields));
-    let n = diesel::dsl::count_distinct(case_rights::case_id);
-    let top: Vec<(i64, i64)> = case_rights::table
-        .inner_join(stats_facts::table.on(stats_facts::case_id.eq(case_rights::case_id)))
-        .filter(selected.clone())
-        .group_by(case_rights::right_id)
-        .select((case_rights::right_id, n))
-        .order((n.desc(), case_rights::right_id.asc()))
-        .limit(limit)
-        .load(conn)?;
+/// The first `limit` of `cited` (right ids with how many cases cite them, most first) with
+/// their numbers and titles, and the IPC subclasses of all of them by citations.
+pub fn most_cited(conn: &mut DbConn, cited: &[(i64, i64)], limit: usize) -> QueryResult<MostCited> {
+    let top = &cited[..cited.len().min(limit)];
     let ids: Vec<i64> = top.iter().map(|(id, _)| *id).collect();
     let described: HashMap<i64, (String, String, String)> = rights::table
         .filter(rights::id.eq_any(&ids))
@@ -563,26 +547,34 @@ pub fn most_cited(
         .into_iter()
         .collect();
     let rights_cited = top
-        .into_iter()
+        .iter()
         .filter_map(|(id, cases)| {
-            let (docdb, display, title) = described.get(&id)?.clone();
+            let (docdb, display, title) = described.get(id)?.clone();
             Some(CitedRight {
                 docdb,
                 display,
                 title,
-                cases,
+                cases: *cases,
             })
         })
         .collect();
-    let classes: Vec<(String, i64)> = case_rights::table
-        .inner_join(stats_facts::table.on(stats_facts::case_id.eq(case_rights::case_id)))
-        .inner_join(right_classes::table.on(right_classes::right_id.eq(case_rights::right_id)))
-        .filter(selected)
-        .filter(right_classes::scheme.eq("ipc"))
-        .group_by(right_classes::subclass)
-        .select((right_classes::subclass, n))
-        .order((n.desc(), right_classes::subclass.asc()))
-        .limit(limit)
-        .load(conn)?;
+    let mut by_class: HashMap<String, i64> = HashMap::new();
+    // Under SQLite's limit on bound values per statement.
+    for chunk in cited.chunks(10_000) {
+        let counts: HashMap<i64, i64> = chunk.iter().copied().collect();
+        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+        let classes: Vec<(i64, String)> = right_classes::table
+            .filter(right_classes::right_id.eq_any(&ids))
+            .filter(right_classes::scheme.eq("ipc"))
+            .select((right_classes::right_id, right_classes::subclass))
+            .distinct()
+            .load(conn)?;
+        for (id, subclass) in classes {
+            *by_class.entry(subclass).or_default() += counts.get(&id).copied().unwrap_or(0);
+        }
+    }
+    let mut classes: Vec<(String, i64)> = by_class.into_iter().collect();
+    classes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    classes.truncate(limit);
     Ok((rights_cited, classes))
 }

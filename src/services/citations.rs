@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::audit::{self, Actor, Event};
 use crate::auth::policy;
 use crate::db::{DbConn, write_tx, write_tx_retrying};
+use crate::domain::office_time::OfficeZone;
 use crate::domain::{CitationRole, Claims, PatentNumber};
 use crate::models::case::{self};
 use crate::models::id::{CaseId, CitationId};
@@ -54,6 +55,7 @@ pub fn cite(
     case: CaseId,
     object: &str,
     citation: &Citation,
+    zone: OfficeZone,
     address: Option<String>,
 ) -> Result<Cited, Error> {
     let Citation {
@@ -83,6 +85,7 @@ pub fn cite(
         if !right::link(c, link, now)? {
             return Ok(Cited::AlreadyCited);
         }
+        crate::models::stats::refresh(c, case, zone)?;
         let linked = right::find_by_id(c, right)?.ok_or(Error::NotFound)?;
         audit::record(
             c,
@@ -119,6 +122,7 @@ pub fn uncite(
     case: CaseId,
     object: &str,
     link: CitationId,
+    zone: OfficeZone,
     address: Option<String>,
 ) -> Result<Uncited, Error> {
     let only_own = (!policy::is_officer(by)).then_some(by.id);
@@ -127,6 +131,7 @@ pub fn uncite(
             return Ok(Uncited::NotAllowed);
         }
         let docdb = right::unlink(c, case, link, only_own)?.ok_or(Error::NotFound)?;
+        crate::models::stats::refresh(c, case, zone)?;
         audit::record(
             c,
             Event {

@@ -106,9 +106,44 @@ async fn hand_counted_office() -> (TestApp, reqwest::Client) {
         ],
     )
     .await;
-    let _ = e;
     for (case, day) in [(&a, "2026-01-10"), (&b, "2026-02-01"), (&d, "2026-02-20")] {
         filed_on(&app, case, day).await;
+    }
+    // A right in the registry (two IPC subclasses) cited by A and E, and one the registry does
+    // not know (no class) cited by B.
+    let right = [
+        ("number", "KR 10-1503659 B1"),
+        ("title", "Battery separator with ceramic coating"),
+        ("other_titles", ""),
+        ("applicants", "Hanbit Tech Co., Ltd."),
+        ("owners", "Hanbit Tech Co., Ltd."),
+        ("inventors", "Kim Minji"),
+        ("application_no", ""),
+        ("filing_date", "2013-07-11"),
+        ("publication_date", ""),
+        ("grant_date", "2015-03-06"),
+        ("status", "registered"),
+        ("ipc", "H01M 50/40\nH04L 9/32"),
+        ("cpc", ""),
+        ("abstract_text", ""),
+        ("citations", ""),
+    ];
+    assert_eq!(app.post_as(&examiner, "/rights", &right).await.status(), 303);
+    for (case, number) in [
+        (&a, "KR 10-1503659 B1"),
+        (&e, "KR 10-1503659 B1"),
+        (&b, "US 8,930,553 B2"),
+    ] {
+        let cite = [
+            ("number", number),
+            ("role", "asserted"),
+            ("claims", "1"),
+            ("note", ""),
+        ];
+        let res = app
+            .post_as(&examiner, &format!("/cases/{case}/rights"), &cite)
+            .await;
+        assert_eq!(res.status(), 303, "{case} cites {number}");
     }
     for case in [&a, &b, &c, &d] {
         assert_eq!(
@@ -232,6 +267,17 @@ async fn the_figures_match_an_office_counted_by_hand() {
     assert_eq!(cell(&claims, "from_10b", "cases"), 1);
     assert_eq!(cell(&claims, "other_currency", "cases"), 1);
 
+    let rights = get("/stats/cited-rights.json").await;
+    assert_eq!(cell(&rights, "KR101503659B1", "cases"), 2);
+    assert_eq!(
+        rights["rows"].as_array().unwrap().len(),
+        2,
+        "and the stub B cites"
+    );
+    let classes = get("/stats/cited-classes.json").await;
+    assert_eq!(cell(&classes, "H01M", "cases"), 2);
+    assert_eq!(cell(&classes, "H04L", "cases"), 2);
+
     let summary = app.page(&examiner, "/stats/summary.csv").await;
     assert!(summary.contains("21700000000"), "won claimed, summed: {summary}");
     assert!(
@@ -272,6 +318,18 @@ async fn filters_narrow_every_figure() {
     .await;
     assert_eq!(cell(&outcomes, "rejected", "mediation"), 1);
     assert_eq!(cell(&outcomes, "withdrawn", "mediation"), 1);
+    let cited = figure(
+        &app,
+        &examiner,
+        "/stats/cited-rights.json?kind=patent&field=industry:semiconductors",
+    )
+    .await;
+    assert_eq!(
+        cited["rows"].as_array().unwrap().len(),
+        1,
+        "B is not a semiconductor case"
+    );
+    assert_eq!(cell(&cited, "KR101503659B1", "cases"), 2);
     let sizes = figure(&app, &examiner, "/stats/complainants.json?size=none").await;
     assert_eq!(cell(&sizes, "sme", "cases"), 0);
     let feb = figure(&app, &examiner, "/stats/respondents.json?from=2026-02&to=2026-02").await;

@@ -14,8 +14,6 @@ CREATE TABLE stats_facts (
     field TEXT NOT NULL,
     cells TEXT NOT NULL
 );
--- The most-cited rights of the cases a filter selects.
-CREATE INDEX stats_facts_filed ON stats_facts (filed_month, kind, track, size, field);
 
 -- The office's figures summed per office month and per combination of the filters' values:
 -- one row per (month, kind, track, complainant size, IPC subclass), and one more per
@@ -43,5 +41,7 @@ CREATE TABLE stats_months (
     states TEXT NOT NULL,
     -- In the rows whose field is '*', which count every field together: filings per field.
     fields TEXT NOT NULL,
+    -- Filings citing each right (by id): the most-cited rights of any filter.
+    rights TEXT NOT NULL,
     PRIMARY KEY (month, kind, track, size, field)
 );

@@ -165,6 +165,9 @@ pub struct Cell {
     /// field together.
     #[serde(default)]
     pub fields: Counts,
+    /// Filings citing each right (by its id), counted in the month the case was filed.
+    #[serde(default)]
+    pub rights: Counts,
 }
 
 impl Cell {
@@ -182,6 +185,7 @@ impl Cell {
         self.days.merge(&other.days, sign);
         self.states.merge(&other.states, sign);
         self.fields.merge(&other.fields, sign);
+        self.rights.merge(&other.rights, sign);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -285,6 +289,8 @@ pub struct CaseFacts {
     /// Every change of state since filing: (day, from, to).
     pub moves: Vec<(NaiveDate, State, State)>,
     pub closure: Option<Closure>,
+    /// The rights the case cites, each once.
+    pub cited: Vec<i64>,
 }
 
 /// The office's own country: a respondent elsewhere is foreign.
@@ -311,6 +317,9 @@ impl CaseFacts {
             }
         }
         filed.states.add(State::Filed.as_str(), 1);
+        for right in &self.cited {
+            filed.rights.add(&right.to_string(), 1);
+        }
         for (day, from, to) in &self.moves {
             let cell = cells.entry(Month::of(*day)).or_default();
             if is_open(*from) {
@@ -372,6 +381,7 @@ mod tests {
                 sessions: 0,
                 respondent_appeared: false,
             }),
+            cited: vec![7, 9],
         }
     }
 
@@ -388,6 +398,7 @@ mod tests {
         assert_eq!(jan.claimed_krw, 250_000_000);
         assert_eq!(jan.claims.to_string(), "under_1b=1");
         assert_eq!(jan.states.to_string(), "filed=1");
+        assert_eq!(jan.rights.to_string(), "7=1 9=1");
         // Filed in January; reviewed and notified within February.
         assert_eq!(cells[1].1.states.to_string(), "filed=-1 respondent_notified=1");
         let (_, mar) = &cells[2];

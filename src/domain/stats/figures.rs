@@ -152,6 +152,8 @@ pub struct Figures {
     pub foreign: i64,
     pub domestic: i64,
     pub country_unknown: i64,
+    /// Every right the filings cite (by id), with how many cite it, most first.
+    pub cited: Vec<(i64, i64)>,
 }
 
 /// The sizes in the order the figures list them; `None` is "not given".
@@ -218,6 +220,7 @@ impl Figures {
         let mut opened_in: Vec<Vec<i64>> = vec![vec![0; states.len()]; months.len()];
         let mut days: Vec<BTreeMap<i64, i64>> = vec![BTreeMap::new(); Track::ALL.len()];
         let mut classes: HashMap<&str, i64> = HashMap::new();
+        let mut cited: HashMap<i64, i64> = HashMap::new();
         // Whether the filter keeps a technology field, and the industry it is grouped under.
         let field_of = |field: &str| -> (bool, Option<usize>) {
             let industry = industries
@@ -296,6 +299,11 @@ impl Figures {
                     .position(|s| *s == dims.size)
                     .unwrap_or(SIZES.len() - 1);
                 f.sizes[size] += cell.filed;
+                for (right, n) in cell.rights.iter() {
+                    if let Ok(id) = right.parse::<i64>() {
+                        *cited.entry(id).or_default() += n;
+                    }
+                }
                 f.foreign += cell.foreign_respondent;
                 f.country_unknown += cell.country_unknown;
                 f.domestic += cell.filed - cell.foreign_respondent - cell.country_unknown;
@@ -333,6 +341,8 @@ impl Figures {
         f.durations = days.iter().map(Durations::of).collect();
         f.durations_all = Durations::of(&all_days);
         f.classes = classes.into_iter().map(|(c, n)| (c.to_owned(), n)).collect();
+        f.cited = cited.into_iter().filter(|(_, n)| *n > 0).collect();
+        f.cited.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         f.classes
             .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         f
@@ -384,6 +394,7 @@ mod tests {
                 sessions: 1,
                 respondent_appeared: true,
             }),
+            cited: Vec::new(),
         }
     }
 

@@ -222,9 +222,10 @@ pub async fn cite(
     };
     let (id, by) = (case.id, user.clone());
     let address = client_address(&req, state.settings.trusted_proxy);
+    let zone = state.settings.office_zone();
     let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
     let outcome = state
-        .db(move |c| Ok(citations::cite(c, &by, id, &object, &citation, address)?))
+        .db(move |c| Ok(citations::cite(c, &by, id, &object, &citation, zone, address)?))
         .await?;
     let lang = ctx.lang;
     match outcome {
@@ -323,9 +324,10 @@ pub async fn uncite(
     }
     let (id, by) = (case.id, user.clone());
     let address = client_address(&req, state.settings.trusted_proxy);
+    let zone = state.settings.office_zone();
     let object = case.case_no.clone().unwrap_or_else(|| case.draft_key.clone());
     let outcome = state
-        .db(move |c| Ok(citations::uncite(c, &by, id, &object, link_id, address)?))
+        .db(move |c| Ok(citations::uncite(c, &by, id, &object, link_id, zone, address)?))
         .await?;
     if outcome == Uncited::NotAllowed {
         return refuse(&state, &ctx, &user, &case).await;

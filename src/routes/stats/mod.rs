@@ -12,7 +12,7 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::{Map, Value as Json, json};
 
-use crate::domain::stats::cell::{EVERY_FIELD, Month, NO_FIELD};
+use crate::domain::stats::cell::Month;
 use crate::domain::stats::fields::{FieldFilter, Industries, SECTIONS};
 use crate::domain::stats::figures::{Figures, Filter, Period};
 use crate::domain::{Kind, PartySize, Track};
@@ -27,7 +27,7 @@ use self::sheet::Sheet;
 use self::sheets::Sheets;
 
 /// How many rights and classes the "most cited" figures list.
-const MOST_CITED: i64 = 10;
+const MOST_CITED: usize = 10;
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -154,34 +154,10 @@ async fn load(state: &web::Data<AppState>, filter: Filter, with_cited: bool) -> 
             let (_, to) = filter.period.bounds(first.unwrap_or(now), now);
             let rows = stats::months(c, &filter, to)?;
             let figures = Figures::sum(&rows, &filter, &industries, now);
-            let cited = match (with_cited, figures.from, figures.to) {
-                (true, Some(from), Some(to)) => {
-                    // The fields in the summaries that the filter keeps, to select the cases by:
-                    // those of the rows per field, or every field the rows of all fields count.
-                    let mut fields: Vec<String> = rows
-                        .iter()
-                        .flat_map(|(_, d, cell)| {
-                            if d.field == EVERY_FIELD {
-                                let each = cell.fields.iter().map(|(f, _)| {
-                                    if f == NO_FIELD {
-                                        String::new()
-                                    } else {
-                                        f.to_owned()
-                                    }
-                                });
-                                each.collect::<Vec<_>>()
-                            } else if filter.keeps(d, &industries) {
-                                vec![d.field.clone()]
-                            } else {
-                                Vec::new()
-                            }
-                        })
-                        .collect();
-                    fields.sort();
-                    fields.dedup();
-                    stats::most_cited(c, &filter, (from, to), &fields, MOST_CITED)?
-                }
-                _ => Default::default(),
+            let cited = if with_cited {
+                stats::most_cited(c, &figures.cited, MOST_CITED)?
+            } else {
+                Default::default()
             };
             Ok(Shown {
                 figures,

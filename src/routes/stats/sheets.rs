@@ -396,11 +396,11 @@ pub fn staff(f: &Figures, cited: &MostCited, industries: &Industries, ctx: &Page
         title: ctx.t("stats-cited-classes"),
         description: ctx.t("stats-cited-classes-desc"),
         category_label: ctx.t("stats-cited-classes-category"),
-        value_label: ctx.t("stats-cases"),
+        value_label: ctx.t("stats-citations"),
         categories: cited.1.iter().map(|(c, _)| (c.clone(), c.clone())).collect(),
         series: vec![(
             "cases".into(),
-            ctx.t("stats-cases"),
+            ctx.t("stats-citations"),
             cited.1.iter().map(|(_, k)| n(*k)).collect(),
         )],
         shape: Shape::HorizontalBars,
