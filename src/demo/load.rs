@@ -517,11 +517,15 @@ pub fn settle(conn: &mut DbConn) -> QueryResult<()> {
         ))
         .execute(pg)?;
     }
+    // Maintenance after a bulk load, not a request: a million cases take longer than the
+    // connections' statement timeout.
+    diesel::sql_query("SET statement_timeout = 0").execute(pg)?;
     diesel::sql_query(
         "VACUUM ANALYZE cases, parties, case_counts, case_events, deadlines, panel_members, \
          mediation_sessions, proposals, proposal_answers, invitations, case_notes, case_closures, \
          case_reads",
     )
     .execute(pg)?;
+    diesel::sql_query("RESET statement_timeout").execute(pg)?;
     Ok(())
 }

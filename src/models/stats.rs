@@ -286,11 +286,21 @@ macro_rules! insert_all {
     };
 }
 
-/// Recomputes every summary from the cases themselves, in one transaction of the caller's.
+/// Recomputes every summary from the cases themselves, in one transaction of the caller's (on
+/// PostgreSQL the statistics pages wait for it).
 /// Reads the cases in slices, so a million take memory for one slice and the sums.
 pub fn rebuild(conn: &mut DbConn, zone: OfficeZone) -> QueryResult<usize> {
-    diesel::delete(stats_months::table).execute(conn)?;
-    diesel::delete(stats_facts::table).execute(conn)?;
+    match conn {
+        // A recount of a million cases is maintenance, longer than a request may take.
+        DbConn::Postgres(c) => {
+            diesel::sql_query("SET LOCAL statement_timeout = 0").execute(c)?;
+            diesel::sql_query("TRUNCATE stats_months, stats_facts").execute(c)?;
+        }
+        DbConn::Sqlite(c) => {
+            diesel::delete(stats_months::table).execute(c)?;
+            diesel::delete(stats_facts::table).execute(c)?;
+        }
+    }
     let mut sums: HashMap<(Month, DimsKey), (Dims, Cell)> = HashMap::new();
     let mut after = 0i64;
     let mut counted = 0;
