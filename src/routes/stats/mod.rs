@@ -361,22 +361,29 @@ fn summary_sheet(ctx: &PageCtx, items: Vec<sheets::KeyItem>) -> Sheet {
     }
 }
 
+/// A download, named.
+fn attachment(content_type: &str, file_name: &str, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .body(body)
+}
+
 fn respond(ext: &str, sheet: &Sheet, about: Map<String, Json>, name: &str) -> Result<HttpResponse, AppError> {
     match ext {
-        "csv" => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ))
-            .body(sheet.csv())),
-        "json" => Ok(HttpResponse::Ok()
-            .content_type("application/json")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.json\""),
-            ))
-            .body(sheet.json(about).to_string())),
+        "csv" => Ok(attachment(
+            "text/csv; charset=utf-8",
+            &format!("{name}.csv"),
+            sheet.csv(),
+        )),
+        "json" => Ok(attachment(
+            "application/json",
+            &format!("{name}.json"),
+            sheet.json(about).to_string(),
+        )),
         _ => Err(AppError::NotFound),
     }
 }
@@ -498,26 +505,22 @@ pub async fn public_download(
     }
     let name = format!("ipdesk-statistics-{year}");
     match ext {
-        "csv" => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ))
-            .body(dataset_csv(&sheets))),
+        "csv" => Ok(attachment(
+            "text/csv; charset=utf-8",
+            &format!("{name}.csv"),
+            dataset_csv(&sheets),
+        )),
         "json" => {
             about.insert("columns".into(), dataset_columns(&ctx));
             about.insert(
                 "figures".into(),
                 Json::Array(sheets.iter().map(|s| s.json(Map::new())).collect()),
             );
-            Ok(HttpResponse::Ok()
-                .content_type("application/json")
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.json\""),
-                ))
-                .body(Json::Object(about).to_string()))
+            Ok(attachment(
+                "application/json",
+                &format!("{name}.json"),
+                Json::Object(about).to_string(),
+            ))
         }
         _ => Err(AppError::NotFound),
     }
