@@ -102,6 +102,16 @@ pub enum EvidenceCommand {
     /// each file that is missing or whose content changed (with the exhibits that name it),
     /// and files no exhibit names; exits 1 if any file is missing or changed.
     Scrub,
+    /// Copy this installation's evidence files and built bundles into another store (a
+    /// folder, or s3://bucket/prefix reached with the s3_* settings), each read back and
+    /// checked against its SHA-256. What is already there and checks out is skipped, so an
+    /// interrupted run is resumed by running it again. The old store is left as it was; set
+    /// evidence_store to the new one on every server afterwards.
+    Migrate {
+        /// The store to copy to.
+        #[arg(long, value_name = "STORE")]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,9 +210,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 report.cases,
                 started.elapsed().as_secs_f64()
             );
-            let folder = settings.evidence_dir();
-            let store = crate::evidence::Store::open(&folder)
-                .with_context(|| format!("cannot open the evidence store {}", folder.display()))?;
+            let store = open_store(&settings)?;
             let exhibits = crate::demo::seed_evidence(&mut conn, &store, 20)?;
             println!("Filed {exhibits} demo exhibits in the newest cases.");
             let started = std::time::Instant::now();
@@ -225,6 +233,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             import_rights(&settings, &files, all_failures)
         }
         Command::Evidence(EvidenceCommand::Scrub) => scrub_evidence(&settings),
+        Command::Evidence(EvidenceCommand::Migrate { to }) => migrate_evidence(&settings, &to),
         Command::Stats(StatsCommand::Rebuild) => {
             let pool = db::connect(&settings.database()?, 1)?;
             let mut conn = pool.get()?;
@@ -322,12 +331,75 @@ fn verify_bundle(settings: &Settings, file: &std::path::Path, key: Option<&str>)
     }
 }
 
+/// The installation's evidence store, as its settings name it.
+fn open_store(settings: &Settings) -> anyhow::Result<crate::evidence::Store> {
+    crate::evidence::Store::open(
+        &settings.evidence_store()?,
+        &settings.s3_access(),
+        &settings.scratch_dir(),
+    )
+}
+
+fn migrate_evidence(settings: &Settings, to: &str) -> anyhow::Result<ExitCode> {
+    let pool = db::connect(&settings.database()?, 1)?;
+    let mut conn = pool.get()?;
+    let from = open_store(settings)?;
+    let target = crate::evidence::Location::parse(to)?;
+    if target == from.location() {
+        anyhow::bail!("{to} is the store this installation already uses");
+    }
+    let to = crate::evidence::Store::open(&target, &settings.s3_access(), &settings.scratch_dir())?;
+    let bar = indicatif::ProgressBar::no_length();
+    bar.set_style(indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} files ({msg})",
+    )?);
+    let report = crate::evidence::migrate::migrate(&mut conn, &from, &to, |done| {
+        bar.set_position(done.files);
+        bar.set_message(format!("{} copied, {} already there", done.copied, done.skipped));
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "Copied {} files ({} bytes) to {target}; {} were there already and check out. Every file          was read back and matches its SHA-256.",
+        report.copied, report.copied_bytes, report.skipped
+    );
+    for missing in &report.missing {
+        println!("MISSING in the old store: {missing}");
+    }
+    write_tx(&mut conn, |c| {
+        audit::record(
+            c,
+            audit::Event {
+                actor: &audit::Actor::system(),
+                action: "evidence.migrated",
+                object: None,
+                details: serde_json::json!({
+                    "from": from.location().to_string(),
+                    "to": target.to_string(),
+                    "copied": report.copied,
+                    "copied_bytes": report.copied_bytes,
+                    "skipped": report.skipped,
+                    "missing": report.missing,
+                }),
+                address: None,
+            },
+        )
+    })?;
+    if report.missing.is_empty() {
+        println!("Now set evidence_store = \"{target}\" on every server and restart them.");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "{} files are missing from the old store and were not copied: run `ipdesk evidence scrub`.",
+            report.missing.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
 fn scrub_evidence(settings: &Settings) -> anyhow::Result<ExitCode> {
     let pool = db::connect(&settings.database()?, 1)?;
     let mut conn = pool.get()?;
-    let folder = settings.evidence_dir();
-    let store = crate::evidence::Store::open(&folder)
-        .with_context(|| format!("cannot open the evidence store {}", folder.display()))?;
+    let store = open_store(settings)?;
     let bar = indicatif::ProgressBar::no_length();
     bar.set_style(indicatif::ProgressStyle::with_template(
         "{spinner} {binary_bytes} hashed ({binary_bytes_per_sec})",

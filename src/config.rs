@@ -83,9 +83,17 @@ pub struct Settings {
     pub invitation_days: u32,
     /// How often the deadline job looks for reminders to send and responses that lapsed.
     pub deadline_poll_secs: u64,
-    /// Where evidence files are kept; default `<data_dir>/evidence`. Never a served folder;
-    /// several app servers share one.
-    pub evidence_dir: Option<PathBuf>,
+    /// Where evidence files and built bundles are kept: a folder (default
+    /// `<data_dir>/evidence`; never a served one), or `s3://bucket/prefix` in an S3-compatible
+    /// store reached with the `s3_*` settings. Several app servers share one.
+    #[serde(alias = "evidence_dir")]
+    pub evidence_store: Option<String>,
+    /// The S3-compatible service, `http(s)://host:port`; without it, Amazon S3.
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    /// Credentials for the bucket; without them, the usual `AWS_*` variables are read.
+    pub s3_access_key: Option<String>,
+    pub s3_secret_key: Option<String>,
     /// The office's grouping of IPC classes into the materials, parts and equipment
     /// industries for its statistics; default the one shipped (`src/domain/stats/industry_fields.toml`).
     pub industry_fields_file: Option<PathBuf>,
@@ -112,6 +120,9 @@ pub struct Settings {
     pub bundle_retention_days: u32,
     /// A bundle is built only if its folder keeps at least this much free beside it.
     pub bundle_min_free_bytes: u64,
+    /// A build whose server stops reporting progress for this long (it died) is taken over
+    /// by another server.
+    pub bundle_lease_secs: u64,
     /// On SIGTERM, requests in flight (a large upload on a slow line) get this long to finish.
     pub shutdown_timeout_secs: u64,
     /// The office's time zone (an IANA name): times are shown in it, typed in it, and "today"
@@ -119,6 +130,76 @@ pub struct Settings {
     pub office_timezone: String,
     /// For tests and demonstrations only: the instant (UTC) the office clock stands still at.
     pub clock_frozen_at: Option<NaiveDateTime>,
+}
+
+/// Where the store is: a folder, or a bucket and a prefix inside it (`s3://bucket/prefix`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreLocation {
+    Folder(PathBuf),
+    Bucket { bucket: String, prefix: String },
+}
+
+impl StoreLocation {
+    /// A folder path, or `s3://bucket` with an optional `/prefix`.
+    pub fn parse(text: &str) -> anyhow::Result<StoreLocation> {
+        let text = text.trim();
+        if text.is_empty() {
+            bail!("the evidence store is empty: give a folder or s3://bucket/prefix");
+        }
+        let Some(rest) = text.strip_prefix("s3://") else {
+            if text.contains("://") {
+                bail!("the evidence store `{text}` is neither a folder nor s3://bucket/prefix");
+            }
+            return Ok(StoreLocation::Folder(PathBuf::from(text)));
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let valid_bucket = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+        if !valid_bucket {
+            bail!("`{bucket}` is not a bucket name (3 to 63 lower-case letters, digits, dots and hyphens)");
+        }
+        let prefix = prefix.trim_matches('/');
+        if prefix.split('/').any(|p| p == "." || p == "..") {
+            bail!("the prefix `{prefix}` may not contain . or .. parts");
+        }
+        Ok(StoreLocation::Bucket {
+            bucket: bucket.to_owned(),
+            prefix: prefix.to_owned(),
+        })
+    }
+}
+
+impl std::fmt::Display for StoreLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreLocation::Folder(path) => write!(f, "{}", path.display()),
+            StoreLocation::Bucket { bucket, prefix } if prefix.is_empty() => write!(f, "s3://{bucket}"),
+            StoreLocation::Bucket { bucket, prefix } => write!(f, "s3://{bucket}/{prefix}"),
+        }
+    }
+}
+
+/// How to reach an S3-compatible service: the same on every app server.
+#[derive(Clone, Default)]
+pub struct S3Access {
+    /// `http(s)://host:port`; without it, Amazon S3 itself.
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<String>,
+}
+
+impl std::fmt::Debug for S3Access {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Access")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "…"))
+            .finish()
+    }
 }
 
 impl Default for Settings {
@@ -155,7 +236,11 @@ impl Default for Settings {
             reminder_days_before: 3,
             invitation_days: 30,
             deadline_poll_secs: 60,
-            evidence_dir: None,
+            evidence_store: None,
+            s3_endpoint: None,
+            s3_region: None,
+            s3_access_key: None,
+            s3_secret_key: None,
             industry_fields_file: None,
             exhibit_max_bytes: 200 * 1024 * 1024,
             exhibit_max_files: 10,
@@ -169,6 +254,7 @@ impl Default for Settings {
             office_timezone: OfficeZone::SEOUL.name().to_owned(),
             clock_frozen_at: None,
             bundle_min_free_bytes: 1024 * 1024 * 1024,
+            bundle_lease_secs: 120,
             shutdown_timeout_secs: 300,
         }
     }
@@ -214,6 +300,7 @@ impl Settings {
         if self.exhibit_max_bytes == 0 || self.exhibit_max_files == 0 {
             bail!("exhibit_max_bytes and exhibit_max_files must be at least 1");
         }
+        self.evidence_store()?;
         if OfficeZone::parse(&self.office_timezone).is_none() {
             bail!(
                 "office_timezone `{}` is not an IANA time zone name such as Asia/Seoul",
@@ -270,10 +357,27 @@ impl Settings {
         Industries::parse(&text).with_context(|| format!("industry_fields_file {}", file.display()))
     }
 
-    pub fn evidence_dir(&self) -> PathBuf {
-        self.evidence_dir
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("evidence"))
+    /// Where evidence and bundles are kept (checked at start-up).
+    pub fn evidence_store(&self) -> anyhow::Result<StoreLocation> {
+        match &self.evidence_store {
+            Some(raw) => StoreLocation::parse(raw).context("invalid evidence_store"),
+            None => Ok(StoreLocation::Folder(self.data_dir.join("evidence"))),
+        }
+    }
+
+    /// How to reach the bucket of an `s3://` evidence store.
+    pub fn s3_access(&self) -> S3Access {
+        S3Access {
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            access_key: self.s3_access_key.clone(),
+            secret_key: self.s3_secret_key.clone(),
+        }
+    }
+
+    /// A local folder for files being built before they are kept (bundles).
+    pub fn scratch_dir(&self) -> PathBuf {
+        self.data_dir.join("tmp")
     }
 
     pub fn signing_key_file(&self) -> PathBuf {
@@ -366,6 +470,28 @@ impl std::fmt::Display for PublicUrl {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_location_is_a_folder_or_a_bucket_with_a_prefix() {
+        assert_eq!(
+            StoreLocation::parse("data/evidence").unwrap(),
+            StoreLocation::Folder("data/evidence".into())
+        );
+        assert_eq!(
+            StoreLocation::parse("s3://office-evidence/seoul/").unwrap(),
+            StoreLocation::Bucket {
+                bucket: "office-evidence".into(),
+                prefix: "seoul".into()
+            }
+        );
+        assert_eq!(
+            StoreLocation::parse("s3://evidence").unwrap().to_string(),
+            "s3://evidence"
+        );
+        for bad in ["", "s3://", "s3://Ab", "s3://ok-bucket/../x", "gs://bucket"] {
+            assert!(StoreLocation::parse(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -173,11 +173,17 @@ impl Application {
         let database = settings.database()?;
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
-        // Imports are received in `<data_dir>/tmp`, evidence in the store's own `tmp`.
-        crate::evidence::store::sweep(&settings.data_dir.join("tmp"), STALE_UPLOAD);
-        let evidence_dir = settings.evidence_dir();
-        let evidence = crate::evidence::Store::open(&evidence_dir)
-            .with_context(|| format!("cannot open the evidence store {}", evidence_dir.display()))?;
+        // Imports are received in `<data_dir>/tmp` (and bundles built there when the store
+        // is a bucket), evidence in the store's own `tmp` or its bucket's `incoming`.
+        crate::evidence::store::folder::sweep(&settings.scratch_dir(), STALE_UPLOAD);
+        let evidence = {
+            let (location, access, scratch) = (
+                settings.evidence_store()?,
+                settings.s3_access(),
+                settings.scratch_dir(),
+            );
+            web::block(move || crate::evidence::Store::open(&location, &access, &scratch)).await??
+        };
         let key_file = settings.signing_key_file();
         let signing_key = Arc::new(crate::bundle::key::load_or_create(&key_file)?);
         tracing::info!(
@@ -185,7 +191,10 @@ impl Application {
             file = %key_file.display(),
             "the office's signing key"
         );
-        let swept = evidence.sweep(STALE_UPLOAD);
+        let swept = {
+            let evidence = evidence.clone();
+            web::block(move || evidence.sweep(STALE_UPLOAD)).await?
+        };
         if swept > 0 {
             tracing::info!(files = swept, "removed interrupted evidence uploads");
         }
@@ -234,6 +243,7 @@ impl Application {
             poll: Duration::from_secs(settings.bundle_poll_secs.max(1)),
             retention_days: settings.bundle_retention_days,
             min_free_bytes: settings.bundle_min_free_bytes,
+            lease: chrono::TimeDelta::seconds(settings.bundle_lease_secs.max(1) as i64),
         };
         let bundle_builder = tokio::spawn(builder.run(bundle_wake.clone(), stop_workers.subscribe()));
         let state = web::Data::new(AppState {

@@ -32,6 +32,7 @@ pub const RECORDED: &[&str] = &[
     "case.right_uncited",
     "cli.user_created",
     "evidence.scrubbed",
+    "evidence.migrated",
     "exhibit.downloaded",
     "exhibit.file_checked",
     "exhibit.fingerprint_checked",

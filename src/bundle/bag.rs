@@ -5,7 +5,6 @@
 //! raw Ed25519 signature over `tagmanifest-sha512.txt` (which therefore cannot list it).
 
 use std::io::{self, Read, Seek, Write};
-use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use ed25519_dalek::{Signer, SigningKey};
@@ -18,8 +17,11 @@ const SLICE: usize = 1024 * 1024;
 
 pub enum Source {
     Bytes(Vec<u8>),
-    File(PathBuf),
+    /// Opened when its turn comes: a stored evidence file, read as a stream.
+    Open(Opener),
 }
+
+pub type Opener = Box<dyn Fn() -> io::Result<Box<dyn Read>>>;
 
 /// One payload file: its path under `data/`, where its bytes come from, and its expected
 /// size (for progress; the manifests and the Oxum count what was actually written).
@@ -80,10 +82,7 @@ pub fn write<W: Write + Seek>(
         let path = format!("data/{}", entry.path);
         let (options, mut reader): (_, Box<dyn Read>) = match &entry.source {
             Source::Bytes(bytes) => (deflated, Box::new(bytes.as_slice())),
-            Source::File(file) => (
-                stored.large_file(entry.size >= u64::from(u32::MAX)),
-                Box::new(std::fs::File::open(file)?),
-            ),
+            Source::Open(open) => (stored.large_file(entry.size >= u64::from(u32::MAX)), open()?),
         };
         zip.start_file(format!("{root}/{path}"), options)?;
         let (mut sha256, mut sha512) = (Sha256::new(), Sha512::new());

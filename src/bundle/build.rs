@@ -33,9 +33,6 @@ use crate::models::right::{self, CaseRightView};
 use crate::models::workflow::{self as store, EventView};
 use crate::models::{self};
 
-/// How long a claimed build is held without a progress update before another server may
-/// take it over.
-const LEASE: TimeDelta = TimeDelta::seconds(120);
 /// Progress is written at most this often (each write also renews the lease).
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 
@@ -53,6 +50,9 @@ pub struct Builder {
     pub retention_days: u32,
     /// A build must leave at least this much free beside the bundle.
     pub min_free_bytes: u64,
+    /// How long a claimed build is held without a progress update before another server
+    /// may take it over.
+    pub lease: TimeDelta,
 }
 
 impl Builder {
@@ -87,7 +87,7 @@ impl Builder {
             .pool
             .get()
             .context("no database connection for the bundle builder")?;
-        let Some(claim) = write_tx(&mut conn, |c| bundle::claim(c, models::now(), LEASE))? else {
+        let Some(claim) = write_tx(&mut conn, |c| bundle::claim(c, models::now(), self.lease))? else {
             return Ok(false);
         };
         let started = Instant::now();
@@ -116,10 +116,11 @@ impl Builder {
         let now = models::now();
         let cutoff = now - TimeDelta::days(i64::from(self.retention_days));
         for b in bundle::expired(&mut conn, cutoff)? {
-            let public_id: uuid::Uuid = b.public_id.parse().context("a bundle's id is not a UUID")?;
+            let file = crate::evidence::BundleFile::of(&b.public_id, b.sha256.as_deref())
+                .context("a built bundle has no id or SHA-256")?;
             // The file goes first: if recording fails, the next sweep records it.
             self.store
-                .delete_bundle(&public_id)
+                .delete_bundle(&file)
                 .context("cannot delete an expired bundle's file")?;
             write_tx(&mut conn, |c| {
                 if !bundle::mark_file_deleted(c, b.id, models::now())? {
@@ -171,7 +172,6 @@ impl Builder {
     /// Builds the claimed bundle; `None` if the claim was lost on the way.
     fn build(&self, conn: &mut DbConn, claim: &Claim) -> anyhow::Result<Option<String>> {
         let job = &claim.bundle;
-        let public_id: uuid::Uuid = job.public_id.parse().context("a bundle's id is not a UUID")?;
         let audience = job.audience();
         let lang = job.language();
         let snapshot = Snapshot::load(conn, job.case_id, audience)?;
@@ -202,7 +202,7 @@ impl Builder {
             entries.len() as i64,
             entries.iter().map(|e| e.size as i64).sum::<i64>(),
         );
-        if !bundle::progress(conn, claim, (0, 0), total, models::now() + LEASE)? {
+        if !bundle::progress(conn, claim, (0, 0), total, models::now() + self.lease)? {
             return Ok(None);
         }
         self.check_space(total.1 as u64)?;
@@ -231,7 +231,7 @@ impl Builder {
             }
             last = Instant::now();
             let done = (p.files_done as i64, p.bytes_done as i64);
-            match bundle::progress(conn, claim, done, total, models::now() + LEASE) {
+            match bundle::progress(conn, claim, done, total, models::now() + self.lease) {
                 Ok(true) => Ok(()),
                 Ok(false) => Err(std::io::Error::other(ClaimLost)),
                 Err(e) => Err(std::io::Error::other(e)),
@@ -244,11 +244,11 @@ impl Builder {
         };
         let size = file.as_file().metadata()?.len();
         file.as_file_mut().rewind()?;
-        let (sha256, _) = crate::evidence::store::hash_reader(file.as_file_mut())?;
-        let sha256 = sha256.as_str().to_owned();
+        let (fingerprint_of_file, _) = crate::evidence::store::hash_reader(file.as_file_mut())?;
         self.store
-            .keep_bundle(file, &public_id)
+            .keep_bundle(file, &fingerprint_of_file)
             .context("cannot keep the bundle")?;
+        let sha256 = fingerprint_of_file.as_str().to_owned();
         let exhibits: Vec<ExhibitId> = snapshot.exhibits.iter().map(|e| e.row.id).collect();
         let file_name = format!("{root}.zip");
         let recorded = write_tx(conn, |c| {
@@ -403,10 +403,21 @@ impl Snapshot {
         ];
         for (e, name) in self.exhibits.iter().zip(names) {
             let fingerprint = e.row.fingerprint().context("an exhibit's SHA-256 is malformed")?;
+            let store = store.clone();
+            let open = move || match store.read(&fingerprint)? {
+                Some(r) => Ok(r.reader as Box<dyn std::io::Read>),
+                None => Err(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!(
+                        "the exhibit file {} is missing from the store",
+                        fingerprint.as_str()
+                    ),
+                )),
+            };
             entries.push(Entry {
                 path: name,
                 size: e.row.size as u64,
-                source: Source::File(store.path_of(&fingerprint)),
+                source: Source::Open(Box::new(open)),
             });
         }
         Ok(entries)

@@ -356,7 +356,9 @@ mod tests {
             Entry {
                 path: "exhibits/1001 - 계약서 100%.pdf".into(),
                 size: 3 * 1024 * 1024 + 7,
-                source: Source::File(exhibit),
+                source: Source::Open(Box::new(move || {
+                    Ok(Box::new(std::fs::File::open(&exhibit)?) as Box<dyn std::io::Read>)
+                })),
             },
         ];
         let info = BagInfo {

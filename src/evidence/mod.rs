@@ -1,10 +1,11 @@
 //! Evidence files (DESIGN §5): the content-addressed store they are kept in, and the scrub
 //! that proves the store still holds what the database says it does.
 
+pub mod migrate;
 pub mod scrub;
 pub mod store;
 
-pub use store::{Received, Store};
+pub use store::{BundleFile, Location, Received, Store};
 
 use crate::domain::csv_cell;
 use crate::domain::office_time::OfficeZone;

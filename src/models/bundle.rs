@@ -195,6 +195,16 @@ pub fn expired(conn: &mut DbConn, finished_before: NaiveDateTime) -> QueryResult
         .load(conn)
 }
 
+/// Every built bundle whose file is kept: (public id, SHA-256), oldest first.
+pub fn kept_files(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<String>)>> {
+    bundles::table
+        .filter(bundles::status.eq(BundleStatus::Done.as_str()))
+        .filter(bundles::file_deleted_at.is_null())
+        .order(bundles::id.asc())
+        .select((bundles::public_id, bundles::sha256))
+        .load(conn)
+}
+
 /// Records that the bundle's file was deleted; `false` if another server did first.
 pub fn mark_file_deleted(conn: &mut DbConn, id: BundleId, now: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(bundles::table.find(id).filter(bundles::file_deleted_at.is_null()))

@@ -238,13 +238,15 @@ pub async fn download(
     if req.method() == actix_web::http::Method::HEAD {
         return Ok(exhibits::attachment_head(size, "application/zip", &name));
     }
-    let id: uuid::Uuid = b.public_id.parse().map_err(|_| AppError::NotFound)?;
-    let file = {
-        let path = state.evidence.bundle_path(&id);
-        web::block(move || std::fs::File::open(path))
+    let file = crate::evidence::BundleFile::of(&b.public_id, b.sha256.as_deref())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a built bundle has no id or SHA-256")))?;
+    let reading = {
+        let store = state.evidence.clone();
+        web::block(move || store.read_bundle(&file))
             .await
             .map_err(|e| AppError::Internal(e.into()))?
             .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("cannot open a built bundle")))?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a built bundle's file is missing")))?
     };
     let address = client_address(&req, state.settings.trusted_proxy);
     let (by, row) = (user.clone(), b.clone());
@@ -252,7 +254,7 @@ pub async fn download(
         .db(move |c| Ok(services::bundles::record_download(c, &by, &row, address)?))
         .await?;
     Ok(exhibits::attachment_response(
-        file,
+        reading.reader,
         size,
         "application/zip",
         &name,

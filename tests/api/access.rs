@@ -348,7 +348,7 @@ async fn a_route_without_an_access_rule_is_refused() {
         pool: app.pool.clone(),
         hasher: Hasher::new(1).unwrap(),
         mail_wake: Default::default(),
-        evidence: ipdesk::evidence::Store::open(&app.settings.evidence_dir()).unwrap(),
+        evidence: app.store(),
         signing_key: std::sync::Arc::new(ed25519_dalek::SigningKey::from_bytes(&[1; 32])),
         bundle_wake: Default::default(),
         device_key: ipdesk::auth::device::DeviceKey::derive(&ed25519_dalek::SigningKey::from_bytes(&[1; 32])),

@@ -498,7 +498,7 @@ async fn a_bundle_queued_elsewhere_or_before_a_restart_is_built_without_a_wake_u
 
 #[tokio::test]
 async fn a_bundle_that_cannot_be_built_says_so_and_tells_the_office_why() {
-    let app = spawn_app().await;
+    let app = crate::helpers::spawn_app_on_folder(|_| {}).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let (examiner, _) = app.signed_in(Role::Examiner).await;
     let case_no = crate::helpers::file_case(&app, &complainant, "Lost file").await;
@@ -511,9 +511,12 @@ async fn a_bundle_that_cannot_be_built_says_so_and_tells_the_office_why() {
     .await;
     assert_eq!(res.status(), 303);
     // The stored file disappears (a disk fault): the build fails rather than hand out less.
-    let store = ipdesk::evidence::Store::open(&app.settings.evidence_dir()).unwrap();
     let fingerprint = ipdesk::domain::Fingerprint::parse(&hex::encode(Sha256::digest(pdf(1)))).unwrap();
-    std::fs::remove_file(store.path_of(&fingerprint)).unwrap();
+    std::fs::remove_file(
+        app.evidence_folder()
+            .join(ipdesk::evidence::store::object_name(&fingerprint)),
+    )
+    .unwrap();
     let res = app
         .post_as(
             &examiner,
@@ -870,10 +873,28 @@ async fn a_bundle_past_its_retention_loses_its_file_but_not_its_record_and_can_b
     let (complainant, examiner, _, case_no) = case_with_evidence(&app).await;
     let (page, _) = bundle(&app, &complainant, &case_no, "complainant").await;
     let id: uuid::Uuid = page.rsplit('/').next().unwrap().parse().unwrap();
-    let store = ipdesk::evidence::Store::open(&app.settings.evidence_dir()).unwrap();
-    assert!(store.bundle_path(&id).exists());
-    // Built 31 days ago: the builder's next look deletes its file.
     let public = id.to_string();
+    let kept = {
+        let public = public.clone();
+        app.with_db(move |c| {
+            use ipdesk::db::schema::bundles;
+            bundles::table
+                .filter(bundles::public_id.eq(&public))
+                .select(bundles::sha256)
+                .first::<Option<String>>(c)
+                .unwrap()
+        })
+        .await
+    };
+    let file = ipdesk::evidence::BundleFile::of(&public, kept.as_deref()).unwrap();
+    let store = app.store();
+    let is_kept = |store: ipdesk::evidence::Store, file: ipdesk::evidence::BundleFile| async move {
+        tokio::task::spawn_blocking(move || store.read_bundle(&file).unwrap().is_some())
+            .await
+            .unwrap()
+    };
+    assert!(is_kept(store.clone(), file.clone()).await);
+    // Built 31 days ago: the builder's next look deletes its file.
     let sha = app
         .with_db(move |c| {
             use ipdesk::db::schema::bundles;
@@ -897,7 +918,7 @@ async fn a_bundle_past_its_retention_loses_its_file_but_not_its_record_and_can_b
         assert!(started.elapsed() < Duration::from_secs(30), "the file is deleted");
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    assert!(!store.bundle_path(&id).exists());
+    assert!(!is_kept(store, file).await);
     assert!(
         shown.contains("was deleted 30 days after it was built"),
         "{shown}"
@@ -949,8 +970,10 @@ async fn a_bundle_that_would_fill_the_disk_is_refused_and_the_office_is_told_bot
     );
     let party = app.page(&complainant, &page).await;
     assert!(party.contains("could not be built") && !party.contains("data-bundle-error"));
-    let store = ipdesk::evidence::Store::open(&app.settings.evidence_dir()).unwrap();
-    let id: uuid::Uuid = page.rsplit('/').next().unwrap().parse().unwrap();
-    assert!(!store.bundle_path(&id).exists(), "nothing was written");
+    let store = app.store();
+    let kept = tokio::task::spawn_blocking(move || store.bundles().unwrap())
+        .await
+        .unwrap();
+    assert!(kept.is_empty(), "nothing was written: {kept:?}");
     assert!(crate::helpers::logs().contains("a bundle was refused for lack of disk space"));
 }

@@ -2,8 +2,6 @@
 //! downloads and their headers, corrections, fingerprint checks, the custody log, service on
 //! the other side, and the integrity scrub.
 
-use std::path::{Path, PathBuf};
-
 use diesel::prelude::*;
 use ipdesk::domain::Role;
 use reqwest::multipart::{Form, Part};
@@ -29,25 +27,17 @@ fn listed(page: &str) -> Vec<i32> {
         .collect()
 }
 
-fn evidence_dir(app: &TestApp) -> PathBuf {
-    app.settings.evidence_dir()
-}
-
-/// Every file under a folder, recursively.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
+/// Nothing was kept, and what arrived is gone from the store once the request is over
+/// (a bucket's incoming objects are deleted just after the response).
+async fn nothing_kept_or_left(app: &TestApp) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let clean = app.stored_objects().await.is_empty() && app.pending_uploads().await == 0;
+        if clean || std::time::Instant::now() > deadline {
+            return clean;
         }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    out
 }
 
 async fn exhibit_count(app: &TestApp) -> i64 {
@@ -372,10 +362,7 @@ async fn nothing_is_written_before_the_token_and_access_are_checked() {
     )
     .await;
     assert_eq!(res.status(), 404);
-    assert!(
-        files_under(&evidence_dir(&app)).is_empty(),
-        "nothing reached the store"
-    );
+    assert!(nothing_kept_or_left(&app).await, "nothing reached the store");
     assert_eq!(exhibit_count(&app).await, 0);
 }
 
@@ -436,11 +423,9 @@ async fn files_that_are_too_large_or_not_evidence_are_refused_with_the_reason_an
     assert!(res.text().await.unwrap().contains("Give the exhibit a title."));
 
     assert_eq!(exhibit_count(&app).await, 0);
-    let store = evidence_dir(&app);
-    assert!(files_under(&store.join("objects")).is_empty(), "nothing was kept");
     assert!(
-        files_under(&store.join("tmp")).is_empty(),
-        "nothing was left behind"
+        nothing_kept_or_left(&app).await,
+        "nothing was kept or left behind"
     );
 }
 
@@ -477,10 +462,7 @@ async fn the_clients_file_name_is_metadata_only_and_downloads_never_render() {
     assert_eq!(names[1].2, "text/plain; charset=utf-8");
     assert_eq!(names[2].0, "con");
     // On disk, only names the server made: the content's own hash.
-    let stored: Vec<String> = files_under(&evidence_dir(&app).join("objects"))
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
+    let stored = app.stored_objects().await;
     assert_eq!(stored.len(), 3);
     for (_, hash, _) in &names {
         assert!(stored.contains(hash));
@@ -720,7 +702,7 @@ async fn a_fingerprint_finds_its_exhibit_and_a_local_file_is_checked_without_bei
         page.contains("data-browser-check") && page.contains(&format!("<code data-sha256>{hash}</code>"))
     );
 
-    let objects_before = files_under(&evidence_dir(&app)).len();
+    let objects_before = app.stored_objects().await.len();
     for (bytes, verdict) in [(pdf(1), "match"), (pdf(2), "mismatch")] {
         let token = app.csrf(&complainant).await;
         let form = Form::new()
@@ -738,7 +720,7 @@ async fn a_fingerprint_finds_its_exhibit_and_a_local_file_is_checked_without_bei
         assert!(page.contains(&sha256(&bytes)));
     }
     assert_eq!(
-        files_under(&evidence_dir(&app)).len(),
+        app.stored_objects().await.len(),
         objects_before,
         "the checked file was not kept"
     );
@@ -747,7 +729,7 @@ async fn a_fingerprint_finds_its_exhibit_and_a_local_file_is_checked_without_bei
 
 #[tokio::test]
 async fn the_scrub_finds_a_tampered_file_and_a_missing_one() {
-    let app = spawn_app().await;
+    let app = crate::helpers::spawn_app_on_folder(|_| {}).await;
     let (complainant, _) = app.signed_in(Role::Complainant).await;
     let case_no = crate::helpers::file_case(&app, &complainant, "Scrubbed").await;
     let res = upload(
@@ -762,7 +744,7 @@ async fn the_scrub_finds_a_tampered_file_and_a_missing_one() {
     )
     .await;
     assert_eq!(res.status(), 303);
-    let store = ipdesk::evidence::Store::open(&evidence_dir(&app)).unwrap();
+    let store = app.store();
     let scrub = |store: ipdesk::evidence::Store| {
         app.with_db(move |c| ipdesk::evidence::scrub::scrub(c, &store, |_| {}).unwrap())
     };
@@ -771,11 +753,15 @@ async fn the_scrub_finds_a_tampered_file_and_a_missing_one() {
     assert_eq!((clean.files, clean.exhibits), (3, 3));
 
     let fingerprint = |n| ipdesk::domain::Fingerprint::parse(&sha256(&pdf(n))).unwrap();
-    let tampered = store.path_of(&fingerprint(2));
+    let path_of = |n| {
+        app.evidence_folder()
+            .join(ipdesk::evidence::store::object_name(&fingerprint(n)))
+    };
+    let tampered = path_of(2);
     let mut bytes = std::fs::read(&tampered).unwrap();
     bytes[20] ^= 1;
     std::fs::write(&tampered, bytes).unwrap();
-    std::fs::remove_file(store.path_of(&fingerprint(3))).unwrap();
+    std::fs::remove_file(path_of(3)).unwrap();
     let report = scrub(store).await;
     assert!(!report.is_clean());
     let said: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
@@ -875,8 +861,8 @@ async fn uploads_left_by_a_crash_are_swept_at_start() {
         .unwrap();
     let arriving = tmp.join("arriving");
     std::fs::write(&arriving, b"another server's upload, still arriving").unwrap();
-    let evidence = dir.path().to_path_buf();
-    let _app = spawn_app_with(move |s| s.evidence_dir = Some(evidence)).await;
+    let evidence = dir.path().display().to_string();
+    let _app = crate::helpers::spawn_app_on_folder(move |s| s.evidence_store = Some(evidence)).await;
     assert!(!stale.exists());
     assert!(arriving.exists());
 }
@@ -918,7 +904,7 @@ async fn a_file_larger_than_one_write_is_kept_whole_and_in_order() {
 #[tokio::test]
 async fn demo_evidence_is_filed_like_any_upload_and_passes_the_scrub() {
     let app = spawn_app().await;
-    let store = ipdesk::evidence::Store::open(&evidence_dir(&app)).unwrap();
+    let store = app.store();
     let seeded = store.clone();
     let settings = app.settings.clone();
     let added = app
@@ -1114,9 +1100,10 @@ async fn a_control_character_in_an_exhibits_text_is_refused_and_no_file_is_left_
         .unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(exhibit_count(&app).await, 0);
-    let store = evidence_dir(&app);
-    assert!(files_under(&store.join("objects")).is_empty(), "nothing was kept");
-    assert!(files_under(&store.join("tmp")).is_empty(), "nothing waits in tmp");
+    assert!(
+        nothing_kept_or_left(&app).await,
+        "nothing was kept, nothing waits"
+    );
     // Line breaks in a description are fine.
     let res = upload(
         &app,

@@ -248,26 +248,29 @@ pub async fn download(
     if req.method() == actix_web::http::Method::HEAD {
         return Ok(attachment_head(size, content_type, &download_name(&e.row)));
     }
-    let file = {
+    let reading = {
         let store = state.evidence.clone();
         let fingerprint = fingerprint.clone();
-        web::block(move || {
-            let file = store.open_object(&fingerprint)?;
-            let size = file.metadata()?.len();
-            Ok::<_, std::io::Error>((file, size))
-        })
-        .await
-        .map_err(|err| AppError::Internal(err.into()))?
+        web::block(move || store.read(&fingerprint))
+            .await
+            .map_err(|err| AppError::Internal(err.into()))?
     };
     // The database names a file the store does not have, or one of another size: the
     // scrub's business, and never a reason to hand out something else.
-    let file = match file {
-        Ok((f, size)) if i64::try_from(size).ok() == Some(e.row.size) => f,
-        Ok((_, size)) => {
-            tracing::error!(case = %opened.case_no, exhibit = e.row.number, size, expected = e.row.size,
+    let reading = match reading {
+        Ok(Some(r)) if i64::try_from(r.size).ok() == Some(e.row.size) => r,
+        Ok(Some(r)) => {
+            tracing::error!(case = %opened.case_no, exhibit = e.row.number, size = r.size, expected = e.row.size,
                 "an exhibit's stored file has the wrong size; run `ipdesk evidence scrub`");
             return Err(AppError::Internal(anyhow::anyhow!(
                 "an exhibit's stored file has the wrong size"
+            )));
+        }
+        Ok(None) => {
+            tracing::error!(case = %opened.case_no, exhibit = e.row.number,
+                "an exhibit's file is missing from the store; run `ipdesk evidence scrub`");
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "an exhibit's file is missing"
             )));
         }
         Err(err) => {
@@ -288,7 +291,7 @@ pub async fn download(
         })
         .await?;
     Ok(attachment_response(
-        file,
+        reading.reader,
         size,
         content_type,
         &download_name(&e.row),
@@ -297,13 +300,17 @@ pub async fn download(
 
 /// A stored file as an attachment that no browser renders or sniffs, streamed in slices read
 /// on the blocking pool.
-pub fn attachment_response(file: std::fs::File, size: u64, content_type: &str, name: &str) -> HttpResponse {
+pub fn attachment_response(
+    file: Box<dyn std::io::Read + Send>,
+    size: u64,
+    content_type: &str,
+    name: &str,
+) -> HttpResponse {
     let body = futures_util::stream::try_unfold(Some(file), |file| async move {
         let Some(mut file) = file else {
             return Ok(None);
         };
         let (file, chunk) = web::block(move || {
-            use std::io::Read;
             let mut chunk = vec![0; READ_SIZE];
             let n = file.read(&mut chunk)?;
             chunk.truncate(n);

@@ -469,7 +469,7 @@ pub async fn upload(
             .into_iter()
             .map(|(filing, received)| {
                 let (fingerprint, size) = (received.fingerprint.clone(), received.size);
-                store.keep(received).map(|_| Kept {
+                store.keep(received).map(|()| Kept {
                     filing,
                     fingerprint,
                     size,

@@ -37,6 +37,10 @@ struct LogWriter;
 impl Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         LOGS.lock().unwrap().extend_from_slice(buf);
+        // `TEST_LOG=1` shows the apps' logs while a test runs (with --nocapture).
+        if std::env::var_os("TEST_LOG").is_some() {
+            eprint!("{}", String::from_utf8_lossy(buf));
+        }
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -126,6 +130,16 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// An app whose evidence is in a local folder whatever the run's store: for tests of the
+/// folder store itself.
+pub async fn spawn_app_on_folder(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with(|s| {
+        s.evidence_store = None;
+        configure(s);
+    })
+    .await
+}
+
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     init_logs();
     let dir = tempfile::tempdir().unwrap();
@@ -142,6 +156,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         mail_retry_base_secs: 1,
         ..Settings::default()
     };
+    if let Some(s3) = test_bucket() {
+        s3.configure(&mut settings);
+    }
     configure(&mut settings);
     let app = Application::build(settings.clone())
         .await
@@ -159,6 +176,51 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         db,
         _dir: dir,
     }
+}
+
+/// The S3-compatible store the tests use when `TEST_EVIDENCE_STORE=s3` (CI's PostgreSQL
+/// run, against SeaweedFS): every test app gets a prefix of its own in one bucket.
+pub struct TestBucket {
+    pub endpoint: String,
+    pub bucket: String,
+    pub access_key: String,
+    pub secret_key: String,
+}
+
+impl TestBucket {
+    /// Points the settings at a fresh prefix of the bucket.
+    pub fn configure(&self, settings: &mut Settings) {
+        settings.evidence_store = Some(format!(
+            "s3://{}/test-{}",
+            self.bucket,
+            uuid::Uuid::new_v4().simple()
+        ));
+        settings.s3_endpoint = Some(self.endpoint.clone());
+        settings.s3_region = Some("us-east-1".into());
+        settings.s3_access_key = Some(self.access_key.clone());
+        settings.s3_secret_key = Some(self.secret_key.clone());
+    }
+}
+
+/// The bucket named by `TEST_S3_ENDPOINT` (with `TEST_S3_BUCKET`, `TEST_S3_ACCESS_KEY`,
+/// `TEST_S3_SECRET_KEY`), if any.
+pub fn s3_bucket() -> Option<TestBucket> {
+    let endpoint = std::env::var("TEST_S3_ENDPOINT").ok().filter(|e| !e.is_empty())?;
+    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    Some(TestBucket {
+        endpoint,
+        bucket: var("TEST_S3_BUCKET", "ipdesk-test"),
+        access_key: var("TEST_S3_ACCESS_KEY", "ipdesk"),
+        secret_key: var("TEST_S3_SECRET_KEY", "ipdesk-secret"),
+    })
+}
+
+/// The bucket every test app keeps its evidence in, when `TEST_EVIDENCE_STORE=s3`.
+fn test_bucket() -> Option<TestBucket> {
+    if std::env::var("TEST_EVIDENCE_STORE").as_deref() != Ok("s3") {
+        return None;
+    }
+    Some(s3_bucket().expect("TEST_EVIDENCE_STORE=s3 needs TEST_S3_ENDPOINT"))
 }
 
 pub fn csrf_from(html: &str) -> String {
@@ -246,6 +308,41 @@ impl TestApp {
     }
 
     /// Runs database work the way the application does, off the async threads.
+    /// The app's evidence store, opened as the app opened it.
+    pub fn store(&self) -> ipdesk::evidence::Store {
+        ipdesk::evidence::Store::open(
+            &self.settings.evidence_store().unwrap(),
+            &self.settings.s3_access(),
+            &self.settings.scratch_dir(),
+        )
+        .unwrap()
+    }
+
+    /// The hashes the evidence store holds.
+    pub async fn stored_objects(&self) -> Vec<String> {
+        let store = self.store();
+        tokio::task::spawn_blocking(move || store.objects().unwrap())
+            .await
+            .unwrap()
+    }
+
+    /// Uploads that arrived but were not kept, still in the store (none, once the request
+    /// that carried them is over).
+    pub async fn pending_uploads(&self) -> usize {
+        let store = self.store();
+        tokio::task::spawn_blocking(move || store.pending().unwrap())
+            .await
+            .unwrap()
+    }
+
+    /// The app's evidence folder; the test is about the folder store.
+    pub fn evidence_folder(&self) -> std::path::PathBuf {
+        match self.settings.evidence_store().unwrap() {
+            ipdesk::evidence::Location::Folder(path) => path,
+            other => panic!("this test needs a folder store, not {other}"),
+        }
+    }
+
     pub async fn with_db<T: Send + 'static>(&self, f: impl FnOnce(&mut DbConn) -> T + Send + 'static) -> T {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || f(&mut pool.get().unwrap()))
