@@ -7,6 +7,12 @@
 //!     cargo run --release --example evidence_bench                           # SQLite, 1 GiB
 //!     cargo run --release --example evidence_bench -- --size-mib 256
 //!     cargo run --release --example evidence_bench -- --postgres postgres://postgres@127.0.0.1/postgres
+//!     cargo run --release --example evidence_bench -- --s3-endpoint http://127.0.0.1:8333 \
+//!         --s3-bucket ipdesk-bench --s3-access-key KEY --s3-secret-key SECRET
+//!
+//! With `--s3-endpoint`, the same measurements run twice in one run: with the evidence store in
+//! the local folder, then in the bucket (which must exist; each run uses a fresh prefix), and a
+//! table at the end puts the two side by side with `sha256sum` of the same file.
 //!
 //! It writes a file of N MiB (default 1024) of pseudo-random bytes that starts like a PDF,
 //! then measures:
@@ -50,22 +56,57 @@ const PASSWORD: &str = "correct horse battery staple 42!";
 struct Args {
     size_mib: u64,
     postgres: Option<String>,
+    s3: Option<S3>,
+}
+
+/// An S3-compatible store to measure beside the local folder.
+#[derive(Clone)]
+struct S3 {
+    endpoint: String,
+    bucket: String,
+    access_key: String,
+    secret_key: String,
+}
+
+/// One pass's figures, for the table at the end.
+struct Figures {
+    store: String,
+    sha256sum: f64,
+    upload: f64,
+    download: f64,
+    upload_growth: f64,
+    download_growth: f64,
+    bundle: f64,
+    bundle_growth: f64,
 }
 
 fn args() -> anyhow::Result<Args> {
     let mut a = Args {
         size_mib: 1024,
         postgres: None,
+        s3: None,
     };
+    let (mut endpoint, mut bucket, mut access_key, mut secret_key) =
+        (None, "ipdesk-bench".to_owned(), String::new(), String::new());
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--size-mib" => a.size_mib = value()?.parse().context("--size-mib")?,
             "--postgres" => a.postgres = Some(value()?),
+            "--s3-endpoint" => endpoint = Some(value()?),
+            "--s3-bucket" => bucket = value()?,
+            "--s3-access-key" => access_key = value()?,
+            "--s3-secret-key" => secret_key = value()?,
             other => bail!("unknown argument {other}"),
         }
     }
+    a.s3 = endpoint.map(|endpoint| S3 {
+        endpoint,
+        bucket,
+        access_key,
+        secret_key,
+    });
     if a.size_mib == 0 {
         bail!("--size-mib must be at least 1");
     }
@@ -439,18 +480,16 @@ fn mib(kib: u64) -> f64 {
 }
 
 /// The benchmark proper, given a database for the server.
-async fn measure(a: &Args, dir: &Path, database_url: String) -> anyhow::Result<()> {
+async fn measure(
+    a: &Args,
+    dir: &Path,
+    file: &Path,
+    database_url: String,
+    s3: Option<&S3>,
+) -> anyhow::Result<Figures> {
     let binary = server_binary()?;
     let size = a.size_mib * MIB;
-    let file = dir.join("bench.pdf");
-    let started = Instant::now();
-    write_file(&file, size)?;
-    println!(
-        "Wrote {} MiB to {} in {:.1} s.",
-        a.size_mib,
-        file.display(),
-        started.elapsed().as_secs_f64()
-    );
+    let file = file.to_path_buf();
 
     // One read first, so that sha256sum and the upload both find the file in the page cache.
     std::io::copy(&mut std::fs::File::open(&file)?, &mut std::io::sink())?;
@@ -472,7 +511,7 @@ async fn measure(a: &Args, dir: &Path, database_url: String) -> anyhow::Result<(
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let address = SocketAddr::from(([127, 0, 0, 1], port));
     let base = format!("http://{address}");
-    let env = [
+    let mut env = vec![
         ("IPDESK_DATA_DIR", dir.join("data").to_string_lossy().into_owned()),
         ("IPDESK_BIND", address.to_string()),
         ("IPDESK_EXHIBIT_MAX_BYTES", (size + MIB).to_string()),
@@ -480,6 +519,20 @@ async fn measure(a: &Args, dir: &Path, database_url: String) -> anyhow::Result<(
         ("IPDESK_LOG_FORMAT", "json".to_owned()),
         ("DATABASE_URL", database_url),
     ];
+    let store = match s3 {
+        None => "local folder".to_owned(),
+        Some(s3) => {
+            let store = format!("s3://{}/bench-{}", s3.bucket, uuid::Uuid::new_v4().simple());
+            env.extend([
+                ("IPDESK_EVIDENCE_STORE", store.clone()),
+                ("IPDESK_S3_ENDPOINT", s3.endpoint.clone()),
+                ("IPDESK_S3_REGION", "us-east-1".to_owned()),
+                ("IPDESK_S3_ACCESS_KEY", s3.access_key.clone()),
+                ("IPDESK_S3_SECRET_KEY", s3.secret_key.clone()),
+            ]);
+            store
+        }
+    };
     std::fs::create_dir_all(dir.join("data"))?;
     add_examiner(&binary, &env, dir)?;
     let jar = Arc::new(Jar::default());
@@ -631,8 +684,8 @@ async fn measure(a: &Args, dir: &Path, database_url: String) -> anyhow::Result<(
         "SQLite"
     };
     println!(
-        "\nEvidence upload of {} MiB ({size} bytes) as exhibit {number} of {case_no}, {backend}; \
-         client and server share {} cores.",
+        "\nEvidence upload of {} MiB ({size} bytes) as exhibit {number} of {case_no}, {backend}, \
+         evidence in {store}; client and server share {} cores.",
         a.size_mib,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
@@ -746,7 +799,16 @@ async fn measure(a: &Args, dir: &Path, database_url: String) -> anyhow::Result<(
             "ABOVE the target of 64 MiB"
         }
     );
-    Ok(())
+    Ok(Figures {
+        store,
+        sha256sum: sha_speed,
+        upload: upload_speed,
+        download: mb_per_s(size, download_time),
+        upload_growth: growth,
+        download_growth: mib(download_peak.saturating_sub(before_download)),
+        bundle: bundle_time.as_secs_f64(),
+        bundle_growth,
+    })
 }
 
 /// How long a hashing command takes over the file (already in the page cache).
@@ -766,25 +828,56 @@ fn timed(command: &str, file: &Path) -> anyhow::Result<Duration> {
 async fn main() -> anyhow::Result<()> {
     let a = args()?;
     let dir = tempfile::tempdir()?;
-    let (database_url, drop_db) = match &a.postgres {
-        Some(admin) => {
-            let name = format!("ipdesk_evidence_bench_{}", uuid::Uuid::new_v4().simple());
-            PgConnection::establish(admin)
-                .with_context(|| format!("cannot connect to {admin}"))?
-                .batch_execute(&format!("CREATE DATABASE \"{name}\""))?;
-            let mut url = url::Url::parse(admin)?;
-            url.set_path(&name);
-            (url.to_string(), Some((admin.clone(), name)))
+    let file = dir.path().join("bench.pdf");
+    let started = Instant::now();
+    write_file(&file, a.size_mib * MIB)?;
+    println!(
+        "Wrote {} MiB to {} in {:.1} s.",
+        a.size_mib,
+        file.display(),
+        started.elapsed().as_secs_f64()
+    );
+    let stores: Vec<Option<&S3>> = std::iter::once(None).chain(a.s3.as_ref().map(Some)).collect();
+    let mut table = Vec::new();
+    for (n, s3) in stores.into_iter().enumerate() {
+        let pass = dir.path().join(format!("pass-{n}"));
+        std::fs::create_dir_all(&pass)?;
+        let (database_url, drop_db) = match &a.postgres {
+            Some(admin) => {
+                let name = format!("ipdesk_evidence_bench_{}", uuid::Uuid::new_v4().simple());
+                PgConnection::establish(admin)
+                    .with_context(|| format!("cannot connect to {admin}"))?
+                    .batch_execute(&format!("CREATE DATABASE \"{name}\""))?;
+                let mut url = url::Url::parse(admin)?;
+                url.set_path(&name);
+                (url.to_string(), Some((admin.clone(), name)))
+            }
+            None => (
+                pass.join("data/ipdesk.db").to_string_lossy().into_owned(),
+                None,
+            ),
+        };
+        let result = measure(&a, &pass, &file, database_url, s3).await;
+        if let Some((admin, name)) = drop_db {
+            PgConnection::establish(&admin)?
+                .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))?;
         }
-        None => (
-            dir.path().join("data/ipdesk.db").to_string_lossy().into_owned(),
-            None,
-        ),
-    };
-    let result = measure(&a, dir.path(), database_url).await;
-    if let Some((admin, name)) = drop_db {
-        PgConnection::establish(&admin)?
-            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))?;
+        table.push(result?);
     }
-    result
+    println!(
+        "\n{:<48} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "", "sha256sum", "upload", "down", "growth", "growth", "bundle", "growth"
+    );
+    println!(
+        "{:<48} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "evidence store", "MB/s", "MB/s", "MB/s", "up MiB", "dn MiB", "s", "MiB"
+    );
+    for f in &table {
+        println!(
+            "{:<48} {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>8.2} {:>8.1}",
+            f.store, f.sha256sum, f.upload, f.download, f.upload_growth, f.download_growth, f.bundle,
+            f.bundle_growth
+        );
+    }
+    Ok(())
 }

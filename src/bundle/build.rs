@@ -90,6 +90,7 @@ impl Builder {
         let Some(claim) = write_tx(&mut conn, |c| bundle::claim(c, models::now(), self.lease))? else {
             return Ok(false);
         };
+        tracing::info!(bundle = %claim.bundle.public_id, "a bundle build started");
         let started = Instant::now();
         match self.build(&mut conn, &claim) {
             Ok(Some(sha256)) => tracing::info!(bundle = %claim.bundle.public_id, %sha256,

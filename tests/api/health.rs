@@ -18,7 +18,7 @@ async fn health_answers_503_when_the_database_is_down() {
     let app = spawn_app().await;
     assert_eq!(app.get("/healthz").await.status(), 200);
 
-    match &app.db {
+    match &*app.db {
         TestDb::Sqlite(path) => {
             // Move everything into the main file, then destroy its header: the file is no
             // longer a database, as after a failed disk.

@@ -9,6 +9,7 @@ mod browser;
 mod bundles;
 mod calendar;
 mod case_list;
+mod cluster;
 mod cases;
 mod clock;
 mod csrf;

@@ -105,9 +105,9 @@ pub struct TestApp {
     pub settings: Settings,
     /// A browser: keeps cookies, does not follow redirects.
     pub client: reqwest::Client,
-    pub db: TestDb,
+    pub db: Arc<TestDb>,
     /// Holds the SQLite file and data folder until the test ends.
-    _dir: tempfile::TempDir,
+    _dir: Arc<tempfile::TempDir>,
 }
 
 pub fn browser() -> reqwest::Client {
@@ -173,8 +173,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         setup_link,
         settings,
         client: browser(),
-        db,
-        _dir: dir,
+        db: Arc::new(db),
+        _dir: Arc::new(dir),
     }
 }
 
@@ -248,6 +248,43 @@ pub fn location(res: &reqwest::Response) -> String {
 }
 
 impl TestApp {
+    /// The same desk reached through another app server (one of several on this database).
+    pub fn through(&self, address: String) -> TestApp {
+        TestApp {
+            address,
+            pool: self.pool.clone(),
+            setup_link: None,
+            settings: self.settings.clone(),
+            client: browser(),
+            db: self.db.clone(),
+            _dir: self._dir.clone(),
+        }
+    }
+
+    /// A desk whose app servers run elsewhere (other processes), on a database made for the
+    /// test: the handle the other servers are reached [`through`](TestApp::through).
+    pub fn database_only(settings: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, database_url) = TestDb::create(dir.path());
+        let mut s = Settings {
+            data_dir: dir.path().join("data"),
+            database_url: Some(database_url),
+            base_url: Some(BASE_URL.to_owned()),
+            ..Settings::default()
+        };
+        settings(&mut s);
+        let pool = ipdesk::db::connect(&s.database().unwrap(), 2).unwrap();
+        TestApp {
+            address: String::new(),
+            pool,
+            setup_link: None,
+            settings: s,
+            client: browser(),
+            db: Arc::new(db),
+            _dir: Arc::new(dir),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
