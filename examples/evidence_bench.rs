@@ -852,10 +852,7 @@ async fn main() -> anyhow::Result<()> {
                 url.set_path(&name);
                 (url.to_string(), Some((admin.clone(), name)))
             }
-            None => (
-                pass.join("data/ipdesk.db").to_string_lossy().into_owned(),
-                None,
-            ),
+            None => (pass.join("data/ipdesk.db").to_string_lossy().into_owned(), None),
         };
         let result = measure(&a, &pass, &file, database_url, s3).await;
         if let Some((admin, name)) = drop_db {
@@ -875,7 +872,13 @@ async fn main() -> anyhow::Result<()> {
     for f in &table {
         println!(
             "{:<48} {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>8.2} {:>8.1}",
-            f.store, f.sha256sum, f.upload, f.download, f.upload_growth, f.download_growth, f.bundle,
+            f.store,
+            f.sha256sum,
+            f.upload,
+            f.download,
+            f.upload_growth,
+            f.download_growth,
+            f.bundle,
             f.bundle_growth
         );
     }
