@@ -277,8 +277,9 @@ async fn the_desk_in_a_browser(lang: Lang, width: Width) {
     );
     b.find("a[data-download]").await.click().await.unwrap();
     let zip = wait_for_download(&b).await;
-    let key = ipdesk::bundle::key::load_or_create(&app.settings.signing_key_file()).unwrap();
-    let report = ipdesk::bundle::verify::verify(std::io::Cursor::new(&zip), &key.verifying_key()).unwrap();
+    let pem = app.get("/office-key.pem").await.text().await.unwrap();
+    let key = ipdesk::bundle::key::parse_public(&pem).unwrap();
+    let report = ipdesk::bundle::verify::verify(std::io::Cursor::new(&zip), &key).unwrap();
     assert!(report.is_valid(), "the downloaded bundle verifies");
     let archive = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
     assert!(
