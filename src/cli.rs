@@ -324,8 +324,8 @@ fn verify_bundle(settings: &Settings, file: &std::path::Path, key: Option<&str>)
         }
     };
     let zip = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    let (public, report) = match verify::verify_with_keys(std::io::BufReader::new(zip), &keys)? {
-        verify::Checked::With { key, report } => (key, report),
+    let (fingerprint, report) = match verify::verify_with_keys(std::io::BufReader::new(zip), &keys)? {
+        verify::Checked::With { fingerprint, report } => (fingerprint, report),
         no_key @ verify::Checked::NoKey { .. } => {
             println!("{}: {no_key}.", file.display());
             println!(
@@ -341,7 +341,7 @@ fn verify_bundle(settings: &Settings, file: &std::path::Path, key: Option<&str>)
         report.root,
         report.payload_files,
         report.payload_bytes,
-        office_key::fingerprint(&public)
+        fingerprint
     );
     for problem in &report.problems {
         println!("  {problem}");

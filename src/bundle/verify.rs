@@ -292,9 +292,9 @@ pub fn declared_key<R: Read + Seek>(zip: R) -> anyhow::Result<Option<String>> {
 
 /// A bundle checked against the one of several keys it names.
 pub enum Checked {
-    /// Checked with the key whose fingerprint bag-info.txt names (or the only key given, if it
-    /// names none).
-    With { key: VerifyingKey, report: Report },
+    /// Checked with the key of this fingerprint: the one bag-info.txt names (or the only key
+    /// given, if it names none).
+    With { fingerprint: String, report: Report },
     /// No key given has the fingerprint bag-info.txt names; or it names none, and there was
     /// more than one to choose from.
     NoKey { declared: Option<String> },
@@ -303,7 +303,7 @@ pub enum Checked {
 impl fmt::Display for Checked {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Checked::With { key, .. } => write!(f, "checked with the office key {}", key::fingerprint(key)),
+            Checked::With { fingerprint, .. } => write!(f, "checked with the office key {fingerprint}"),
             Checked::NoKey {
                 declared: Some(declared),
             } => write!(
@@ -332,7 +332,7 @@ pub fn verify_with_keys<R: Read + Seek>(mut zip: R, keys: &[VerifyingKey]) -> an
     };
     Ok(match key {
         Some(key) => Checked::With {
-            key: *key,
+            fingerprint: key::fingerprint(key),
             report: verify(zip, key)?,
         },
         None => Checked::NoKey { declared },
@@ -557,8 +557,8 @@ mod tests {
         assert_eq!(declared_key(Cursor::new(&zip)).unwrap(), Some(named.clone()));
         let keys = [new.verifying_key(), old.verifying_key()];
         match verify_with_keys(Cursor::new(&zip), &keys).unwrap() {
-            Checked::With { key, report } => {
-                assert_eq!(key, old.verifying_key());
+            Checked::With { fingerprint, report } => {
+                assert_eq!(fingerprint, named);
                 assert!(report.is_valid(), "{:?}", report.problems);
             }
             other => panic!("{other}"),

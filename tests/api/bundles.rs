@@ -16,7 +16,12 @@ use crate::helpers::{case_with_evidence, queue_directly};
 use crate::helpers::{file, pdf, upload};
 
 /// Requests a bundle and waits for it: the request's answer and the bundle's bytes.
-pub(crate) async fn bundle(app: &TestApp, client: &reqwest::Client, case_no: &str, audience: &str) -> (String, Vec<u8>) {
+pub(crate) async fn bundle(
+    app: &TestApp,
+    client: &reqwest::Client,
+    case_no: &str,
+    audience: &str,
+) -> (String, Vec<u8>) {
     let res = app
         .post_as(
             client,
