@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `user add`, `rights import`, `evidence scrub`,
-//! `audit verify`, `demo seed`.
+//! `audit verify`, `bundle verify`, `key rotate`, `demo seed`.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -67,6 +67,9 @@ pub enum Command {
     /// Evidence bundles.
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// The office's signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// The office's statistics.
     #[command(subcommand)]
     Stats(StatsCommand),
@@ -83,17 +86,28 @@ pub enum StatsCommand {
 pub enum BundleCommand {
     /// Check an evidence bundle offline: that it is a complete and valid BagIt 1.0 bag
     /// (every payload file against both manifests, no file missing or extra, the tag
-    /// manifests, the Payload-Oxum) and that its signature verifies against the office's key.
-    /// Prints each problem found and exits 1 if there is any.
+    /// manifests, the Payload-Oxum) and that its signature verifies against the office key
+    /// whose fingerprint its bag-info.txt names. Prints each problem found and exits 1 if
+    /// there is any, or if no key at hand has that fingerprint.
     Verify {
         /// The bundle (a .zip as downloaded).
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// The office's public key: a PEM file, or the key itself (PEM, hex or base64).
-        /// Without it, the key of this installation (its signing key file) is used.
+        /// The office's public keys: a PEM file holding one or several (such as
+        /// office-keys.pem, which the site publishes with every key the office has used), or
+        /// one key itself (PEM, hex or base64). Without it, every key in this installation's
+        /// database is a candidate.
         #[arg(long, value_name = "KEY")]
         key: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Make a new office signing key: every server signs bundles with it from now on. The
+    /// current key's validity ends now; it stays published at /office-key with its dates, so
+    /// the bundles it signed still verify. Recorded in the audit log as done by the system.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -249,6 +263,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bundle(BundleCommand::Verify { file, key }) => {
             verify_bundle(&settings, &file, key.as_deref())
         }
+        Command::Key(KeyCommand::Rotate) => rotate_key(&settings),
         Command::Audit(AuditCommand::Verify) => {
             let pool = db::connect(&settings.database()?, 1)?;
             let mut conn = pool.get()?;
@@ -292,32 +307,50 @@ fn print_accounts(accounts: &[(Role, String)]) {
 }
 
 fn verify_bundle(settings: &Settings, file: &std::path::Path, key: Option<&str>) -> anyhow::Result<ExitCode> {
-    use crate::bundle::{key as office_key, verify};
-    let text = match key {
-        Some(given) if std::path::Path::new(given).is_file() => {
-            std::fs::read_to_string(given).with_context(|| format!("cannot read the key file {given}"))?
+    use crate::bundle::{key as office_key, keyring, verify};
+    let keys = match key {
+        Some(given) => {
+            let text = if std::path::Path::new(given).is_file() {
+                std::fs::read_to_string(given).with_context(|| format!("cannot read the key file {given}"))?
+            } else {
+                given.to_owned()
+            };
+            office_key::parse_public_keys(&text)?
         }
-        Some(given) => given.to_owned(),
         None => {
-            let path = settings.signing_key_file();
-            std::fs::read_to_string(&path).with_context(|| {
-                format!(
-                    "this installation has no office key at {}; give the office's public key with --key",
-                    path.display()
-                )
-            })?
+            let pool = db::connect(&settings.database()?, 1)?;
+            let mut conn = pool.get()?;
+            let rows = crate::models::office_key::all(&mut conn)?;
+            if rows.is_empty() {
+                bail!(
+                    "this installation has no office key yet; give the office's public keys with --key \
+                     (office-keys.pem as the site publishes it)"
+                );
+            }
+            rows.iter()
+                .map(keyring::public_of)
+                .collect::<anyhow::Result<Vec<_>>>()?
         }
     };
-    let public = office_key::parse_public(&text)?;
     let zip = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    let report = verify::verify(std::io::BufReader::new(zip), &public)?;
+    let (fingerprint, report) = match verify::verify_with_keys(std::io::BufReader::new(zip), &keys)? {
+        verify::Checked::With { fingerprint, report } => (fingerprint, report),
+        no_key @ verify::Checked::NoKey { .. } => {
+            println!("{}: {no_key}.", file.display());
+            println!(
+                "INVALID: no key to check the signature with ({} keys at hand).",
+                keys.len()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     println!(
         "{}: bag {}, {} payload files, {} bytes; office key {}",
         file.display(),
         report.root,
         report.payload_files,
         report.payload_bytes,
-        office_key::fingerprint(&public)
+        fingerprint
     );
     for problem in &report.problems {
         println!("  {problem}");
@@ -359,7 +392,7 @@ fn migrate_evidence(settings: &Settings, to: &str) -> anyhow::Result<ExitCode> {
     })?;
     bar.finish_and_clear();
     println!(
-        "Copied {} files ({} bytes) to {target}; {} were there already and check out. Every file          was read back and matches its SHA-256.",
+        "Copied {} files ({} bytes) to {target}; {} were there already and check out. Every file was read back and matches its SHA-256.",
         report.copied, report.copied_bytes, report.skipped
     );
     for missing in &report.missing {
@@ -394,6 +427,26 @@ fn migrate_evidence(settings: &Settings, to: &str) -> anyhow::Result<ExitCode> {
         );
         Ok(ExitCode::FAILURE)
     }
+}
+
+fn rotate_key(settings: &Settings) -> anyhow::Result<ExitCode> {
+    use crate::bundle::keyring::{self, KeySecret};
+    let pool = db::connect(&settings.database()?, 1)?;
+    let mut conn = pool.get()?;
+    let secret = KeySecret::load_or_create(settings.key_secret.as_deref(), &settings.key_secret_file())?;
+    let keys = keyring::load_or_create(&mut conn, secret, &settings.signing_key_file(), settings.now())?;
+    let rotated =
+        crate::services::office_keys::rotate(&mut conn, &keys, &audit::Actor::system(), None, settings.now())
+            .context("cannot make a new office key")?;
+    println!(
+        "Made office key {} ({}); every server signs bundles with it from now on.",
+        rotated.generation, rotated.fingerprint
+    );
+    println!(
+        "The previous key ({}) stays published at /office-key, so what it signed still verifies.",
+        rotated.previous_fingerprint
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn scrub_evidence(settings: &Settings) -> anyhow::Result<ExitCode> {

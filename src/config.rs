@@ -103,9 +103,16 @@ pub struct Settings {
     pub exhibit_max_files: usize,
     /// All of a case's exhibits together may not exceed this.
     pub case_evidence_max_bytes: u64,
-    /// The office's Ed25519 signing key (PKCS#8 PEM), created on first start; default
-    /// `<data_dir>/keys/office-ed25519.pem`. App servers sharing a database share this file.
+    /// Where installations before the database held the office's keys kept the Ed25519 signing
+    /// key (PKCS#8 PEM); default `<data_dir>/keys/office-ed25519.pem`. Only read on the first
+    /// start with an empty key table: the key in it is imported as the first generation, so
+    /// that bundles, cookies and calendar addresses made with it stay valid.
     pub signing_key_file: Option<PathBuf>,
+    /// The secret the office's private keys are sealed with in the database: base64 of 32
+    /// random bytes (`openssl rand -base64 32`). Every app server must have the same one.
+    /// Without it, `<data_dir>/keys/secret` is made on first start and used, which serves a
+    /// single server (or servers sharing that folder).
+    pub key_secret: Option<String>,
     /// The office's name, written into every bundle as its Source-Organization.
     pub organization: String,
     /// How often the bundle builder looks for work it was not woken for (bundles requested
@@ -246,6 +253,7 @@ impl Default for Settings {
             exhibit_max_files: 10,
             case_evidence_max_bytes: 20 * 1024 * 1024 * 1024,
             signing_key_file: None,
+            key_secret: None,
             organization: "Industrial Property Dispute Mediation Committee".to_owned(),
             bundle_poll_secs: 5,
             bundle_requests_per_user_hour: 10,
@@ -301,6 +309,9 @@ impl Settings {
             bail!("exhibit_max_bytes and exhibit_max_files must be at least 1");
         }
         self.evidence_store()?;
+        if let Some(secret) = &self.key_secret {
+            decode_key_secret(secret)?;
+        }
         if OfficeZone::parse(&self.office_timezone).is_none() {
             bail!(
                 "office_timezone `{}` is not an IANA time zone name such as Asia/Seoul",
@@ -386,6 +397,11 @@ impl Settings {
             .unwrap_or_else(|| self.data_dir.join("keys").join("office-ed25519.pem"))
     }
 
+    /// The sealing secret made on first start when `key_secret` is not set.
+    pub fn key_secret_file(&self) -> PathBuf {
+        self.data_dir.join("keys").join("secret")
+    }
+
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
     }
@@ -413,6 +429,20 @@ impl Settings {
     pub fn session_absolute_timeout(&self) -> Duration {
         Duration::from_secs(self.session_absolute_timeout_secs)
     }
+}
+
+/// The 32 bytes of a `key_secret` (base64, surrounding white space ignored).
+pub fn decode_key_secret(text: &str) -> anyhow::Result<[u8; 32]> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .context("key_secret is not base64")?;
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
+        anyhow::anyhow!(
+            "key_secret must be base64 of 32 bytes, this one has {}",
+            bytes.len()
+        )
+    })
 }
 
 /// The address people reach ipdesk at. Every link in mail, on the console and in a page that

@@ -15,6 +15,7 @@ use tokio::sync::{Notify, watch};
 use crate::audit;
 use crate::auth::password::Hasher;
 use crate::auth::throttle;
+use crate::bundle::keyring::{self, KeyRing, KeySecret};
 use crate::config::{PublicUrl, Settings};
 use crate::db::{self, DbPool, write_tx};
 use crate::mail::{self, Mailer, worker::Worker};
@@ -51,6 +52,18 @@ fn first_run_link(
         issue_setup_link(c, public_url, None, settings.setup_link_hours).map(Some)
     })
     .context("cannot create the setup link")
+}
+
+/// The office's keys, shared by every server through the database: the first start makes
+/// the first key, importing the key file an older installation kept.
+async fn office_keys(pool: &DbPool, settings: &Settings) -> anyhow::Result<KeyRing> {
+    let secret = KeySecret::load_or_create(settings.key_secret.as_deref(), &settings.key_secret_file())?;
+    let (pool, legacy, now) = (pool.clone(), settings.signing_key_file(), settings.now());
+    web::block(move || {
+        let mut conn = pool.get().context("no database connection")?;
+        keyring::load_or_create(&mut conn, secret, &legacy, now)
+    })
+    .await?
 }
 
 /// The statistics' summaries, on the first start of an installation that had cases before.
@@ -184,13 +197,6 @@ impl Application {
             );
             web::block(move || crate::evidence::Store::open(&location, &access, &scratch)).await??
         };
-        let key_file = settings.signing_key_file();
-        let signing_key = Arc::new(crate::bundle::key::load_or_create(&key_file)?);
-        tracing::info!(
-            fingerprint = %crate::bundle::key::fingerprint(&signing_key.verifying_key()),
-            file = %key_file.display(),
-            "the office's signing key"
-        );
         let swept = {
             let evidence = evidence.clone();
             web::block(move || evidence.sweep(STALE_UPLOAD)).await?
@@ -202,6 +208,7 @@ impl Application {
             let size = settings.db_pool_size;
             web::block(move || db::connect(&database, size)).await??
         };
+        let keys = office_keys(&pool, &settings).await?;
         let setup_link = first_run_link(&pool, &settings, &public_url)?;
         build_statistics(&pool, &settings)?;
         let industries = Arc::new(settings.industries()?);
@@ -237,7 +244,7 @@ impl Application {
         let builder = crate::bundle::build::Builder {
             pool: pool.clone(),
             store: evidence.clone(),
-            key: signing_key.clone(),
+            keys: keys.clone(),
             organization: settings.organization.clone(),
             zone: settings.office_zone(),
             poll: Duration::from_secs(settings.bundle_poll_secs.max(1)),
@@ -255,10 +262,10 @@ impl Application {
             hasher,
             mail_wake,
             evidence,
-            device_key: crate::auth::device::DeviceKey::derive(&signing_key),
-            visitor_key: crate::auth::visitor::VisitorKey::derive(&signing_key),
-            calendar_key: crate::auth::calendar::FeedKey::derive(&signing_key),
-            signing_key,
+            device_key: crate::auth::device::DeviceKey::derive(keys.root()),
+            visitor_key: crate::auth::visitor::VisitorKey::derive(keys.root()),
+            calendar_key: crate::auth::calendar::FeedKey::derive(keys.root()),
+            keys,
             bundle_wake,
         });
         let server = HttpServer::new(move || {

@@ -111,6 +111,7 @@ err-password-too-long = The password can have at most 256 characters.
 err-password-guessable = This password is too easy to guess: it is common, in leaked-password lists, or built from your name or e-mail. Try a few unrelated words.
 err-current-password = The current password is incorrect.
 err-role-invalid = Choose one of the office roles.
+err-office-key-confirm = Tick the box to confirm that bundles will be signed with the new key.
 
 # Flash messages
 flash-registered = Welcome! Your account has been created and you are signed in.
@@ -202,6 +203,7 @@ flash-notice-requeued = The notice will be sent again.
 # Administration: audit log and outbox
 nav-admin-audit = Audit log
 nav-admin-outbox = Outbox
+nav-admin-keys = Office keys
 audit-title = Audit log
 audit-intro = Every change and every sign-in, in order. Each entry is chained to the one before by its hash; the database refuses changes to past entries.
 audit-search = Search
@@ -245,6 +247,7 @@ audit-event-exhibit-visibility_changed = Exhibit visibility changed
 audit-event-login-failure = Sign-in failed
 audit-event-login-success = Signed in
 audit-event-logout = Signed out
+audit-event-office_key-rotated = Office key replaced by a new one
 audit-event-password-change_refused = Password change refused
 audit-event-password-changed = Password changed
 audit-event-password-reset_completed = Password reset
@@ -259,6 +262,7 @@ audit-object-draft = Draft
 audit-object-exhibit = Exhibit
 audit-object-file = File
 audit-object-notice = Notice
+audit-object-office_key = Office key
 audit-object-right = Right
 audit-object-user = Account
 outbox-title = Outbox
@@ -965,10 +969,24 @@ bundle-description = Description
 bundle-side = Side
 bundle-name = Name
 bundle-counsel = Counsel
-office-key-title = The office's signing key
-office-key-intro = Every evidence bundle the office hands out is signed with this Ed25519 key. Compare its fingerprint with the one in a bundle's bag-info.txt, then check the bundle with one of the commands below.
+office-key-title = The office's signing keys
+office-key-intro = Every evidence bundle the office hands out is signed with one of these Ed25519 keys: the current one since it was made, each earlier one in the dates it was valid. Find the key whose fingerprint is the one in a bundle's bag-info.txt, then check the bundle with one of the commands below.
 office-key-raw = raw public key, hexadecimal
 office-key-how = Checking a bundle
+office-key-all-hint = office-keys.pem holds every key the office has used, so any bundle, however old, can be checked with it; office-key.pem holds only the current key.
+office-key-how-old = For a bundle signed before the current key, give openssl the key whose fingerprint matches the one in its bag-info.txt.
+office-key-generation = Key { $generation }
+office-key-current = Current
+office-key-valid-from = Valid from
+office-key-valid-until = Valid until
+office-key-in-use = Still in use
+office-keys-title = Office keys
+office-keys-intro = The office signs every evidence bundle with its current key, on every server. Earlier keys stay published with the dates they were valid, so the bundles they signed still verify:
+office-keys-generation = Key
+office-keys-rotate-title = Make a new key
+office-keys-rotate-intro = From the moment it is made, every server signs new bundles with the new key. The current key signs no more but stays published, so bundles already handed out still verify. Sign-ins and calendar addresses are not affected.
+office-keys-rotate-confirm = I understand that every bundle is signed with the new key from now on.
+office-keys-rotate = Make a new key
 
 ## Home pages: what each role does next (issue 17 §2)
 home-shortcuts = Shortcuts
@@ -1072,6 +1090,7 @@ calendar-session = { $case_no } mediation session
 calendar-deadline = { $case_no } due: { $kind }
 flash-calendar-renewed = Your calendar has a new address. Any earlier address no longer works.
 flash-calendar-stopped = Your calendar is off.
+flash-office-key-rotated = A new office key was made. Every bundle is signed with it from now on.
 
 ## Statistics (issue 18)
 nav-stats = Statistics

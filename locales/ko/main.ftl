@@ -102,6 +102,7 @@ err-password-too-long = 비밀번호는 256자까지 입력할 수 있습니다.
 err-password-guessable = 너무 쉽게 추측할 수 있는 비밀번호입니다. 흔히 쓰이거나 유출된 비밀번호 목록에 있거나 이름·이메일로 만든 비밀번호입니다. 서로 관련 없는 단어 몇 개를 이어 보세요.
 err-current-password = 현재 비밀번호가 올바르지 않습니다.
 err-role-invalid = 직원 역할 중 하나를 고르세요.
+err-office-key-confirm = 증거 묶음이 새 키로 서명된다는 것을 확인하는 칸을 선택하세요.
 
 # Flash messages
 flash-registered = 환영합니다! 계정이 만들어졌고 로그인되었습니다.
@@ -187,6 +188,7 @@ flash-notice-requeued = 통지를 다시 보냅니다.
 # Administration: audit log and outbox
 nav-admin-audit = 감사 기록
 nav-admin-outbox = 발송함
+nav-admin-keys = 사무국 서명 키
 audit-title = 감사 기록
 audit-intro = 모든 변경과 로그인 기록을 순서대로 보여 줍니다. 각 항목은 해시로 앞 항목과 연결되어 있으며, 데이터베이스는 지난 항목의 변경을 거부합니다.
 audit-search = 검색
@@ -230,6 +232,7 @@ audit-event-exhibit-visibility_changed = 증거 공개 범위 변경
 audit-event-login-failure = 로그인 실패
 audit-event-login-success = 로그인
 audit-event-logout = 로그아웃
+audit-event-office_key-rotated = 사무국 서명 키 교체
 audit-event-password-change_refused = 비밀번호 변경 거부
 audit-event-password-changed = 비밀번호 변경
 audit-event-password-reset_completed = 비밀번호 재설정 완료
@@ -244,6 +247,7 @@ audit-object-draft = 임시 저장본
 audit-object-exhibit = 증거
 audit-object-file = 파일
 audit-object-notice = 통지
+audit-object-office_key = 사무국 서명 키
 audit-object-right = 권리
 audit-object-user = 계정
 outbox-title = 발송함
@@ -918,9 +922,23 @@ bundle-side = 측
 bundle-name = 이름
 bundle-counsel = 대리인
 office-key-title = 사무국 서명 키
-office-key-intro = 사무국이 내주는 모든 증거 묶음은 이 Ed25519 키로 서명됩니다. 묶음의 bag-info.txt에 적힌 지문과 비교한 다음, 아래 명령 중 하나로 검증하세요.
+office-key-intro = 사무국이 내주는 모든 증거 묶음은 아래 Ed25519 키 중 하나로 서명됩니다. 현재 키는 만든 때부터, 이전 키는 각자의 사용 기간 동안 서명에 쓰였습니다. 증거 묶음의 bag-info.txt에 적힌 지문과 같은 지문의 키를 찾은 다음, 아래 명령 중 하나로 검증하세요.
 office-key-raw = 공개키 원본, 16진수
 office-key-how = 증거 묶음 검증
+office-key-all-hint = office-keys.pem에는 사무국이 써 온 모든 키가 들어 있어 아무리 오래된 증거 묶음이라도 검증할 수 있습니다. office-key.pem에는 현재 키만 들어 있습니다.
+office-key-how-old = 현재 키 이전에 서명된 증거 묶음은 bag-info.txt에 적힌 지문과 같은 지문의 키를 openssl에 지정하세요.
+office-key-generation = 서명 키 { $generation }번
+office-key-current = 현재
+office-key-valid-from = 사용 시작
+office-key-valid-until = 사용 종료
+office-key-in-use = 사용 중
+office-keys-title = 사무국 서명 키
+office-keys-intro = 사무국은 모든 서버에서 현재 키로 증거 묶음에 서명합니다. 이전 키는 사용 기간과 함께 계속 공개되므로, 이전 키로 서명한 증거 묶음도 그대로 검증할 수 있습니다:
+office-keys-generation = 번호
+office-keys-rotate-title = 새 서명 키 만들기
+office-keys-rotate-intro = 새 키를 만드는 순간부터 모든 서버가 새 증거 묶음에 새 키로 서명합니다. 현재 키는 더 이상 서명에 쓰이지 않지만 계속 공개되므로, 이미 내준 증거 묶음도 그대로 검증됩니다. 로그인 상태와 캘린더 주소에는 영향이 없습니다.
+office-keys-rotate-confirm = 지금부터 모든 증거 묶음이 새 키로 서명된다는 것을 확인했습니다.
+office-keys-rotate = 새 서명 키 만들기
 
 ## 홈 화면: 역할별로 다음에 할 일 (issue 17 §2)
 home-shortcuts = 바로 가기
@@ -1021,6 +1039,7 @@ calendar-session = { $case_no } 조정 기일
 calendar-deadline = { $case_no } { $kind } 만료
 flash-calendar-renewed = 캘린더 주소가 새로 발급되었습니다. 이전 주소는 더 이상 작동하지 않습니다.
 flash-calendar-stopped = 캘린더를 껐습니다.
+flash-office-key-rotated = 새 사무국 서명 키를 만들었습니다. 지금부터 모든 증거 묶음은 이 키로 서명됩니다.
 
 ## 통계 (issue 18)
 nav-stats = 통계

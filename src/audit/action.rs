@@ -41,6 +41,7 @@ pub const RECORDED: &[&str] = &[
     "login.failure",
     "login.success",
     "logout",
+    "office_key.rotated",
     "password.change_refused",
     "password.changed",
     "password.reset_completed",
@@ -53,7 +54,15 @@ pub const RECORDED: &[&str] = &[
 
 /// The kinds of object an entry names (its `object_type`).
 pub const OBJECTS: &[&str] = &[
-    "bundle", "case", "draft", "exhibit", "file", "notice", "right", "user",
+    "bundle",
+    "case",
+    "draft",
+    "exhibit",
+    "file",
+    "notice",
+    "office_key",
+    "right",
+    "user",
 ];
 
 /// The translation key of an action's name, or `None` for a code this release does not know.

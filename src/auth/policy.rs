@@ -17,6 +17,8 @@ pub enum Permission {
     ViewAudit,
     /// See every notice's fate and send failed ones again.
     ManageOutbox,
+    /// Make a new office signing key, which signs every bundle from then on.
+    ManageKeys,
     /// File a complaint: complainants their own, office staff on someone's behalf.
     FileCase,
     /// Correct a filed case's data and write internal notes.
@@ -34,6 +36,7 @@ const GRANTS: &[(Permission, &[Role])] = &[
     (Permission::ManageUsers, &[Role::Admin]),
     (Permission::ViewAudit, &[Role::Admin]),
     (Permission::ManageOutbox, &[Role::Admin]),
+    (Permission::ManageKeys, &[Role::Admin]),
     (
         Permission::FileCase,
         &[Role::Complainant, Role::Examiner, Role::Legal],
@@ -211,6 +214,7 @@ mod tests {
                 Permission::ManageUsers,
                 Permission::ViewAudit,
                 Permission::ManageOutbox,
+                Permission::ManageKeys,
             ] {
                 assert_eq!(allows(role, p), role == Role::Admin, "{role} {p:?}");
             }

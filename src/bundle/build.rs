@@ -12,13 +12,13 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use askama::Template;
 use chrono::{NaiveDateTime, TimeDelta};
-use ed25519_dalek::SigningKey;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, watch};
 
 use super::bag::{self, BagInfo, Entry, Source};
 use super::key;
+use super::keyring::KeyRing;
 use crate::audit::{self, Actor, Event};
 use crate::db::{DbConn, DbPool, write_tx};
 use crate::domain::office_time::{AsInstant, OfficeZone};
@@ -40,7 +40,7 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 pub struct Builder {
     pub pool: DbPool,
     pub store: Store,
-    pub key: Arc<SigningKey>,
+    pub keys: KeyRing,
     /// Written into bag-info.txt as Source-Organization.
     pub organization: String,
     pub zone: OfficeZone,
@@ -187,7 +187,9 @@ impl Builder {
             audience.as_str(),
             bagged_at.format("%Y%m%dT%H%M%SZ")
         );
-        let fingerprint = key::fingerprint(&self.key.verifying_key());
+        // The key current now, even if another server made it after this one started.
+        let signing_key = self.keys.current(conn)?;
+        let fingerprint = key::fingerprint(&signing_key.verifying_key());
         let context = BagContext {
             lang,
             audience,
@@ -226,7 +228,7 @@ impl Builder {
             .temp_file()
             .context("cannot create the bundle's file")?;
         let mut last = Instant::now();
-        let written = bag::write(file.as_file_mut(), &root, &entries, &info, &self.key, |p| {
+        let written = bag::write(file.as_file_mut(), &root, &entries, &info, &signing_key, |p| {
             if last.elapsed() < PROGRESS_EVERY {
                 return Ok(());
             }

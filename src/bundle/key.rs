@@ -1,72 +1,34 @@
-//! The office's Ed25519 key, which signs every bundle. It is made on first start and kept as
-//! a PKCS#8 PEM file that only the server's user can read; its public half is published on
-//! the site, and its fingerprint is written into each bundle's bag-info.txt.
+//! The office's Ed25519 keys in the forms people pass them around in: the public key as SPKI
+//! PEM (published on the site), its fingerprint (written into each bundle's bag-info.txt), and
+//! the key file installations kept before the keys moved into the database (`keyring`).
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, bail};
 use base64::Engine;
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
-/// Reads the key at `path`, or makes one there if there is none. Two servers starting at
-/// once end with the same key: the file is created exclusively, and the loser reads the
-/// winner's.
-pub fn load_or_create(path: &Path) -> anyhow::Result<SigningKey> {
-    if let Some(key) = read(path)? {
-        return Ok(key);
-    }
-    let folder = path.parent().context("the key file has no folder")?;
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(folder)
-        .with_context(|| format!("cannot create {}", folder.display()))?;
-    let key = SigningKey::from_bytes(&rand::random::<[u8; 32]>());
-    let pem = key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| anyhow::anyhow!("cannot encode the office key: {e}"))?;
-    // Written whole under a name of its own, then linked into place: a server starting at
-    // the same moment never reads half a key, and whoever links first wins.
-    let partial = folder.join(format!(".office-key-{}", uuid::Uuid::new_v4().simple()));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(&partial)
-        .with_context(|| format!("cannot create {}", partial.display()))?;
-    file.write_all(pem.as_bytes())?;
-    file.sync_all()?;
-    let linked = fs::hard_link(&partial, path);
-    fs::remove_file(&partial)?;
-    match linked {
-        Ok(()) => {
-            fs::File::open(folder)?.sync_all()?;
-            tracing::info!(file = %path.display(), "made the office's signing key");
-            Ok(key)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            read(path)?.context("the office key file appeared but cannot be read")
-        }
-        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot create {}", path.display()))),
-    }
-}
-
-fn read(path: &Path) -> anyhow::Result<Option<SigningKey>> {
-    match fs::read_to_string(path) {
-        Ok(pem) => SigningKey::from_pkcs8_pem(&pem)
-            .map(Some)
-            .map_err(|e| anyhow::anyhow!("the office key {} cannot be read: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot read {}", path.display()))),
-    }
+/// The key in a PKCS#8 PEM key file (`signing_key_file`, where an installation kept its key
+/// before the database held it), with the file's modification time as the moment it has been
+/// valid since; `None` if there is no file.
+pub fn read_file(path: &Path) -> anyhow::Result<Option<(SigningKey, NaiveDateTime)>> {
+    let pem = match fs::read_to_string(path) {
+        Ok(pem) => pem,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", path.display()))),
+    };
+    let key = SigningKey::from_pkcs8_pem(&pem)
+        .map_err(|e| anyhow::anyhow!("the office key {} cannot be read: {e}", path.display()))?;
+    let modified = fs::metadata(path)
+        .and_then(|m| m.modified())
+        .with_context(|| format!("cannot read the time of {}", path.display()))?;
+    let modified = DateTime::<Utc>::from(modified).naive_utc().trunc_subsecs(6);
+    Ok(Some((key, modified)))
 }
 
 /// The public key as SPKI PEM, as published on the site.
@@ -107,40 +69,60 @@ pub fn parse_public(text: &str) -> anyhow::Result<VerifyingKey> {
     VerifyingKey::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("not an Ed25519 public key: {e}"))
 }
 
+/// Every key in a text that may hold several, as `/office-keys.pem` does: each PEM block in it
+/// (lines outside the blocks, such as its `#` comments, are passed over), or else the one key
+/// the text is, in any form [`parse_public`] reads.
+pub fn parse_public_keys(text: &str) -> anyhow::Result<Vec<VerifyingKey>> {
+    let mut keys = Vec::new();
+    let mut block: Option<String> = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("-----BEGIN ") {
+            block = Some(String::new());
+        }
+        if let Some(pem) = &mut block {
+            pem.push_str(line);
+            pem.push('\n');
+            if line.starts_with("-----END ") {
+                keys.push(parse_public(pem).with_context(|| format!("key {} in the file", keys.len() + 1))?);
+                block = None;
+            }
+        }
+    }
+    if block.is_some() {
+        bail!("a PEM block in the file is not closed");
+    }
+    if keys.is_empty() {
+        keys.push(parse_public(text)?);
+    }
+    Ok(keys)
+}
+
 #[cfg(test)]
 mod tests {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+
     use super::*;
 
     #[test]
-    fn the_key_is_made_once_and_read_back_the_same() {
+    fn a_key_file_is_read_with_its_time_and_a_missing_one_is_none() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keys").join("office.pem");
-        let made = load_or_create(&path).unwrap();
-        let again = load_or_create(&path).unwrap();
-        assert_eq!(made.to_bytes(), again.to_bytes());
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
-        }
-    }
-
-    #[test]
-    fn servers_starting_at_once_end_with_one_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keys").join("office.pem");
-        let keys: Vec<[u8; 32]> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..8)
-                .map(|_| s.spawn(|| load_or_create(&path).unwrap().to_bytes()))
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        });
-        assert!(keys.windows(2).all(|w| w[0] == w[1]));
-        assert_eq!(
-            fs::read_dir(path.parent().unwrap()).unwrap().count(),
-            1,
-            "no partial key left"
-        );
+        let path = dir.path().join("office.pem");
+        assert!(read_file(&path).unwrap().is_none());
+        let key = SigningKey::from_bytes(&[5; 32]);
+        fs::write(&path, key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes()).unwrap();
+        let when = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+        let (read, modified) = read_file(&path).unwrap().unwrap();
+        assert_eq!(read.to_bytes(), key.to_bytes());
+        assert_eq!(modified.and_utc().timestamp(), 1_700_000_000);
+        fs::write(&path, "not a key").unwrap();
+        assert!(read_file(&path).is_err());
     }
 
     #[test]
@@ -157,5 +139,22 @@ mod tests {
         assert_eq!(parse_public(&private).unwrap(), public);
         assert!(parse_public("not a key").is_err());
         assert_eq!(fingerprint(&public).len(), 64);
+        assert_eq!(parse_public_keys(&b64).unwrap(), vec![public]);
+    }
+
+    #[test]
+    fn a_file_of_several_keys_gives_each_and_passes_over_its_comments() {
+        let (a, b) = (
+            SigningKey::from_bytes(&[1; 32]).verifying_key(),
+            SigningKey::from_bytes(&[2; 32]).verifying_key(),
+        );
+        let file = format!(
+            "# Office key 2, current\n{}\n# Office key 1\n{}",
+            public_pem(&b),
+            public_pem(&a)
+        );
+        assert_eq!(parse_public_keys(&file).unwrap(), vec![b, a]);
+        let cut = &file[..file.len() - 20];
+        assert!(parse_public_keys(cut).is_err());
     }
 }

@@ -267,6 +267,78 @@ pub fn verify<R: Read + Seek>(zip: R, key: &VerifyingKey) -> anyhow::Result<Repo
     Ok(report)
 }
 
+/// The fingerprint of the key a bundle says it is signed with: `Office-Key-Fingerprint` in
+/// its bag-info.txt, if it has one.
+pub fn declared_key<R: Read + Seek>(zip: R) -> anyhow::Result<Option<String>> {
+    let mut archive = zip::ZipArchive::new(zip).context("the bundle is not a ZIP archive")?;
+    let Some(name) = archive
+        .file_names()
+        .find(|n| n.split_once('/').is_some_and(|(_, path)| path == "bag-info.txt"))
+        .map(str::to_owned)
+    else {
+        return Ok(None);
+    };
+    let mut text = String::new();
+    archive
+        .by_name(&name)?
+        .take(1024 * 1024)
+        .read_to_string(&mut text)
+        .context("bag-info.txt is not UTF-8 text")?;
+    Ok(labels(&text)
+        .into_iter()
+        .find(|(k, _)| k == "Office-Key-Fingerprint")
+        .map(|(_, v)| v))
+}
+
+/// A bundle checked against the one of several keys it names.
+pub enum Checked {
+    /// Checked with the key of this fingerprint: the one bag-info.txt names (or the only key
+    /// given, if it names none).
+    With { fingerprint: String, report: Report },
+    /// No key given has the fingerprint bag-info.txt names; or it names none, and there was
+    /// more than one to choose from.
+    NoKey { declared: Option<String> },
+}
+
+impl fmt::Display for Checked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Checked::With { fingerprint, .. } => write!(f, "checked with the office key {fingerprint}"),
+            Checked::NoKey {
+                declared: Some(declared),
+            } => write!(
+                f,
+                "none of the keys has the fingerprint {declared} that bag-info.txt names: \
+                 the bundle was not signed with any of them"
+            ),
+            Checked::NoKey { declared: None } => write!(
+                f,
+                "bag-info.txt names no office key (no Office-Key-Fingerprint), so the key to \
+                 check it with cannot be chosen: give that one key"
+            ),
+        }
+    }
+}
+
+/// Checks a bundle with the key, among `keys`, whose fingerprint its bag-info.txt names: a
+/// bundle signed years ago is checked with the key of its day.
+pub fn verify_with_keys<R: Read + Seek>(mut zip: R, keys: &[VerifyingKey]) -> anyhow::Result<Checked> {
+    let declared = declared_key(&mut zip)?;
+    zip.rewind()?;
+    let key = match &declared {
+        Some(declared) => keys.iter().find(|k| key::fingerprint(k) == *declared),
+        None if keys.len() == 1 => keys.first(),
+        None => None,
+    };
+    Ok(match key {
+        Some(key) => Checked::With {
+            fingerprint: key::fingerprint(key),
+            report: verify(zip, key)?,
+        },
+        None => Checked::NoKey { declared },
+    })
+}
+
 /// `Label: value` lines (continuation lines, which start with whitespace, join the value).
 fn labels(text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
@@ -477,5 +549,47 @@ mod tests {
             .problems;
         assert!(problems.contains(&Problem::BadSignature));
         assert!(problems.iter().any(|p| matches!(p, Problem::WrongKey { .. })));
+    }
+
+    #[test]
+    fn the_key_is_picked_by_the_fingerprint_the_bundle_names() {
+        let (old, new) = (SigningKey::from_bytes(&[3; 32]), SigningKey::from_bytes(&[4; 32]));
+        let zip = built(&old);
+        let named = key::fingerprint(&old.verifying_key());
+        assert_eq!(declared_key(Cursor::new(&zip)).unwrap(), Some(named.clone()));
+        let keys = [new.verifying_key(), old.verifying_key()];
+        match verify_with_keys(Cursor::new(&zip), &keys).unwrap() {
+            Checked::With { fingerprint, report } => {
+                assert_eq!(fingerprint, named);
+                assert!(report.is_valid(), "{:?}", report.problems);
+            }
+            other => panic!("{other}"),
+        }
+        let checked = verify_with_keys(Cursor::new(&zip), &[new.verifying_key()]).unwrap();
+        assert!(
+            matches!(&checked, Checked::NoKey { declared: Some(d) } if *d == named),
+            "{checked}"
+        );
+        assert!(checked.to_string().contains(&named));
+
+        // A bag-info.txt naming no key: the one key given is used, several cannot be chosen from.
+        let unnamed = rewrite(&zip, "bag-info.txt", |b| {
+            let text = String::from_utf8(b.clone()).unwrap();
+            *b = text
+                .lines()
+                .filter(|l| !l.starts_with("Office-Key-Fingerprint"))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+                .into_bytes();
+        });
+        assert_eq!(declared_key(Cursor::new(&unnamed)).unwrap(), None);
+        assert!(matches!(
+            verify_with_keys(Cursor::new(&unnamed), &[old.verifying_key()]).unwrap(),
+            Checked::With { .. }
+        ));
+        assert!(matches!(
+            verify_with_keys(Cursor::new(&unnamed), &keys).unwrap(),
+            Checked::NoKey { declared: None }
+        ));
     }
 }

@@ -506,6 +506,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    office_keys (id) {
+        id -> BigInt,
+        generation -> Integer,
+        fingerprint -> Text,
+        public_key -> Text,
+        sealed_private_key -> Text,
+        valid_from -> Timestamp,
+        valid_until -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(office_keys -> users (created_by));
+
+diesel::table! {
     stats_facts (case_id) {
         case_id -> BigInt,
         filed_month -> Integer,
@@ -577,4 +592,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
     stats_facts,
     stats_months,
+    office_keys,
 );

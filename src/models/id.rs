@@ -71,4 +71,6 @@ ids! {
     SessionId;
     SetupTokenId;
     EmailTokenId;
+    /// One generation of the office's signing key.
+    OfficeKeyId;
 }

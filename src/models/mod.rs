@@ -8,6 +8,7 @@ pub mod case_page;
 pub mod email_token;
 pub mod exhibit;
 pub mod id;
+pub mod office_key;
 pub mod outbox;
 pub mod right;
 pub mod session;

@@ -1,6 +1,6 @@
 //! Evidence bundles on a case (DESIGN §6): requesting one for an audience, its page (progress
-//! while it is built in the background, then its size and hash), and its download; and the page publishing the
-//! office's public key, with which anyone can check a bundle's signature offline. A request
+//! while it is built in the background, then its size and hash), and its download; and the pages publishing the
+//! office's public keys, with which anyone can check a bundle's signature offline. A request
 //! for content already bundled gets that bundle; requests are limited per user and per case.
 
 use actix_web::http::StatusCode;
@@ -10,10 +10,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::policy;
-use crate::bundle::key;
+use crate::bundle::{key, keyring};
 use crate::domain::{Audience, BundleStatus, human_size};
 use crate::i18n;
 use crate::models::bundle::{self, BundleRow, Requester};
+use crate::models::office_key::{self, OfficeKeyRow};
 use crate::models::user::User;
 use crate::routes::cases::{Banner, page_again};
 use crate::routes::exhibits::{self, Opened};
@@ -261,29 +262,72 @@ pub async fn download(
     ))
 }
 
+/// One of the office's keys as the site publishes it.
+pub struct PublishedKey {
+    pub row: OfficeKeyRow,
+    pub pem: String,
+}
+
+/// Every key the office has signed with, the current one first.
+async fn published(state: &AppState) -> Result<Vec<PublishedKey>, AppError> {
+    let rows = state.db(|c| Ok(office_key::all(c)?)).await?;
+    rows.into_iter()
+        .map(|row| {
+            let pem = key::public_pem(&keyring::public_of(&row)?);
+            Ok(PublishedKey { row, pem })
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "bundles/office_key.html")]
 struct OfficeKeyPage<'a> {
     ctx: &'a PageCtx,
-    pem: &'a str,
-    fingerprint: &'a str,
-    raw_hex: &'a str,
+    keys: &'a [PublishedKey],
 }
 
-/// The office's public key, published so that bundles can be checked by anyone, offline.
+/// The office's public keys, each with the dates it signed bundles in, published so that
+/// bundles can be checked by anyone, offline, however old they are.
 pub async fn office_key(state: web::Data<AppState>, ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    let public = state.signing_key.verifying_key();
+    let keys = published(&state).await?;
     page::ok(&OfficeKeyPage {
         ctx: &ctx,
-        pem: &key::public_pem(&public),
-        fingerprint: &key::fingerprint(&public),
-        raw_hex: &hex::encode(public.as_bytes()),
+        keys: &keys,
     })
 }
 
-pub async fn office_key_pem(state: web::Data<AppState>) -> HttpResponse {
+/// The current key.
+pub async fn office_key_pem(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let keys = published(&state).await?;
+    let current = keys.first().ok_or(AppError::NotFound)?;
+    Ok(pem_file("office-key.pem", current.pem.clone()))
+}
+
+/// Every key, each after a comment line naming its fingerprint and validity: what
+/// `ipdesk bundle verify --key` needs to check any bundle the office ever signed.
+pub async fn office_keys_pem(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let utc = |t: chrono::NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut body = String::new();
+    for k in published(&state).await? {
+        let r = &k.row;
+        let until = match r.valid_until {
+            Some(until) => format!("until {}", utc(until)),
+            None => "current".to_owned(),
+        };
+        body.push_str(&format!(
+            "# Office key {}: SHA-256 fingerprint {}, valid from {}, {until}\n{}",
+            r.generation,
+            r.fingerprint,
+            utc(r.valid_from),
+            k.pem
+        ));
+    }
+    Ok(pem_file("office-keys.pem", body))
+}
+
+fn pem_file(name: &str, body: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/x-pem-file")
-        .insert_header(header::ContentDisposition::attachment("office-key.pem"))
-        .body(key::public_pem(&state.signing_key.verifying_key()))
+        .insert_header(header::ContentDisposition::attachment(name))
+        .body(body)
 }

@@ -39,7 +39,8 @@ const fn route(verb: Verb, path: &'static str, access: Access) -> Route {
 
 use Access::{Allowed, Open, Public, SignedIn};
 use Permission::{
-    EditCase, EditRights, FileCase, ImportRights, ManageOutbox, ManageUsers, ViewAudit, ViewStatistics,
+    EditCase, EditRights, FileCase, ImportRights, ManageKeys, ManageOutbox, ManageUsers, ViewAudit,
+    ViewStatistics,
 };
 use Verb::{Get, Post};
 
@@ -77,6 +78,8 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/admin/audit/verify",            Allowed(ViewAudit)),
     route(Get,  "/admin/outbox",                  Allowed(ManageOutbox)),
     route(Post, "/admin/outbox/{id}/retry",       Allowed(ManageOutbox)),
+    route(Get,  "/admin/office-keys",             Allowed(ManageKeys)),
+    route(Post, "/admin/office-keys",             Allowed(ManageKeys)),
     route(Get,  "/cases",                         SignedIn),
     route(Post, "/cases",                         Allowed(FileCase)),
     route(Get,  "/cases.csv",                     Allowed(EditCase)),
@@ -104,6 +107,7 @@ pub const ROUTES: &[Route] = &[
     route(Get,  "/cases/{case_no}/bundles/{id}/download", SignedIn),
     route(Get,  "/office-key",                    Public),
     route(Get,  "/office-key.pem",                Open),
+    route(Get,  "/office-keys.pem",               Open),
     route(Post, "/cases/drafts/{key}/rights",     Allowed(FileCase)),
     route(Post, "/cases/drafts/{key}/rights/{link}/remove", Allowed(FileCase)),
     route(Get,  "/rights",                        SignedIn),
@@ -159,7 +163,7 @@ fn get() -> actix_web::Route {
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     use accounts::{account, language, login, password, register, reset, session, setup, verify};
-    use admin::{audit, outbox, users};
+    use admin::{audit, office_keys, outbox, users};
     cfg.route("/healthz", get().to(health::healthz))
         .route("/static/{file}", get().to(assets::serve))
         .route("/", get().to(home::show))
@@ -216,6 +220,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/audit/verify", web::post().to(audit::verify))
         .route("/admin/outbox", get().to(outbox::list))
         .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry))
+        .service(
+            web::resource("/admin/office-keys")
+                .route(get().to(office_keys::list))
+                .route(web::post().to(office_keys::rotate)),
+        )
         .service(
             web::resource("/admin/rights/import")
                 .route(get().to(rights::import::form))
@@ -294,6 +303,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/office-key", get().to(bundles::office_key))
         .route("/office-key.pem", get().to(bundles::office_key_pem))
+        .route("/office-keys.pem", get().to(bundles::office_keys_pem))
         // `/rights/new` before `/rights/{docdb}`.
         // A right's form carries its abstract: more than the usual form limit.
         .service(

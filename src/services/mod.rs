@@ -14,6 +14,7 @@ pub mod filing;
 pub mod invitations;
 pub mod notes;
 pub mod notice_links;
+pub mod office_keys;
 pub mod outbox;
 pub mod passwords;
 pub mod registration;

@@ -37,13 +37,14 @@ pub enum Flash {
     AuditBroken,
     CalendarRenewed,
     CalendarStopped,
+    OfficeKeyRotated,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 29] = [
+    pub const ALL: [Flash; 30] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -73,6 +74,7 @@ impl Flash {
         Flash::AuditBroken,
         Flash::CalendarRenewed,
         Flash::CalendarStopped,
+        Flash::OfficeKeyRotated,
     ];
 
     pub fn key(self) -> &'static str {
@@ -106,6 +108,7 @@ impl Flash {
             Flash::AuditBroken => "flash-audit-broken",
             Flash::CalendarRenewed => "flash-calendar-renewed",
             Flash::CalendarStopped => "flash-calendar-stopped",
+            Flash::OfficeKeyRotated => "flash-office-key-rotated",
         }
     }
 

@@ -225,6 +225,7 @@ impl PageCtx {
                     "nav-admin-outbox",
                     self.failed_notices,
                 ),
+                (Permission::ManageKeys, "/admin/office-keys", "nav-admin-keys", 0),
             ] {
                 if allows(user.role, permission) {
                     items.push((href, key, count));

@@ -30,8 +30,9 @@ pub struct AppState {
     pub mail_wake: Arc<Notify>,
     /// Where evidence files are kept.
     pub evidence: crate::evidence::Store,
-    /// The office's key, which signs every bundle.
-    pub signing_key: Arc<ed25519_dalek::SigningKey>,
+    /// The office's keys: the current one signs bundles, the first one is the root the
+    /// cookie and calendar keys below are derived from.
+    pub keys: crate::bundle::keyring::KeyRing,
     /// Wakes the bundle builder when a bundle was requested.
     pub bundle_wake: Arc<Notify>,
     /// Signs the tokens of browsers that signed in before.

@@ -73,9 +73,9 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
         ("/statistics/{file}", _) => Page(404),
         // A token nobody was sent.
         ("/n/{token}" | "/invitations/{token}", _) => Page(404),
-        ("/admin/audit" | "/admin/outbox", None) => SignIn,
-        ("/admin/audit" | "/admin/outbox", Some(Role::Admin)) => Page(200),
-        ("/admin/audit" | "/admin/outbox", Some(_)) => Hidden,
+        ("/admin/audit" | "/admin/outbox" | "/admin/office-keys", None) => SignIn,
+        ("/admin/audit" | "/admin/outbox" | "/admin/office-keys", Some(Role::Admin)) => Page(200),
+        ("/admin/audit" | "/admin/outbox" | "/admin/office-keys", Some(_)) => Hidden,
         ("/rights" | "/rights/new" | "/rights/{docdb}" | "/rights/{docdb}/edit", None) => SignIn,
         ("/rights", Some(_)) => Page(200),
         ("/rights/new", Some(Role::Examiner | Role::Legal | Role::Admin)) => Page(200),
@@ -114,7 +114,7 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
             | "/cases/{case_no}/fingerprint",
             Some(_),
         ) => Hidden,
-        ("/office-key" | "/office-key.pem", _) => Page(200),
+        ("/office-key" | "/office-key.pem" | "/office-keys.pem", _) => Page(200),
         ("/cases/{case_no}/bundles/{id}" | "/cases/{case_no}/bundles/{id}/download", None) => SignIn,
         // No bundle has this id.
         (
@@ -180,6 +180,10 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         // The id names no notice: not found, for the administrator too.
         ("/admin/outbox/{id}/retry", Some(Role::Admin)) => Page(404),
         ("/admin/outbox/{id}/retry", Some(_)) => Hidden,
+        ("/admin/office-keys", None) => SignIn,
+        // Without the box ticked nothing is rotated: the form comes back with its message.
+        ("/admin/office-keys", Some(Role::Admin)) => Page(422),
+        ("/admin/office-keys", Some(_)) => Hidden,
         (
             "/cases/{case_no}/rights"
             | "/cases/{case_no}/rights/{link}/remove"
@@ -349,7 +353,10 @@ async fn a_route_without_an_access_rule_is_refused() {
         hasher: Hasher::new(1).unwrap(),
         mail_wake: Default::default(),
         evidence: app.store(),
-        signing_key: std::sync::Arc::new(ed25519_dalek::SigningKey::from_bytes(&[1; 32])),
+        keys: ipdesk::bundle::keyring::KeyRing::new(
+            ipdesk::bundle::keyring::KeySecret::from_bytes([2; 32]),
+            ed25519_dalek::SigningKey::from_bytes(&[1; 32]),
+        ),
         bundle_wake: Default::default(),
         device_key: ipdesk::auth::device::DeviceKey::derive(&ed25519_dalek::SigningKey::from_bytes(&[1; 32])),
         visitor_key: ipdesk::auth::visitor::VisitorKey::derive(&ed25519_dalek::SigningKey::from_bytes(

@@ -16,7 +16,12 @@ use crate::helpers::{case_with_evidence, queue_directly};
 use crate::helpers::{file, pdf, upload};
 
 /// Requests a bundle and waits for it: the request's answer and the bundle's bytes.
-async fn bundle(app: &TestApp, client: &reqwest::Client, case_no: &str, audience: &str) -> (String, Vec<u8>) {
+pub(crate) async fn bundle(
+    app: &TestApp,
+    client: &reqwest::Client,
+    case_no: &str,
+    audience: &str,
+) -> (String, Vec<u8>) {
     let res = app
         .post_as(
             client,
@@ -80,7 +85,7 @@ fn names_in(zip: &[u8]) -> Vec<String> {
     archive.file_names().map(str::to_owned).collect()
 }
 
-fn read_entry(zip: &[u8], suffix: &str) -> Vec<u8> {
+pub(crate) fn read_entry(zip: &[u8], suffix: &str) -> Vec<u8> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
     let name = archive
         .file_names()

@@ -70,7 +70,7 @@ fn event_with<'a>(calendar: &'a IcalCalendar, uid_prefix: &str) -> Vec<&'a IcalE
 }
 
 /// The feed address the account page shows.
-async fn feed_url(app: &TestApp, client: &reqwest::Client) -> Option<String> {
+pub(crate) async fn feed_url(app: &TestApp, client: &reqwest::Client) -> Option<String> {
     let page = app.page(client, "/account").await;
     regex::Regex::new(r#"value="(http[^"]+/calendar/[^"]+\.ics)" aria-describedby"#)
         .unwrap()

@@ -643,6 +643,8 @@ fn query_fields(path: &str) -> &'static [&'static str] {
         | "/cases/{case_no}/bundles/{id}/download"
         | "/office-key"
         | "/office-key.pem"
+        | "/office-keys.pem"
+        | "/admin/office-keys"
         | "/rights/{docdb}"
         | "/rights/{docdb}/edit"
         | "/admin/rights/import"
@@ -678,6 +680,7 @@ fn shape(path: &str) -> Shape {
         "/password-reset/confirm" => Form(&["token", "password"]),
         "/account/password" => Form(&["current_password", "new_password"]),
         "/account/calendar" => Form(&["feed"]),
+        "/admin/office-keys" => Form(&["confirm"]),
         "/admin/users" => Form(&["name", "email", "role"]),
         "/logout"
         | "/session/extend"

@@ -130,6 +130,24 @@ async fn the_desk_in_a_browser(lang: Lang, width: Width) {
     .await;
     b.goto("/admin/audit", "admin-audit").await;
     b.goto("/admin/outbox", "admin-outbox").await;
+    // A new office key, which every later bundle is signed with: not without the box ticked.
+    b.goto("/admin/office-keys", "admin-office-keys").await;
+    b.submit(
+        "form[data-form=rotate-key] button[type=submit]",
+        "office-key-unconfirmed",
+    )
+    .await;
+    assert!(b.has("#confirm-error").await, "the box must be ticked");
+    b.find("#confirm").await.click().await.unwrap();
+    b.submit(
+        "form[data-form=rotate-key] button[type=submit]",
+        "office-key-rotated",
+    )
+    .await;
+    assert!(
+        b.has("tr[data-office-key='2'][data-current]").await,
+        "the new key is current"
+    );
     b.sign_out("admin-signed-out").await;
     let link = mailed_link(&app, &examiner_email, "/setup?token=").await;
     b.goto(&link, "examiner-setup").await;
@@ -277,8 +295,9 @@ async fn the_desk_in_a_browser(lang: Lang, width: Width) {
     );
     b.find("a[data-download]").await.click().await.unwrap();
     let zip = wait_for_download(&b).await;
-    let key = ipdesk::bundle::key::load_or_create(&app.settings.signing_key_file()).unwrap();
-    let report = ipdesk::bundle::verify::verify(std::io::Cursor::new(&zip), &key.verifying_key()).unwrap();
+    let pem = app.get("/office-key.pem").await.text().await.unwrap();
+    let key = ipdesk::bundle::key::parse_public(&pem).unwrap();
+    let report = ipdesk::bundle::verify::verify(std::io::Cursor::new(&zip), &key).unwrap();
     assert!(report.is_valid(), "the downloaded bundle verifies");
     let archive = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
     assert!(
