@@ -25,6 +25,7 @@ mod home;
 mod i18n;
 mod import_files;
 mod mail;
+mod object_store;
 mod office_keys;
 mod office_time;
 mod portal;
