@@ -55,6 +55,17 @@ pub fn wait<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -
     rx.recv().expect("the object store's runtime stopped")
 }
 
+/// Cleans up after something dropped: in the background where the caller may be an async
+/// worker (which must not block), at once where there is no runtime (the command line, which
+/// might otherwise exit before the clean-up ran).
+fn clean_up(work: impl Future<Output = ()> + Send + 'static) {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        runtime().spawn(work);
+    } else {
+        wait(work);
+    }
+}
+
 fn io_error(e: object_store::Error) -> io::Error {
     match e {
         object_store::Error::NotFound { .. } => io::Error::new(io::ErrorKind::NotFound, e),
@@ -369,7 +380,7 @@ impl Drop for Upload {
         };
         let parts = std::mem::take(&mut self.parts);
         let key = self.key.clone();
-        runtime().spawn(async move {
+        clean_up(async move {
             // Parts still on the wire would outlive an abort sent before them.
             for part in parts {
                 let _ = part.await;
@@ -408,7 +419,7 @@ impl Drop for Staged {
             return;
         }
         let (s3, key) = (self.bucket.s3.clone(), self.key.clone());
-        runtime().spawn(async move {
+        clean_up(async move {
             if let Err(e) = s3.delete(&key).await {
                 tracing::warn!(object = %key, error = %e, "cannot delete an incoming object");
             }
