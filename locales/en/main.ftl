@@ -239,6 +239,7 @@ audit-event-case-right_cited = Right cited
 audit-event-case-right_uncited = Citation removed
 audit-event-cli-user_created = Account created on the command line
 audit-event-evidence-scrubbed = Evidence store checked
+audit-event-evidence-migrated = Evidence copied to another store
 audit-event-exhibit-downloaded = Exhibit downloaded
 audit-event-exhibit-file_checked = File compared with an exhibit
 audit-event-exhibit-fingerprint_checked = Fingerprint looked up

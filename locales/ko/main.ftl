@@ -224,6 +224,7 @@ audit-event-case-right_cited = 권리 인용
 audit-event-case-right_uncited = 권리 인용 삭제
 audit-event-cli-user_created = 명령줄에서 계정 생성
 audit-event-evidence-scrubbed = 증거 보관소 점검
+audit-event-evidence-migrated = 증거를 다른 보관소로 복사
 audit-event-exhibit-downloaded = 증거 내려받기
 audit-event-exhibit-file_checked = 증거와 파일 대조
 audit-event-exhibit-fingerprint_checked = 지문(해시)으로 증거 찾기
