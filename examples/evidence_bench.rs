@@ -653,7 +653,7 @@ async fn measure(
     let bundle_peak = sampler.finish().max(hwm()?);
     let zip = dir.join("bundle.zip");
     {
-        let mut res = client.get(format!("{base}{bundle_url}")).send().await?;
+        let mut res = client.get(format!("{base}{bundle_url}/download")).send().await?;
         let mut out = std::fs::File::create(&zip)?;
         while let Some(chunk) = res.chunk().await? {
             out.write_all(&chunk)?;
@@ -668,8 +668,9 @@ async fn measure(
     let verify_time = started.elapsed();
     if !verified.status.success() {
         bail!(
-            "ipdesk bundle verify refused the bundle:\n{}",
-            String::from_utf8_lossy(&verified.stdout)
+            "ipdesk bundle verify refused the bundle:\n{}{}",
+            String::from_utf8_lossy(&verified.stdout),
+            String::from_utf8_lossy(&verified.stderr)
         );
     }
     let bundle_size = std::fs::metadata(&zip)?.len();

@@ -315,12 +315,20 @@ pub struct Upload {
 }
 
 impl Upload {
-    pub fn write(&mut self, chunk: &[u8]) -> io::Result<()> {
-        self.buffer.extend_from_slice(chunk);
-        while self.buffer.len() >= PART {
-            let rest = self.buffer.split_off(PART);
-            let part = std::mem::replace(&mut self.buffer, rest);
-            self.send(part)?;
+    /// Fills parts of exactly [`PART`] bytes, each allocated once at that size (a growing
+    /// buffer would double its capacity), and sends each as it fills.
+    pub fn write(&mut self, mut chunk: &[u8]) -> io::Result<()> {
+        while !chunk.is_empty() {
+            if self.buffer.capacity() == 0 {
+                self.buffer = Vec::with_capacity(PART);
+            }
+            let take = (PART - self.buffer.len()).min(chunk.len());
+            self.buffer.extend_from_slice(&chunk[..take]);
+            chunk = &chunk[take..];
+            if self.buffer.len() == PART {
+                let part = std::mem::take(&mut self.buffer);
+                self.send(part)?;
+            }
         }
         Ok(())
     }
