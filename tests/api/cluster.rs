@@ -171,7 +171,9 @@ fn sha256(bytes: &[u8]) -> String {
 /// A PDF of about `mib` MiB whose content depends on `seed`.
 fn large_pdf(seed: u64, mib: usize) -> Vec<u8> {
     let mut bytes = pdf(seed as usize);
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     bytes.reserve(mib * 1024 * 1024);
     while bytes.len() < mib * 1024 * 1024 {
         x ^= x << 13;
@@ -196,7 +198,11 @@ async fn download(node: &Node, client: &reqwest::Client, case_no: &str, number: 
 async fn ask_bundle(node: &Node, client: &reqwest::Client, case_no: &str, audience: &str) -> String {
     let res = node
         .app
-        .post_as(client, &format!("/cases/{case_no}/bundles"), &[("audience", audience)])
+        .post_as(
+            client,
+            &format!("/cases/{case_no}/bundles"),
+            &[("audience", audience)],
+        )
         .await;
     assert_eq!(res.status(), 303);
     location(&res)
@@ -207,7 +213,10 @@ async fn built_bundle(node: &Node, client: &reqwest::Client, page: &str, within:
     let started = Instant::now();
     loop {
         let html = node.app.page(client, page).await;
-        assert!(!html.contains(r#"data-bundle-status="failed""#), "the build failed: {html}");
+        assert!(
+            !html.contains(r#"data-bundle-status="failed""#),
+            "the build failed: {html}"
+        );
         if html.contains(r#"data-bundle-status="done""#) {
             let res = node.app.get_as(client, &format!("{page}/download")).await;
             assert_eq!(res.status(), 200);
@@ -277,10 +286,7 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
     let shared = Shared::new(&desk, &bucket, root.path());
     // The first server makes the schema and the office key; the other two join it.
     let mut a = Node::start("a", &shared, &desk).await;
-    let (b, c) = tokio::join!(
-        Node::start("b", &shared, &desk),
-        Node::start("c", &shared, &desk)
-    );
+    let (b, c) = tokio::join!(Node::start("b", &shared, &desk), Node::start("c", &shared, &desk));
     let (mut b, mut c) = (b, c);
 
     // A session started on one server works on the others (one cookie jar, three ports).
@@ -288,9 +294,17 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
     let (complainant, _) = b.app.signed_in(Role::Complainant).await;
     for node in [&a, &b, &c] {
         let page = node.app.page(&examiner, "/cases").await;
-        assert!(page.contains("/logout"), "{} knows the examiner's session", node.name);
+        assert!(
+            page.contains("/logout"),
+            "{} knows the examiner's session",
+            node.name
+        );
         let page = node.app.page(&complainant, "/cases").await;
-        assert!(page.contains("/logout"), "{} knows the complainant's session", node.name);
+        assert!(
+            page.contains("/logout"),
+            "{} knows the complainant's session",
+            node.name
+        );
     }
 
     // Load across the three: each case filed on one server, its evidence filed on the next,
@@ -330,7 +344,10 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
     .await;
     for (i, page) in pages.iter().enumerate() {
         let zip = built_bundle(nodes[(i + 1) % 3], &examiner, page, Duration::from_secs(60)).await;
-        assert!(verifies(&zip, &keys), "a bundle built anywhere verifies with the one key");
+        assert!(
+            verifies(&zip, &keys),
+            "a bundle built anywhere verifies with the one key"
+        );
     }
 
     // B is killed in the middle of an upload: 40 MiB streamed slowly, SIGKILL after 20.
@@ -390,7 +407,11 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
     let builder = loop {
         let building = [&a, &c]
             .into_iter()
-            .find(|n| n.log().lines().any(|l| l.contains("a bundle build started") && l.contains(&id)))
+            .find(|n| {
+                n.log()
+                    .lines()
+                    .any(|l| l.contains("a bundle build started") && l.contains(&id))
+            })
             .map(|n| n.name);
         let progress: i64 = {
             let id = id.clone();
@@ -420,7 +441,10 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
     let zip = built_bundle(survivor, &examiner, &page, Duration::from_secs(120)).await;
     assert!(verifies(&zip, &keys));
     assert!(
-        survivor.log().lines().any(|l| l.contains("bundle built") && l.contains(&id)),
+        survivor
+            .log()
+            .lines()
+            .any(|l| l.contains("bundle built") && l.contains(&id)),
         "the interrupted bundle was finished by {}",
         survivor.name
     );
@@ -461,7 +485,10 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
     let started = Instant::now();
     loop {
         let notices = desk.notices().await;
-        if notices.iter().all(|n| n.status == ipdesk::domain::NoticeStatus::Sent) {
+        if notices
+            .iter()
+            .all(|n| n.status == ipdesk::domain::NoticeStatus::Sent)
+        {
             let sent = sent_mail(&[&a, &b, &c]);
             for n in &notices {
                 assert_eq!(sent.get(&n.message_id), Some(&1), "{} sent once", n.message_id);
@@ -475,7 +502,11 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
 
     // The operator's checks pass on the whole desk.
     for check in [&["audit", "verify"][..], &["evidence", "scrub"][..]] {
-        let out = shared.command(&root.path().join("operator")).args(check).output().unwrap();
+        let out = shared
+            .command(&root.path().join("operator"))
+            .args(check)
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "ipdesk {check:?}: {}{}",
@@ -487,13 +518,7 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
 
 /// The desk's store, opened as the servers open it.
 fn desk_store(shared: &Shared) -> ipdesk::evidence::Store {
-    let var = |name: &str| {
-        shared
-            .env
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let var = |name: &str| shared.env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     ipdesk::evidence::Store::open(
         &ipdesk::evidence::Location::parse(&var("IPDESK_EVIDENCE_STORE").unwrap()).unwrap(),
         &ipdesk::evidence::store::S3Access {
