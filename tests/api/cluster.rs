@@ -281,6 +281,11 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
         eprintln!("skipped: no S3 store (TEST_S3_ENDPOINT)");
         return;
     };
+    // The large files are made first: a test thread busy for seconds between two requests
+    // would find its pooled connections closed by the servers' keep-alive time-out.
+    let big = large_pdf(7, 40);
+    let big_hash = sha256(&big);
+    let evidence: Vec<Vec<u8>> = (0..4).map(|n| large_pdf(20 + n, 25)).collect();
     let desk = TestApp::database_only(|_| {});
     let root = tempfile::tempdir().unwrap();
     let shared = Shared::new(&desk, &bucket, root.path());
@@ -352,8 +357,6 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
 
     // B is killed in the middle of an upload: 40 MiB streamed slowly, SIGKILL after 20.
     let (big_case, _, _) = committed[3].clone();
-    let big = large_pdf(7, 40);
-    let big_hash = sha256(&big);
     let token = b.app.csrf(&complainant).await;
     let (sent_tx, mut sent_rx) = tokio::sync::watch::channel(0usize);
     let chunks: Vec<Vec<u8>> = big.chunks(1024 * 1024).map(<[u8]>::to_vec).collect();
@@ -385,7 +388,6 @@ async fn three_servers_on_one_database_and_one_bucket_are_one_desk_even_when_two
 
     // C (or whoever builds it) is killed in the middle of a bundle build of 100 MiB of evidence.
     let (bundle_case, _, _) = committed[4].clone();
-    let evidence: Vec<Vec<u8>> = (0..4).map(|n| large_pdf(20 + n, 25)).collect();
     let res = upload(
         &a.app,
         &complainant,
