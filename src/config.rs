@@ -86,8 +86,9 @@ pub struct Settings {
     /// Where evidence files and built bundles are kept: a folder (default
     /// `<data_dir>/evidence`; never a served one), or `s3://bucket/prefix` in an S3-compatible
     /// store reached with the `s3_*` settings. Several app servers share one.
-    #[serde(alias = "evidence_dir")]
     pub evidence_store: Option<String>,
+    /// The older name of a folder `evidence_store`, still read; `evidence_store` wins.
+    pub evidence_dir: Option<PathBuf>,
     /// The S3-compatible service, `http(s)://host:port`; without it, Amazon S3.
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
@@ -244,6 +245,7 @@ impl Default for Settings {
             invitation_days: 30,
             deadline_poll_secs: 60,
             evidence_store: None,
+            evidence_dir: None,
             s3_endpoint: None,
             s3_region: None,
             s3_access_key: None,
@@ -370,9 +372,10 @@ impl Settings {
 
     /// Where evidence and bundles are kept (checked at start-up).
     pub fn evidence_store(&self) -> anyhow::Result<StoreLocation> {
-        match &self.evidence_store {
-            Some(raw) => StoreLocation::parse(raw).context("invalid evidence_store"),
-            None => Ok(StoreLocation::Folder(self.data_dir.join("evidence"))),
+        match (&self.evidence_store, &self.evidence_dir) {
+            (Some(raw), _) => StoreLocation::parse(raw).context("invalid evidence_store"),
+            (None, Some(folder)) => Ok(StoreLocation::Folder(folder.clone())),
+            (None, None) => Ok(StoreLocation::Folder(self.data_dir.join("evidence"))),
         }
     }
 
@@ -556,6 +559,34 @@ mod tests {
             assert_eq!(s.bind.to_string(), "0.0.0.0:9000");
             assert_eq!(s.setup_link_hours, 5);
             assert_eq!(s.database().unwrap().backend_name(), "postgres");
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's own test API
+    fn an_older_evidence_dir_setting_still_names_the_store_and_a_bucket_comes_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("office.toml", "evidence_dir = \"/srv/evidence\"\n")?;
+            let s = Settings::load(Some(Path::new("office.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(
+                s.evidence_store().unwrap(),
+                StoreLocation::Folder("/srv/evidence".into())
+            );
+            jail.set_env("IPDESK_EVIDENCE_STORE", "s3://office-evidence/seoul");
+            jail.set_env("IPDESK_S3_ENDPOINT", "http://127.0.0.1:8333");
+            jail.set_env("IPDESK_S3_SECRET_KEY", "very-secret");
+            let s = Settings::load(Some(Path::new("office.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(
+                s.evidence_store().unwrap().to_string(),
+                "s3://office-evidence/seoul"
+            );
+            let access = s.s3_access();
+            assert_eq!(access.endpoint.as_deref(), Some("http://127.0.0.1:8333"));
+            assert!(
+                !format!("{access:?}").contains("very-secret"),
+                "the secret is not printed"
+            );
             Ok(())
         });
     }
