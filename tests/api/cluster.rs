@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::helpers::evidence::{file, pdf, upload};
 use crate::helpers::{TestApp, TestBucket, act, browser, file_case, location};
+use crate::smtp::free_port;
 
 /// One app server: its process, port and data folder.
 struct Node {
@@ -39,14 +40,6 @@ struct Node {
 struct Shared {
     env: Vec<(String, String)>,
     root: PathBuf,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Shared {

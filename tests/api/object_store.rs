@@ -24,7 +24,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{
-    self, PDF, TestApp, TestBucket, case_with_evidence, file, file_case, location, pdf, spawn_app_on_folder,
+    self, PDF, TestApp, TestBucket, case_with_evidence, file, file_case, pdf, spawn_app_on_folder,
     spawn_app_with, upload,
 };
 
@@ -393,44 +393,6 @@ async fn a_refused_upload_leaves_no_object_and_no_unfinished_parts() {
     assert_eq!(keys_under(&s3, &prefix).await, Vec::<String>::new());
 }
 
-/// Requests a bundle and waits until it is built: its public id and its bytes.
-async fn built_bundle(
-    app: &TestApp,
-    client: &reqwest::Client,
-    case_no: &str,
-    audience: &str,
-) -> (String, Vec<u8>) {
-    let res = app
-        .post_as(
-            client,
-            &format!("/cases/{case_no}/bundles"),
-            &[("audience", audience)],
-        )
-        .await;
-    assert_eq!(res.status(), 303, "the bundle is requested");
-    let page = location(&res);
-    let started = Instant::now();
-    loop {
-        let html = app.page(client, &page).await;
-        assert!(
-            !html.contains(r#"data-bundle-status="failed""#),
-            "the build failed"
-        );
-        if html.contains(r#"data-bundle-status="done""#) {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the bundle is built in time"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let res = app.get_as(client, &format!("{page}/download")).await;
-    assert_eq!(res.status(), 200);
-    let id = page.rsplit('/').next().unwrap().to_owned();
-    (id, res.bytes().await.unwrap().to_vec())
-}
-
 /// Runs `ipdesk` on the app's database and data folder, with the bucket's endpoint, region
 /// and keys as an operator would give them; `store` is the evidence store it is set to.
 async fn ipdesk(
@@ -485,7 +447,8 @@ async fn an_installations_folder_moves_into_the_bucket_resumably_and_every_copy_
     };
     let app = spawn_app_on_folder(|_| {}).await;
     let (complainant, _, _, case_no) = case_with_evidence(&app).await;
-    let (bundle_id, bundle_bytes) = built_bundle(&app, &complainant, &case_no, "complainant").await;
+    let (page, bundle_bytes) = crate::bundles::bundle(&app, &complainant, &case_no, "complainant").await;
+    let bundle_id = page.rsplit('/').next().unwrap().to_owned();
     let files: Vec<(String, i64)> = app
         .with_db(|c| {
             use ipdesk::db::schema::exhibits;

@@ -167,7 +167,11 @@ impl Bucket {
 
     /// Starts a multipart upload under a temporary name.
     pub fn upload(&self) -> io::Result<Upload> {
-        let key = self.key(&format!("incoming/{}", uuid::Uuid::new_v4()));
+        self.upload_to(self.key(&format!("incoming/{}", uuid::Uuid::new_v4())))
+    }
+
+    /// Starts a multipart upload under `key`: nothing is visible there until it completes.
+    fn upload_to(&self, key: Key) -> io::Result<Upload> {
         let (s3, at) = (self.s3.clone(), key.clone());
         let upload = wait(async move { s3.put_multipart(&at).await }).map_err(io_error)?;
         Ok(Upload {
@@ -221,16 +225,7 @@ impl Bucket {
             Err(object_store::Error::NotFound { .. }) => {}
             Err(e) => return Err(io_error(e)),
         }
-        let (s3, at) = (self.s3.clone(), key.clone());
-        let upload = wait(async move { s3.put_multipart(&at).await }).map_err(io_error)?;
-        let mut upload = Upload {
-            bucket: self.clone(),
-            key,
-            upload: Some(upload),
-            buffer: Vec::new(),
-            parts: VecDeque::new(),
-            sent: 0,
-        };
+        let mut upload = self.upload_to(key)?;
         let mut file = std::fs::File::open(path)?;
         let mut slice = vec![0; 1024 * 1024];
         loop {
