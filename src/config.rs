@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::db::DatabaseUrl;
+use crate::domain::Role;
 use crate::domain::office_time::OfficeZone;
 
 /// The file read when `--config` is not given, if it exists.
@@ -55,6 +56,10 @@ pub struct Settings {
     pub address_window_secs: u64,
     /// A reverse proxy whose `X-Forwarded-For` is believed; without it the peer address counts.
     pub trusted_proxy: Option<IpAddr>,
+    /// Roles that must sign in with a second factor (an authenticator app or a passkey) as
+    /// well as a password: `admin`, `examiner`, `legal`, `mediator`, `complainant`,
+    /// `respondent`. Anyone else may add one if they wish.
+    pub mfa_required_roles: Vec<String>,
     /// How long a setup link stays valid.
     pub setup_link_hours: u32,
     /// How many password hashes may run at once (each takes 19 MiB).
@@ -228,6 +233,7 @@ impl Default for Settings {
             address_max_failures: 50,
             address_window_secs: 15 * 60,
             trusted_proxy: None,
+            mfa_required_roles: ["admin", "examiner", "legal", "mediator"].map(String::from).to_vec(),
             setup_link_hours: 24,
             password_hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             smtp_url: None,
@@ -303,6 +309,7 @@ impl Settings {
         if self.session_idle_timeout_secs == 0 || self.session_absolute_timeout_secs == 0 {
             bail!("session time-outs must be positive");
         }
+        self.mfa_roles()?;
         if self.mail_max_attempts < 1 {
             bail!("mail_max_attempts must be at least 1");
         }
@@ -423,6 +430,18 @@ impl Settings {
             None => format!("http://{}", self.bind),
         };
         PublicUrl::parse(&raw)
+    }
+
+    /// The roles held to a second factor (checked at start-up).
+    pub fn mfa_roles(&self) -> anyhow::Result<Vec<Role>> {
+        self.mfa_required_roles
+            .iter()
+            .map(|name| {
+                Role::parse(name.trim()).with_context(|| {
+                    format!("mfa_required_roles: `{name}` is not a role (admin, examiner, legal, mediator, complainant, respondent)")
+                })
+            })
+            .collect()
     }
 
     pub fn session_idle_timeout(&self) -> Duration {

@@ -253,8 +253,12 @@ impl Application {
             lease: chrono::TimeDelta::seconds(settings.bundle_lease_secs.max(1) as i64),
         };
         let bundle_builder = tokio::spawn(builder.run(bundle_wake.clone(), stop_workers.subscribe()));
+        let passkeys = crate::auth::passkey::Relying::new(public_url.url(), &settings.organization);
+        let mfa_roles = settings.mfa_roles()?;
         let state = web::Data::new(AppState {
             industries,
+            passkeys,
+            mfa_roles,
             throttle: throttle::Policy::from_settings(&settings),
             settings,
             public_url: public_url.clone(),

@@ -3,8 +3,10 @@
 
 pub mod calendar;
 pub mod device;
+pub mod passkey;
 pub mod password;
 pub mod policy;
+pub mod second_factor;
 pub mod throttle;
 pub mod token;
 pub mod visitor;

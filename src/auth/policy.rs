@@ -182,6 +182,23 @@ pub enum Access {
     Allowed(Permission),
 }
 
+/// What a signed-in route asks of the second factor (issue 20).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Factor {
+    /// The policy's second factor must be set up (the default): someone held at setting it
+    /// up is sent to do so.
+    Required,
+    /// Open to someone held at setting up a second factor (setting it up, signing out).
+    Enrolling,
+    /// A sensitive action: asks for the second factor again unless it was given in this
+    /// session within `STEP_UP_WINDOW`.
+    Fresh,
+    /// Adding a second factor: open to an account without one (held or not); an account with
+    /// one gives it again first, as for a sensitive action, so that a stolen session cannot
+    /// add its thief's factor.
+    Adding,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     Admit,

@@ -93,20 +93,45 @@ impl KeySecret {
     /// `key` sealed for its row: hex of the nonce, then the ciphertext with its tag. The
     /// fingerprint is the associated data, so a sealed key moved to another row does not open.
     fn seal(&self, key: &SigningKey, fingerprint: &str) -> String {
+        self.seal_bytes(key.as_bytes(), fingerprint)
+    }
+
+    /// Any secret sealed under this one (an authenticator app's secret, say), bound to `label`
+    /// (the associated data), so that it opens only where it was sealed for.
+    pub fn seal_bytes(&self, secret: &[u8], label: &str) -> String {
         let nonce: [u8; NONCE_LEN] = rand::random();
         let sealed = self
             .cipher()
             .encrypt(
                 Nonce::from_slice(&nonce),
                 Payload {
-                    msg: key.as_bytes(),
-                    aad: fingerprint.as_bytes(),
+                    msg: secret,
+                    aad: label.as_bytes(),
                 },
             )
-            .expect("sealing 32 bytes cannot fail");
+            .expect("sealing a short secret cannot fail");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
         hex::encode(out)
+    }
+
+    /// What `seal_bytes` sealed for `label`; none if it was sealed under another secret or for
+    /// another label, or altered.
+    pub fn open_bytes(&self, sealed: &str, label: &str) -> Option<Vec<u8>> {
+        let bytes = hex::decode(sealed).ok()?;
+        if bytes.len() <= NONCE_LEN {
+            return None;
+        }
+        let (nonce, sealed) = bytes.split_at(NONCE_LEN);
+        self.cipher()
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: label.as_bytes(),
+                },
+            )
+            .ok()
     }
 
     /// The row's private key, if it was sealed with this secret for this row and not altered,
@@ -121,21 +146,9 @@ impl KeySecret {
                 row.fingerprint
             )
         };
-        let bytes = hex::decode(&row.sealed_private_key).map_err(|_| refused())?;
-        if bytes.len() <= NONCE_LEN {
-            return Err(refused());
-        }
-        let (nonce, sealed) = bytes.split_at(NONCE_LEN);
         let opened = self
-            .cipher()
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: sealed,
-                    aad: row.fingerprint.as_bytes(),
-                },
-            )
-            .map_err(|_| refused())?;
+            .open_bytes(&row.sealed_private_key, &row.fingerprint)
+            .ok_or_else(refused)?;
         let secret = <[u8; 32]>::try_from(opened.as_slice()).map_err(|_| refused())?;
         let key = SigningKey::from_bytes(&secret);
         if key::fingerprint(&key.verifying_key()) != row.fingerprint {
@@ -204,6 +217,11 @@ impl KeyRing {
             secret,
             root: Arc::new(root),
         }
+    }
+
+    /// The installation's key secret, which seals other secrets too.
+    pub fn secret(&self) -> &KeySecret {
+        &self.secret
     }
 
     /// The first generation's key, which the cookie and calendar keys are derived from.

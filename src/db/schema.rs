@@ -26,6 +26,8 @@ diesel::table! {
         language -> Nullable<Text>,
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
+        awaiting_factor -> Bool,
+        factor_at -> Nullable<Timestamp>,
     }
 }
 
@@ -593,4 +595,56 @@ diesel::allow_tables_to_appear_in_same_query!(
     stats_facts,
     stats_months,
     office_keys,
+    totp_secrets,
+    passkeys,
+    recovery_codes,
+    passkey_challenges,
 );
+
+diesel::table! {
+    totp_secrets (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        sealed_secret -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        last_step -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    passkeys (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        credential_id -> Text,
+        user_handle -> Text,
+        credential -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    passkey_challenges (id) {
+        id -> Text,
+        purpose -> Text,
+        user_id -> Nullable<BigInt>,
+        state -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(totp_secrets -> users (user_id));
+diesel::joinable!(passkeys -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));

@@ -6,6 +6,7 @@ named_values!(
         VerifyEmail => "verify_email",
         PasswordReset => "password_reset",
         PasswordChanged => "password_changed",
+        SecurityChanged => "security_changed",
         AccountInvitation => "account_invitation",
         FilingReceipt => "filing_receipt",
         NewCase => "new_case",

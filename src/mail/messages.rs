@@ -22,6 +22,12 @@ pub enum Notice<'a> {
         minutes: u32,
     },
     PasswordChanged,
+    /// A second factor was added, removed or reset on the account: `change` is the message
+    /// key saying which, `detail` a passkey's name.
+    SecurityChanged {
+        change: &'a str,
+        detail: &'a str,
+    },
     /// An office account was created; choose a password.
     AccountInvitation {
         link: &'a str,
@@ -85,6 +91,7 @@ impl Notice<'_> {
             Notice::VerifyEmail { .. } => NoticeKind::VerifyEmail,
             Notice::PasswordReset { .. } => NoticeKind::PasswordReset,
             Notice::PasswordChanged => NoticeKind::PasswordChanged,
+            Notice::SecurityChanged { .. } => NoticeKind::SecurityChanged,
             Notice::AccountInvitation { .. } => NoticeKind::AccountInvitation,
             Notice::FilingReceipt { .. } => NoticeKind::FilingReceipt,
             Notice::NewCase { .. } => NoticeKind::NewCase,
@@ -171,6 +178,7 @@ impl<'a> Notice<'a> {
             Notice::PasswordReset { minutes, .. } => Notice::PasswordReset { link, minutes },
             Notice::AccountInvitation { hours, role, .. } => Notice::AccountInvitation { link, hours, role },
             Notice::PasswordChanged => Notice::PasswordChanged,
+            Notice::SecurityChanged { change, detail } => Notice::SecurityChanged { change, detail },
         }
     }
 }
@@ -230,6 +238,8 @@ mail_template!(ResetText, "email/password_reset.txt");
 mail_template!(ResetHtml, "email/password_reset.html");
 mail_template!(ChangedText, "email/password_changed.txt");
 mail_template!(ChangedHtml, "email/password_changed.html");
+mail_template!(SecurityText, "email/security_changed.txt");
+mail_template!(SecurityHtml, "email/security_changed.html");
 mail_template!(InvitationText, "email/account_invitation.txt");
 mail_template!(InvitationHtml, "email/account_invitation.html");
 mail_template!(ReceiptText, "email/filing_receipt.txt");
@@ -267,7 +277,7 @@ impl Notice<'_> {
         let (link, hours, minutes, role) = match *self {
             Notice::VerifyEmail { link, hours } => (link, hours, 0, None),
             Notice::PasswordReset { link, minutes } => (link, 0, minutes, None),
-            Notice::PasswordChanged => ("", 0, 0, None),
+            Notice::PasswordChanged | Notice::SecurityChanged { .. } => ("", 0, 0, None),
             Notice::AccountInvitation { link, hours, role } => (link, hours, 0, Some(role)),
             Notice::FilingReceipt { link, .. }
             | Notice::NewCase { link, .. }
@@ -305,6 +315,7 @@ impl Notice<'_> {
             Notice::ExhibitFiled { detail, .. } => (t("mail-event-exhibit-filed"), detail, String::new()),
             Notice::RespondentInvitation { due, .. } => (String::new(), "", due.to_string()),
             Notice::DeadlineReminder { kind, due, .. } => (t(kind.label_key()), "", due.to_string()),
+            Notice::SecurityChanged { change, detail } => (t(change), detail, String::new()),
             _ => (String::new(), "", String::new()),
         };
         let m = MailCtx {
@@ -326,6 +337,7 @@ impl Notice<'_> {
             Notice::VerifyEmail { .. } => (VerifyText { m: &m }.render()?, VerifyHtml { m: &m }.render()?),
             Notice::PasswordReset { .. } => (ResetText { m: &m }.render()?, ResetHtml { m: &m }.render()?),
             Notice::PasswordChanged => (ChangedText { m: &m }.render()?, ChangedHtml { m: &m }.render()?),
+            Notice::SecurityChanged { .. } => (SecurityText { m: &m }.render()?, SecurityHtml { m: &m }.render()?),
             Notice::AccountInvitation { .. } => (
                 InvitationText { m: &m }.render()?,
                 InvitationHtml { m: &m }.render()?,

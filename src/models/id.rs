@@ -73,4 +73,5 @@ ids! {
     EmailTokenId;
     /// One generation of the office's signing key.
     OfficeKeyId;
+    PasskeyId;
 }

@@ -10,6 +10,7 @@ pub mod exhibit;
 pub mod id;
 pub mod office_key;
 pub mod outbox;
+pub mod second_factor;
 pub mod right;
 pub mod session;
 pub mod setup_token;

@@ -20,6 +20,10 @@ pub struct SessionRow {
     pub language: Option<String>,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
+    /// The password was right; the second factor is still to come.
+    pub awaiting_factor: bool,
+    /// When the second factor was last given in this session.
+    pub factor_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -31,6 +35,8 @@ struct NewSessionRow<'a> {
     language: Option<&'a str>,
     created_at: NaiveDateTime,
     last_seen_at: NaiveDateTime,
+    awaiting_factor: bool,
+    factor_at: Option<NaiveDateTime>,
 }
 
 pub struct NewSession<'a> {
@@ -38,6 +44,8 @@ pub struct NewSession<'a> {
     pub csrf_token: &'a str,
     pub user_id: UserId,
     pub language: Option<Lang>,
+    pub awaiting_factor: bool,
+    pub factor_at: Option<NaiveDateTime>,
 }
 
 pub fn insert(conn: &mut DbConn, new: NewSession<'_>) -> QueryResult<()> {
@@ -50,6 +58,8 @@ pub fn insert(conn: &mut DbConn, new: NewSession<'_>) -> QueryResult<()> {
             language: new.language.map(Lang::code),
             created_at: now,
             last_seen_at: now,
+            awaiting_factor: new.awaiting_factor,
+            factor_at: new.factor_at,
         })
         .execute(conn)
         .map(drop)
@@ -78,6 +88,14 @@ pub fn touch(conn: &mut DbConn, id: SessionId, at: NaiveDateTime) -> QueryResult
 pub fn set_language(conn: &mut DbConn, id: SessionId, lang: Lang) -> QueryResult<()> {
     diesel::update(sessions::table.find(id.0))
         .set(sessions::language.eq(lang.code()))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records that the second factor was given in the session just now (step-up).
+pub fn set_factor_at(conn: &mut DbConn, id: SessionId, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id.0))
+        .set(sessions::factor_at.eq(at))
         .execute(conn)
         .map(drop)
 }

@@ -37,6 +37,12 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../static/session.js"),
     },
+    // Creates and uses passkeys (WebAuthn), posting the browser's answer with its form.
+    Asset {
+        name: "passkeys.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../static/passkeys.js"),
+    },
 ];
 
 /// Each asset's content version, in the order of `ASSETS`.
@@ -76,6 +82,10 @@ pub fn bundle_script_href() -> &'static str {
 
 pub fn session_script_href() -> &'static str {
     href("session.js")
+}
+
+pub fn passkey_script_href() -> &'static str {
+    href("passkeys.js")
 }
 
 pub async fn serve(req: HttpRequest, file: web::Path<String>) -> HttpResponse {

@@ -65,6 +65,14 @@ pub async fn request(
         };
         return page_again(&state, &ctx, &user, &path, Banner::BundleRefused, status).await;
     };
+    // The office's bundle holds every exhibit, hidden ones too: the second factor again.
+    if audience == Audience::Office {
+        let carried = [("audience".to_owned(), form.audience.clone())];
+        let current = CurrentUser { user: user.clone(), ..current };
+        if let Some(page) = crate::web::step_up::ask_if_stale(&req, &state, &current, &carried).await? {
+            return Ok(page);
+        }
+    }
     let address = client_address(&req, state.settings.trusted_proxy);
     let (case, case_no, by, lang) = (opened.case.id, opened.case_no, user.clone(), ctx.lang);
     let app = state.clone();

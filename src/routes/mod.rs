@@ -17,7 +17,7 @@ pub mod stats;
 use actix_web::http::Method;
 use actix_web::web;
 
-use crate::auth::policy::{Access, Permission};
+use crate::auth::policy::{Access, Factor, Permission};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verb {
@@ -31,10 +31,41 @@ pub struct Route {
     /// The pattern exactly as registered, e.g. `/admin/users/{id}/deactivate`.
     pub path: &'static str,
     pub access: Access,
+    /// What a signed-in route asks of the second factor.
+    pub factor: Factor,
 }
 
 const fn route(verb: Verb, path: &'static str, access: Access) -> Route {
-    Route { verb, path, access }
+    Route {
+        verb,
+        path,
+        access,
+        factor: Factor::Required,
+    }
+}
+
+/// Open to someone the policy holds at setting up a second factor.
+const fn enrolling(verb: Verb, path: &'static str, access: Access) -> Route {
+    Route {
+        factor: Factor::Enrolling,
+        ..route(verb, path, access)
+    }
+}
+
+/// A sensitive action: the second factor again unless given in the last 15 minutes.
+const fn fresh(verb: Verb, path: &'static str, access: Access) -> Route {
+    Route {
+        factor: Factor::Fresh,
+        ..route(verb, path, access)
+    }
+}
+
+/// Adding a second factor: open to an account without one; with one, a sensitive action.
+const fn adding(verb: Verb, path: &'static str, access: Access) -> Route {
+    Route {
+        factor: Factor::Adding,
+        ..route(verb, path, access)
+    }
 }
 
 use Access::{Allowed, Open, Public, SignedIn};
@@ -52,8 +83,14 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/language",                      Public),
     route(Get,  "/login",                         Public),
     route(Post, "/login",                         Public),
-    route(Post, "/logout",                        SignedIn),
-    route(Post, "/session/extend",                SignedIn),
+    route(Get,  "/login/second-factor",           Public),
+    route(Post, "/login/second-factor",           Public),
+    route(Post, "/login/passkey",                 Public),
+    route(Post, "/passkeys/options",              Public),
+    enrolling(Post, "/logout",                    SignedIn),
+    enrolling(Post, "/session/extend",            SignedIn),
+    route(Get,  "/step-up",                       SignedIn),
+    route(Post, "/step-up",                       SignedIn),
     route(Get,  "/register",                      Public),
     route(Post, "/register",                      Public),
     route(Get,  "/setup",                         Public),
@@ -70,16 +107,26 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/account/calendar",              SignedIn),
     route(Get,  "/calendar/{secret}.ics",         Open),
     route(Post, "/account/password",              SignedIn),
-    route(Get,  "/admin/users",                   Allowed(ManageUsers)),
-    route(Post, "/admin/users",                   Allowed(ManageUsers)),
-    route(Post, "/admin/users/{id}/deactivate",   Allowed(ManageUsers)),
-    route(Post, "/admin/users/{id}/activate",     Allowed(ManageUsers)),
+    enrolling(Get, "/account/security",           SignedIn),
+    adding(Post, "/account/security/totp",        SignedIn),
+    adding(Post, "/account/security/totp/confirm", SignedIn),
+    fresh(Post, "/account/security/totp/remove",  SignedIn),
+    adding(Post, "/account/security/passkeys/options", SignedIn),
+    adding(Post, "/account/security/passkeys",    SignedIn),
+    route(Post, "/account/security/passkeys/{id}/rename", SignedIn),
+    fresh(Post, "/account/security/passkeys/{id}/remove", SignedIn),
+    fresh(Post, "/account/security/recovery-codes", SignedIn),
+    fresh(Get,  "/admin/users",                   Allowed(ManageUsers)),
+    fresh(Post, "/admin/users",                   Allowed(ManageUsers)),
+    fresh(Post, "/admin/users/{id}/deactivate",   Allowed(ManageUsers)),
+    fresh(Post, "/admin/users/{id}/activate",     Allowed(ManageUsers)),
+    fresh(Post, "/admin/users/{id}/reset-factors", Allowed(ManageUsers)),
     route(Get,  "/admin/audit",                   Allowed(ViewAudit)),
     route(Post, "/admin/audit/verify",            Allowed(ViewAudit)),
     route(Get,  "/admin/outbox",                  Allowed(ManageOutbox)),
     route(Post, "/admin/outbox/{id}/retry",       Allowed(ManageOutbox)),
-    route(Get,  "/admin/office-keys",             Allowed(ManageKeys)),
-    route(Post, "/admin/office-keys",             Allowed(ManageKeys)),
+    fresh(Get,  "/admin/office-keys",             Allowed(ManageKeys)),
+    fresh(Post, "/admin/office-keys",             Allowed(ManageKeys)),
     route(Get,  "/cases",                         SignedIn),
     route(Post, "/cases",                         Allowed(FileCase)),
     route(Get,  "/cases.csv",                     Allowed(EditCase)),
@@ -98,7 +145,7 @@ pub const ROUTES: &[Route] = &[
     route(Get,  "/cases/{case_no}/exhibits/{number}", SignedIn),
     route(Get,  "/cases/{case_no}/exhibits/{number}/custody", SignedIn),
     route(Get,  "/cases/{case_no}/exhibits/{number}/custody.csv", SignedIn),
-    route(Post, "/cases/{case_no}/exhibits/{number}/visibility", Allowed(EditCase)),
+    fresh(Post, "/cases/{case_no}/exhibits/{number}/visibility", Allowed(EditCase)),
     route(Post, "/cases/{case_no}/exhibits/{number}/check", SignedIn),
     route(Get,  "/cases/{case_no}/custody.csv",   SignedIn),
     route(Get,  "/cases/{case_no}/fingerprint",   SignedIn),
@@ -128,8 +175,9 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/invitations/{token}",           Public),
 ];
 
-/// The rule for a matched route; `None` means the route is not in the table and is refused.
-pub fn access_for(method: &Method, pattern: Option<&str>) -> Option<Access> {
+/// The route for a matched pattern; `None` means the route is not in the table and is
+/// refused.
+pub fn route_for(method: &Method, pattern: Option<&str>) -> Option<&'static Route> {
     let verb = match *method {
         // HEAD is a GET without the body: the same rule.
         Method::GET | Method::HEAD => Verb::Get,
@@ -137,10 +185,12 @@ pub fn access_for(method: &Method, pattern: Option<&str>) -> Option<Access> {
         _ => return None,
     };
     let pattern = pattern?;
-    ROUTES
-        .iter()
-        .find(|r| r.verb == verb && r.path == pattern)
-        .map(|r| r.access)
+    ROUTES.iter().find(|r| r.verb == verb && r.path == pattern)
+}
+
+/// The rule for a matched route; `None` means the route is not in the table and is refused.
+pub fn access_for(method: &Method, pattern: Option<&str>) -> Option<Access> {
+    route_for(method, pattern).map(|r| r.access)
 }
 
 /// The methods a known path answers, for the `Allow` header of a 405; empty if the table has
@@ -162,7 +212,7 @@ fn get() -> actix_web::Route {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use accounts::{account, language, login, password, register, reset, session, setup, verify};
+    use accounts::{account, factor, language, login, password, register, reset, security, session, setup, verify};
     use admin::{audit, office_keys, outbox, users};
     cfg.route("/healthz", get().to(health::healthz))
         .route("/static/{file}", get().to(assets::serve))
@@ -172,6 +222,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/login")
                 .route(get().to(login::form))
                 .route(web::post().to(login::submit)),
+        )
+        .service(
+            web::resource("/login/second-factor")
+                .route(get().to(factor::form))
+                .route(web::post().to(factor::submit)),
+        )
+        .route("/login/passkey", web::post().to(factor::passkey_sign_in))
+        .route("/passkeys/options", web::post().to(factor::options))
+        .service(
+            web::resource("/step-up")
+                .route(get().to(factor::step_up_form))
+                .route(web::post().to(factor::step_up)),
         )
         .route("/logout", web::post().to(login::logout))
         .route("/session/extend", web::post().to(session::extend))
@@ -203,6 +265,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/account", get().to(account::show))
         .route("/account/calendar", web::post().to(account::calendar))
+        .route("/account/security", get().to(security::show))
+        .route("/account/security/totp", web::post().to(security::start_totp))
+        .route("/account/security/totp/confirm", web::post().to(security::confirm_totp))
+        .route("/account/security/totp/remove", web::post().to(security::remove_totp))
+        .route("/account/security/passkeys/options", web::post().to(security::passkey_options))
+        .route("/account/security/passkeys", web::post().to(security::add_passkey))
+        .route("/account/security/passkeys/{id}/rename", web::post().to(security::rename_passkey))
+        .route("/account/security/passkeys/{id}/remove", web::post().to(security::remove_passkey))
+        .route("/account/security/recovery-codes", web::post().to(security::renew_codes))
         .route("/calendar/{secret}.ics", get().to(calendar::feed))
         .service(
             web::resource("/account/password")
@@ -216,6 +287,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/users/{id}/deactivate", web::post().to(users::deactivate))
         .route("/admin/users/{id}/activate", web::post().to(users::activate))
+        .route("/admin/users/{id}/reset-factors", web::post().to(users::reset_factors))
         .route("/admin/audit", get().to(audit::list))
         .route("/admin/audit/verify", web::post().to(audit::verify))
         .route("/admin/outbox", get().to(outbox::list))

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod passwords;
 pub mod registration;
 pub mod rights;
+pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
 pub mod users;

@@ -76,7 +76,8 @@ pub fn refuse_change(
 
 /// Stores the new password's hash, ends every session of the account and tells its owner,
 /// clears its sign-in failures, records it, and starts a new session for the one who changed
-/// it. Returns that session's cookie value.
+/// it, signed in as the old one was (its second factor's time, `factor_at`, carried over).
+/// Returns that session's cookie value.
 pub fn change(
     conn: &mut DbConn,
     public_url: &PublicUrl,
@@ -84,6 +85,7 @@ pub fn change(
     hash: &str,
     subjects: &Subjects,
     language: Option<Lang>,
+    factor_at: Option<chrono::NaiveDateTime>,
 ) -> Result<String, Error> {
     write_tx(conn, |c| {
         user::set_password_hash(c, user.id, hash)?;
@@ -100,7 +102,7 @@ pub fn change(
                 address: Some(subjects.address.clone()),
             },
         )?;
-        Ok(sessions::begin(c, user.id, language, None)?)
+        Ok(sessions::begin_with_factor(c, user.id, language, None, factor_at)?)
     })
 }
 

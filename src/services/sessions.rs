@@ -14,14 +14,41 @@ use crate::models::id::{SessionId, UserId};
 use crate::models::session::NewSession;
 use crate::models::user::User;
 
-/// Starts a signed-in session with a fresh token and CSRF token, ending `replacing` (so an id
-/// known before signing in is worthless after it), in the caller's transaction. Returns the
-/// cookie value.
+/// Starts a session with a fresh token and CSRF token for someone whose password (or set-up
+/// link, or reset link) was right, ending `replacing` (so an id known before signing in is
+/// worthless after it), in the caller's transaction. An account with a second factor is not
+/// signed in yet: its session awaits the factor. Returns the cookie value.
 pub fn begin(
     conn: &mut DbConn,
     user: UserId,
     language: Option<Lang>,
     replacing: Option<SessionId>,
+) -> QueryResult<String> {
+    let awaiting = models::second_factor::has_factor(conn, user)?;
+    start(conn, user, language, replacing, awaiting, None)
+}
+
+/// Starts a signed-in session, whatever factors the account has, in place of `replacing`:
+/// for someone who has just given their second factor (`factor_at` now; after the password,
+/// or a passkey alone), or who changed their password in a signed-in session (its `factor_at`
+/// carried over).
+pub fn begin_with_factor(
+    conn: &mut DbConn,
+    user: UserId,
+    language: Option<Lang>,
+    replacing: Option<SessionId>,
+    factor_at: Option<NaiveDateTime>,
+) -> QueryResult<String> {
+    start(conn, user, language, replacing, false, factor_at)
+}
+
+fn start(
+    conn: &mut DbConn,
+    user: UserId,
+    language: Option<Lang>,
+    replacing: Option<SessionId>,
+    awaiting_factor: bool,
+    factor_at: Option<NaiveDateTime>,
 ) -> QueryResult<String> {
     if let Some(old) = replacing {
         models::session::delete(conn, old)?;
@@ -34,6 +61,8 @@ pub fn begin(
             csrf_token: &token::generate(),
             user_id: user,
             language,
+            awaiting_factor,
+            factor_at,
         },
     )?;
     Ok(cookie)

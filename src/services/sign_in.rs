@@ -81,9 +81,16 @@ pub fn fail(
     })
 }
 
-/// A successful sign-in: clears the account's failures, stores the password's new hash when
-/// the old one was weaker, records it, and starts a session in place of `replacing`. Returns
-/// the session's cookie value.
+/// A session started by a right password.
+pub struct Begun {
+    pub cookie: String,
+    /// The account has a second factor, still to be given: the session is not signed in yet.
+    pub awaiting_factor: bool,
+}
+
+/// A right password: clears the account's failures, stores the password's new hash when the
+/// old one was weaker, records it, and starts a session in place of `replacing` — signed in,
+/// or awaiting the second factor if the account has one.
 pub fn succeed(
     conn: &mut DbConn,
     subjects: &Subjects,
@@ -91,7 +98,7 @@ pub fn succeed(
     rehashed: Option<&str>,
     language: Option<Lang>,
     replacing: Option<SessionId>,
-) -> QueryResult<String> {
+) -> QueryResult<Begun> {
     let user = account.id;
     write_tx(conn, |c| {
         throttle::record_success(c, subjects)?;
@@ -111,6 +118,8 @@ pub fn succeed(
                 address: Some(subjects.address.clone()),
             },
         )?;
-        sessions::begin(c, user, language, replacing)
+        let cookie = sessions::begin(c, user, language, replacing)?;
+        let awaiting_factor = models::second_factor::has_factor(c, user)?;
+        Ok(Begun { cookie, awaiting_factor })
     })
 }

@@ -38,13 +38,21 @@ pub enum Flash {
     CalendarRenewed,
     CalendarStopped,
     OfficeKeyRotated,
+    SecondFactorRequired,
+    TotpAdded,
+    TotpRemoved,
+    PasskeyAdded,
+    PasskeyRenamed,
+    PasskeyRemoved,
+    FactorsReset,
+    RecoveryCodeUsed,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 30] = [
+    pub const ALL: [Flash; 38] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -75,6 +83,14 @@ impl Flash {
         Flash::CalendarRenewed,
         Flash::CalendarStopped,
         Flash::OfficeKeyRotated,
+        Flash::SecondFactorRequired,
+        Flash::TotpAdded,
+        Flash::TotpRemoved,
+        Flash::PasskeyAdded,
+        Flash::PasskeyRenamed,
+        Flash::PasskeyRemoved,
+        Flash::FactorsReset,
+        Flash::RecoveryCodeUsed,
     ];
 
     pub fn key(self) -> &'static str {
@@ -109,13 +125,25 @@ impl Flash {
             Flash::CalendarRenewed => "flash-calendar-renewed",
             Flash::CalendarStopped => "flash-calendar-stopped",
             Flash::OfficeKeyRotated => "flash-office-key-rotated",
+            Flash::SecondFactorRequired => "flash-second-factor-required",
+            Flash::TotpAdded => "flash-totp-added",
+            Flash::TotpRemoved => "flash-totp-removed",
+            Flash::PasskeyAdded => "flash-passkey-added",
+            Flash::PasskeyRenamed => "flash-passkey-renamed",
+            Flash::PasskeyRemoved => "flash-passkey-removed",
+            Flash::FactorsReset => "flash-factors-reset",
+            Flash::RecoveryCodeUsed => "flash-recovery-code-used",
         }
     }
 
     /// The class of the message box: it says how to read the message, not what happened.
     pub fn level(self) -> &'static str {
         match self {
-            Flash::SignInRequired | Flash::SessionEnded | Flash::VerificationRecentlySent => "warning",
+            Flash::SignInRequired
+            | Flash::SessionEnded
+            | Flash::VerificationRecentlySent
+            | Flash::SecondFactorRequired
+            | Flash::RecoveryCodeUsed => "warning",
             _ => "success",
         }
     }

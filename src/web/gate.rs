@@ -15,16 +15,16 @@ use serde_json::json;
 
 use super::address::client_address;
 use super::flash;
-use super::session::{self, CookieChange, RequestCtx, Timeouts};
+use super::session::{self, CookieChange, RequestCtx, SessionState, Timeouts};
 use crate::audit::Actor;
-use crate::auth::policy::{Access, Decision, Permission, allows};
+use crate::auth::policy::{Access, Decision, Factor, Permission, allows};
 use crate::auth::visitor::{Visitor, VisitorKey};
 use crate::domain::{Lang, text};
 use crate::models;
 use crate::routes;
 use crate::services;
 use crate::web::AppState;
-use crate::web::error::{self, ErrorDetail};
+use crate::web::error::{self, AppError, ErrorDetail};
 
 pub async fn gate(
     req: ServiceRequest,
@@ -66,7 +66,8 @@ async fn admit(
     let pattern = req.match_pattern();
     // Unknown paths fall through to the 404 page. A known path without a rule for this method
     // is refused too, once the session is known, so the page is in the reader's language.
-    let (access, unlisted, allow) = match (&pattern, routes::access_for(req.method(), pattern.as_deref())) {
+    let route = routes::route_for(req.method(), pattern.as_deref());
+    let (access, unlisted, allow) = match (&pattern, route.map(|r| r.access)) {
         (_, Some(access)) => (access, false, Vec::new()),
         (None, None) => (Access::Public, false, Vec::new()),
         (Some(pattern), None) => {
@@ -111,9 +112,10 @@ async fn admit(
                 idle: state.settings.session_idle_timeout(),
                 absolute: state.settings.session_absolute_timeout(),
             };
+            let mfa_roles = state.mfa_roles.clone();
             let result = state
                 .db(move |conn| {
-                    let found = session::load(conn, &c, models::now(), timeouts)?;
+                    let found = session::load(conn, &c, models::now(), timeouts, &mfa_roles)?;
                     // Administrators see on every page whether a notice failed.
                     let failed = match found.as_ref().and_then(|s| s.user.as_ref()) {
                         Some(u) if allows(u.role, Permission::ManageOutbox) => {
@@ -234,8 +236,62 @@ async fn admit(
         }
     }
 
+    if let Some(route) = route
+        && !matches!(access, Access::Open | Access::Public)
+        && let Some(session) = ctx.session.as_ref().filter(|s| s.user.is_some())
+    {
+        match second_factor(&state, route.factor, session).await {
+            Ok(FactorCheck::Pass) => {}
+            Ok(FactorCheck::Enroll) => {
+                let (req, _) = req.into_parts();
+                flash::set(&req, Flash::SecondFactorRequired);
+                let res = crate::web::page::see_other("/account/security");
+                return Ok(finish(ServiceResponse::new(req, res), &state, started_visitor));
+            }
+            Ok(FactorCheck::StepUp { passkeys }) => {
+                let res = super::step_up::demand(req, passkeys).await;
+                return Ok(finish(res, &state, started_visitor));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+
     let res = next.call(req).await?.map_into_boxed_body();
     Ok(finish(res, &state, started_visitor))
+}
+
+enum FactorCheck {
+    Pass,
+    /// Held at setting up a second factor: go there.
+    Enroll,
+    /// A sensitive action whose session gave its second factor too long ago: ask again.
+    StepUp { passkeys: bool },
+}
+
+/// What the route asks of the second factor, for a signed-in session.
+async fn second_factor(state: &AppState, rule: Factor, session: &SessionState) -> Result<FactorCheck, AppError> {
+    let loose = matches!(rule, Factor::Enrolling | Factor::Adding);
+    if session.held && !loose {
+        return Ok(FactorCheck::Enroll);
+    }
+    let sensitive = matches!(rule, Factor::Fresh | Factor::Adding);
+    if !sensitive || session::fresh_factor(session.factor_at, models::now()) {
+        return Ok(FactorCheck::Pass);
+    }
+    // An account without a second factor has none to give again (the policy does not hold
+    // its role to one, or it would have been held above).
+    let Some(user) = session.user.as_ref().map(|u| u.id) else {
+        return Ok(FactorCheck::Pass);
+    };
+    let factors = state
+        .db(move |c| Ok(models::second_factor::factors_of(c, user)?))
+        .await?;
+    Ok(match factors.any() {
+        true => FactorCheck::StepUp {
+            passkeys: factors.passkeys > 0 && state.passkeys.is_some(),
+        },
+        false => FactorCheck::Pass,
+    })
 }
 
 use flash::Flash;

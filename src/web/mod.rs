@@ -12,6 +12,7 @@ pub mod gate;
 pub mod page;
 pub mod session;
 pub mod state;
+pub mod step_up;
 
 pub use error::AppError;
 pub use session::{CurrentUser, RequestCtx};

@@ -200,6 +200,10 @@ impl PageCtx {
         assets::session_script_href()
     }
 
+    pub fn passkey_script_href(&self) -> &'static str {
+        assets::passkey_script_href()
+    }
+
     /// The navigation for this account's role.
     pub fn nav(&self) -> Vec<NavItem> {
         let path = self.here.split('?').next().unwrap_or("/");

@@ -13,7 +13,7 @@ use diesel::QueryResult;
 use crate::auth::token;
 use crate::auth::visitor::{Visitor, VisitorKey};
 use crate::db::DbConn;
-use crate::domain::Lang;
+use crate::domain::{Lang, Role};
 use crate::models;
 use crate::models::id::SessionId;
 use crate::models::user::User;
@@ -81,6 +81,14 @@ pub struct SessionState {
     pub user: Option<User>,
     /// When a signed-in session ends unless another request comes; none for a visitor.
     pub ends: Option<SessionEnds>,
+    /// The account whose password was right and whose second factor is still to come (such a
+    /// session is not signed in: `user` is none).
+    pub awaiting: Option<User>,
+    /// When the second factor was last given in this session.
+    pub factor_at: Option<NaiveDateTime>,
+    /// The policy holds the account to a second factor it has not set up: it may only set one
+    /// up (and sign out) until it does.
+    pub held: bool,
 }
 
 /// When a signed-in session ends: its idle limit, counted from the last request recorded,
@@ -185,17 +193,25 @@ pub fn visitor(key: &VisitorKey, v: Visitor) -> SessionState {
         user: None,
         holder: Holder::Visitor(v),
         ends: None,
+        awaiting: None,
+        factor_at: None,
+        held: false,
     }
 }
 
+/// How long someone has to give their second factor after the password.
+const AWAITING_LIMIT: Duration = Duration::from_secs(10 * 60);
+
 /// Loads the signed-in session for a cookie value, ending it if it has timed out or its
 /// account is gone or deactivated. (A row without an account is from before visitors kept
-/// their state in a cookie, and is ended too.)
+/// their state in a cookie, and is ended too.) An account whose role is in `mfa_roles` and
+/// that has no second factor is held at setting one up.
 pub fn load(
     conn: &mut DbConn,
     cookie: &str,
     now: NaiveDateTime,
     t: Timeouts,
+    mfa_roles: &[Role],
 ) -> QueryResult<Option<SessionState>> {
     let Some((row, user_row)) = models::session::find_with_user(conn, &token::hash(cookie))? else {
         return Ok(None);
@@ -203,6 +219,7 @@ pub fn load(
     let id = row.id;
     let expired = older_than(row.last_seen_at, now, t.idle)
         || older_than(row.created_at, now, t.absolute)
+        || (row.awaiting_factor && older_than(row.created_at, now, AWAITING_LIMIT))
         || !user_row.as_ref().is_some_and(|u| u.active);
     if expired {
         models::session::delete(conn, id)?;
@@ -214,15 +231,29 @@ pub fn load(
     } else {
         row.last_seen_at
     };
+    let account = user_row.map(|u| u.to_user());
+    let held = match &account {
+        Some(u) if !row.awaiting_factor && mfa_roles.contains(&u.role) => {
+            !models::second_factor::has_factor(conn, u.id)?
+        }
+        _ => false,
+    };
+    let (user, awaiting) = match row.awaiting_factor {
+        true => (None, account),
+        false => (account, None),
+    };
     Ok(Some(SessionState {
         holder: Holder::Stored(id),
         csrf_token: row.csrf_token,
         language: row.language.as_deref().and_then(Lang::parse),
-        user: user_row.map(|u| u.to_user()),
+        user,
         ends: Some(SessionEnds {
             idle: after(last_seen, t.idle),
             absolute: after(row.created_at, t.absolute),
         }),
+        awaiting,
+        factor_at: row.factor_at,
+        held,
     }))
 }
 
@@ -231,6 +262,20 @@ pub struct CurrentUser {
     pub user: User,
     pub session: SessionId,
     pub ends: SessionEnds,
+    /// When the second factor was last given in this session.
+    pub factor_at: Option<NaiveDateTime>,
+}
+
+impl CurrentUser {
+    /// Whether the second factor was given recently enough for a sensitive action.
+    pub fn stepped_up(&self, now: NaiveDateTime) -> bool {
+        fresh_factor(self.factor_at, now)
+    }
+}
+
+/// Whether a second factor given at `at` still covers a sensitive action at `now`.
+pub fn fresh_factor(at: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    at.is_some_and(|at| !older_than(at, now, crate::auth::second_factor::STEP_UP_WINDOW))
 }
 
 impl FromRequest for CurrentUser {
@@ -245,6 +290,7 @@ impl FromRequest for CurrentUser {
                 user: state.user?,
                 session,
                 ends: state.ends?,
+                factor_at: state.factor_at,
             })
         });
         std::future::ready(found.ok_or(AppError::SignInRequired))

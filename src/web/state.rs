@@ -42,6 +42,11 @@ pub struct AppState {
     pub calendar_key: crate::auth::calendar::FeedKey,
     /// The industries the statistics group technology fields by.
     pub industries: Arc<crate::domain::stats::fields::Industries>,
+    /// The office as a WebAuthn relying party; none when its public address is not a domain
+    /// name (then passkeys are not offered).
+    pub passkeys: Option<crate::auth::passkey::Relying>,
+    /// The roles held to a second factor (`mfa_required_roles`).
+    pub mfa_roles: Vec<crate::domain::Role>,
 }
 
 impl AppState {
@@ -53,6 +58,17 @@ impl AppState {
     /// An absolute link to `path` carrying a one-time token, on the public base URL.
     pub fn link(&self, path: &str, token: &str) -> String {
         self.public_url.with_token(path, token)
+    }
+
+    /// What the second-factor use cases need, for a request from `address`.
+    pub fn factor_env(&self, address: Option<String>) -> crate::services::second_factor::Env<'_> {
+        crate::services::second_factor::Env {
+            secret: self.keys.secret(),
+            public_url: &self.public_url,
+            throttle: &self.throttle,
+            issuer: &self.settings.organization,
+            address,
+        }
     }
 
     /// Call after committing a transaction that queued notices.

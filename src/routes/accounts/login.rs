@@ -23,6 +23,22 @@ struct LoginPage<'a> {
     email: &'a str,
     next: &'a str,
     error: Option<String>,
+    /// Passkeys may sign in alone (the office's address is a domain name).
+    passkeys: bool,
+}
+
+/// The sign-in page again, with why the last try was refused.
+pub fn refused_page(ctx: &PageCtx, next: &str, error: String) -> Result<HttpResponse, AppError> {
+    page::render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &LoginPage {
+            ctx,
+            email: "",
+            next,
+            error: Some(error),
+            passkeys: true,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -31,15 +47,24 @@ pub struct NextQuery {
     next: String,
 }
 
-pub async fn form(ctx: PageCtx, query: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
+pub async fn form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
     if ctx.user.is_some() {
         return Ok(page::see_other(local_path(&query.next)));
+    }
+    if super::factor::awaiting(&req).is_some() {
+        return Ok(page::see_other(&super::factor::second_step(local_path(&query.next))));
     }
     page::ok(&LoginPage {
         ctx: &ctx,
         email: "",
         next: local_path(&query.next),
         error: None,
+        passkeys: state.passkeys.is_some(),
     })
 }
 
@@ -78,6 +103,7 @@ pub async fn submit(
                 email: form.email.trim(),
                 next,
                 error: Some(error),
+                passkeys: state.passkeys.is_some(),
             },
         )
     };
@@ -126,15 +152,20 @@ pub async fn submit(
     let request = RequestCtx::of(&req);
     let replacing = request.as_ref().and_then(RequestCtx::session_id);
     let language = request.and_then(|r| r.session).and_then(|s| s.language);
-    let cookie = state
+    let begun = state
         .db(move |c| {
             sign_in::succeed(c, &subjects, &row, rehashed.as_deref(), language, replacing).map_err(Into::into)
         })
         .await?;
-    tracing::info!(event = "login.success", user = user.0, "signed in");
-    session::set_cookie(&req, cookie);
-    flash::set(&req, Flash::SignedIn);
-    let mut res = page::see_other(next);
+    session::set_cookie(&req, begun.cookie);
+    let mut res = if begun.awaiting_factor {
+        tracing::info!(event = "login.password", user = user.0, "password right; second factor next");
+        page::see_other(&super::factor::second_step(next))
+    } else {
+        tracing::info!(event = "login.success", user = user.0, "signed in");
+        flash::set(&req, Flash::SignedIn);
+        page::see_other(next)
+    };
     let known = state
         .device_key
         .cookie_with(device_cookie.as_deref(), user, models::now());

@@ -2,11 +2,13 @@
 //! password, and the language choice.
 
 pub mod account;
+pub mod factor;
 pub mod language;
 pub mod login;
 pub mod password;
 pub mod register;
 pub mod reset;
+pub mod security;
 pub mod session;
 pub mod setup;
 pub mod verify;

@@ -99,8 +99,11 @@ pub async fn submit(
     let id = user.id;
     let language = Some(ctx.lang);
     let public_url = state.public_url.clone();
+    let factor_at = current.factor_at;
     let cookie = state
-        .db(move |c| passwords::change(c, &public_url, &user, &hash, &subjects, language).map_err(Into::into))
+        .db(move |c| {
+            passwords::change(c, &public_url, &user, &hash, &subjects, language, factor_at).map_err(Into::into)
+        })
         .await?;
     state.mail_queued();
     tracing::info!(

@@ -186,3 +186,38 @@ pub async fn activate(
 ) -> Result<HttpResponse, AppError> {
     set_active(req, state, current, id, true).await
 }
+
+/// Removes another account's second factors and recovery codes (they lost their phone and
+/// their codes) and signs it out everywhere; the owner is mailed and sets one up again.
+pub async fn reset_factors(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    id: web::Path<i64>,
+    _: CsrfForm<page::NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let target = UserId(id.into_inner());
+    if target == current.user.id {
+        return Err(AppError::NotFound);
+    }
+    let address = client_address(&req, state.settings.trusted_proxy);
+    let admin = current.user.clone();
+    let state2 = state.clone();
+    let reset = state
+        .db(move |c| {
+            Ok(crate::services::second_factor::reset(
+                c,
+                &state2.factor_env(address),
+                &admin,
+                target,
+            )?)
+        })
+        .await?;
+    if !reset {
+        return Err(AppError::NotFound);
+    }
+    state.mail_queued();
+    tracing::info!(event = "mfa.reset", user = current.user.id.0, target = target.0, "second factors reset");
+    flash::set(&req, Flash::FactorsReset);
+    Ok(page::see_other("/admin/users"))
+}
