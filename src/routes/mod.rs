@@ -87,7 +87,7 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/login/second-factor",           Public),
     route(Post, "/login/passkey",                 Public),
     route(Post, "/passkeys/options",              Public),
-    enrolling(Post, "/logout",                    SignedIn),
+    route(Post, "/logout",                        Public),
     enrolling(Post, "/session/extend",            SignedIn),
     route(Get,  "/step-up",                       SignedIn),
     route(Post, "/step-up",                       SignedIn),

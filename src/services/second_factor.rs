@@ -80,12 +80,10 @@ fn totp_for(env: &Env<'_>, user: &User, sealed: &str) -> Result<Totp, Error> {
     Ok(Totp::new(secret, env.issuer, &user.email))
 }
 
+/// Wrong codes count against the account (named apart from its sign-ins) and the address.
 fn subjects_for(user: UserId, address: Option<&str>) -> Subjects {
-    let mut s = Subjects::new(&format!("second-factor:{user}"), None);
-    if let Some(a) = address {
-        s.address = a.to_owned();
-    }
-    s
+    let ip = address.and_then(|a| a.parse::<std::net::IpAddr>().ok());
+    Subjects::new(&format!("second-factor:{user}"), ip)
 }
 
 fn record(c: &mut DbConn, env: &Env<'_>, actor: &Actor, action: &str, object: UserId, details: serde_json::Value) -> Result<(), Error> {
@@ -223,13 +221,17 @@ fn first_recovery_codes(c: &mut DbConn, env: &Env<'_>, user: &User, now: NaiveDa
     Ok(Some(codes))
 }
 
-/// New recovery codes in place of the old ones, which stop working.
-pub fn renew_recovery_codes(conn: &mut DbConn, env: &Env<'_>, user: &User) -> Result<Vec<String>, Error> {
+/// New recovery codes in place of the old ones, which stop working; none for an account
+/// without a second factor (there is nothing to recover).
+pub fn renew_recovery_codes(conn: &mut DbConn, env: &Env<'_>, user: &User) -> Result<Option<Vec<String>>, Error> {
     write_tx(conn, |c| {
+        if !store::factors_of(c, user.id)?.any() {
+            return Ok(None);
+        }
         let codes = make_recovery_codes(c, user.id, models::now())?;
         record(c, env, &Actor::user(user), "mfa.recovery_codes_made", user.id, json!({"count": codes.len()}))?;
         notify(c, env, user, "mail-security-recovery-renewed", "")?;
-        Ok(codes)
+        Ok(Some(codes))
     })
 }
 

@@ -73,10 +73,10 @@ fn start(
 pub fn sign_out(
     conn: &mut DbConn,
     session: SessionId,
-    user: &User,
+    user: Option<&User>,
     address: Option<String>,
 ) -> QueryResult<()> {
-    let actor = Actor::user(user);
+    let actor = user.map(Actor::user).unwrap_or_else(Actor::anonymous);
     write_tx(conn, |c| {
         models::session::delete(c, session)?;
         audit::record(

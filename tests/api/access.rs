@@ -44,6 +44,10 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
         // Without a valid token, the link pages say the link cannot be used.
         ("/verify-email" | "/password-reset/confirm", _) => Page(404),
         ("/password-reset", _) => Page(200),
+        // Nobody's password awaits a second factor here: back to sign in, or on.
+        ("/login/second-factor", _) => Redirect,
+        ("/step-up" | "/account/security", None) => SignIn,
+        ("/step-up" | "/account/security", Some(_)) => Page(200),
         ("/cases", None) => SignIn,
         ("/cases", Some(_)) => Page(200),
         ("/cases/new" | "/cases/drafts/{key}" | "/cases/{case_no}" | "/cases/{case_no}/edit", None) => SignIn,
@@ -133,8 +137,7 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         // Empty forms: re-rendered with messages.
         ("/login" | "/register", _) => Page(422),
         ("/setup", _) => Page(404),
-        ("/logout", None) => SignIn,
-        ("/logout", Some(_)) => Redirect,
+        ("/logout", _) => Redirect,
         ("/account/calendar", None) => SignIn,
         // The form names neither renew nor stop.
         ("/account/calendar", Some(_)) => Page(400),
@@ -143,10 +146,58 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/session/extend", Some(_)) => Page(200),
         ("/account/password", None) => SignIn,
         ("/account/password", Some(_)) => Page(422),
-        ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", None) => SignIn,
+        (
+            "/admin/users"
+            | "/admin/users/{id}/deactivate"
+            | "/admin/users/{id}/activate"
+            | "/admin/users/{id}/reset-factors",
+            None,
+        ) => SignIn,
         ("/admin/users", Some(Role::Admin)) => Page(422),
-        ("/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(Role::Admin)) => Redirect,
-        ("/admin/users" | "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate", Some(_)) => Hidden,
+        (
+            "/admin/users/{id}/deactivate" | "/admin/users/{id}/activate" | "/admin/users/{id}/reset-factors",
+            Some(Role::Admin),
+        ) => Redirect,
+        (
+            "/admin/users"
+            | "/admin/users/{id}/deactivate"
+            | "/admin/users/{id}/activate"
+            | "/admin/users/{id}/reset-factors",
+            Some(_),
+        ) => Hidden,
+        // No session awaits a second factor: back to sign in (or on, when signed in).
+        ("/login/second-factor", _) => Redirect,
+        // No passkey answered: the sign-in page says so.
+        ("/login/passkey", _) => Page(422),
+        // No purpose named: no ceremony.
+        ("/passkeys/options", _) => Page(404),
+        (
+            "/step-up"
+            | "/account/security/totp"
+            | "/account/security/totp/confirm"
+            | "/account/security/totp/remove"
+            | "/account/security/passkeys/options"
+            | "/account/security/passkeys"
+            | "/account/security/passkeys/{id}/rename"
+            | "/account/security/passkeys/{id}/remove"
+            | "/account/security/recovery-codes",
+            None,
+        ) => SignIn,
+        // No code given.
+        ("/step-up", Some(_)) => Page(422),
+        // The app's QR code and secret, to confirm with a code.
+        ("/account/security/totp", Some(_)) => Page(200),
+        // Nothing being set up, nothing to remove, no factor to make codes for: back.
+        (
+            "/account/security/totp/confirm" | "/account/security/totp/remove" | "/account/security/recovery-codes",
+            Some(_),
+        ) => Redirect,
+        // A registration's options, for the page's script.
+        ("/account/security/passkeys/options", Some(_)) => Page(200),
+        // No name given.
+        ("/account/security/passkeys" | "/account/security/passkeys/{id}/rename", Some(_)) => Page(422),
+        // No passkey has this id.
+        ("/account/security/passkeys/{id}/remove", Some(_)) => Page(404),
         ("/cases", None) => SignIn,
         // An empty form is shown again: with no title, there is no draft to keep.
         ("/cases", Some(Role::Complainant | Role::Examiner | Role::Legal)) => Page(200),
@@ -366,6 +417,8 @@ async fn a_route_without_an_access_rule_is_refused() {
             &[1; 32],
         )),
         industries: std::sync::Arc::new(ipdesk::domain::stats::fields::Industries::shipped()),
+        passkeys: None,
+        mfa_roles: Vec::new(),
     });
     let service = actix_test::init_service(
         App::new()

@@ -617,7 +617,7 @@ fn query_fields(path: &str) -> &'static [&'static str] {
         "/admin/outbox" => &["status", "page"],
         "/rights" => &["q", "kind", "country", "page"],
         "/rights/new" => &["number"],
-        "/login" => &["next"],
+        "/login" | "/login/second-factor" | "/step-up" => &["next"],
         "/setup" | "/verify-email" | "/password-reset/confirm" => &["token"],
         "/cases/{case_no}/fingerprint" => &["sha256"],
         "/deadlines" => &["officer", "kind", "overdue", "page"],
@@ -630,6 +630,7 @@ fn query_fields(path: &str) -> &'static [&'static str] {
         | "/password-reset"
         | "/account"
         | "/account/password"
+        | "/account/security"
         | "/admin/users"
         | "/cases/new"
         | "/cases/drafts/{key}"
@@ -682,11 +683,29 @@ fn shape(path: &str) -> Shape {
         "/account/calendar" => Form(&["feed"]),
         "/admin/office-keys" => Form(&["confirm"]),
         "/admin/users" => Form(&["name", "email", "role"]),
+        "/login/second-factor" | "/step-up" => Form(&[
+            "factor_code",
+            "passkey_ceremony",
+            "passkey_credential",
+            "factor_next",
+            "factor_replay",
+        ]),
+        "/login/passkey" => Form(&["passkey_ceremony", "passkey_credential", "factor_next"]),
+        "/passkeys/options" => Form(&["purpose"]),
+        "/account/security/totp/confirm" => Form(&["code"]),
+        "/account/security/passkeys" => Form(&["passkey_name", "passkey_ceremony", "passkey_credential"]),
+        "/account/security/passkeys/{id}/rename" => Form(&["name"]),
         "/logout"
         | "/session/extend"
         | "/verify-email/resend"
         | "/admin/users/{id}/deactivate"
         | "/admin/users/{id}/activate"
+        | "/admin/users/{id}/reset-factors"
+        | "/account/security/totp"
+        | "/account/security/totp/remove"
+        | "/account/security/passkeys/options"
+        | "/account/security/passkeys/{id}/remove"
+        | "/account/security/recovery-codes"
         | "/admin/outbox/{id}/retry"
         | "/admin/audit/verify"
         | "/cases/drafts/{key}/delete"

@@ -31,6 +31,7 @@ mod office_time;
 mod portal;
 mod rights;
 mod schema;
+mod second_factor;
 mod sessions;
 mod setup;
 mod smtp;

@@ -14,7 +14,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::flash::{self, Flash};
 use crate::web::page::{self, PageCtx, local_path};
-use crate::web::session::{self, CurrentUser, RequestCtx};
+use crate::web::session::{self, RequestCtx};
 
 #[derive(Template)]
 #[template(path = "accounts/login.html")]
@@ -173,20 +173,25 @@ pub async fn submit(
     Ok(res)
 }
 
-/// Ends the session on the server, so the cookie is worthless even if it was copied.
+/// Ends the session on the server, so the cookie is worthless even if it was copied: a
+/// signed-in one, or one whose second factor was still to come (its "cancel").
 pub async fn logout(
     req: HttpRequest,
     state: web::Data<AppState>,
-    current: CurrentUser,
     _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let id = current.session;
-    let user = current.user.clone();
+    let request = RequestCtx::of(&req);
+    let Some(id) = request.as_ref().and_then(RequestCtx::session_id) else {
+        return Ok(page::see_other("/"));
+    };
+    let session = request.and_then(|r| r.session);
+    let user = session.as_ref().and_then(|s| s.user.clone().or_else(|| s.awaiting.clone()));
     let address = client_address(&req, state.settings.trusted_proxy);
+    let who = user.as_ref().map(|u| u.id.0);
     state
-        .db(move |c| sessions::sign_out(c, id, &user, address).map_err(Into::into))
+        .db(move |c| sessions::sign_out(c, id, user.as_ref(), address).map_err(Into::into))
         .await?;
-    tracing::info!(event = "logout", user = current.user.id.0, "signed out");
+    tracing::info!(event = "logout", user = who, "signed out");
     session::clear_cookie(&req);
     Ok(HttpResponse::SeeOther()
         .insert_header(("Location", "/"))

@@ -227,6 +227,9 @@ pub async fn renew_codes(
         .db(move |c| Ok(factor::renew_recovery_codes(c, &state2.factor_env(address), &user)?))
         .await?;
     state.mail_queued();
+    let Some(codes) = codes else {
+        return Ok(page::see_other("/account/security"));
+    };
     tracing::info!(event = "mfa.recovery_codes_made", user = current.user.id.0, "new recovery codes");
     page::ok(&RecoveryCodesPage { ctx: &ctx, codes: &codes })
 }

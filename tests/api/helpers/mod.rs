@@ -154,6 +154,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         password_hash_concurrency: 2,
         mail_poll_millis: 200,
         mail_retry_base_secs: 1,
+        // Staff sign in with a password alone here; the second factor's policy, and every
+        // route's step-up, are tested with the office's default (tests/api/second_factor.rs).
+        mfa_required_roles: Vec::new(),
         ..Settings::default()
     };
     if let Some(s3) = test_bucket() {
