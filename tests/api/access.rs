@@ -45,7 +45,8 @@ fn expected_get(path: &str, who: Option<Role>) -> Outcome {
         ("/verify-email" | "/password-reset/confirm", _) => Page(404),
         ("/password-reset", _) => Page(200),
         // Nobody's password awaits a second factor here: back to sign in, or on.
-        ("/login/second-factor", _) => Redirect,
+        ("/login/second-factor", None) => SignIn,
+        ("/login/second-factor", Some(_)) => Redirect,
         ("/step-up" | "/account/security", None) => SignIn,
         ("/step-up" | "/account/security", Some(_)) => Page(200),
         ("/cases", None) => SignIn,
@@ -166,7 +167,8 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
             Some(_),
         ) => Hidden,
         // No session awaits a second factor: back to sign in (or on, when signed in).
-        ("/login/second-factor", _) => Redirect,
+        ("/login/second-factor", None) => SignIn,
+        ("/login/second-factor", Some(_)) => Redirect,
         // No passkey answered: the sign-in page says so.
         ("/login/passkey", _) => Page(422),
         // No purpose named: no ceremony.

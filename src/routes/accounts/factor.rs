@@ -117,6 +117,9 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::split(pairs);
     let next = local_path(&posted.next).to_owned();
+    if ctx.user.is_some() {
+        return Ok(page::see_other(&next));
+    }
     let Some(user) = awaiting(&req) else {
         return Ok(page::see_other("/login"));
     };

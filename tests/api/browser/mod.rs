@@ -9,6 +9,7 @@
 mod desks;
 mod drafts;
 mod edges;
+mod passkeys;
 mod statistics;
 mod story;
 
@@ -444,5 +445,62 @@ impl Browser {
             problems.len(),
             problems.join("\n")
         );
+    }
+}
+
+/// A WebDriver extension command of this session (`/session/{id}/<path>`), such as the
+/// virtual authenticators of WebAuthn's WebDriver extension.
+#[derive(Debug)]
+struct SessionCommand {
+    method: http::Method,
+    path: String,
+    body: Option<Value>,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for SessionCommand {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/{}", session_id.unwrap_or_default(), self.path))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (self.method.clone(), self.body.as_ref().map(Value::to_string))
+    }
+}
+
+impl Browser {
+    /// Gives the browser a platform authenticator (a passkey store that verifies its user),
+    /// as a phone or a laptop with a fingerprint reader has. Returns its id.
+    pub async fn add_virtual_authenticator(&self) -> String {
+        let answer = self
+            .client
+            .issue_cmd(SessionCommand {
+                method: http::Method::POST,
+                path: "webauthn/authenticator".into(),
+                body: Some(json!({
+                    "protocol": "ctap2",
+                    "transport": "internal",
+                    "hasResidentKey": true,
+                    "hasUserVerification": true,
+                    "isUserVerified": true,
+                    "isUserConsenting": true,
+                })),
+            })
+            .await
+            .expect("ChromeDriver adds a virtual authenticator");
+        answer.as_str().expect("an authenticator id").to_owned()
+    }
+
+    /// The passkeys the virtual authenticator holds.
+    pub async fn authenticator_credentials(&self, authenticator: &str) -> Vec<Value> {
+        let answer = self
+            .client
+            .issue_cmd(SessionCommand {
+                method: http::Method::GET,
+                path: format!("webauthn/authenticator/{authenticator}/credentials"),
+                body: None,
+            })
+            .await
+            .expect("ChromeDriver lists the credentials");
+        answer.as_array().cloned().unwrap_or_default()
     }
 }
