@@ -233,7 +233,9 @@ impl Default for Settings {
             address_max_failures: 50,
             address_window_secs: 15 * 60,
             trusted_proxy: None,
-            mfa_required_roles: ["admin", "examiner", "legal", "mediator"].map(String::from).to_vec(),
+            mfa_required_roles: ["admin", "examiner", "legal", "mediator"]
+                .map(String::from)
+                .to_vec(),
             setup_link_hours: 24,
             password_hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             smtp_url: None,

@@ -83,7 +83,11 @@ impl Relying {
         Ok((options, serde_json::to_string(&state)?))
     }
 
-    pub fn finish_registration(&self, state: &str, answer: &serde_json::Value) -> Result<Registered, Refused> {
+    pub fn finish_registration(
+        &self,
+        state: &str,
+        answer: &serde_json::Value,
+    ) -> Result<Registered, Refused> {
         let state: PasskeyRegistration = serde_json::from_str(state).map_err(|e| Refused(e.to_string()))?;
         let answer: RegisterPublicKeyCredential =
             serde_json::from_value(answer.clone()).map_err(|e| Refused(e.to_string()))?;
@@ -150,7 +154,8 @@ impl Relying {
         answer: &serde_json::Value,
         stored: &str,
     ) -> Result<Asserted, Refused> {
-        let state: DiscoverableAuthentication = serde_json::from_str(state).map_err(|e| Refused(e.to_string()))?;
+        let state: DiscoverableAuthentication =
+            serde_json::from_str(state).map_err(|e| Refused(e.to_string()))?;
         let answer: PublicKeyCredential =
             serde_json::from_value(answer.clone()).map_err(|e| Refused(e.to_string()))?;
         let passkey: Passkey = serde_json::from_str(stored).map_err(|e| Refused(e.to_string()))?;
@@ -163,7 +168,10 @@ impl Relying {
 }
 
 /// The asserting passkey's id and, when its counter moved, its new stored form.
-fn updated(result: &webauthn_rs::prelude::AuthenticationResult, stored: &[String]) -> Result<Asserted, Refused> {
+fn updated(
+    result: &webauthn_rs::prelude::AuthenticationResult,
+    stored: &[String],
+) -> Result<Asserted, Refused> {
     let credential_id = URL_SAFE_NO_PAD.encode(result.cred_id());
     let mut updated = None;
     for s in stored {

@@ -175,7 +175,11 @@ mod tests {
         assert_eq!(totp.step_of(&code, now + 60, 0), None, "two steps late");
         assert_eq!(totp.step_of(&code, now, step), None, "its step was used");
         let earlier = totp.code_at(step - 1);
-        assert_eq!(totp.step_of(&earlier, now, step), None, "an earlier step after a later one");
+        assert_eq!(
+            totp.step_of(&earlier, now, step),
+            None,
+            "an earlier step after a later one"
+        );
     }
 
     #[test]
@@ -184,7 +188,10 @@ mod tests {
         let code = new_recovery_code();
         assert_eq!(code.len(), 29);
         let canonical = code.replace('-', "");
-        assert_eq!(Typed::parse(&code.to_uppercase()), Some(Typed::Recovery(canonical)));
+        assert_eq!(
+            Typed::parse(&code.to_uppercase()),
+            Some(Typed::Recovery(canonical))
+        );
         assert_eq!(
             Typed::parse("OIL2-3456-7890-abcd-efgh-jkmn"),
             Some(Typed::Recovery("011234567890abcdefghjkmn".into())),

@@ -337,7 +337,9 @@ impl Notice<'_> {
             Notice::VerifyEmail { .. } => (VerifyText { m: &m }.render()?, VerifyHtml { m: &m }.render()?),
             Notice::PasswordReset { .. } => (ResetText { m: &m }.render()?, ResetHtml { m: &m }.render()?),
             Notice::PasswordChanged => (ChangedText { m: &m }.render()?, ChangedHtml { m: &m }.render()?),
-            Notice::SecurityChanged { .. } => (SecurityText { m: &m }.render()?, SecurityHtml { m: &m }.render()?),
+            Notice::SecurityChanged { .. } => {
+                (SecurityText { m: &m }.render()?, SecurityHtml { m: &m }.render()?)
+            }
             Notice::AccountInvitation { .. } => (
                 InvitationText { m: &m }.render()?,
                 InvitationHtml { m: &m }.render()?,

@@ -79,7 +79,12 @@ pub fn totp_of(conn: &mut DbConn, user: UserId) -> QueryResult<Option<TotpRow>> 
 
 /// Starts an enrollment: a new unconfirmed secret in place of any earlier unconfirmed one. A
 /// confirmed secret is left alone (the caller refuses to start while one exists).
-pub fn put_unconfirmed_totp(conn: &mut DbConn, user: UserId, sealed: &str, now: NaiveDateTime) -> QueryResult<()> {
+pub fn put_unconfirmed_totp(
+    conn: &mut DbConn,
+    user: UserId,
+    sealed: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::delete(
         totp_secrets::table
             .filter(totp_secrets::user_id.eq(user.0))
@@ -181,13 +186,20 @@ pub fn insert_passkey(conn: &mut DbConn, new: NewPasskey<'_>, now: NaiveDateTime
 }
 
 /// The passkey's stored credential after a sign-in (its counter moves) and when it was used.
-pub fn touch_passkey(conn: &mut DbConn, id: PasskeyId, credential: Option<&str>, now: NaiveDateTime) -> QueryResult<()> {
+pub fn touch_passkey(
+    conn: &mut DbConn,
+    id: PasskeyId,
+    credential: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     let row = passkeys::table.find(id.0);
     match credential {
         Some(c) => diesel::update(row)
             .set((passkeys::credential.eq(c), passkeys::last_used_at.eq(now)))
             .execute(conn),
-        None => diesel::update(row).set(passkeys::last_used_at.eq(now)).execute(conn),
+        None => diesel::update(row)
+            .set(passkeys::last_used_at.eq(now))
+            .execute(conn),
     }
     .map(drop)
 }
@@ -225,7 +237,12 @@ pub fn delete_passkeys(conn: &mut DbConn, user: UserId) -> QueryResult<usize> {
 // ---- Recovery codes ----
 
 /// Replaces the account's recovery codes with these (their hashes).
-pub fn replace_recovery_codes(conn: &mut DbConn, user: UserId, hashes: &[String], now: NaiveDateTime) -> QueryResult<()> {
+pub fn replace_recovery_codes(
+    conn: &mut DbConn,
+    user: UserId,
+    hashes: &[String],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     delete_recovery_codes(conn, user)?;
     for hash in hashes {
         diesel::insert_into(recovery_codes::table)
@@ -241,7 +258,12 @@ pub fn replace_recovery_codes(conn: &mut DbConn, user: UserId, hashes: &[String]
 
 /// Marks the account's unused code with this hash used; `false` when there is none (wrong,
 /// used already, or another account's).
-pub fn use_recovery_code(conn: &mut DbConn, user: UserId, hash: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn use_recovery_code(
+    conn: &mut DbConn,
+    user: UserId,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     diesel::update(
         recovery_codes::table
             .filter(recovery_codes::user_id.eq(user.0))
@@ -299,7 +321,11 @@ pub fn insert_challenge(
 
 /// Takes the ceremony out (it is used once, whatever its outcome), if it was started since
 /// `since`.
-pub fn take_challenge(conn: &mut DbConn, id: &str, since: NaiveDateTime) -> QueryResult<Option<ChallengeRow>> {
+pub fn take_challenge(
+    conn: &mut DbConn,
+    id: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Option<ChallengeRow>> {
     let row = passkey_challenges::table
         .find(id)
         .select(ChallengeRow::as_select())

@@ -68,7 +68,10 @@ pub async fn request(
     // The office's bundle holds every exhibit, hidden ones too: the second factor again.
     if audience == Audience::Office {
         let carried = [("audience".to_owned(), form.audience.clone())];
-        let current = CurrentUser { user: user.clone(), ..current };
+        let current = CurrentUser {
+            user: user.clone(),
+            ..current
+        };
         if let Some(page) = crate::web::step_up::ask_if_stale(&req, &state, &current, &carried).await? {
             return Ok(page);
         }

@@ -212,7 +212,9 @@ fn get() -> actix_web::Route {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use accounts::{account, factor, language, login, password, register, reset, security, session, setup, verify};
+    use accounts::{
+        account, factor, language, login, password, register, reset, security, session, setup, verify,
+    };
     use admin::{audit, office_keys, outbox, users};
     cfg.route("/healthz", get().to(health::healthz))
         .route("/static/{file}", get().to(assets::serve))
@@ -267,13 +269,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/calendar", web::post().to(account::calendar))
         .route("/account/security", get().to(security::show))
         .route("/account/security/totp", web::post().to(security::start_totp))
-        .route("/account/security/totp/confirm", web::post().to(security::confirm_totp))
-        .route("/account/security/totp/remove", web::post().to(security::remove_totp))
-        .route("/account/security/passkeys/options", web::post().to(security::passkey_options))
-        .route("/account/security/passkeys", web::post().to(security::add_passkey))
-        .route("/account/security/passkeys/{id}/rename", web::post().to(security::rename_passkey))
-        .route("/account/security/passkeys/{id}/remove", web::post().to(security::remove_passkey))
-        .route("/account/security/recovery-codes", web::post().to(security::renew_codes))
+        .route(
+            "/account/security/totp/confirm",
+            web::post().to(security::confirm_totp),
+        )
+        .route(
+            "/account/security/totp/remove",
+            web::post().to(security::remove_totp),
+        )
+        .route(
+            "/account/security/passkeys/options",
+            web::post().to(security::passkey_options),
+        )
+        .route(
+            "/account/security/passkeys",
+            web::post().to(security::add_passkey),
+        )
+        .route(
+            "/account/security/passkeys/{id}/rename",
+            web::post().to(security::rename_passkey),
+        )
+        .route(
+            "/account/security/passkeys/{id}/remove",
+            web::post().to(security::remove_passkey),
+        )
+        .route(
+            "/account/security/recovery-codes",
+            web::post().to(security::renew_codes),
+        )
         .route("/calendar/{secret}.ics", get().to(calendar::feed))
         .service(
             web::resource("/account/password")
@@ -287,7 +310,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/users/{id}/deactivate", web::post().to(users::deactivate))
         .route("/admin/users/{id}/activate", web::post().to(users::activate))
-        .route("/admin/users/{id}/reset-factors", web::post().to(users::reset_factors))
+        .route(
+            "/admin/users/{id}/reset-factors",
+            web::post().to(users::reset_factors),
+        )
         .route("/admin/audit", get().to(audit::list))
         .route("/admin/audit/verify", web::post().to(audit::verify))
         .route("/admin/outbox", get().to(outbox::list))

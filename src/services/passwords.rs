@@ -102,7 +102,9 @@ pub fn change(
                 address: Some(subjects.address.clone()),
             },
         )?;
-        Ok(sessions::begin_with_factor(c, user.id, language, None, factor_at)?)
+        Ok(sessions::begin_with_factor(
+            c, user.id, language, None, factor_at,
+        )?)
     })
 }
 

@@ -42,8 +42,12 @@ pub struct Env<'a> {
 pub enum Method {
     Totp,
     /// A recovery code; this many are left.
-    Recovery { left: i64 },
-    Passkey { name: String },
+    Recovery {
+        left: i64,
+    },
+    Passkey {
+        name: String,
+    },
 }
 
 impl Method {
@@ -73,10 +77,12 @@ fn label(user: UserId) -> String {
 }
 
 fn totp_for(env: &Env<'_>, user: &User, sealed: &str) -> Result<Totp, Error> {
-    let secret = env
-        .secret
-        .open_bytes(sealed, &label(user.id))
-        .ok_or_else(|| anyhow::anyhow!("the authenticator secret of user {} does not open with this key secret", user.id))?;
+    let secret = env.secret.open_bytes(sealed, &label(user.id)).ok_or_else(|| {
+        anyhow::anyhow!(
+            "the authenticator secret of user {} does not open with this key secret",
+            user.id
+        )
+    })?;
     Ok(Totp::new(secret, env.issuer, &user.email))
 }
 
@@ -86,7 +92,14 @@ fn subjects_for(user: UserId, address: Option<&str>) -> Subjects {
     Subjects::new(&format!("second-factor:{user}"), ip)
 }
 
-fn record(c: &mut DbConn, env: &Env<'_>, actor: &Actor, action: &str, object: UserId, details: serde_json::Value) -> Result<(), Error> {
+fn record(
+    c: &mut DbConn,
+    env: &Env<'_>,
+    actor: &Actor,
+    action: &str,
+    object: UserId,
+    details: serde_json::Value,
+) -> Result<(), Error> {
     audit::record(
         c,
         Event {
@@ -104,7 +117,13 @@ fn record(c: &mut DbConn, env: &Env<'_>, actor: &Actor, action: &str, object: Us
 fn notify(c: &mut DbConn, env: &Env<'_>, owner: &User, change: &str, detail: &str) -> Result<(), Error> {
     let event = format!("security:{}:{}", owner.id, uuid::Uuid::new_v4());
     let to = Recipient::account(owner);
-    mail::queue(c, env.public_url, &event, &to, &Notice::SecurityChanged { change, detail })?;
+    mail::queue(
+        c,
+        env.public_url,
+        &event,
+        &to,
+        &Notice::SecurityChanged { change, detail },
+    )?;
     Ok(())
 }
 
@@ -140,7 +159,9 @@ pub fn pending_totp(conn: &mut DbConn, env: &Env<'_>, user: &User) -> Result<Opt
 pub enum Confirmed {
     /// The app is the account's factor now. New recovery codes, to show once, when the
     /// account had none left.
-    Done { recovery_codes: Option<Vec<String>> },
+    Done {
+        recovery_codes: Option<Vec<String>>,
+    },
     /// No app is being set up (it was confirmed in another tab, or never started).
     NotStarted,
     Refused(Verdict<()>),
@@ -199,7 +220,9 @@ pub fn remove_totp(conn: &mut DbConn, env: &Env<'_>, user: &User) -> Result<bool
 // ---- Recovery codes ----
 
 fn make_recovery_codes(c: &mut DbConn, user: UserId, now: NaiveDateTime) -> Result<Vec<String>, Error> {
-    let codes: Vec<String> = (0..rules::RECOVERY_CODES).map(|_| rules::new_recovery_code()).collect();
+    let codes: Vec<String> = (0..rules::RECOVERY_CODES)
+        .map(|_| rules::new_recovery_code())
+        .collect();
     let hashes: Vec<String> = codes
         .iter()
         .filter_map(|code| match Typed::parse(code) {
@@ -212,24 +235,47 @@ fn make_recovery_codes(c: &mut DbConn, user: UserId, now: NaiveDateTime) -> Resu
 }
 
 /// With an account's first factor come its recovery codes (unless it has some left).
-fn first_recovery_codes(c: &mut DbConn, env: &Env<'_>, user: &User, now: NaiveDateTime) -> Result<Option<Vec<String>>, Error> {
+fn first_recovery_codes(
+    c: &mut DbConn,
+    env: &Env<'_>,
+    user: &User,
+    now: NaiveDateTime,
+) -> Result<Option<Vec<String>>, Error> {
     if store::recovery_left(c, user.id)? > 0 {
         return Ok(None);
     }
     let codes = make_recovery_codes(c, user.id, now)?;
-    record(c, env, &Actor::user(user), "mfa.recovery_codes_made", user.id, json!({"count": codes.len()}))?;
+    record(
+        c,
+        env,
+        &Actor::user(user),
+        "mfa.recovery_codes_made",
+        user.id,
+        json!({"count": codes.len()}),
+    )?;
     Ok(Some(codes))
 }
 
 /// New recovery codes in place of the old ones, which stop working; none for an account
 /// without a second factor (there is nothing to recover).
-pub fn renew_recovery_codes(conn: &mut DbConn, env: &Env<'_>, user: &User) -> Result<Option<Vec<String>>, Error> {
+pub fn renew_recovery_codes(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    user: &User,
+) -> Result<Option<Vec<String>>, Error> {
     write_tx(conn, |c| {
         if !store::factors_of(c, user.id)?.any() {
             return Ok(None);
         }
         let codes = make_recovery_codes(c, user.id, models::now())?;
-        record(c, env, &Actor::user(user), "mfa.recovery_codes_made", user.id, json!({"count": codes.len()}))?;
+        record(
+            c,
+            env,
+            &Actor::user(user),
+            "mfa.recovery_codes_made",
+            user.id,
+            json!({"count": codes.len()}),
+        )?;
         notify(c, env, user, "mail-security-recovery-renewed", "")?;
         Ok(Some(codes))
     })
@@ -260,7 +306,9 @@ fn check_code(
                 let totp = totp_for(env, user, &row.sealed_secret)?;
                 let last = u64::try_from(row.last_step).unwrap_or(0);
                 match totp.step_of(&code, unix(now), last) {
-                    Some(step) if store::use_totp_step(c, user.id, step as i64)? => Verdict::Accepted((), Method::Totp),
+                    Some(step) if store::use_totp_step(c, user.id, step as i64)? => {
+                        Verdict::Accepted((), Method::Totp)
+                    }
                     Some(_) => Verdict::Replayed,
                     // The code of a step already used is a replay, not a guess.
                     None if totp.step_of(&code, unix(now), 0).is_some() => Verdict::Replayed,
@@ -284,8 +332,19 @@ fn check_code(
         Verdict::Accepted(..) => throttle::record_success(c, &subjects)?,
         _ => {
             throttle::record_failure(c, env.throttle, &subjects, now)?;
-            let reason = if matches!(verdict, Verdict::Replayed) { "replayed" } else { "wrong" };
-            record(c, env, &Actor::user(user), "mfa.failure", user.id, json!({"reason": reason}))?;
+            let reason = if matches!(verdict, Verdict::Replayed) {
+                "replayed"
+            } else {
+                "wrong"
+            };
+            record(
+                c,
+                env,
+                &Actor::user(user),
+                "mfa.failure",
+                user.id,
+                json!({"reason": reason}),
+            )?;
         }
     }
     Ok(verdict)
@@ -342,13 +401,40 @@ fn signed_in(
     replacing: Option<SessionId>,
     now: NaiveDateTime,
 ) -> Result<String, Error> {
-    record(c, env, &Actor::user(user), "login.second_factor", user.id, json!({"method": method.code()}))?;
-    Ok(sessions::begin_with_factor(c, user.id, language, replacing, Some(now))?)
+    record(
+        c,
+        env,
+        &Actor::user(user),
+        "login.second_factor",
+        user.id,
+        json!({"method": method.code()}),
+    )?;
+    Ok(sessions::begin_with_factor(
+        c,
+        user.id,
+        language,
+        replacing,
+        Some(now),
+    )?)
 }
 
-fn stepped_up(c: &mut DbConn, env: &Env<'_>, session: SessionId, user: &User, method: &Method, now: NaiveDateTime) -> Result<(), Error> {
+fn stepped_up(
+    c: &mut DbConn,
+    env: &Env<'_>,
+    session: SessionId,
+    user: &User,
+    method: &Method,
+    now: NaiveDateTime,
+) -> Result<(), Error> {
     models::session::set_factor_at(c, session, now)?;
-    record(c, env, &Actor::user(user), "mfa.step_up", user.id, json!({"method": method.code()}))
+    record(
+        c,
+        env,
+        &Actor::user(user),
+        "mfa.step_up",
+        user.id,
+        json!({"method": method.code()}),
+    )
 }
 
 // ---- Passkeys ----
@@ -373,13 +459,26 @@ impl Purpose {
     }
 }
 
+/// What the browser answered a ceremony with: the ceremony's id and its credential (JSON).
+#[derive(Clone, Copy)]
+pub struct Answer<'a> {
+    pub ceremony: &'a str,
+    pub credential: &'a serde_json::Value,
+}
+
 /// A ceremony begun: its id (the browser sends it back) and the browser's options.
 pub struct Ceremony {
     pub id: String,
     pub options: serde_json::Value,
 }
 
-fn keep_ceremony(c: &mut DbConn, purpose: Purpose, user: Option<UserId>, options: serde_json::Value, state: &str) -> Result<Ceremony, Error> {
+fn keep_ceremony(
+    c: &mut DbConn,
+    purpose: Purpose,
+    user: Option<UserId>,
+    options: serde_json::Value,
+    state: &str,
+) -> Result<Ceremony, Error> {
     let now = models::now();
     store::delete_stale_challenges(c, now - CEREMONY)?;
     let id = crate::auth::token::generate();
@@ -388,7 +487,12 @@ fn keep_ceremony(c: &mut DbConn, purpose: Purpose, user: Option<UserId>, options
 }
 
 /// Takes the ceremony back: only once, only in time, only for its purpose and account.
-fn take_ceremony(c: &mut DbConn, id: &str, purpose: Purpose, user: Option<UserId>) -> Result<Option<String>, Error> {
+fn take_ceremony(
+    c: &mut DbConn,
+    id: &str,
+    purpose: Purpose,
+    user: Option<UserId>,
+) -> Result<Option<String>, Error> {
     let row = store::take_challenge(c, id, models::now() - CEREMONY)?;
     Ok(row
         .filter(|r| r.purpose == purpose.as_str() && r.user_id == user)
@@ -396,7 +500,11 @@ fn take_ceremony(c: &mut DbConn, id: &str, purpose: Purpose, user: Option<UserId
 }
 
 /// Starts registering a new passkey for the account.
-pub fn start_passkey_registration(conn: &mut DbConn, relying: &Relying, user: &User) -> Result<Ceremony, Error> {
+pub fn start_passkey_registration(
+    conn: &mut DbConn,
+    relying: &Relying,
+    user: &User,
+) -> Result<Ceremony, Error> {
     write_tx(conn, |c| {
         let existing = store::passkeys_of(c, user.id)?;
         let handle = existing
@@ -412,7 +520,9 @@ pub fn start_passkey_registration(conn: &mut DbConn, relying: &Relying, user: &U
 }
 
 pub enum PasskeyAdded {
-    Done { recovery_codes: Option<Vec<String>> },
+    Done {
+        recovery_codes: Option<Vec<String>>,
+    },
     /// The ceremony expired or was used, or the browser's answer does not check out.
     Refused,
 }
@@ -425,20 +535,19 @@ pub fn finish_passkey_registration(
     relying: &Relying,
     user: &User,
     session: SessionId,
-    ceremony: &str,
     name: &str,
-    answer: &serde_json::Value,
+    answer: Answer<'_>,
 ) -> Result<PasskeyAdded, Error> {
     let now = models::now();
     write_tx(conn, |c| {
-        let Some(kept) = take_ceremony(c, ceremony, Purpose::Register, Some(user.id))? else {
+        let Some(kept) = take_ceremony(c, answer.ceremony, Purpose::Register, Some(user.id))? else {
             return Ok(PasskeyAdded::Refused);
         };
         let kept: serde_json::Value = serde_json::from_str(&kept).map_err(anyhow::Error::from)?;
         let (Some(handle), Some(state)) = (kept["handle"].as_str(), kept["state"].as_str()) else {
             return Err(anyhow::anyhow!("a passkey registration's kept state lacks its parts").into());
         };
-        let registered = match relying.finish_registration(state, answer) {
+        let registered = match relying.finish_registration(state, answer.credential) {
             Ok(r) => r,
             Err(refused) => {
                 tracing::warn!(user = user.id.0, reason = %refused.0, "passkey registration refused");
@@ -460,18 +569,38 @@ pub fn finish_passkey_registration(
             now,
         )?;
         models::session::set_factor_at(c, session, now)?;
-        record(c, env, &Actor::user(user), "mfa.passkey_added", user.id, json!({"name": name}))?;
+        record(
+            c,
+            env,
+            &Actor::user(user),
+            "mfa.passkey_added",
+            user.id,
+            json!({"name": name}),
+        )?;
         notify(c, env, user, "mail-security-passkey-added", name)?;
         let recovery_codes = first_recovery_codes(c, env, user, now)?;
         Ok(PasskeyAdded::Done { recovery_codes })
     })
 }
 
-pub fn rename_passkey(conn: &mut DbConn, env: &Env<'_>, user: &User, id: PasskeyId, name: &str) -> Result<bool, Error> {
+pub fn rename_passkey(
+    conn: &mut DbConn,
+    env: &Env<'_>,
+    user: &User,
+    id: PasskeyId,
+    name: &str,
+) -> Result<bool, Error> {
     write_tx(conn, |c| {
         let renamed = store::rename_passkey(c, user.id, id, name)?;
         if renamed {
-            record(c, env, &Actor::user(user), "mfa.passkey_renamed", user.id, json!({"passkey": id, "name": name}))?;
+            record(
+                c,
+                env,
+                &Actor::user(user),
+                "mfa.passkey_renamed",
+                user.id,
+                json!({"passkey": id, "name": name}),
+            )?;
         }
         Ok(renamed)
     })
@@ -482,16 +611,30 @@ pub fn remove_passkey(conn: &mut DbConn, env: &Env<'_>, user: &User, id: Passkey
         let Some(row) = store::delete_passkey(c, user.id, id)? else {
             return Ok(false);
         };
-        record(c, env, &Actor::user(user), "mfa.passkey_removed", user.id, json!({"passkey": id, "name": row.name}))?;
+        record(
+            c,
+            env,
+            &Actor::user(user),
+            "mfa.passkey_removed",
+            user.id,
+            json!({"passkey": id, "name": row.name}),
+        )?;
         notify(c, env, user, "mail-security-passkey-removed", &row.name)?;
         Ok(true)
     })
 }
 
 /// Starts asking for one of the account's passkeys; none when it has none.
-pub fn start_passkey_check(conn: &mut DbConn, relying: &Relying, user: UserId) -> Result<Option<Ceremony>, Error> {
+pub fn start_passkey_check(
+    conn: &mut DbConn,
+    relying: &Relying,
+    user: UserId,
+) -> Result<Option<Ceremony>, Error> {
     write_tx(conn, |c| {
-        let stored: Vec<String> = store::passkeys_of(c, user)?.into_iter().map(|p| p.credential).collect();
+        let stored: Vec<String> = store::passkeys_of(c, user)?
+            .into_iter()
+            .map(|p| p.credential)
+            .collect();
         if stored.is_empty() {
             return Ok(None);
         }
@@ -506,8 +649,7 @@ fn check_passkey(
     env: &Env<'_>,
     relying: &Relying,
     user: &User,
-    ceremony: &str,
-    answer: &serde_json::Value,
+    answer: Answer<'_>,
     now: NaiveDateTime,
 ) -> Result<Verdict<()>, Error> {
     let subjects = subjects_for(user.id, env.address.as_deref());
@@ -516,22 +658,41 @@ fn check_passkey(
     }
     let passkeys = store::passkeys_of(c, user.id)?;
     let stored: Vec<String> = passkeys.iter().map(|p| p.credential.clone()).collect();
-    let checked = take_ceremony(c, ceremony, Purpose::Check, Some(user.id))?
+    let checked = take_ceremony(c, answer.ceremony, Purpose::Check, Some(user.id))?
         .ok_or_else(|| "the ceremony expired or was used".to_owned())
-        .and_then(|state| relying.finish_authentication(&state, answer, &stored).map_err(|r| r.0));
+        .and_then(|state| {
+            relying
+                .finish_authentication(&state, answer.credential, &stored)
+                .map_err(|r| r.0)
+        });
     match checked {
         Ok(asserted) => {
-            let Some(row) = passkeys.iter().find(|p| p.credential_id == asserted.credential_id) else {
+            let Some(row) = passkeys
+                .iter()
+                .find(|p| p.credential_id == asserted.credential_id)
+            else {
                 return Ok(Verdict::Wrong);
             };
             store::touch_passkey(c, row.id, asserted.updated.as_deref(), now)?;
             throttle::record_success(c, &subjects)?;
-            Ok(Verdict::Accepted((), Method::Passkey { name: row.name.clone() }))
+            Ok(Verdict::Accepted(
+                (),
+                Method::Passkey {
+                    name: row.name.clone(),
+                },
+            ))
         }
         Err(reason) => {
             tracing::warn!(user = user.id.0, %reason, "passkey refused");
             throttle::record_failure(c, env.throttle, &subjects, now)?;
-            record(c, env, &Actor::user(user), "mfa.failure", user.id, json!({"reason": "passkey"}))?;
+            record(
+                c,
+                env,
+                &Actor::user(user),
+                "mfa.failure",
+                user.id,
+                json!({"reason": "passkey"}),
+            )?;
             Ok(Verdict::Wrong)
         }
     }
@@ -545,12 +706,11 @@ pub fn sign_in_with_passkey(
     pending: SessionId,
     user: &User,
     language: Option<Lang>,
-    ceremony: &str,
-    answer: &serde_json::Value,
+    answer: Answer<'_>,
 ) -> Result<Verdict<String>, Error> {
     let now = models::now();
     write_tx(conn, |c| {
-        Ok(match check_passkey(c, env, relying, user, ceremony, answer, now)? {
+        Ok(match check_passkey(c, env, relying, user, answer, now)? {
             Verdict::Accepted((), method) => {
                 let cookie = signed_in(c, env, user, &method, language, Some(pending), now)?;
                 Verdict::Accepted(cookie, method)
@@ -568,12 +728,11 @@ pub fn step_up_with_passkey(
     relying: &Relying,
     session: SessionId,
     user: &User,
-    ceremony: &str,
-    answer: &serde_json::Value,
+    answer: Answer<'_>,
 ) -> Result<Verdict<()>, Error> {
     let now = models::now();
     write_tx(conn, |c| {
-        let verdict = check_passkey(c, env, relying, user, ceremony, answer, now)?;
+        let verdict = check_passkey(c, env, relying, user, answer, now)?;
         if let Verdict::Accepted((), method) = &verdict {
             stepped_up(c, env, session, user, method, now)?;
         }
@@ -601,15 +760,14 @@ pub fn finish_passkey_sign_in(
     conn: &mut DbConn,
     env: &Env<'_>,
     relying: &Relying,
-    ceremony: &str,
-    answer: &serde_json::Value,
+    answer: Answer<'_>,
     language: Option<Lang>,
     replacing: Option<SessionId>,
 ) -> Result<PasskeySignIn, Error> {
     let now = models::now();
     write_tx(conn, |c| {
-        let state = take_ceremony(c, ceremony, Purpose::SignIn, None)?;
-        let found = match Relying::credential_of(answer) {
+        let state = take_ceremony(c, answer.ceremony, Purpose::SignIn, None)?;
+        let found = match Relying::credential_of(answer.credential) {
             Some(id) => store::passkey_by_credential(c, &id)?,
             None => None,
         };
@@ -617,14 +775,28 @@ pub fn finish_passkey_sign_in(
             return Ok(PasskeySignIn::Refused);
         };
         let account = user::find(c, row.user_id)?.filter(|u| u.active);
-        let checked = relying.finish_discoverable(&state, answer, &row.credential);
+        let checked = relying.finish_discoverable(&state, answer.credential, &row.credential);
         let (Some(account), Ok(asserted)) = (account, checked) else {
             tracing::warn!(user = row.user_id.0, "passkey sign-in refused");
-            record(c, env, &Actor::anonymous(), "login.failure", row.user_id, json!({"method": "passkey"}))?;
+            record(
+                c,
+                env,
+                &Actor::anonymous(),
+                "login.failure",
+                row.user_id,
+                json!({"method": "passkey"}),
+            )?;
             return Ok(PasskeySignIn::Refused);
         };
         store::touch_passkey(c, row.id, asserted.updated.as_deref(), now)?;
-        record(c, env, &Actor::user(&account), "login.passkey", account.id, json!({"passkey": row.id, "name": row.name}))?;
+        record(
+            c,
+            env,
+            &Actor::user(&account),
+            "login.passkey",
+            account.id,
+            json!({"passkey": row.id, "name": row.name}),
+        )?;
         let cookie = sessions::begin_with_factor(c, account.id, language, replacing, Some(now))?;
         Ok(PasskeySignIn::SignedIn {
             user: account.id,

@@ -120,6 +120,9 @@ pub fn succeed(
         )?;
         let cookie = sessions::begin(c, user, language, replacing)?;
         let awaiting_factor = models::second_factor::has_factor(c, user)?;
-        Ok(Begun { cookie, awaiting_factor })
+        Ok(Begun {
+            cookie,
+            awaiting_factor,
+        })
     })
 }

@@ -38,7 +38,6 @@ pub enum Flash {
     CalendarRenewed,
     CalendarStopped,
     OfficeKeyRotated,
-    SecondFactorRequired,
     TotpAdded,
     TotpRemoved,
     PasskeyAdded,
@@ -52,7 +51,7 @@ pub enum Flash {
 pub struct FlashChange(pub Flash);
 
 impl Flash {
-    pub const ALL: [Flash; 38] = [
+    pub const ALL: [Flash; 37] = [
         Flash::Registered,
         Flash::SignedIn,
         Flash::SignInRequired,
@@ -83,7 +82,6 @@ impl Flash {
         Flash::CalendarRenewed,
         Flash::CalendarStopped,
         Flash::OfficeKeyRotated,
-        Flash::SecondFactorRequired,
         Flash::TotpAdded,
         Flash::TotpRemoved,
         Flash::PasskeyAdded,
@@ -125,7 +123,6 @@ impl Flash {
             Flash::CalendarRenewed => "flash-calendar-renewed",
             Flash::CalendarStopped => "flash-calendar-stopped",
             Flash::OfficeKeyRotated => "flash-office-key-rotated",
-            Flash::SecondFactorRequired => "flash-second-factor-required",
             Flash::TotpAdded => "flash-totp-added",
             Flash::TotpRemoved => "flash-totp-removed",
             Flash::PasskeyAdded => "flash-passkey-added",
@@ -142,7 +139,6 @@ impl Flash {
             Flash::SignInRequired
             | Flash::SessionEnded
             | Flash::VerificationRecentlySent
-            | Flash::SecondFactorRequired
             | Flash::RecoveryCodeUsed => "warning",
             _ => "success",
         }

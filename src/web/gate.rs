@@ -243,8 +243,8 @@ async fn admit(
         match second_factor(&state, route.factor, session).await {
             Ok(FactorCheck::Pass) => {}
             Ok(FactorCheck::Enroll) => {
+                // The page says why.
                 let (req, _) = req.into_parts();
-                flash::set(&req, Flash::SecondFactorRequired);
                 let res = crate::web::page::see_other("/account/security");
                 return Ok(finish(ServiceResponse::new(req, res), &state, started_visitor));
             }
@@ -265,11 +265,17 @@ enum FactorCheck {
     /// Held at setting up a second factor: go there.
     Enroll,
     /// A sensitive action whose session gave its second factor too long ago: ask again.
-    StepUp { passkeys: bool },
+    StepUp {
+        passkeys: bool,
+    },
 }
 
 /// What the route asks of the second factor, for a signed-in session.
-async fn second_factor(state: &AppState, rule: Factor, session: &SessionState) -> Result<FactorCheck, AppError> {
+async fn second_factor(
+    state: &AppState,
+    rule: Factor,
+    session: &SessionState,
+) -> Result<FactorCheck, AppError> {
     let loose = matches!(rule, Factor::Enrolling | Factor::Adding);
     if session.held && !loose {
         return Ok(FactorCheck::Enroll);

@@ -78,7 +78,12 @@ impl Posted {
 /// a page asked for is sent to the step-up page, to come back after; a form posted is
 /// answered with the step-up page carrying its fields.
 pub async fn demand(mut req: ServiceRequest, passkeys: bool) -> ServiceResponse<BoxBody> {
-    let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/")
+        .to_owned();
     if req.method() == Method::GET || req.method() == Method::HEAD {
         let location = format!(
             "/step-up?next={}",

@@ -191,7 +191,9 @@ fn expected_post(path: &str, who: Option<Role>) -> Outcome {
         ("/account/security/totp", Some(_)) => Page(200),
         // Nothing being set up, nothing to remove, no factor to make codes for: back.
         (
-            "/account/security/totp/confirm" | "/account/security/totp/remove" | "/account/security/recovery-codes",
+            "/account/security/totp/confirm"
+            | "/account/security/totp/remove"
+            | "/account/security/recovery-codes",
             Some(_),
         ) => Redirect,
         // A registration's options, for the page's script.

@@ -35,12 +35,19 @@ async fn enroll_totp(app: &TestApp, client: &reqwest::Client) -> (Totp, Vec<Stri
     let res = app.post_as(client, "/account/security/totp", &[]).await;
     assert_eq!(res.status(), 200);
     let page = res.text().await.unwrap();
-    assert!(page.contains(r#"<img class="qr" src="data:image/svg+xml;base64,"#), "a QR code");
+    assert!(
+        page.contains(r#"<img class="qr" src="data:image/svg+xml;base64,"#),
+        "a QR code"
+    );
     let secret = capture(&page, r"data-totp-secret>([A-Z2-7 ]+)<").replace(' ', "");
     let bytes = totp_rs::Secret::Encoded(secret).to_bytes().unwrap();
     let totp = Totp::new(bytes, "test", "test");
     let res = app
-        .post_as(client, "/account/security/totp/confirm", &[("code", &totp.code_at(now_step()))])
+        .post_as(
+            client,
+            "/account/security/totp/confirm",
+            &[("code", &totp.code_at(now_step()))],
+        )
         .await;
     assert_eq!(res.status(), 200, "the recovery codes are shown");
     let page = res.text().await.unwrap();
@@ -73,8 +80,12 @@ async fn password_only(app: &TestApp, email: &str) -> reqwest::Client {
 }
 
 async fn give_code(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
-    app.post_as(client, "/login/second-factor", &[("factor_code", code), ("factor_next", "/cases")])
-        .await
+    app.post_as(
+        client,
+        "/login/second-factor",
+        &[("factor_code", code), ("factor_next", "/cases")],
+    )
+    .await
 }
 
 /// Makes the account's sessions have given their second factor 16 minutes ago.
@@ -119,7 +130,9 @@ async fn an_examiner_must_set_up_a_second_factor_before_working() {
 
     // A wrong code does not set it up.
     app.post_as(&client, "/account/security/totp", &[]).await;
-    let res = app.post_as(&client, "/account/security/totp/confirm", &[("code", "000000")]).await;
+    let res = app
+        .post_as(&client, "/account/security/totp/confirm", &[("code", "000000")])
+        .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("does not match"));
     assert_eq!(app.get_as(&client, "/cases").await.status(), 303, "still held");
@@ -145,10 +158,15 @@ async fn the_policy_names_its_roles() {
     let (examiner, _) = app.signed_in(Role::Examiner).await;
     assert_eq!(app.get_as(&examiner, "/cases").await.status(), 200);
     let (complainant, _) = app.signed_in(Role::Complainant).await;
-    assert_eq!(location(&app.get_as(&complainant, "/cases").await), "/account/security");
+    assert_eq!(
+        location(&app.get_as(&complainant, "/cases").await),
+        "/account/security"
+    );
 
-    let mut bad = Settings::default();
-    bad.mfa_required_roles = vec!["janitor".into()];
+    let bad = Settings {
+        mfa_required_roles: vec!["janitor".into()],
+        ..Settings::default()
+    };
     let error = bad.validate().unwrap_err().to_string();
     assert!(error.contains("janitor"), "{error}");
 }
@@ -188,17 +206,27 @@ async fn signing_in_asks_for_the_code_after_the_password_and_a_code_works_once()
     let other = password_only(&app, &examiner.email).await;
     let res = give_code(&app, &other, &code).await;
     assert_eq!(res.status(), 422);
-    assert!(res.text().await.unwrap().contains("used already"), "a replay is told apart");
+    assert!(
+        res.text().await.unwrap().contains("used already"),
+        "a replay is told apart"
+    );
     assert_eq!(app.get_as(&other, "/cases").await.status(), 303);
     let actions = app.audit_actions().await;
     assert!(actions.contains(&"login.second_factor".to_owned()));
     // Two wrong codes and the replay; an empty form is not a try.
-    assert_eq!(actions.iter().filter(|a| *a == "mfa.failure").count(), 3, "{actions:?}");
+    assert_eq!(
+        actions.iter().filter(|a| *a == "mfa.failure").count(),
+        3,
+        "{actions:?}"
+    );
 
     // Cancel: the waiting session ends.
     let res = app.post_as(&other, "/logout", &[]).await;
     assert_eq!(res.status(), 303);
-    assert_eq!(location(&app.get_as(&other, "/login/second-factor").await), "/login");
+    assert_eq!(
+        location(&app.get_as(&other, "/login/second-factor").await),
+        "/login"
+    );
 }
 
 #[tokio::test]
@@ -231,23 +259,44 @@ async fn each_recovery_code_works_once_and_says_how_many_are_left() {
         })
         .await;
     assert_eq!(stored.len(), 10);
-    assert!(stored.iter().all(|h| codes.iter().all(|c| !h.contains(&c.replace('-', "")))));
+    assert!(
+        stored
+            .iter()
+            .all(|h| codes.iter().all(|c| !h.contains(&c.replace('-', ""))))
+    );
 
     let client = password_only(&app, &examiner.email).await;
     // Typed as read off paper: upper case, without the dashes.
     let typed = codes[0].replace('-', " ").to_uppercase();
     let res = give_code(&app, &client, &typed).await;
     assert_eq!(res.status(), 303);
-    assert_eq!(location(&res), "/account/security", "the account's page says how many are left");
+    assert_eq!(
+        location(&res),
+        "/account/security",
+        "the account's page says how many are left"
+    );
     let page = app.page(&client, "/account/security").await;
     assert!(page.contains(r#"data-recovery-left="9""#), "nine left");
     assert!(page.contains("recovery code"), "the flash says a code was used");
     let mails = security_notices(&app, &examiner.email).await;
-    assert!(mails.iter().any(|m| m.contains("recovery code was used") && m.contains("(9)")), "{mails:?}");
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("recovery code was used") && m.contains("(9)")),
+        "{mails:?}"
+    );
 
     let other = password_only(&app, &examiner.email).await;
-    assert_eq!(give_code(&app, &other, &codes[0]).await.status(), 422, "used once");
-    assert_eq!(give_code(&app, &other, &codes[1]).await.status(), 303, "another works");
+    assert_eq!(
+        give_code(&app, &other, &codes[0]).await.status(),
+        422,
+        "used once"
+    );
+    assert_eq!(
+        give_code(&app, &other, &codes[1]).await.status(),
+        303,
+        "another works"
+    );
 }
 
 #[tokio::test]
@@ -255,7 +304,9 @@ async fn new_recovery_codes_replace_the_old_and_need_the_factor_again() {
     let app = office_with_policy().await;
     let (client, examiner, totp, old) = with_totp(&app, Role::Examiner).await;
     factor_given_long_ago(&app, &examiner).await;
-    let res = app.post_as(&client, "/account/security/recovery-codes", &[]).await;
+    let res = app
+        .post_as(&client, "/account/security/recovery-codes", &[])
+        .await;
     assert_eq!(res.status(), 403, "asked again first");
     let res = app
         .post_as(
@@ -269,12 +320,18 @@ async fn new_recovery_codes_replace_the_old_and_need_the_factor_again() {
         )
         .await;
     assert_eq!(res.status(), 307);
-    let res = app.post_as(&client, "/account/security/recovery-codes", &[]).await;
+    let res = app
+        .post_as(&client, "/account/security/recovery-codes", &[])
+        .await;
     assert_eq!(res.status(), 200);
     let page = res.text().await.unwrap();
     assert!(!old.iter().any(|c| page.contains(c.as_str())));
     let other = password_only(&app, &examiner.email).await;
-    assert_eq!(give_code(&app, &other, &old[2]).await.status(), 422, "the old codes stopped");
+    assert_eq!(
+        give_code(&app, &other, &old[2]).await.status(),
+        422,
+        "the old codes stopped"
+    );
 }
 
 /// What a sensitive route answers when the session's factor is stale: a page asked for is
@@ -283,7 +340,9 @@ async fn new_recovery_codes_replace_the_old_and_need_the_factor_again() {
 async fn every_sensitive_route_asks_for_the_second_factor_again_after_fifteen_minutes() {
     let app = office_with_policy().await;
     let (client, admin, _, _) = with_totp(&app, Role::Admin).await;
-    let target = app.create_user(Role::Mediator, "target@ipo.example", STRONG_PASSWORD).await;
+    let target = app
+        .create_user(Role::Mediator, "target@ipo.example", STRONG_PASSWORD)
+        .await;
     factor_given_long_ago(&app, &admin).await;
     let sensitive: Vec<_> = ROUTES
         .iter()
@@ -307,20 +366,31 @@ async fn every_sensitive_route_asks_for_the_second_factor_again_after_fifteen_mi
                 assert_eq!(res.status(), 403, "POST {path}");
                 let page = res.text().await.unwrap();
                 assert!(page.contains(r#"action="/step-up""#), "POST {path}");
-                assert!(page.contains(r#"name="kept" value="typed""#), "POST {path} keeps what was typed");
-                assert!(page.contains(&format!(r#"name="factor_next" value="{path}""#)), "POST {path}");
+                assert!(
+                    page.contains(r#"name="kept" value="typed""#),
+                    "POST {path} keeps what was typed"
+                );
+                assert!(
+                    page.contains(&format!(r#"name="factor_next" value="{path}""#)),
+                    "POST {path}"
+                );
             }
         }
     }
     let actions = app.audit_actions().await;
-    assert!(!actions.contains(&"admin.user_deactivated".to_owned()), "nothing was done");
+    assert!(
+        !actions.contains(&"admin.user_deactivated".to_owned()),
+        "nothing was done"
+    );
 }
 
 #[tokio::test]
 async fn a_step_up_goes_on_with_the_action_it_interrupted() {
     let app = office_with_policy().await;
     let (client, admin, totp, _) = with_totp(&app, Role::Admin).await;
-    let target = app.create_user(Role::Mediator, "target@ipo.example", STRONG_PASSWORD).await;
+    let target = app
+        .create_user(Role::Mediator, "target@ipo.example", STRONG_PASSWORD)
+        .await;
 
     // Within 15 minutes of the factor: no question.
     let res = app.get_as(&client, "/admin/users").await;
@@ -332,7 +402,11 @@ async fn a_step_up_goes_on_with_the_action_it_interrupted() {
     let page = app.page(&client, "/step-up?next=%2Fadmin%2Foffice-keys").await;
     assert!(page.contains("15 minutes"));
     let res = app
-        .post_as(&client, "/step-up", &[("factor_code", "999999"), ("factor_next", "/admin/office-keys")])
+        .post_as(
+            &client,
+            "/step-up",
+            &[("factor_code", "999999"), ("factor_next", "/admin/office-keys")],
+        )
         .await;
     assert_eq!(res.status(), 422, "a wrong code");
 
@@ -372,7 +446,9 @@ async fn an_exhibits_visibility_and_an_office_bundle_ask_again_but_a_parties_bun
     factor_given_long_ago(&app, &user).await;
 
     let visibility = format!("/cases/{case_no}/exhibits/1001/visibility");
-    let res = app.post_as(&examiner, &visibility, &[("visibility", "office")]).await;
+    let res = app
+        .post_as(&examiner, &visibility, &[("visibility", "office")])
+        .await;
     assert_eq!(res.status(), 403, "visibility");
     let bundles = format!("/cases/{case_no}/bundles");
     let res = app.post_as(&examiner, &bundles, &[("audience", "office")]).await;
@@ -390,19 +466,29 @@ async fn an_administrators_reset_is_audited_mailed_and_leads_to_setting_up_again
     let (examiner_client, examiner, _, _) = with_totp(&app, Role::Examiner).await;
     let (admin, _, _, _) = with_totp(&app, Role::Admin).await;
     let res = app
-        .post_as(&admin, &format!("/admin/users/{}/reset-factors", examiner.id), &[])
+        .post_as(
+            &admin,
+            &format!("/admin/users/{}/reset-factors", examiner.id),
+            &[],
+        )
         .await;
     assert_eq!(res.status(), 303);
     let actions = app.audit_actions().await;
     assert!(actions.contains(&"mfa.reset".to_owned()), "{actions:?}");
     let mails = security_notices(&app, &examiner.email).await;
-    assert!(mails.iter().any(|m| m.contains("administrator removed")), "{mails:?}");
+    assert!(
+        mails.iter().any(|m| m.contains("administrator removed")),
+        "{mails:?}"
+    );
     // Signed out everywhere; the password alone now signs in, to the set-up.
     assert_eq!(app.get_as(&examiner_client, "/cases").await.status(), 303);
     let client = browser();
     let res = app.login_as(&client, &examiner.email, STRONG_PASSWORD).await;
     assert_eq!(location(&res), "/");
-    assert_eq!(location(&app.get_as(&client, "/cases").await), "/account/security");
+    assert_eq!(
+        location(&app.get_as(&client, "/cases").await),
+        "/account/security"
+    );
 }
 
 #[tokio::test]
@@ -455,14 +541,20 @@ async fn a_passkey_ceremony_is_used_once_and_a_forged_answer_is_refused() {
     let count = app
         .with_db(|c| {
             use diesel::prelude::*;
-            ipdesk::db::schema::passkeys::table.count().get_result::<i64>(c).unwrap()
+            ipdesk::db::schema::passkeys::table
+                .count()
+                .get_result::<i64>(c)
+                .unwrap()
         })
         .await;
     assert_eq!(count, 0);
     let left = app
         .with_db(|c| {
             use diesel::prelude::*;
-            ipdesk::db::schema::passkey_challenges::table.count().get_result::<i64>(c).unwrap()
+            ipdesk::db::schema::passkey_challenges::table
+                .count()
+                .get_result::<i64>(c)
+                .unwrap()
         })
         .await;
     assert_eq!(left, 0, "the ceremony was used up");
@@ -477,7 +569,11 @@ async fn a_passkey_ceremony_is_used_once_and_a_forged_answer_is_refused() {
         .await
         .unwrap();
     let options: serde_json::Value = res.json().await.unwrap();
-    assert!(options["options"]["publicKey"]["allowCredentials"].as_array().is_none_or(|a| a.is_empty()));
+    assert!(
+        options["options"]["publicKey"]["allowCredentials"]
+            .as_array()
+            .is_none_or(|a| a.is_empty())
+    );
     let res = app
         .post_as(
             &visitor,

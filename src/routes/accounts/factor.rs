@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::models::user::User;
-use crate::services::second_factor::{self as factor, Method, PasskeySignIn, Verdict};
+use crate::services::second_factor::{self as factor, Answer, Method, PasskeySignIn, Verdict};
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -126,7 +126,9 @@ pub async fn submit(
     let Some(pending) = RequestCtx::of(&req).and_then(|r| r.session_id()) else {
         return Ok(page::see_other("/login"));
     };
-    let language = RequestCtx::of(&req).and_then(|r| r.session).and_then(|s| s.language);
+    let language = RequestCtx::of(&req)
+        .and_then(|r| r.session)
+        .and_then(|s| s.language);
     let address = client_address(&req, state.settings.trusted_proxy);
     let passkeys = has_passkeys(&state, user.id).await?;
     if posted.passkey().is_none() && posted.code.trim().is_empty() {
@@ -141,9 +143,18 @@ pub async fn submit(
             .db(move |c| {
                 let env = state.factor_env(address);
                 Ok(match (posted.passkey(), &state.passkeys) {
-                    (Some((ceremony, answer)), Some(relying)) => {
-                        factor::sign_in_with_passkey(c, &env, relying, pending, &user, language, ceremony, &answer)?
-                    }
+                    (Some((ceremony, answer)), Some(relying)) => factor::sign_in_with_passkey(
+                        c,
+                        &env,
+                        relying,
+                        pending,
+                        &user,
+                        language,
+                        Answer {
+                            ceremony,
+                            credential: &answer,
+                        },
+                    )?,
                     (Some(_), None) => Verdict::Wrong,
                     (None, _) => factor::sign_in_with_code(c, &env, pending, &user, language, &posted.code)?,
                 })
@@ -158,7 +169,11 @@ pub async fn submit(
             Ok(after_sign_in(&req, &method, &next))
         }
         refused => {
-            tracing::warn!(event = "login.second_factor_refused", user = user.id.0, "second factor refused");
+            tracing::warn!(
+                event = "login.second_factor_refused",
+                user = user.id.0,
+                "second factor refused"
+            );
             let (status, error) = refusal(&ctx, &refused);
             second_step_page(&ctx, status, &next, passkeys, Some(error))
         }
@@ -183,7 +198,10 @@ pub async fn options(
         return Err(AppError::NotFound);
     };
     let ctx = RequestCtx::of(&req);
-    let account = ctx.as_ref().and_then(|c| c.user().map(|u| u.id)).or_else(|| awaiting(&req).map(|u| u.id));
+    let account = ctx
+        .as_ref()
+        .and_then(|c| c.user().map(|u| u.id))
+        .or_else(|| awaiting(&req).map(|u| u.id));
     let ceremony = match (form.purpose.as_str(), account) {
         ("check", Some(user)) => {
             state
@@ -226,7 +244,15 @@ pub async fn passkey_sign_in(
                 .db(move |c| {
                     let env = state2.factor_env(address);
                     Ok(factor::finish_passkey_sign_in(
-                        c, &env, &relying, &ceremony, &answer, language, replacing,
+                        c,
+                        &env,
+                        &relying,
+                        Answer {
+                            ceremony: &ceremony,
+                            credential: &answer,
+                        },
+                        language,
+                        replacing,
                     )?)
                 })
                 .await?
@@ -235,13 +261,22 @@ pub async fn passkey_sign_in(
     };
     match outcome {
         PasskeySignIn::SignedIn { user, cookie } => {
-            tracing::info!(event = "login.success", user = user.0, method = "passkey", "signed in with a passkey");
+            tracing::info!(
+                event = "login.success",
+                user = user.0,
+                method = "passkey",
+                "signed in with a passkey"
+            );
             session::set_cookie(&req, cookie);
             flash::set(&req, Flash::SignedIn);
             Ok(page::see_other(&next))
         }
         PasskeySignIn::Refused => {
-            tracing::warn!(event = "login.failure", method = "passkey", "passkey sign-in refused");
+            tracing::warn!(
+                event = "login.failure",
+                method = "passkey",
+                "passkey sign-in refused"
+            );
             super::login::refused_page(&ctx, &next, ctx.t("err-passkey-sign-in"))
         }
     }
@@ -284,9 +319,17 @@ pub async fn step_up(
                 .db(move |c| {
                     let env = state2.factor_env(address);
                     Ok(match (passkey, &state2.passkeys) {
-                        (Some((ceremony, answer)), Some(relying)) => {
-                            factor::step_up_with_passkey(c, &env, relying, session, &user, &ceremony, &answer)?
-                        }
+                        (Some((ceremony, answer)), Some(relying)) => factor::step_up_with_passkey(
+                            c,
+                            &env,
+                            relying,
+                            session,
+                            &user,
+                            Answer {
+                                ceremony: &ceremony,
+                                credential: &answer,
+                            },
+                        )?,
                         (Some(_), None) => Verdict::Wrong,
                         (None, _) => factor::step_up_with_code(c, &env, session, &user, &code)?,
                     })
@@ -306,7 +349,11 @@ pub async fn step_up(
         Some(refused) => refusal(&ctx, refused),
         None => (StatusCode::UNPROCESSABLE_ENTITY, ctx.t("err-factor-missing")),
     };
-    tracing::warn!(event = "mfa.step_up_refused", user = current.user.id.0, "step-up refused");
+    tracing::warn!(
+        event = "mfa.step_up_refused",
+        user = current.user.id.0,
+        "step-up refused"
+    );
     let step = Step {
         next: local_path(&posted.next),
         carried: posted.replay.then_some(posted.carried.as_slice()),

@@ -57,7 +57,9 @@ pub async fn form(
         return Ok(page::see_other(local_path(&query.next)));
     }
     if super::factor::awaiting(&req).is_some() {
-        return Ok(page::see_other(&super::factor::second_step(local_path(&query.next))));
+        return Ok(page::see_other(&super::factor::second_step(local_path(
+            &query.next,
+        ))));
     }
     page::ok(&LoginPage {
         ctx: &ctx,
@@ -159,7 +161,11 @@ pub async fn submit(
         .await?;
     session::set_cookie(&req, begun.cookie);
     let mut res = if begun.awaiting_factor {
-        tracing::info!(event = "login.password", user = user.0, "password right; second factor next");
+        tracing::info!(
+            event = "login.password",
+            user = user.0,
+            "password right; second factor next"
+        );
         page::see_other(&super::factor::second_step(next))
     } else {
         tracing::info!(event = "login.success", user = user.0, "signed in");
@@ -185,7 +191,9 @@ pub async fn logout(
         return Ok(page::see_other("/"));
     };
     let session = request.and_then(|r| r.session);
-    let user = session.as_ref().and_then(|s| s.user.clone().or_else(|| s.awaiting.clone()));
+    let user = session
+        .as_ref()
+        .and_then(|s| s.user.clone().or_else(|| s.awaiting.clone()));
     let address = client_address(&req, state.settings.trusted_proxy);
     let who = user.as_ref().map(|u| u.id.0);
     state

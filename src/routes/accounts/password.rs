@@ -102,7 +102,8 @@ pub async fn submit(
     let factor_at = current.factor_at;
     let cookie = state
         .db(move |c| {
-            passwords::change(c, &public_url, &user, &hash, &subjects, language, factor_at).map_err(Into::into)
+            passwords::change(c, &public_url, &user, &hash, &subjects, language, factor_at)
+                .map_err(Into::into)
         })
         .await?;
     state.mail_queued();

@@ -11,7 +11,7 @@ use crate::auth::second_factor::Totp;
 use crate::models::id::PasskeyId;
 use crate::models::second_factor::{self as store, Factors, PasskeyRow};
 use crate::models::user::User;
-use crate::services::second_factor::{self as factor, Confirmed, PasskeyAdded, TotpStart, Verdict};
+use crate::services::second_factor::{self as factor, Answer, Confirmed, PasskeyAdded, TotpStart, Verdict};
 use crate::web::AppState;
 use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
@@ -56,7 +56,9 @@ struct RecoveryCodesPage<'a> {
 }
 
 fn held(req: &HttpRequest) -> bool {
-    RequestCtx::of(req).and_then(|r| r.session).is_some_and(|s| s.held)
+    RequestCtx::of(req)
+        .and_then(|r| r.session)
+        .is_some_and(|s| s.held)
 }
 
 async fn security_page(
@@ -96,7 +98,8 @@ pub async fn show(
 }
 
 fn qr_image(url: &str) -> Result<String, AppError> {
-    let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))?;
+    let code = qrcode::QrCode::new(url.as_bytes())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))?;
     let svg = code
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(220, 220)
@@ -108,7 +111,12 @@ fn qr_image(url: &str) -> Result<String, AppError> {
     ))
 }
 
-fn totp_page(ctx: &PageCtx, totp: &Totp, status: StatusCode, error: Option<String>) -> Result<HttpResponse, AppError> {
+fn totp_page(
+    ctx: &PageCtx,
+    totp: &Totp,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
     page::render(
         status,
         &TotpSetupPage {
@@ -158,17 +166,31 @@ pub async fn confirm_totp(
     let state2 = state.clone();
     let code = form.code.clone();
     let outcome = state
-        .db(move |c| Ok(factor::confirm_totp(c, &state2.factor_env(address), &user, session, &code)?))
+        .db(move |c| {
+            Ok(factor::confirm_totp(
+                c,
+                &state2.factor_env(address),
+                &user,
+                session,
+                &code,
+            )?)
+        })
         .await?;
     state.mail_queued();
     let error = match outcome {
         Confirmed::Done { recovery_codes } => {
-            tracing::info!(event = "mfa.totp_added", user = current.user.id.0, "authenticator app set up");
+            tracing::info!(
+                event = "mfa.totp_added",
+                user = current.user.id.0,
+                "authenticator app set up"
+            );
             flash::set(&req, Flash::TotpAdded);
             return codes_or_back(&ctx, recovery_codes);
         }
         Confirmed::NotStarted => return Ok(page::see_other("/account/security")),
-        Confirmed::Refused(Verdict::Wait(wait)) => (StatusCode::TOO_MANY_REQUESTS, super::wait_message(&ctx, wait)),
+        Confirmed::Refused(Verdict::Wait(wait)) => {
+            (StatusCode::TOO_MANY_REQUESTS, super::wait_message(&ctx, wait))
+        }
         Confirmed::Refused(_) if form.code.trim().is_empty() => {
             (StatusCode::UNPROCESSABLE_ENTITY, ctx.t("err-factor-missing"))
         }
@@ -207,7 +229,11 @@ pub async fn remove_totp(
         .await?;
     state.mail_queued();
     if removed {
-        tracing::info!(event = "mfa.totp_removed", user = current.user.id.0, "authenticator app removed");
+        tracing::info!(
+            event = "mfa.totp_removed",
+            user = current.user.id.0,
+            "authenticator app removed"
+        );
         flash::set(&req, Flash::TotpRemoved);
     }
     Ok(page::see_other("/account/security"))
@@ -224,14 +250,27 @@ pub async fn renew_codes(
     let user = current.user.clone();
     let state2 = state.clone();
     let codes = state
-        .db(move |c| Ok(factor::renew_recovery_codes(c, &state2.factor_env(address), &user)?))
+        .db(move |c| {
+            Ok(factor::renew_recovery_codes(
+                c,
+                &state2.factor_env(address),
+                &user,
+            )?)
+        })
         .await?;
     state.mail_queued();
     let Some(codes) = codes else {
         return Ok(page::see_other("/account/security"));
     };
-    tracing::info!(event = "mfa.recovery_codes_made", user = current.user.id.0, "new recovery codes");
-    page::ok(&RecoveryCodesPage { ctx: &ctx, codes: &codes })
+    tracing::info!(
+        event = "mfa.recovery_codes_made",
+        user = current.user.id.0,
+        "new recovery codes"
+    );
+    page::ok(&RecoveryCodesPage {
+        ctx: &ctx,
+        codes: &codes,
+    })
 }
 
 /// A registration's options, as JSON, for the page's script.
@@ -281,7 +320,16 @@ pub async fn add_passkey(
         Ok(name) => name,
         Err(error) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return security_page(&req, &state, &ctx, &current.user, status, &form.passkey_name, Some(error)).await;
+            return security_page(
+                &req,
+                &state,
+                &ctx,
+                &current.user,
+                status,
+                &form.passkey_name,
+                Some(error),
+            )
+            .await;
         }
     };
     let Some(relying) = state.passkeys.clone() else {
@@ -296,14 +344,27 @@ pub async fn add_passkey(
         .db(move |c| {
             let env = state2.factor_env(address);
             Ok(factor::finish_passkey_registration(
-                c, &env, &relying, &user, session, &ceremony, &name2, &answer,
+                c,
+                &env,
+                &relying,
+                &user,
+                session,
+                &name2,
+                Answer {
+                    ceremony: &ceremony,
+                    credential: &answer,
+                },
             )?)
         })
         .await?;
     state.mail_queued();
     match added {
         PasskeyAdded::Done { recovery_codes } => {
-            tracing::info!(event = "mfa.passkey_added", user = current.user.id.0, "passkey added");
+            tracing::info!(
+                event = "mfa.passkey_added",
+                user = current.user.id.0,
+                "passkey added"
+            );
             flash::set(&req, Flash::PasskeyAdded);
             codes_or_back(&ctx, recovery_codes)
         }
@@ -340,7 +401,15 @@ pub async fn rename_passkey(
     let (user, id) = (current.user.clone(), PasskeyId(id.into_inner()));
     let state2 = state.clone();
     let renamed = state
-        .db(move |c| Ok(factor::rename_passkey(c, &state2.factor_env(address), &user, id, &name)?))
+        .db(move |c| {
+            Ok(factor::rename_passkey(
+                c,
+                &state2.factor_env(address),
+                &user,
+                id,
+                &name,
+            )?)
+        })
         .await?;
     if !renamed {
         return Err(AppError::NotFound);
@@ -365,7 +434,11 @@ pub async fn remove_passkey(
     if !removed {
         return Err(AppError::NotFound);
     }
-    tracing::info!(event = "mfa.passkey_removed", user = current.user.id.0, "passkey removed");
+    tracing::info!(
+        event = "mfa.passkey_removed",
+        user = current.user.id.0,
+        "passkey removed"
+    );
     flash::set(&req, Flash::PasskeyRemoved);
     Ok(page::see_other("/account/security"))
 }

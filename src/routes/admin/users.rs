@@ -217,7 +217,12 @@ pub async fn reset_factors(
         return Err(AppError::NotFound);
     }
     state.mail_queued();
-    tracing::info!(event = "mfa.reset", user = current.user.id.0, target = target.0, "second factors reset");
+    tracing::info!(
+        event = "mfa.reset",
+        user = current.user.id.0,
+        target = target.0,
+        "second factors reset"
+    );
     flash::set(&req, Flash::FactorsReset);
     Ok(page::see_other("/admin/users"))
 }

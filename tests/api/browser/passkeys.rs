@@ -29,7 +29,8 @@ async fn the_second_factor(lang: Lang, width: Width) {
     b.goto("/login", "sign-in").await;
     b.fill("#email", email).await;
     b.fill("#password", STRONG_PASSWORD).await;
-    b.submit("form[action='/login'] button[type=submit]", "signed-in").await;
+    b.submit("form[action='/login'] button[type=submit]", "signed-in")
+        .await;
     b.goto("/cases", "held").await;
     assert_eq!(b.path().await, "/account/security");
     assert!(b.has("[data-held]").await, "the page says why");
@@ -37,10 +38,16 @@ async fn the_second_factor(lang: Lang, width: Width) {
     // A passkey, registered with the browser's authenticator.
     b.fill("#passkey_name", "업무용 노트북").await;
     b.submit("button[data-passkey=register]", "passkey-added").await;
-    assert!(b.has("[data-recovery-codes]").await, "the recovery codes come with the first factor");
+    assert!(
+        b.has("[data-recovery-codes]").await,
+        "the recovery codes come with the first factor"
+    );
     let codes = b.text().await;
     assert_eq!(
-        regex::Regex::new(r"[0-9a-z]{4}(-[0-9a-z]{4}){5}").unwrap().find_iter(&codes).count(),
+        regex::Regex::new(r"[0-9a-z]{4}(-[0-9a-z]{4}){5}")
+            .unwrap()
+            .find_iter(&codes)
+            .count(),
         10
     );
     assert_eq!(b.authenticator_credentials(&authenticator).await.len(), 1);
@@ -52,7 +59,8 @@ async fn the_second_factor(lang: Lang, width: Width) {
     // Signing in with the passkey alone.
     b.sign_out("signed-out").await;
     b.goto("/login", "sign-in-again").await;
-    b.submit("button[data-passkey=sign-in]", "signed-in-with-passkey").await;
+    b.submit("button[data-passkey=sign-in]", "signed-in-with-passkey")
+        .await;
     b.goto("/cases", "cases-after-passkey").await;
     assert_eq!(b.path().await, "/cases", "signed in");
 
@@ -61,9 +69,11 @@ async fn the_second_factor(lang: Lang, width: Width) {
     b.goto("/login", "sign-in-password").await;
     b.fill("#email", email).await;
     b.fill("#password", STRONG_PASSWORD).await;
-    b.submit("form[action='/login'] button[type=submit]", "second-step").await;
+    b.submit("form[action='/login'] button[type=submit]", "second-step")
+        .await;
     assert!(b.path().await.starts_with("/login/second-factor"));
-    b.submit("button[data-passkey=check]", "second-step-passkey").await;
+    b.submit("button[data-passkey=check]", "second-step-passkey")
+        .await;
     b.goto("/cases", "cases-after-second-step").await;
     assert_eq!(b.path().await, "/cases");
 
@@ -87,15 +97,30 @@ async fn the_second_factor(lang: Lang, width: Width) {
     assert!(b.has("[data-held]").await, "without a factor, held again");
 
     // An authenticator app instead, from the QR code's secret.
-    b.submit("form[action='/account/security/totp'] button", "totp-setup").await;
-    let secret = b.find("[data-totp-secret]").await.text().await.unwrap().replace(' ', "");
+    b.submit("form[action='/account/security/totp'] button", "totp-setup")
+        .await;
+    let secret = b
+        .find("[data-totp-secret]")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace(' ', "");
     let totp = Totp::new(totp_rs::Secret::Encoded(secret).to_bytes().unwrap(), "t", "t");
     b.fill("#code", "000000").await;
-    b.submit("form[action='/account/security/totp/confirm'] button", "totp-wrong").await;
+    b.submit(
+        "form[action='/account/security/totp/confirm'] button",
+        "totp-wrong",
+    )
+    .await;
     assert!(b.has("[aria-invalid=true]").await, "the field says it was wrong");
     let now = step_at(chrono::Utc::now().timestamp() as u64);
     b.fill("#code", &totp.code_at(now)).await;
-    b.submit("form[action='/account/security/totp/confirm'] button", "totp-added").await;
+    b.submit(
+        "form[action='/account/security/totp/confirm'] button",
+        "totp-added",
+    )
+    .await;
     b.goto("/account/security", "security-with-totp").await;
     assert!(b.has("[data-totp=on]").await);
     b.goto("/cases", "working-again").await;
