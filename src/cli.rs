@@ -193,6 +193,14 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Remove an account's second factors and recovery codes (its owner lost them) and end
+    /// its sessions; the owner is mailed and sets one up again at the next sign-in. For when
+    /// no administrator can sign in to do it on the Accounts page.
+    ResetSecondFactor {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -286,7 +294,34 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             role,
             password_stdin,
         }) => add_user(&settings, &email, &name, role, password_stdin),
+        Command::User(UserCommand::ResetSecondFactor { email }) => reset_second_factor(&settings, &email),
     }
+}
+
+fn reset_second_factor(settings: &Settings, email: &str) -> anyhow::Result<ExitCode> {
+    use crate::bundle::keyring::KeySecret;
+    let pool = db::connect(&settings.database()?, 1)?;
+    let mut conn = pool.get()?;
+    let Some(account) = user::find_row_by_email(&mut conn, &email.trim().to_lowercase())? else {
+        bail!("no account has the e-mail address {email}");
+    };
+    let secret = KeySecret::load_or_create(settings.key_secret.as_deref(), &settings.key_secret_file())?;
+    let public_url = settings.public_url()?;
+    let throttle = crate::auth::throttle::Policy::from_settings(settings);
+    let env = crate::services::second_factor::Env {
+        secret: &secret,
+        public_url: &public_url,
+        throttle: &throttle,
+        issuer: &settings.organization,
+        address: None,
+    };
+    crate::services::second_factor::reset(&mut conn, &env, &audit::Actor::system(), account.id)
+        .context("cannot reset the second factor")?;
+    println!(
+        "Removed the second factors and recovery codes of {} and ended its sessions; its owner is mailed.",
+        account.email
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The demo accounts' addresses under their role, roles in the order they were made.

@@ -585,6 +585,27 @@ mod tests {
     }
 
     #[test]
+    fn the_second_factors_roles_are_a_list_in_the_file_and_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "office.toml",
+                "mfa_required_roles = [\"admin\", \"complainant\"]\n",
+            )?;
+            let s = Settings::load(Some(Path::new("office.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(s.mfa_roles().unwrap(), vec![Role::Admin, Role::Complainant]);
+            jail.set_env("IPDESK_MFA_REQUIRED_ROLES", "[]");
+            let s = Settings::load(Some(Path::new("office.toml"))).map_err(|e| e.to_string())?;
+            assert!(s.mfa_roles().unwrap().is_empty(), "none");
+            assert_eq!(
+                Settings::default().mfa_roles().unwrap().len(),
+                4,
+                "staff by default"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
     #[allow(clippy::result_large_err)] // figment's own test API
     fn an_older_evidence_dir_setting_still_names_the_store_and_a_bucket_comes_from_the_environment() {
         figment::Jail::expect_with(|jail| {

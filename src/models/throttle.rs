@@ -20,6 +20,8 @@ pub enum Scope {
     Pair,
     /// Failed sign-ins from a browser that signed in to the account before (its token).
     Device,
+    /// Passkey sign-ins begun from one client address (each keeps a ceremony's state).
+    Passkey,
 }
 
 impl Scope {
@@ -31,6 +33,7 @@ impl Scope {
             Scope::Register => "register",
             Scope::Pair => "pair",
             Scope::Device => "device",
+            Scope::Passkey => "passkey",
         }
     }
 }

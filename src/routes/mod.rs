@@ -107,7 +107,7 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/account/calendar",              SignedIn),
     route(Get,  "/calendar/{secret}.ics",         Open),
     route(Post, "/account/password",              SignedIn),
-    enrolling(Get, "/account/security",           SignedIn),
+    adding(Get, "/account/security",              SignedIn),
     adding(Post, "/account/security/totp",        SignedIn),
     adding(Post, "/account/security/totp/confirm", SignedIn),
     fresh(Post, "/account/security/totp/remove",  SignedIn),

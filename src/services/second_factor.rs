@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::audit::{self, Actor, Event};
 use crate::auth::passkey::Relying;
 use crate::auth::second_factor::{self as rules, Totp, Typed};
-use crate::auth::throttle::{self, Policy, Subjects};
+use crate::auth::throttle::{self, Policy, Scope, Subjects};
 use crate::bundle::keyring::KeySecret;
 use crate::config::PublicUrl;
 use crate::db::{DbConn, write_tx};
@@ -740,11 +740,32 @@ pub fn step_up_with_passkey(
     })
 }
 
-/// Starts signing in with a passkey alone.
-pub fn start_passkey_sign_in(conn: &mut DbConn, relying: &Relying) -> Result<Ceremony, Error> {
+/// Passkey sign-ins one address may begin in `SIGN_INS_WINDOW`: each keeps a row until it is
+/// used or stale, and anyone may ask.
+const SIGN_INS_PER_ADDRESS: u32 = 60;
+const SIGN_INS_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Starts signing in with a passkey alone; none when the address asked too often.
+pub fn start_passkey_sign_in(
+    conn: &mut DbConn,
+    relying: &Relying,
+    address: &str,
+) -> Result<Option<Ceremony>, Error> {
     write_tx(conn, |c| {
+        let now = models::now();
+        let allowed = throttle::allow_request(
+            c,
+            Scope::Passkey,
+            address,
+            SIGN_INS_PER_ADDRESS,
+            SIGN_INS_WINDOW,
+            now,
+        )?;
+        if !allowed {
+            return Ok(None);
+        }
         let (options, state) = relying.start_discoverable()?;
-        keep_ceremony(c, Purpose::SignIn, None, options, &state)
+        keep_ceremony(c, Purpose::SignIn, None, options, &state).map(Some)
     })
 }
 
@@ -810,7 +831,7 @@ pub fn finish_passkey_sign_in(
 /// Removes every second factor and recovery code of `target` and ends its sessions; the next
 /// sign-in leads its owner to set one up again (if the policy asks for one). Audited, and the
 /// owner is mailed. False when the account does not exist.
-pub fn reset(conn: &mut DbConn, env: &Env<'_>, admin: &User, target: UserId) -> Result<bool, Error> {
+pub fn reset(conn: &mut DbConn, env: &Env<'_>, by: &Actor, target: UserId) -> Result<bool, Error> {
     write_tx(conn, |c| {
         let Some(owner) = user::find(c, target)? else {
             return Ok(false);
@@ -822,7 +843,7 @@ pub fn reset(conn: &mut DbConn, env: &Env<'_>, admin: &User, target: UserId) -> 
         record(
             c,
             env,
-            &Actor::user(admin),
+            by,
             "mfa.reset",
             target,
             json!({"totp": totp > 0, "passkeys": passkeys, "recovery_codes": codes}),

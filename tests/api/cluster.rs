@@ -56,6 +56,8 @@ impl Shared {
             ("IPDESK_S3_SECRET_KEY", bucket.secret_key.clone()),
             ("IPDESK_KEY_SECRET", secret),
             ("IPDESK_LOG_FORMAT", "json".to_owned()),
+            // Staff sign in with a password alone here, as in the other HTTP tests.
+            ("IPDESK_MFA_REQUIRED_ROLES", "[]".to_owned()),
             ("IPDESK_DB_POOL_SIZE", "4".to_owned()),
             ("IPDESK_MAIL_POLL_MILLIS", "200".to_owned()),
             ("IPDESK_BUNDLE_POLL_SECS", "1".to_owned()),

@@ -52,8 +52,9 @@ async fn current_pem(app: &TestApp) -> String {
     app.get("/office-key.pem").await.text().await.unwrap()
 }
 
-/// The command line on the server: this installation's database and data folder.
-fn ipdesk(app: &TestApp, args: &[&str]) -> (bool, String) {
+/// The command line on the server, on this installation's database and data folder: whether
+/// it succeeded, and what it said.
+pub fn ipdesk(app: &TestApp, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_ipdesk"))
         .args(args)
         .env("DATABASE_URL", app.settings.database_url.as_deref().unwrap())

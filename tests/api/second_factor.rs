@@ -587,3 +587,42 @@ async fn a_passkey_ceremony_is_used_once_and_a_forged_answer_is_refused() {
     assert_eq!(res.status(), 422);
     assert_eq!(app.get_as(&visitor, "/cases").await.status(), 303);
 }
+
+#[tokio::test]
+async fn the_command_line_resets_a_second_factor_when_no_administrator_can() {
+    let app = office_with_policy().await;
+    let (_, admin, _, _) = with_totp(&app, Role::Admin).await;
+    let (done, said) =
+        crate::office_keys::ipdesk(&app, &["user", "reset-second-factor", "--email", &admin.email]);
+    assert!(done, "{said}");
+    assert!(said.contains(&admin.email), "{said}");
+    let factors = app
+        .with_db(move |c| ipdesk::models::second_factor::factors_of(c, admin.id).unwrap())
+        .await;
+    assert!(!factors.any() && factors.recovery_left == 0);
+    assert!(app.audit_actions().await.contains(&"mfa.reset".to_owned()));
+    let (done, said) = crate::office_keys::ipdesk(
+        &app,
+        &["user", "reset-second-factor", "--email", "nobody@ipo.example"],
+    );
+    assert!(!done, "an unknown address: {said}");
+}
+
+#[tokio::test]
+async fn passkey_sign_ins_begun_from_one_address_are_limited() {
+    let app = crate::helpers::spawn_app().await;
+    let visitor = browser();
+    let token = app.csrf(&visitor).await;
+    let mut statuses = Vec::new();
+    for _ in 0..61 {
+        let res = visitor
+            .post(app.url("/passkeys/options"))
+            .form(&[("csrf_token", token.as_str()), ("purpose", "sign-in")])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert!(statuses[..60].iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(statuses[60], 429, "the 61st in a quarter of an hour");
+}

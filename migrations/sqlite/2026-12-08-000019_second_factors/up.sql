@@ -47,9 +47,21 @@ CREATE INDEX recovery_codes_user ON recovery_codes (user_id);
 -- A WebAuthn ceremony under way: the state webauthn-rs needs to check the browser's answer,
 -- kept here (not in a server's memory) so that any app server can finish it. Used once.
 CREATE TABLE passkey_challenges (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL PRIMARY KEY,
     purpose TEXT NOT NULL,
     user_id BIGINT REFERENCES users (id),
     state TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL
+);
+
+-- Sign-in counters gain a scope: passkey sign-ins begun from one address (`passkey`). The
+-- counters are transient, so the table is made again, empty, as in 000008.
+DROP TABLE login_throttle;
+CREATE TABLE login_throttle (
+    scope TEXT NOT NULL CHECK (scope IN ('account', 'address', 'reset', 'register', 'pair', 'device', 'passkey')),
+    subject TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    window_start TIMESTAMP NOT NULL,
+    last_failure_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (scope, subject)
 );

@@ -208,11 +208,21 @@ pub async fn options(
                 .db(move |c| Ok(factor::start_passkey_check(c, &relying, user)?))
                 .await?
         }
-        ("sign-in", _) => Some(
-            state
-                .db(move |c| Ok(factor::start_passkey_sign_in(c, &relying)?))
-                .await?,
-        ),
+        ("sign-in", _) => {
+            let address =
+                client_address(&req, state.settings.trusted_proxy).unwrap_or_else(|| "unknown".into());
+            let started = state
+                .db(move |c| Ok(factor::start_passkey_sign_in(c, &relying, &address)?))
+                .await?;
+            if started.is_none() {
+                tracing::warn!(
+                    event = "passkey.throttled",
+                    "passkey sign-ins refused: too many from one address"
+                );
+                return Ok(HttpResponse::TooManyRequests().finish());
+            }
+            started
+        }
         _ => None,
     };
     let Some(ceremony) = ceremony else {

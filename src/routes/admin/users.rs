@@ -208,7 +208,7 @@ pub async fn reset_factors(
             Ok(crate::services::second_factor::reset(
                 c,
                 &state2.factor_env(address),
-                &admin,
+                &crate::audit::Actor::user(&admin),
                 target,
             )?)
         })
