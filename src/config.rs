@@ -585,6 +585,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's own test API
     fn the_second_factors_roles_are_a_list_in_the_file_and_the_environment() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
