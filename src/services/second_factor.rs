@@ -219,7 +219,14 @@ pub fn remove_totp(conn: &mut DbConn, env: &Env<'_>, user: &User) -> Result<bool
 
 // ---- Recovery codes ----
 
-fn make_recovery_codes(c: &mut DbConn, user: UserId, now: NaiveDateTime) -> Result<Vec<String>, Error> {
+/// Ten new recovery codes in place of the account's old ones, recorded; returned to be shown
+/// once.
+fn make_recovery_codes(
+    c: &mut DbConn,
+    env: &Env<'_>,
+    user: &User,
+    now: NaiveDateTime,
+) -> Result<Vec<String>, Error> {
     let codes: Vec<String> = (0..rules::RECOVERY_CODES)
         .map(|_| rules::new_recovery_code())
         .collect();
@@ -230,7 +237,16 @@ fn make_recovery_codes(c: &mut DbConn, user: UserId, now: NaiveDateTime) -> Resu
             _ => None,
         })
         .collect();
-    store::replace_recovery_codes(c, user, &hashes, now)?;
+    store::replace_recovery_codes(c, user.id, &hashes, now)?;
+    let details = json!({"count": codes.len()});
+    record(
+        c,
+        env,
+        &Actor::user(user),
+        "mfa.recovery_codes_made",
+        user.id,
+        details,
+    )?;
     Ok(codes)
 }
 
@@ -244,16 +260,7 @@ fn first_recovery_codes(
     if store::recovery_left(c, user.id)? > 0 {
         return Ok(None);
     }
-    let codes = make_recovery_codes(c, user.id, now)?;
-    record(
-        c,
-        env,
-        &Actor::user(user),
-        "mfa.recovery_codes_made",
-        user.id,
-        json!({"count": codes.len()}),
-    )?;
-    Ok(Some(codes))
+    make_recovery_codes(c, env, user, now).map(Some)
 }
 
 /// New recovery codes in place of the old ones, which stop working; none for an account
@@ -267,15 +274,7 @@ pub fn renew_recovery_codes(
         if !store::factors_of(c, user.id)?.any() {
             return Ok(None);
         }
-        let codes = make_recovery_codes(c, user.id, models::now())?;
-        record(
-            c,
-            env,
-            &Actor::user(user),
-            "mfa.recovery_codes_made",
-            user.id,
-            json!({"count": codes.len()}),
-        )?;
+        let codes = make_recovery_codes(c, env, user, models::now())?;
         notify(c, env, user, "mail-security-recovery-renewed", "")?;
         Ok(Some(codes))
     })

@@ -243,7 +243,12 @@ async fn admit(
         match second_factor(&state, route.factor, session).await {
             Ok(FactorCheck::Pass) => {}
             Ok(FactorCheck::Enroll) => {
-                // The page says why.
+                // A form's body is read (up to the form limit), so that the connection stays
+                // usable for the redirect's request. The page says why.
+                let mut req = req;
+                if unsafe_method {
+                    let _ = req.extract::<web::Bytes>().await;
+                }
                 let (req, _) = req.into_parts();
                 let res = crate::web::page::see_other("/account/security");
                 return Ok(finish(ServiceResponse::new(req, res), &state, started_visitor));

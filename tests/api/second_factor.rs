@@ -90,11 +90,15 @@ async fn give_code(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwe
 
 /// Makes the account's sessions have given their second factor 16 minutes ago.
 async fn factor_given_long_ago(app: &TestApp, user: &User) {
+    factor_given_minutes_ago(app, user, 16).await;
+}
+
+async fn factor_given_minutes_ago(app: &TestApp, user: &User, minutes: i64) {
     let id = user.id.0;
     app.with_db(move |c| {
         use diesel::prelude::*;
         use ipdesk::db::schema::sessions;
-        let then = ipdesk::models::now() - chrono::TimeDelta::minutes(16);
+        let then = ipdesk::models::now() - chrono::TimeDelta::minutes(minutes);
         diesel::update(sessions::table.filter(sessions::user_id.eq(id)))
             .set(sessions::factor_at.eq(then))
             .execute(c)
@@ -625,4 +629,114 @@ async fn passkey_sign_ins_begun_from_one_address_are_limited() {
     }
     assert!(statuses[..60].iter().all(|s| *s == 200), "{statuses:?}");
     assert_eq!(statuses[60], 429, "the 61st in a quarter of an hour");
+}
+
+#[tokio::test]
+async fn the_authenticator_secret_is_sealed_in_the_database() {
+    let app = crate::helpers::spawn_app().await;
+    let (client, user) = app.signed_in(Role::Complainant).await;
+    let page = app
+        .post_as(&client, "/account/security/totp", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let secret = capture(&page, r"data-totp-secret>([A-Z2-7 ]+)<").replace(' ', "");
+    let bytes = totp_rs::Secret::Encoded(secret.clone()).to_bytes().unwrap();
+    let id = user.id.0;
+    let sealed: String = app
+        .with_db(move |c| {
+            use diesel::prelude::*;
+            use ipdesk::db::schema::totp_secrets;
+            totp_secrets::table
+                .filter(totp_secrets::user_id.eq(id))
+                .select(totp_secrets::sealed_secret)
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    assert!(
+        !sealed.contains(&hex::encode(&bytes)) && !sealed.contains(&secret),
+        "{sealed}"
+    );
+    assert!(
+        sealed.len() > 2 * (12 + 20),
+        "a nonce, the ciphertext and its tag"
+    );
+}
+
+/// A passkey as the database keeps it, put there directly (a real one is made in the browser
+/// suite, by Chromium's virtual authenticator).
+async fn stored_passkey(app: &TestApp, user: &User, name: &str) -> i64 {
+    let (id, name) = (user.id, name.to_owned());
+    app.with_db(move |c| {
+        ipdesk::models::second_factor::insert_passkey(
+            c,
+            ipdesk::models::second_factor::NewPasskey {
+                user: id,
+                name: &name,
+                credential_id: &uuid::Uuid::new_v4().to_string(),
+                user_handle: &uuid::Uuid::new_v4().to_string(),
+                credential: "{}",
+            },
+            ipdesk::models::now(),
+        )
+        .unwrap()
+        .0
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_passkey_is_renamed_and_removed_and_only_its_owner_can() {
+    let app = crate::helpers::spawn_app().await;
+    let (client, user) = app.signed_in(Role::Complainant).await;
+    let id = stored_passkey(&app, &user, "Phone").await;
+    let (stranger, _) = app.signed_in(Role::Complainant).await;
+
+    let rename = format!("/account/security/passkeys/{id}/rename");
+    assert_eq!(
+        app.post_as(&stranger, &rename, &[("name", "Mine now")])
+            .await
+            .status(),
+        404
+    );
+    let long = "긴".repeat(61);
+    let res = app.post_as(&client, &rename, &[("name", &long)]).await;
+    assert_eq!(res.status(), 422, "too long a name");
+    assert_eq!(
+        app.post_as(&client, &rename, &[("name", "업무용 휴대전화")])
+            .await
+            .status(),
+        303
+    );
+    // The security page of an account with a factor asks for it first, like a sensitive page.
+    let res = app.get_as(&client, "/account/security").await;
+    assert_eq!(location(&res), "/step-up?next=%2Faccount%2Fsecurity");
+    factor_given_minutes_ago(&app, &user, 1).await;
+    let page = app.page(&client, "/account/security").await;
+    assert!(page.contains(r#"data-passkey-row="업무용 휴대전화""#), "renamed");
+
+    let remove = format!("/account/security/passkeys/{id}/remove");
+    assert_eq!(app.post_as(&stranger, &remove, &[]).await.status(), 404);
+    factor_given_long_ago(&app, &user).await;
+    let res = app.post_as(&client, &remove, &[]).await;
+    assert_eq!(res.status(), 403, "asked for the factor first");
+    factor_given_minutes_ago(&app, &user, 1).await;
+    assert_eq!(app.post_as(&client, &remove, &[]).await.status(), 303);
+    assert!(
+        !app.page(&client, "/account/security")
+            .await
+            .contains("data-passkey-row")
+    );
+    let actions = app.audit_actions().await;
+    assert!(actions.contains(&"mfa.passkey_renamed".to_owned()));
+    assert!(actions.contains(&"mfa.passkey_removed".to_owned()));
+    let mails = security_notices(&app, &user.email).await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("passkey was removed") && m.contains("업무용 휴대전화")),
+        "{mails:?}"
+    );
 }

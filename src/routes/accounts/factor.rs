@@ -129,38 +129,24 @@ pub async fn submit(
     let language = RequestCtx::of(&req)
         .and_then(|r| r.session)
         .and_then(|s| s.language);
-    let address = client_address(&req, state.settings.trusted_proxy);
     let passkeys = has_passkeys(&state, user.id).await?;
     if posted.passkey().is_none() && posted.code.trim().is_empty() {
         let error = Some(ctx.t("err-factor-missing"));
         return second_step_page(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &next, passkeys, error);
     }
-    let verdict = {
-        let state = state.clone();
-        let user = user.clone();
-        state
-            .clone()
-            .db(move |c| {
-                let env = state.factor_env(address);
-                Ok(match (posted.passkey(), &state.passkeys) {
-                    (Some((ceremony, answer)), Some(relying)) => factor::sign_in_with_passkey(
-                        c,
-                        &env,
-                        relying,
-                        pending,
-                        &user,
-                        language,
-                        Answer {
-                            ceremony,
-                            credential: &answer,
-                        },
-                    )?,
-                    (Some(_), None) => Verdict::Wrong,
-                    (None, _) => factor::sign_in_with_code(c, &env, pending, &user, language, &posted.code)?,
-                })
-            })
-            .await?
-    };
+    let (relying, who) = (state.passkeys.clone(), user.clone());
+    let verdict = super::second_factor(&state, &req, move |c, env| match (posted.passkey(), relying) {
+        (Some((ceremony, answer)), Some(relying)) => {
+            let answer = Answer {
+                ceremony,
+                credential: &answer,
+            };
+            factor::sign_in_with_passkey(c, env, &relying, pending, &who, language, answer)
+        }
+        (Some(_), None) => Ok(Verdict::Wrong),
+        (None, _) => factor::sign_in_with_code(c, env, pending, &who, language, &posted.code),
+    })
+    .await?;
     match verdict {
         Verdict::Accepted(cookie, method) => {
             state.mail_queued();
@@ -245,27 +231,17 @@ pub async fn passkey_sign_in(
     let request = RequestCtx::of(&req);
     let replacing = request.as_ref().and_then(RequestCtx::session_id);
     let language = request.and_then(|r| r.session).and_then(|s| s.language);
-    let address = client_address(&req, state.settings.trusted_proxy);
     let outcome = match (posted.passkey(), state.passkeys.clone()) {
         (Some((ceremony, answer)), Some(relying)) => {
             let ceremony = ceremony.to_owned();
-            let state2 = state.clone();
-            state
-                .db(move |c| {
-                    let env = state2.factor_env(address);
-                    Ok(factor::finish_passkey_sign_in(
-                        c,
-                        &env,
-                        &relying,
-                        Answer {
-                            ceremony: &ceremony,
-                            credential: &answer,
-                        },
-                        language,
-                        replacing,
-                    )?)
-                })
-                .await?
+            super::second_factor(&state, &req, move |c, env| {
+                let answer = Answer {
+                    ceremony: &ceremony,
+                    credential: &answer,
+                };
+                factor::finish_passkey_sign_in(c, env, &relying, answer, language, replacing)
+            })
+            .await?
         }
         _ => PasskeySignIn::Refused,
     };
@@ -317,34 +293,25 @@ pub async fn step_up(
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::split(pairs);
     let passkeys = has_passkeys(&state, current.user.id).await?;
-    let address = client_address(&req, state.settings.trusted_proxy);
     let (session, user) = (current.session, current.user.clone());
     let verdict = if posted.passkey().is_none() && posted.code.trim().is_empty() {
         None
     } else {
-        let (state2, code) = (state.clone(), posted.code.clone());
+        let (relying, code) = (state.passkeys.clone(), posted.code.clone());
         let passkey = posted.passkey().map(|(c, a)| (c.to_owned(), a));
         Some(
-            state
-                .db(move |c| {
-                    let env = state2.factor_env(address);
-                    Ok(match (passkey, &state2.passkeys) {
-                        (Some((ceremony, answer)), Some(relying)) => factor::step_up_with_passkey(
-                            c,
-                            &env,
-                            relying,
-                            session,
-                            &user,
-                            Answer {
-                                ceremony: &ceremony,
-                                credential: &answer,
-                            },
-                        )?,
-                        (Some(_), None) => Verdict::Wrong,
-                        (None, _) => factor::step_up_with_code(c, &env, session, &user, &code)?,
-                    })
-                })
-                .await?,
+            super::second_factor(&state, &req, move |c, env| match (passkey, relying) {
+                (Some((ceremony, answer)), Some(relying)) => {
+                    let answer = Answer {
+                        ceremony: &ceremony,
+                        credential: &answer,
+                    };
+                    factor::step_up_with_passkey(c, env, &relying, session, &user, answer)
+                }
+                (Some(_), None) => Ok(Verdict::Wrong),
+                (None, _) => factor::step_up_with_code(c, env, session, &user, &code),
+            })
+            .await?,
         )
     };
     let error = match &verdict {

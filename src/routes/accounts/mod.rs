@@ -15,6 +15,13 @@ pub mod verify;
 
 use std::time::Duration;
 
+use actix_web::{HttpRequest, web};
+
+use crate::db::DbConn;
+use crate::services::second_factor::Env;
+use crate::web::AppState;
+use crate::web::address::client_address;
+use crate::web::error::AppError;
 use crate::web::page::PageCtx;
 
 /// "Try again in …", in whole seconds or minutes, rounded up.
@@ -25,4 +32,16 @@ pub fn wait_message(ctx: &PageCtx, wait: Duration) -> String {
     } else {
         ctx.t1("err-login-wait-minutes", "minutes", secs.div_ceil(60))
     }
+}
+
+/// Runs a second-factor use case for this request on the blocking pool, with what it needs
+/// (the key secret, the public address, the throttling policy, the client's address).
+pub async fn second_factor<T, F>(state: &web::Data<AppState>, req: &HttpRequest, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn, &Env<'_>) -> Result<T, crate::services::Error> + Send + 'static,
+    T: Send + 'static,
+{
+    let address = client_address(req, state.settings.trusted_proxy);
+    let app = state.clone();
+    state.db(move |c| Ok(f(c, &app.factor_env(address))?)).await
 }

@@ -13,7 +13,6 @@ use crate::models::second_factor::{self as store, Factors, PasskeyRow};
 use crate::models::user::User;
 use crate::services::second_factor::{self as factor, Answer, Confirmed, PasskeyAdded, TotpStart, Verdict};
 use crate::web::AppState;
-use crate::web::address::client_address;
 use crate::web::csrf::CsrfForm;
 use crate::web::error::AppError;
 use crate::web::flash::{self, Flash};
@@ -136,12 +135,8 @@ pub async fn start_totp(
     current: CurrentUser,
     _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let address = client_address(&req, state.settings.trusted_proxy);
     let user = current.user.clone();
-    let state2 = state.clone();
-    let started = state
-        .db(move |c| Ok(factor::start_totp(c, &state2.factor_env(address), &user)?))
-        .await?;
+    let started = super::second_factor(&state, &req, move |c, env| factor::start_totp(c, env, &user)).await?;
     match started {
         TotpStart::Started(totp) => totp_page(&ctx, &totp, StatusCode::OK, None),
         TotpStart::AlreadySet => Ok(page::see_other("/account/security")),
@@ -161,21 +156,12 @@ pub async fn confirm_totp(
     current: CurrentUser,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let address = client_address(&req, state.settings.trusted_proxy);
     let (user, session) = (current.user.clone(), current.session);
-    let state2 = state.clone();
     let code = form.code.clone();
-    let outcome = state
-        .db(move |c| {
-            Ok(factor::confirm_totp(
-                c,
-                &state2.factor_env(address),
-                &user,
-                session,
-                &code,
-            )?)
-        })
-        .await?;
+    let outcome = super::second_factor(&state, &req, move |c, env| {
+        factor::confirm_totp(c, env, &user, session, &code)
+    })
+    .await?;
     state.mail_queued();
     let error = match outcome {
         Confirmed::Done { recovery_codes } => {
@@ -197,10 +183,8 @@ pub async fn confirm_totp(
         Confirmed::Refused(_) => (StatusCode::UNPROCESSABLE_ENTITY, ctx.t("err-totp-setup-wrong")),
     };
     let user = current.user.clone();
-    let state2 = state.clone();
-    let pending = state
-        .db(move |c| Ok(factor::pending_totp(c, &state2.factor_env(None), &user)?))
-        .await?;
+    let pending =
+        super::second_factor(&state, &req, move |c, env| factor::pending_totp(c, env, &user)).await?;
     match pending {
         Some(totp) => totp_page(&ctx, &totp, error.0, Some(error.1)),
         None => Ok(page::see_other("/account/security")),
@@ -221,12 +205,9 @@ pub async fn remove_totp(
     current: CurrentUser,
     _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let address = client_address(&req, state.settings.trusted_proxy);
     let user = current.user.clone();
-    let state2 = state.clone();
-    let removed = state
-        .db(move |c| Ok(factor::remove_totp(c, &state2.factor_env(address), &user)?))
-        .await?;
+    let removed =
+        super::second_factor(&state, &req, move |c, env| factor::remove_totp(c, env, &user)).await?;
     state.mail_queued();
     if removed {
         tracing::info!(
@@ -246,18 +227,11 @@ pub async fn renew_codes(
     current: CurrentUser,
     _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let address = client_address(&req, state.settings.trusted_proxy);
     let user = current.user.clone();
-    let state2 = state.clone();
-    let codes = state
-        .db(move |c| {
-            Ok(factor::renew_recovery_codes(
-                c,
-                &state2.factor_env(address),
-                &user,
-            )?)
-        })
-        .await?;
+    let codes = super::second_factor(&state, &req, move |c, env| {
+        factor::renew_recovery_codes(c, env, &user)
+    })
+    .await?;
     state.mail_queued();
     let Some(codes) = codes else {
         return Ok(page::see_other("/account/security"));
@@ -335,28 +309,24 @@ pub async fn add_passkey(
     let Some(relying) = state.passkeys.clone() else {
         return Err(AppError::NotFound);
     };
-    let address = client_address(&req, state.settings.trusted_proxy);
     let (user, session) = (current.user.clone(), current.session);
     let answer: serde_json::Value = serde_json::from_str(&form.passkey_credential).unwrap_or_default();
-    let state2 = state.clone();
     let (ceremony, name2) = (form.passkey_ceremony.clone(), name.clone());
-    let added = state
-        .db(move |c| {
-            let env = state2.factor_env(address);
-            Ok(factor::finish_passkey_registration(
-                c,
-                &env,
-                &relying,
-                &user,
-                session,
-                &name2,
-                Answer {
-                    ceremony: &ceremony,
-                    credential: &answer,
-                },
-            )?)
-        })
-        .await?;
+    let added = super::second_factor(&state, &req, move |c, env| {
+        factor::finish_passkey_registration(
+            c,
+            env,
+            &relying,
+            &user,
+            session,
+            &name2,
+            Answer {
+                ceremony: &ceremony,
+                credential: &answer,
+            },
+        )
+    })
+    .await?;
     state.mail_queued();
     match added {
         PasskeyAdded::Done { recovery_codes } => {
@@ -397,20 +367,11 @@ pub async fn rename_passkey(
             return security_page(&req, &state, &ctx, &current.user, status, "", Some(error)).await;
         }
     };
-    let address = client_address(&req, state.settings.trusted_proxy);
     let (user, id) = (current.user.clone(), PasskeyId(id.into_inner()));
-    let state2 = state.clone();
-    let renamed = state
-        .db(move |c| {
-            Ok(factor::rename_passkey(
-                c,
-                &state2.factor_env(address),
-                &user,
-                id,
-                &name,
-            )?)
-        })
-        .await?;
+    let renamed = super::second_factor(&state, &req, move |c, env| {
+        factor::rename_passkey(c, env, &user, id, &name)
+    })
+    .await?;
     if !renamed {
         return Err(AppError::NotFound);
     }
@@ -425,12 +386,11 @@ pub async fn remove_passkey(
     id: web::Path<i64>,
     _: CsrfForm<page::NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let address = client_address(&req, state.settings.trusted_proxy);
     let (user, id) = (current.user.clone(), PasskeyId(id.into_inner()));
-    let state2 = state.clone();
-    let removed = state
-        .db(move |c| Ok(factor::remove_passkey(c, &state2.factor_env(address), &user, id)?))
-        .await?;
+    let removed = super::second_factor(&state, &req, move |c, env| {
+        factor::remove_passkey(c, env, &user, id)
+    })
+    .await?;
     if !removed {
         return Err(AppError::NotFound);
     }

@@ -200,19 +200,11 @@ pub async fn reset_factors(
     if target == current.user.id {
         return Err(AppError::NotFound);
     }
-    let address = client_address(&req, state.settings.trusted_proxy);
     let admin = current.user.clone();
-    let state2 = state.clone();
-    let reset = state
-        .db(move |c| {
-            Ok(crate::services::second_factor::reset(
-                c,
-                &state2.factor_env(address),
-                &crate::audit::Actor::user(&admin),
-                target,
-            )?)
-        })
-        .await?;
+    let reset = crate::routes::accounts::second_factor(&state, &req, move |c, env| {
+        crate::services::second_factor::reset(c, env, &crate::audit::Actor::user(&admin), target)
+    })
+    .await?;
     if !reset {
         return Err(AppError::NotFound);
     }

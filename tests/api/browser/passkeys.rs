@@ -77,7 +77,9 @@ async fn the_second_factor(lang: Lang, width: Width) {
     b.goto("/cases", "cases-after-second-step").await;
     assert_eq!(b.path().await, "/cases");
 
-    // Sixteen minutes later, removing the passkey asks for it again, then goes ahead.
+    // The security page open, sixteen minutes pass: removing the passkey asks for it again,
+    // then goes ahead with the removal.
+    b.goto("/account/security", "security").await;
     let id = examiner.id.0;
     app.with_db(move |c| {
         use diesel::prelude::*;
@@ -88,7 +90,6 @@ async fn the_second_factor(lang: Lang, width: Width) {
             .unwrap();
     })
     .await;
-    b.goto("/account/security", "security").await;
     b.submit("form[action$='/remove'] button", "step-up").await;
     assert!(b.has("form[action='/step-up']").await, "asked again");
     b.submit("button[data-passkey=check]", "passkey-removed").await;
