@@ -54,7 +54,7 @@ pub async fn request(
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<RequestForm>,
 ) -> Result<HttpResponse, AppError> {
-    let user = current.user;
+    let (user, factor_at) = (current.user, current.factor_at);
     let opened = exhibits::open(&state, &user, &path).await?;
     let allowed = policy::requestable_audiences(&user, opened.part);
     let Some(audience) = Audience::parse(&form.audience).filter(|a| allowed.contains(a)) else {
@@ -68,11 +68,8 @@ pub async fn request(
     // The office's bundle holds every exhibit, hidden ones too: the second factor again.
     if audience == Audience::Office {
         let carried = [("audience".to_owned(), form.audience.clone())];
-        let current = CurrentUser {
-            user: user.clone(),
-            ..current
-        };
-        if let Some(page) = crate::web::step_up::ask_if_stale(&req, &state, &current, &carried).await? {
+        let asked = crate::web::step_up::ask_if_stale(&req, &state, user.id, factor_at, &carried).await?;
+        if let Some(page) = asked {
             return Ok(page);
         }
     }

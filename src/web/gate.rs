@@ -286,23 +286,17 @@ async fn second_factor(
         return Ok(FactorCheck::Enroll);
     }
     let sensitive = matches!(rule, Factor::Fresh | Factor::Adding);
-    if !sensitive || session::fresh_factor(session.factor_at, models::now()) {
-        return Ok(FactorCheck::Pass);
-    }
-    // An account without a second factor has none to give again (the policy does not hold
-    // its role to one, or it would have been held above).
-    let Some(user) = session.user.as_ref().map(|u| u.id) else {
+    let Some(user) = session.user.as_ref().map(|u| u.id).filter(|_| sensitive) else {
         return Ok(FactorCheck::Pass);
     };
-    let factors = state
-        .db(move |c| Ok(models::second_factor::factors_of(c, user)?))
-        .await?;
-    Ok(match factors.any() {
-        true => FactorCheck::StepUp {
-            passkeys: factors.passkeys > 0 && state.passkeys.is_some(),
+    Ok(
+        match super::step_up::needed(state, user, session.factor_at).await? {
+            Some(offer) => FactorCheck::StepUp {
+                passkeys: offer.passkeys,
+            },
+            None => FactorCheck::Pass,
         },
-        false => FactorCheck::Pass,
-    })
+    )
 }
 
 use flash::Flash;

@@ -266,13 +266,6 @@ pub struct CurrentUser {
     pub factor_at: Option<NaiveDateTime>,
 }
 
-impl CurrentUser {
-    /// Whether the second factor was given recently enough for a sensitive action.
-    pub fn stepped_up(&self, now: NaiveDateTime) -> bool {
-        fresh_factor(self.factor_at, now)
-    }
-}
-
 /// Whether a second factor given at `at` still covers a sensitive action at `now`.
 pub fn fresh_factor(at: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
     at.is_some_and(|at| !older_than(at, now, crate::auth::second_factor::STEP_UP_WINDOW))

@@ -169,29 +169,48 @@ pub fn proceed(next: &str, replay: bool) -> HttpResponse {
     }
 }
 
+/// Whether a sensitive action must ask for the second factor again: when the session last
+/// gave it more than 15 minutes ago and the account has one (an account without one has none
+/// to give; the policy holds the roles that must). Says whether a passkey can be offered.
+pub async fn needed(
+    state: &super::AppState,
+    user: crate::models::id::UserId,
+    factor_at: Option<chrono::NaiveDateTime>,
+) -> Result<Option<Offer>, super::error::AppError> {
+    if super::session::fresh_factor(factor_at, crate::models::now()) {
+        return Ok(None);
+    }
+    let factors = state
+        .db(move |c| Ok(crate::models::second_factor::factors_of(c, user)?))
+        .await?;
+    Ok(factors.any().then_some(Offer {
+        passkeys: factors.passkeys > 0 && state.passkeys.is_some(),
+    }))
+}
+
+/// What the step-up page offers besides a code.
+#[derive(Clone, Copy, Debug)]
+pub struct Offer {
+    pub passkeys: bool,
+}
+
 /// For a sensitive action a handler recognises by what was posted (an office-audience
 /// bundle), not by its route: the step-up page carrying `carried` back to this address, when
 /// the session's second factor is stale and the account has one.
 pub async fn ask_if_stale(
     req: &HttpRequest,
     state: &super::AppState,
-    current: &super::session::CurrentUser,
+    user: crate::models::id::UserId,
+    factor_at: Option<chrono::NaiveDateTime>,
     carried: &[(String, String)],
 ) -> Result<Option<HttpResponse>, super::error::AppError> {
-    if current.stepped_up(crate::models::now()) {
+    let Some(offer) = needed(state, user, factor_at).await? else {
         return Ok(None);
-    }
-    let user = current.user.id;
-    let factors = state
-        .db(move |c| Ok(crate::models::second_factor::factors_of(c, user)?))
-        .await?;
-    if !factors.any() {
-        return Ok(None);
-    }
+    };
     let step = Step {
         next: req.path(),
         carried: Some(carried),
-        passkeys: factors.passkeys > 0 && state.passkeys.is_some(),
+        passkeys: offer.passkeys,
     };
     Ok(Some(render(req, StatusCode::FORBIDDEN, &step, None)))
 }
