@@ -315,12 +315,15 @@ fn reset_second_factor(settings: &Settings, email: &str) -> anyhow::Result<ExitC
         issuer: &settings.organization,
         address: None,
     };
-    crate::services::second_factor::reset(&mut conn, &env, &audit::Actor::system(), account.id)
+    let reset = crate::services::second_factor::reset(&mut conn, &env, &audit::Actor::system(), account.id)
         .context("cannot reset the second factor")?;
-    println!(
-        "Removed the second factors and recovery codes of {} and ended its sessions; its owner is mailed.",
-        account.email
-    );
+    match reset {
+        Some(true) => println!(
+            "Removed the second factors and recovery codes of {} and ended its sessions; its owner is mailed.",
+            account.email
+        ),
+        _ => println!("{} has no second factor; nothing was changed.", account.email),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -58,6 +58,21 @@ pub fn has_factor(conn: &mut DbConn, user: UserId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(totp).or(diesel::dsl::exists(passkey))).get_result(conn)
 }
 
+/// The accounts with a second factor (a confirmed app or a passkey).
+pub fn users_with_factor(conn: &mut DbConn) -> QueryResult<Vec<UserId>> {
+    let mut ids: Vec<UserId> = totp_secrets::table
+        .filter(totp_secrets::confirmed_at.is_not_null())
+        .select(totp_secrets::user_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .chain(passkeys::table.select(passkeys::user_id).load::<i64>(conn)?)
+        .map(UserId)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
 // ---- The authenticator app ----
 
 #[derive(Queryable, Selectable, Debug, Clone)]

@@ -829,12 +829,17 @@ pub fn finish_passkey_sign_in(
 
 /// Removes every second factor and recovery code of `target` and ends its sessions; the next
 /// sign-in leads its owner to set one up again (if the policy asks for one). Audited, and the
-/// owner is mailed. False when the account does not exist.
-pub fn reset(conn: &mut DbConn, env: &Env<'_>, by: &Actor, target: UserId) -> Result<bool, Error> {
+/// owner is mailed. `None` when the account does not exist, `Some(false)` when it had nothing
+/// to remove (nothing is done).
+pub fn reset(conn: &mut DbConn, env: &Env<'_>, by: &Actor, target: UserId) -> Result<Option<bool>, Error> {
     write_tx(conn, |c| {
         let Some(owner) = user::find(c, target)? else {
-            return Ok(false);
+            return Ok(None);
         };
+        let had = store::factors_of(c, target)?;
+        if !had.any() && had.recovery_left == 0 {
+            return Ok(Some(false));
+        }
         let totp = store::delete_totp(c, target)?;
         let passkeys = store::delete_passkeys(c, target)?;
         let codes = store::delete_recovery_codes(c, target)?;
@@ -848,6 +853,6 @@ pub fn reset(conn: &mut DbConn, env: &Env<'_>, by: &Actor, target: UserId) -> Re
             json!({"totp": totp > 0, "passkeys": passkeys, "recovery_codes": codes}),
         )?;
         notify(c, env, &owner, "mail-security-reset", "")?;
-        Ok(true)
+        Ok(Some(true))
     })
 }

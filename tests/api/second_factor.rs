@@ -469,16 +469,26 @@ async fn an_administrators_reset_is_audited_mailed_and_leads_to_setting_up_again
     let app = office_with_policy().await;
     let (examiner_client, examiner, _, _) = with_totp(&app, Role::Examiner).await;
     let (admin, _, _, _) = with_totp(&app, Role::Admin).await;
-    let res = app
-        .post_as(
-            &admin,
-            &format!("/admin/users/{}/reset-factors", examiner.id),
-            &[],
-        )
-        .await;
+    let reset = format!("/admin/users/{}/reset-factors", examiner.id);
+    let page = app.page(&admin, "/admin/users").await;
+    assert!(page.contains(&reset), "offered for an account with a factor");
+    let res = app.post_as(&admin, &reset, &[]).await;
     assert_eq!(res.status(), 303);
+    let page = app.page(&admin, "/admin/users").await;
+    assert!(!page.contains(&reset), "not for one without");
     let actions = app.audit_actions().await;
     assert!(actions.contains(&"mfa.reset".to_owned()), "{actions:?}");
+    assert_eq!(actions.iter().filter(|a| *a == "mfa.reset").count(), 1);
+    // Again: nothing is left to remove, nothing is done.
+    assert_eq!(app.post_as(&admin, &reset, &[]).await.status(), 303);
+    assert_eq!(
+        app.audit_actions()
+            .await
+            .iter()
+            .filter(|a| *a == "mfa.reset")
+            .count(),
+        1
+    );
     let mails = security_notices(&app, &examiner.email).await;
     assert!(
         mails.iter().any(|m| m.contains("administrator removed")),

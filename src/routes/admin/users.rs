@@ -20,9 +20,17 @@ struct UsersPage<'a> {
     ctx: &'a PageCtx,
     users: &'a [User],
     me: UserId,
+    /// The accounts with a second factor, which an administrator may reset.
+    with_factor: &'a [UserId],
     form: &'a NewStaffForm,
     errors: FieldErrors,
     roles: [Role; 4],
+}
+
+impl UsersPage<'_> {
+    fn has_factor(&self, user: &User) -> bool {
+        self.with_factor.contains(&user.id)
+    }
 }
 
 #[derive(Template)]
@@ -50,11 +58,19 @@ async fn users_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let invalid = !errors.is_empty();
-    let users = state.db(|c| Ok(user::list(c)?)).await?;
+    let (users, with_factor) = state
+        .db(|c| {
+            Ok((
+                user::list(c)?,
+                crate::models::second_factor::users_with_factor(c)?,
+            ))
+        })
+        .await?;
     let page = UsersPage {
         ctx,
         users: &users,
         me,
+        with_factor: &with_factor,
         form,
         errors,
         roles: Role::OFFICE_ACCOUNTS,
@@ -205,8 +221,10 @@ pub async fn reset_factors(
         crate::services::second_factor::reset(c, env, &crate::audit::Actor::user(&admin), target)
     })
     .await?;
-    if !reset {
-        return Err(AppError::NotFound);
+    match reset {
+        None => return Err(AppError::NotFound),
+        Some(false) => return Ok(page::see_other("/admin/users")),
+        Some(true) => {}
     }
     state.mail_queued();
     tracing::info!(
