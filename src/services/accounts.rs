@@ -115,7 +115,7 @@ pub fn set_up(
                 address,
             },
         )?;
-        let cookie = sessions::begin(c, user.id, language, replacing)?;
+        let cookie = sessions::begin(c, user.id, language, replacing)?.cookie;
         Ok(SetupDone::Done {
             user: user.id,
             cookie,

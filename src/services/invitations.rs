@@ -258,7 +258,7 @@ pub fn join_with_new_account(
             false => json!({"party": invitation.party_id}),
         };
         accept(c, &invitation, &user, case_no, details, address.clone())?;
-        let cookie = sessions::begin(c, user.id, new.language, replacing)?;
+        let cookie = sessions::begin(c, user.id, new.language, replacing)?.cookie;
         Ok(Joined::Done(Some(cookie)))
     }))
 }

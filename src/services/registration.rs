@@ -104,7 +104,7 @@ pub fn register(
             },
         )?;
         send_verification_link(c, public_url, &user)?;
-        let cookie = sessions::begin(c, user.id, new.language, replacing)?;
+        let cookie = sessions::begin(c, user.id, new.language, replacing)?.cookie;
         Ok::<_, Error>(Registered::Done { user, cookie })
     });
     match result {

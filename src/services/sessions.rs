@@ -17,15 +17,26 @@ use crate::models::user::User;
 /// Starts a session with a fresh token and CSRF token for someone whose password (or set-up
 /// link, or reset link) was right, ending `replacing` (so an id known before signing in is
 /// worthless after it), in the caller's transaction. An account with a second factor is not
-/// signed in yet: its session awaits the factor. Returns the cookie value.
+/// signed in yet: its session awaits the factor.
 pub fn begin(
     conn: &mut DbConn,
     user: UserId,
     language: Option<Lang>,
     replacing: Option<SessionId>,
-) -> QueryResult<String> {
-    let awaiting = models::second_factor::has_factor(conn, user)?;
-    start(conn, user, language, replacing, awaiting, None)
+) -> QueryResult<Begun> {
+    let awaiting_factor = models::second_factor::has_factor(conn, user)?;
+    let cookie = start(conn, user, language, replacing, awaiting_factor, None)?;
+    Ok(Begun {
+        cookie,
+        awaiting_factor,
+    })
+}
+
+/// A session started by a right password, set-up link or reset link.
+pub struct Begun {
+    pub cookie: String,
+    /// The account has a second factor, still to be given: the session is not signed in yet.
+    pub awaiting_factor: bool,
 }
 
 /// Starts a signed-in session, whatever factors the account has, in place of `replacing`:

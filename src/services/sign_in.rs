@@ -14,7 +14,7 @@ use crate::domain::Lang;
 use crate::models::id::{SessionId, UserId};
 use crate::models::user::UserRow;
 use crate::models::{self, user};
-use crate::services::sessions;
+use crate::services::sessions::{self, Begun};
 
 /// A sign-in attempt before its password is checked.
 pub struct Attempt {
@@ -81,13 +81,6 @@ pub fn fail(
     })
 }
 
-/// A session started by a right password.
-pub struct Begun {
-    pub cookie: String,
-    /// The account has a second factor, still to be given: the session is not signed in yet.
-    pub awaiting_factor: bool,
-}
-
 /// A right password: clears the account's failures, stores the password's new hash when the
 /// old one was weaker, records it, and starts a session in place of `replacing` — signed in,
 /// or awaiting the second factor if the account has one.
@@ -118,11 +111,6 @@ pub fn succeed(
                 address: Some(subjects.address.clone()),
             },
         )?;
-        let cookie = sessions::begin(c, user, language, replacing)?;
-        let awaiting_factor = models::second_factor::has_factor(c, user)?;
-        Ok(Begun {
-            cookie,
-            awaiting_factor,
-        })
+        sessions::begin(c, user, language, replacing)
     })
 }

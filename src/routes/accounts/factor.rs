@@ -149,7 +149,6 @@ pub async fn submit(
     .await?;
     match verdict {
         Verdict::Accepted(cookie, method) => {
-            state.mail_queued();
             tracing::info!(event = "login.success", user = user.id.0, method = ?method, "signed in with the second factor");
             session::set_cookie(&req, cookie);
             Ok(after_sign_in(&req, &method, &next))
@@ -316,7 +315,6 @@ pub async fn step_up(
     };
     let error = match &verdict {
         Some(Verdict::Accepted((), method)) => {
-            state.mail_queued();
             tracing::info!(event = "mfa.step_up", user = current.user.id.0, method = ?method, "second factor given again");
             if matches!(method, Method::Recovery { .. }) {
                 flash::set(&req, Flash::RecoveryCodeUsed);

@@ -35,7 +35,8 @@ pub fn wait_message(ctx: &PageCtx, wait: Duration) -> String {
 }
 
 /// Runs a second-factor use case for this request on the blocking pool, with what it needs
-/// (the key secret, the public address, the throttling policy, the client's address).
+/// (the key secret, the public address, the throttling policy, the client's address), then
+/// wakes the mail worker: most of them tell the account's owner what changed.
 pub async fn second_factor<T, F>(state: &web::Data<AppState>, req: &HttpRequest, f: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut DbConn, &Env<'_>) -> Result<T, crate::services::Error> + Send + 'static,
@@ -43,5 +44,7 @@ where
 {
     let address = client_address(req, state.settings.trusted_proxy);
     let app = state.clone();
-    state.db(move |c| Ok(f(c, &app.factor_env(address))?)).await
+    let done = state.db(move |c| Ok(f(c, &app.factor_env(address))?)).await?;
+    state.mail_queued();
+    Ok(done)
 }

@@ -162,7 +162,6 @@ pub async fn confirm_totp(
         factor::confirm_totp(c, env, &user, session, &code)
     })
     .await?;
-    state.mail_queued();
     let error = match outcome {
         Confirmed::Done { recovery_codes } => {
             tracing::info!(
@@ -208,7 +207,6 @@ pub async fn remove_totp(
     let user = current.user.clone();
     let removed =
         super::second_factor(&state, &req, move |c, env| factor::remove_totp(c, env, &user)).await?;
-    state.mail_queued();
     if removed {
         tracing::info!(
             event = "mfa.totp_removed",
@@ -232,7 +230,6 @@ pub async fn renew_codes(
         factor::renew_recovery_codes(c, env, &user)
     })
     .await?;
-    state.mail_queued();
     let Some(codes) = codes else {
         return Ok(page::see_other("/account/security"));
     };
@@ -327,7 +324,6 @@ pub async fn add_passkey(
         )
     })
     .await?;
-    state.mail_queued();
     match added {
         PasskeyAdded::Done { recovery_codes } => {
             tracing::info!(

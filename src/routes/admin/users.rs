@@ -226,7 +226,6 @@ pub async fn reset_factors(
         Some(false) => return Ok(page::see_other("/admin/users")),
         Some(true) => {}
     }
-    state.mail_queued();
     tracing::info!(
         event = "mfa.reset",
         user = current.user.id.0,

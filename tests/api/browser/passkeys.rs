@@ -139,3 +139,13 @@ async fn the_second_factor_in_korean_on_a_phone() {
 async fn the_second_factor_in_english_on_a_desktop() {
     the_second_factor(Lang::En, Width::Desktop).await;
 }
+
+#[tokio::test]
+async fn the_second_factor_in_korean_on_a_desktop() {
+    the_second_factor(Lang::Ko, Width::Desktop).await;
+}
+
+#[tokio::test]
+async fn the_second_factor_in_english_on_a_phone() {
+    the_second_factor(Lang::En, Width::Phone).await;
+}
