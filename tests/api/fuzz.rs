@@ -204,7 +204,9 @@ async fn new_session(app: &TestApp, user: Option<UserId>) -> (String, String) {
         return (cookie, crate::helpers::csrf_from(&res.text().await.unwrap()));
     };
     app.with_db(move |c| {
-        let cookie = ipdesk::services::sessions::begin(c, user, None, None).unwrap().cookie;
+        let cookie = ipdesk::services::sessions::begin(c, user, None, None)
+            .unwrap()
+            .cookie;
         let (row, _) = ipdesk::models::session::find_with_user(c, &token::hash(&cookie))
             .unwrap()
             .unwrap();
